@@ -1,0 +1,140 @@
+/* The token cache: serve a fresh cached token, else fetch one once. */
+#include "config.h"
+
+#include <credring/credring.h>
+
+#include "lock.h"
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Library messages name the account, since a script may ask for several. */
+static void
+prefix_account (GError **error, const CrAccount *account)
+{
+  if (error != NULL && *error != NULL && !g_str_has_prefix ((*error)->message, "account ["))
+    g_prefix_error (error, "account [%s]: ", account->name);
+}
+
+CrToken *
+cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
+                const CrCredentials *credentials, GError **error)
+{
+  g_autoptr (CrRequest) request = NULL;
+  g_autoptr (CrResponse) response = NULL;
+  CrToken *token;
+
+  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, NULL);
+
+  request = cr_request_build (provider, account, credentials, error);
+  if (request != NULL)
+    response = cr_http_post (request, account, error);
+  if (response == NULL)
+    {
+      prefix_account (error, account);
+      return NULL;
+    }
+  token = cr_response_parse (provider, response, now_seconds (), error);
+  prefix_account (error, account);
+  return token;
+}
+
+static gboolean
+load_secret (const CrAccount *account, CrSecretKind kind, char **out, GError **error)
+{
+  GError *local_error = NULL;
+
+  *out = cr_store_lookup_secret (account->name, kind, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (*out == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s] has no stored %s: run 'credring login %s'", account->name,
+                   kind == CR_SECRET_PASSWORD ? "password" : "client secret", account->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static CrToken *
+fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider, GError **error)
+{
+  cr_autosecret char *client_secret = NULL;
+  cr_autosecret char *password = NULL;
+  CrCredentials credentials = { NULL, NULL };
+  g_autoptr (CrToken) token = NULL;
+
+  if (!load_secret (account, CR_SECRET_CLIENT_SECRET, &client_secret, error))
+    return NULL;
+  if (provider->grant == CR_GRANT_PASSWORD &&
+      !load_secret (account, CR_SECRET_PASSWORD, &password, error))
+    return NULL;
+  credentials.client_secret = client_secret;
+  credentials.password = password;
+
+  token = cr_token_fetch (account, provider, &credentials, error);
+  if (token == NULL || !cr_store_save_token (account->name, token, error))
+    return NULL;
+  return g_steal_pointer (&token);
+}
+
+CrToken *
+cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid,
+                    gboolean force_refresh, GError **error)
+{
+  const CrPluginDescriptor *provider;
+  g_autoptr (CrToken) token = NULL;
+  g_autoptr (CrLock) lock = NULL;
+  GError *local_error = NULL;
+  gint64 started = now_seconds ();
+
+  g_return_val_if_fail (account != NULL && plugin != NULL, NULL);
+
+  provider = cr_plugin_get_descriptor (plugin);
+  if (min_valid < 0)
+    min_valid = account->min_valid;
+
+  /* The hot path: one keyring lookup, nothing else. */
+  if (!force_refresh)
+    {
+      token = cr_store_lookup_token (account->name, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      if (token != NULL && cr_token_is_fresh (token, started, min_valid))
+        {
+          g_debug ("account [%s]: cached token valid until %" G_GINT64_FORMAT, account->name,
+                   token->expires_at);
+          return g_steal_pointer (&token);
+        }
+      g_clear_pointer (&token, cr_token_free);
+    }
+
+  lock = cr_lock_acquire (account->name, account->timeout, error);
+  if (lock == NULL)
+    return NULL;
+
+  /* Whoever held the lock before us may have just fetched the token we need;
+   * for a forced refresh, only a token issued since we were asked will do. */
+  token = cr_store_lookup_token (account->name, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (token != NULL && cr_token_is_fresh (token, now_seconds (), min_valid) &&
+      (!force_refresh || token->issued_at > started))
+    return g_steal_pointer (&token);
+
+  g_debug ("account [%s]: fetching a new token", account->name);
+  return fetch_and_store (account, provider, error);
+}

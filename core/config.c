@@ -1,0 +1,317 @@
+/* accounts.conf: GLib key-file syntax, one group per account. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <credring/credring.h>
+
+/* A config file is small; anything bigger is a mistake, not a config. */
+#define CONFIG_MAX_BYTES (256 * 1024)
+
+#define DEFAULT_TIMEOUT_SECONDS 30
+#define MAX_TIMEOUT_SECONDS 600
+
+struct _CrConfig {
+  char *path;
+  GKeyFile *keyfile;
+  /* "group\nkey" -> line number, so warnings can point at the line. */
+  GHashTable *key_lines;
+};
+
+/* Keys every account may have, whatever its provider. */
+static const char *const common_keys[] = {
+  "provider", "token_url", "host", "client_id", "username",
+  "url", "ca_file", "timeout", "min_valid", NULL,
+};
+
+static char *
+default_config_path (void)
+{
+  const char *env = g_getenv ("CREDRING_CONFIG");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_config_dir (), "credring", "accounts.conf", NULL);
+}
+
+/* GKeyFile forgets where a key came from; one pass over the text remembers. */
+static GHashTable *
+index_key_lines (const char *text)
+{
+  GHashTable *lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto (GStrv) rows = g_strsplit (text, "\n", -1);
+  g_autofree char *group = NULL;
+
+  for (guint i = 0; rows[i] != NULL; i++)
+    {
+      const char *row = rows[i];
+      const char *equals;
+
+      while (g_ascii_isspace (*row))
+        row++;
+      if (*row == '#' || *row == '\0')
+        continue;
+      if (*row == '[')
+        {
+          const char *end = strchr (row, ']');
+
+          g_free (group);
+          group = end ? g_strndup (row + 1, end - row - 1) : NULL;
+          continue;
+        }
+      equals = strchr (row, '=');
+      if (group == NULL || equals == NULL)
+        continue;
+      g_autofree char *key = g_strstrip (g_strndup (row, equals - row));
+      g_hash_table_replace (lines, g_strconcat (group, "\n", key, NULL), GUINT_TO_POINTER (i + 1));
+    }
+  return lines;
+}
+
+CrConfig *
+cr_config_load (const char *path, GError **error)
+{
+  g_autofree char *file = path ? g_strdup (path) : default_config_path ();
+  g_autofree char *text = NULL;
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) local_error = NULL;
+  gsize length = 0;
+  CrConfig *config;
+
+  if (!g_file_get_contents (file, &text, &length, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s", local_error->message);
+          return NULL;
+        }
+      g_clear_pointer (&text, g_free);
+      text = g_strdup ("");
+      length = 0;
+    }
+  if (length > CONFIG_MAX_BYTES || strlen (text) != length)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: not a configuration file (too large or binary)", file);
+      return NULL;
+    }
+  if (!g_key_file_load_from_data (keyfile, text, length, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", file, local_error->message);
+      return NULL;
+    }
+
+  config = g_new0 (CrConfig, 1);
+  config->path = g_steal_pointer (&file);
+  config->keyfile = g_steal_pointer (&keyfile);
+  config->key_lines = index_key_lines (text);
+  return config;
+}
+
+const char *
+cr_config_get_path (CrConfig *config)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  return config->path;
+}
+
+char **
+cr_config_list_accounts (CrConfig *config)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  return g_key_file_get_groups (config->keyfile, NULL);
+}
+
+void
+cr_config_free (CrConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->path);
+  g_key_file_unref (config->keyfile);
+  g_hash_table_unref (config->key_lines);
+  g_free (config);
+}
+
+void
+cr_account_free (CrAccount *account)
+{
+  if (account == NULL)
+    return;
+  g_free (account->name);
+  g_free (account->config_path);
+  g_free (account->provider);
+  g_free (account->token_url);
+  g_free (account->host);
+  g_free (account->client_id);
+  g_free (account->username);
+  g_free (account->ca_file);
+  g_strfreev (account->urls);
+  g_hash_table_unref (account->values);
+  g_hash_table_unref (account->lines);
+  g_free (account);
+}
+
+/* Account names end up in keyring attributes, labels and lock file names. */
+static gboolean
+account_name_is_valid (const char *name)
+{
+  if (name[0] == '\0' || name[0] == '.' || name[0] == '-' || strlen (name) > 128)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("._@-", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static const char *
+optional_value (const CrAccount *account, const char *key)
+{
+  const char *value = g_hash_table_lookup (account->values, key);
+
+  return (value != NULL && *value != '\0') ? value : NULL;
+}
+
+static gboolean
+parse_seconds (const CrAccount *account, const char *key, gint64 min, gint64 max,
+               gint64 *out, GError **error)
+{
+  const char *text = optional_value (account, key);
+  guint64 value;
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: account [%s]: %s must be a whole number of seconds from %" G_GINT64_FORMAT
+                   " to %" G_GINT64_FORMAT,
+                   account->config_path, account->name, key, min, max);
+      return FALSE;
+    }
+  *out = (gint64) value;
+  return TRUE;
+}
+
+static gboolean
+require_key (const CrAccount *account, const char *key, GError **error)
+{
+  if (optional_value (account, key) != NULL)
+    return TRUE;
+  g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s] has no '%s' key",
+               account->config_path, account->name, key);
+  return FALSE;
+}
+
+CrAccount *
+cr_config_get_account (CrConfig *config, const char *name, GError **error)
+{
+  g_autoptr (CrAccount) account = NULL;
+  g_auto (GStrv) keys = NULL;
+  gint64 timeout = DEFAULT_TIMEOUT_SECONDS;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!g_key_file_has_group (config->keyfile, name))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "no account [%s] in %s", name, config->path);
+      return NULL;
+    }
+  if (!account_name_is_valid (name))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: account name [%s] may only hold letters, digits and . _ @ -",
+                   config->path, name);
+      return NULL;
+    }
+
+  account = g_new0 (CrAccount, 1);
+  account->name = g_strdup (name);
+  account->config_path = g_strdup (config->path);
+  account->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  account->lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  account->min_valid = -1;
+
+  keys = g_key_file_get_keys (config->keyfile, name, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *lookup = g_strconcat (name, "\n", keys[i], NULL);
+      char *value = g_key_file_get_string (config->keyfile, name, keys[i], error);
+
+      if (value == NULL)
+        return NULL;
+      g_hash_table_replace (account->values, g_strdup (keys[i]), g_strstrip (value));
+      g_hash_table_replace (account->lines, g_strdup (keys[i]),
+                            g_hash_table_lookup (config->key_lines, lookup));
+    }
+
+  if (!require_key (account, "provider", error) || !require_key (account, "client_id", error))
+    return NULL;
+  if (!parse_seconds (account, "timeout", 1, MAX_TIMEOUT_SECONDS, &timeout, error) ||
+      !parse_seconds (account, "min_valid", 0, G_MAXINT32, &account->min_valid, error))
+    return NULL;
+  account->timeout = (int) timeout;
+
+  account->provider = g_strdup (optional_value (account, "provider"));
+  account->client_id = g_strdup (optional_value (account, "client_id"));
+  account->token_url = g_strdup (optional_value (account, "token_url"));
+  account->host = g_strdup (optional_value (account, "host"));
+  account->username = g_strdup (optional_value (account, "username"));
+  account->ca_file = g_strdup (optional_value (account, "ca_file"));
+  if (optional_value (account, "url") != NULL)
+    account->urls = g_key_file_get_string_list (config->keyfile, name, "url", NULL, NULL);
+  return g_steal_pointer (&account);
+}
+
+static gboolean
+provider_has_param (const CrPluginDescriptor *provider, const char *key)
+{
+  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
+    if (g_str_equal (p->name, key))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+cr_account_check (const CrAccount *account, const CrPluginDescriptor *provider,
+                  GPtrArray *warnings, GError **error)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (account != NULL, FALSE);
+  g_return_val_if_fail (provider != NULL, FALSE);
+
+  if (account->token_url == NULL)
+    {
+      if (provider->token_url == NULL && !require_key (account, "token_url", error))
+        return FALSE;
+      if (provider->token_url != NULL && strstr (provider->token_url, "{host}") != NULL &&
+          !require_key (account, "host", error))
+        return FALSE;
+    }
+  if (provider->grant == CR_GRANT_PASSWORD && !require_key (account, "username", error))
+    return FALSE;
+  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
+    if (p->presence == CR_PARAM_REQUIRED && p->default_value == NULL &&
+        !require_key (account, p->name, error))
+      return FALSE;
+
+  if (warnings == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, account->values);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (g_strv_contains (common_keys, key) || provider_has_param (provider, key))
+        continue;
+      g_ptr_array_add (warnings,
+                       g_strdup_printf ("%s:%u: unknown key '%s' in account [%s] (provider %s)",
+                                        account->config_path,
+                                        GPOINTER_TO_UINT (g_hash_table_lookup (account->lines, key)),
+                                        (const char *) key, account->name, provider->name));
+    }
+  return TRUE;
+}

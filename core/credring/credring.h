@@ -1,0 +1,241 @@
+/* libcredring — OAuth2 bearer tokens for REST APIs, kept in the Secret Service.
+ *
+ * What a front end does to print a token for the account "ants-prod":
+ *
+ *   g_autoptr(GError) error = NULL;
+ *   g_autoptr(CrConfig) config = cr_config_load (NULL, &error);
+ *   g_autoptr(CrAccount) account = config ? cr_config_get_account (config, "ants-prod", &error) : NULL;
+ *   g_autoptr(CrPlugin) plugin = account ? cr_plugin_load (account->provider, &error) : NULL;
+ *   g_autoptr(CrToken) token = plugin ? cr_cache_get_token (account, plugin, -1, FALSE, &error) : NULL;
+ *   if (token == NULL)
+ *     return cr_error_exit_status (error);   // error->message is one line, secret-free
+ *   puts (token->access_token);
+ *
+ * Errors are GErrors in the CR_ERROR domain; their codes are the CLI's exit
+ * statuses.  The library never logs: it reports through GError, and traces
+ * through g_debug() in the "credring" log domain, which never carries a
+ * secret.  Every string marked "secret" below is wiped before it is freed;
+ * free such strings with cr_secret_free().
+ */
+#ifndef CREDRING_H
+#define CREDRING_H
+
+#include <glib.h>
+#include <credring/plugin.h>
+
+G_BEGIN_DECLS
+
+#define CR_EXPORT __attribute__((visibility ("default")))
+
+/* ---- errors (error.c) -------------------------------------------------- */
+
+#define CR_ERROR (cr_error_quark ())
+
+/* Part of the ABI and of the CLI contract: never renumbered. */
+typedef enum {
+  CR_ERROR_FAILED = 1,   /* anything else */
+  CR_ERROR_CONFIG = 2,   /* usage or configuration error */
+  CR_ERROR_REJECTED = 3, /* the provider rejected the credentials */
+  CR_ERROR_NETWORK = 4,  /* network, TLS or server error */
+  CR_ERROR_KEYRING = 5,  /* Secret Service unavailable or locked */
+} CrErrorCode;
+
+CR_EXPORT GQuark cr_error_quark (void);
+/* The exit status for @error: its code in the CR_ERROR domain, else 1. */
+CR_EXPORT int cr_error_exit_status (const GError *error);
+/* @text (@len bytes, or -1) made safe to print on one line: invalid UTF-8
+ * replaced, control and format characters escaped (\xNN, \uNNNN), cut
+ * after @max_chars characters.  Never pass a secret. */
+CR_EXPORT char *cr_escape_for_message (const char *text, gssize len, gsize max_chars);
+
+/* ---- secret memory (secret.c) ------------------------------------------ */
+
+/* Overwrites @len bytes in a way the compiler may not optimise away. */
+CR_EXPORT void cr_secret_wipe (void *data, size_t len);
+/* Wipes a NUL-terminated string up to its terminator, then g_free()s it.  NULL is fine. */
+CR_EXPORT void cr_secret_free (char *secret);
+CR_EXPORT void cr_secret_freep (char **secret);
+/* Wipes the whole allocation of @string, then frees it.  NULL is fine. */
+CR_EXPORT void cr_secret_string_free (GString *string);
+/* Declares a char * that is wiped and freed when it goes out of scope. */
+#define cr_autosecret __attribute__((cleanup (cr_secret_freep)))
+
+/* Makes the process undumpable (no core file, no ptrace by peers) while it
+ * holds secrets. */
+CR_EXPORT void cr_secret_protect_process (void);
+
+/* ---- accounts.conf (config.c) ------------------------------------------ */
+
+typedef struct _CrConfig CrConfig;
+
+/* One group of accounts.conf.  Read-only for callers. */
+typedef struct {
+  char *name;
+  char *config_path;
+  char *provider;
+  char *token_url;  /* nullable: the plugin's default */
+  char *host;       /* nullable: fills {host} */
+  char *client_id;
+  char *username;   /* nullable: password grant only */
+  char *ca_file;    /* nullable: extra trust anchor */
+  char **urls;      /* API URLs the token is for; nullable */
+  int timeout;      /* total seconds for a token request */
+  gint64 min_valid; /* seconds, or -1 for the default policy */
+  GHashTable *values; /* every key of the group -> its value (provider params) */
+  GHashTable *lines;  /* every key -> GINT_TO_POINTER (line number in the file) */
+} CrAccount;
+
+/* Loads @path, or $CREDRING_CONFIG, or $XDG_CONFIG_HOME/credring/accounts.conf.
+ * A missing file is an empty configuration.  A syntax error is CR_ERROR_CONFIG. */
+CR_EXPORT CrConfig *cr_config_load (const char *path, GError **error);
+CR_EXPORT const char *cr_config_get_path (CrConfig *config);
+/* The account names in file order; free with g_strfreev(). */
+CR_EXPORT char **cr_config_list_accounts (CrConfig *config);
+/* CR_ERROR_CONFIG when the account does not exist or misses a common key. */
+CR_EXPORT CrAccount *cr_config_get_account (CrConfig *config, const char *name, GError **error);
+CR_EXPORT void cr_config_free (CrConfig *config);
+CR_EXPORT void cr_account_free (CrAccount *account);
+
+/* Checks @account against what @provider needs.  Missing required keys are
+ * CR_ERROR_CONFIG naming the account and the key; unknown keys are appended
+ * to @warnings (nullable) as "FILE:LINE: ..." lines. */
+CR_EXPORT gboolean cr_account_check (const CrAccount *account,
+                                     const CrPluginDescriptor *provider,
+                                     GPtrArray *warnings, GError **error);
+
+/* ---- plugin loader (loader.c) ------------------------------------------ */
+
+typedef struct _CrPlugin CrPlugin;
+
+/* Loads NAME.so from the plugin directories ($CREDRING_PLUGIN_DIR, a colon
+ * list, or else the compiled-in directory) and validates it.  Failures are
+ * CR_ERROR_CONFIG with a message naming the file and the reason. */
+CR_EXPORT CrPlugin *cr_plugin_load (const char *name, GError **error);
+/* Loads every plugin found; those that fail are skipped and their errors'
+ * messages appended to @failures (nullable).  Sorted by name. */
+CR_EXPORT GPtrArray *cr_plugin_load_all (GPtrArray *failures);
+CR_EXPORT const CrPluginDescriptor *cr_plugin_get_descriptor (CrPlugin *plugin);
+CR_EXPORT const char *cr_plugin_get_path (CrPlugin *plugin);
+CR_EXPORT void cr_plugin_free (CrPlugin *plugin);
+/* NULL-terminated list of directories searched; free with g_strfreev(). */
+CR_EXPORT char **cr_plugin_dirs (void);
+/* Validates a descriptor; @expected_name is the file's base name (nullable). */
+CR_EXPORT gboolean cr_descriptor_validate (const CrPluginDescriptor *descriptor,
+                                           const char *expected_name, GError **error);
+
+/* ---- token request (request.c) ----------------------------------------- */
+
+/* The secrets a request needs: client_secret always, password for the password grant. */
+typedef struct {
+  const char *client_secret;
+  const char *password;
+} CrCredentials;
+
+typedef struct {
+  char *url;
+  const char *content_type;
+  char *authorization; /* secret; NULL unless client authentication is Basic */
+  char *body;          /* secret; NUL-terminated */
+  gsize body_len;
+} CrRequest;
+
+/* The token URL for @account: its token_url, else the provider's with {host} filled in. */
+CR_EXPORT char *cr_account_token_url (const CrAccount *account,
+                                      const CrPluginDescriptor *provider, GError **error);
+CR_EXPORT CrRequest *cr_request_build (const CrPluginDescriptor *provider,
+                                       const CrAccount *account,
+                                       const CrCredentials *credentials, GError **error);
+CR_EXPORT void cr_request_free (CrRequest *request);
+/* "Basic " + base64 (form-urlencode (id) ":" form-urlencode (secret)), RFC 6749 §2.3.1.  Secret. */
+CR_EXPORT char *cr_basic_authorization (const char *client_id, const char *client_secret);
+
+/* ---- HTTP (http.c) ----------------------------------------------------- */
+
+#define CR_RESPONSE_MAX_BYTES (1024 * 1024)
+
+typedef struct {
+  long status;
+  char *content_type; /* nullable */
+  char *body;         /* secret; NUL-terminated (may hold NULs before body_len) */
+  gsize body_len;
+} CrResponse;
+
+/* POSTs @request.  Only https (http for loopback hosts), verified TLS with
+ * the account's ca_file added, no redirects, the account's timeout.  Any
+ * HTTP status is a response; only transport failures are CR_ERROR_NETWORK. */
+CR_EXPORT CrResponse *cr_http_post (const CrRequest *request, const CrAccount *account,
+                                    GError **error);
+CR_EXPORT void cr_response_free (CrResponse *response);
+
+/* ---- tokens (token.c, response.c) -------------------------------------- */
+
+typedef struct {
+  char *access_token; /* secret; printable ASCII */
+  char *token_type;   /* "Bearer" as the provider spelled it */
+  gint64 issued_at;   /* unix seconds */
+  gint64 expires_at;  /* unix seconds */
+} CrToken;
+
+CR_EXPORT CrToken *cr_token_new (const char *access_token, const char *token_type,
+                                 gint64 issued_at, gint64 expires_at);
+CR_EXPORT void cr_token_free (CrToken *token);
+/* The default minimum remaining lifetime: max (60 s, 10% of the lifetime). */
+CR_EXPORT gint64 cr_token_default_min_valid (const CrToken *token);
+/* TRUE when @token has at least @min_valid (-1: the default) seconds left at @now. */
+CR_EXPORT gboolean cr_token_is_fresh (const CrToken *token, gint64 now, gint64 min_valid);
+/* The keyring form (JSON).  Secret. */
+CR_EXPORT char *cr_token_serialize (const CrToken *token);
+CR_EXPORT CrToken *cr_token_deserialize (const char *data, gsize len, GError **error);
+
+/* Turns a token endpoint's answer into a token, or into one clear line of
+ * error: CR_ERROR_REJECTED for the provider's OAuth error, CR_ERROR_NETWORK
+ * for anything else that is not a valid token response. */
+CR_EXPORT CrToken *cr_response_parse (const CrPluginDescriptor *provider,
+                                      const CrResponse *response, gint64 now,
+                                      GError **error);
+
+/* ---- keyring (store.c) ------------------------------------------------- */
+
+typedef enum {
+  CR_SECRET_CLIENT_SECRET,
+  CR_SECRET_PASSWORD,
+} CrSecretKind;
+
+CR_EXPORT const char *cr_secret_kind_to_string (CrSecretKind kind);
+/* NULL without an error when the keyring has no such item.  Keyring failures are CR_ERROR_KEYRING. */
+CR_EXPORT CrToken *cr_store_lookup_token (const char *account, GError **error);
+CR_EXPORT gboolean cr_store_save_token (const char *account, const CrToken *token, GError **error);
+/* TRUE also when there was nothing to clear. */
+CR_EXPORT gboolean cr_store_clear_token (const char *account, GError **error);
+/* Secret; NULL without an error when not stored. */
+CR_EXPORT char *cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error);
+CR_EXPORT gboolean cr_store_save_secret (const char *account, CrSecretKind kind,
+                                         const char *value, GError **error);
+CR_EXPORT gboolean cr_store_clear_secrets (const char *account, GError **error);
+/* Drops the connection to the Secret Service; for a clean exit. */
+CR_EXPORT void cr_store_disconnect (void);
+
+/* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
+
+/* Fetches a new token with @credentials; stores nothing. */
+CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
+                                   const CrCredentials *credentials, GError **error);
+
+/* A token with at least @min_valid (-1: the account's or the default)
+ * seconds left: the cached one when it qualifies and @force_refresh is
+ * FALSE, else a new one fetched with the stored secrets under the account's
+ * lock and stored.  The cache-hit path does one keyring lookup and no HTTP. */
+CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrPlugin *plugin,
+                                       gint64 min_valid, gboolean force_refresh,
+                                       GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrConfig, cr_config_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrAccount, cr_account_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrPlugin, cr_plugin_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrRequest, cr_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrResponse, cr_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrToken, cr_token_free)
+
+G_END_DECLS
+
+#endif /* CREDRING_H */

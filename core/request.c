@@ -1,0 +1,257 @@
+/* Building a token request from a provider descriptor and an account.
+ *
+ * Kept apart from the HTTP transfer so that the exact bytes each provider
+ * receives can be tested without a network. */
+#include "config.h"
+
+#include <string.h>
+
+#include <curl/curl.h>
+#include <yajl/yajl_gen.h>
+
+#include <credring/credring.h>
+
+/* A host value fills {host} in a URL, so it must not be able to add a path,
+ * credentials or a second host. */
+static gboolean
+is_host_value (const char *host)
+{
+  if (*host == '\0' || strlen (host) > 255)
+    return FALSE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr (".-:[]", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  return g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.") ||
+         g_str_equal (host, "[::1]") || g_str_equal (host, "::1");
+}
+
+char *
+cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provider,
+                      GError **error)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *scheme = NULL;
+  g_autofree char *host = NULL;
+  CURLU *parsed;
+  CURLUcode rc;
+
+  g_return_val_if_fail (account != NULL && provider != NULL, NULL);
+
+  if (account->token_url != NULL)
+    url = g_strdup (account->token_url);
+  else if (provider->token_url == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s] has no 'token_url' key",
+                   account->config_path, account->name);
+      return NULL;
+    }
+  else if (strstr (provider->token_url, "{host}") != NULL)
+    {
+      g_auto (GStrv) parts = NULL;
+
+      if (account->host == NULL || !is_host_value (account->host))
+        {
+          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                       "%s: account [%s] needs a 'host' key holding a host name",
+                       account->config_path, account->name);
+          return NULL;
+        }
+      parts = g_strsplit (provider->token_url, "{host}", -1);
+      url = g_strjoinv (account->host, parts);
+    }
+  else
+    url = g_strdup (provider->token_url);
+
+  parsed = curl_url ();
+  rc = curl_url_set (parsed, CURLUPART_URL, url, 0);
+  if (rc == CURLUE_OK)
+    rc = curl_url_get (parsed, CURLUPART_SCHEME, &scheme, 0);
+  if (rc == CURLUE_OK)
+    rc = curl_url_get (parsed, CURLUPART_HOST, &host, 0);
+  curl_url_cleanup (parsed);
+  if (rc != CURLUE_OK)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: bad token URL: %s",
+                   account->config_path, account->name, curl_url_strerror (rc));
+      return NULL;
+    }
+  /* Plain http would hand the client secret to anyone on the path. */
+  if (!g_str_equal (scheme, "https") && !(g_str_equal (scheme, "http") && is_loopback_host (host)))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: account [%s]: token URL must be https (http only for loopback hosts)",
+                   account->config_path, account->name);
+      return NULL;
+    }
+  return g_steal_pointer (&url);
+}
+
+static const char *
+grant_type_name (CrGrantType grant)
+{
+  return grant == CR_GRANT_PASSWORD ? "password" : "client_credentials";
+}
+
+/* The body is built in one buffer sized up front, so that growing it never
+ * leaves an unwiped copy of a secret behind in freed memory. */
+typedef struct {
+  CrBodyFormat format;
+  GString *body;
+  yajl_gen json;
+} BodyWriter;
+
+static void
+append_json (void *ctx, const char *text, size_t len)
+{
+  g_string_append_len (ctx, text, len);
+}
+
+static void
+body_add (BodyWriter *writer, const char *name, const char *value)
+{
+  if (writer->format == CR_BODY_JSON)
+    {
+      yajl_gen_string (writer->json, (const unsigned char *) name, strlen (name));
+      yajl_gen_string (writer->json, (const unsigned char *) value, strlen (value));
+      return;
+    }
+
+  char *escaped = curl_easy_escape (NULL, value, (int) strlen (value));
+
+  if (writer->body->len > 0)
+    g_string_append_c (writer->body, '&');
+  g_string_append (writer->body, name);
+  g_string_append_c (writer->body, '=');
+  g_string_append (writer->body, escaped);
+  cr_secret_wipe (escaped, strlen (escaped));
+  curl_free (escaped);
+}
+
+static gsize
+body_capacity (const CrAccount *account, const CrCredentials *credentials)
+{
+  gsize size = 1024;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* Escaping makes a byte at most three (form) or six (JSON \uXXXX) bytes. */
+  g_hash_table_iter_init (&iter, account->values);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    size += strlen (key) + 6 * strlen (value) + 8;
+  if (credentials->client_secret != NULL)
+    size += 6 * strlen (credentials->client_secret) + 32;
+  if (credentials->password != NULL)
+    size += 6 * strlen (credentials->password) + 32;
+  return size;
+}
+
+char *
+cr_basic_authorization (const char *client_id, const char *client_secret)
+{
+  char *id = curl_easy_escape (NULL, client_id, (int) strlen (client_id));
+  char *secret = curl_easy_escape (NULL, client_secret, (int) strlen (client_secret));
+  gsize pair_len = strlen (id) + 1 + strlen (secret);
+  g_autoptr (GString) pair = g_string_sized_new (pair_len + 1);
+  cr_autosecret char *encoded = NULL;
+  char *header;
+
+  g_string_append (pair, id);
+  g_string_append_c (pair, ':');
+  g_string_append (pair, secret);
+  encoded = g_base64_encode ((const guchar *) pair->str, pair->len);
+  header = g_strconcat ("Basic ", encoded, NULL);
+
+  cr_secret_wipe (pair->str, pair->allocated_len);
+  cr_secret_wipe (secret, strlen (secret));
+  curl_free (secret);
+  curl_free (id);
+  return header;
+}
+
+CrRequest *
+cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
+                  const CrCredentials *credentials, GError **error)
+{
+  g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
+  BodyWriter writer = { provider->body_format, NULL, NULL };
+
+  g_return_val_if_fail (provider != NULL && account != NULL && credentials != NULL, NULL);
+
+  if (credentials->client_secret == NULL ||
+      (provider->grant == CR_GRANT_PASSWORD && credentials->password == NULL))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s] has no stored %s: run 'credring login %s'", account->name,
+                   credentials->client_secret == NULL ? "client secret" : "password",
+                   account->name);
+      return NULL;
+    }
+  if (!cr_account_check (account, provider, NULL, error))
+    return NULL;
+  request->url = cr_account_token_url (account, provider, error);
+  if (request->url == NULL)
+    return NULL;
+
+  writer.body = g_string_sized_new (body_capacity (account, credentials));
+  if (provider->body_format == CR_BODY_JSON)
+    {
+      writer.json = yajl_gen_alloc (NULL);
+      yajl_gen_config (writer.json, yajl_gen_print_callback, append_json, writer.body);
+      yajl_gen_map_open (writer.json);
+      request->content_type = "application/json";
+    }
+  else
+    request->content_type = "application/x-www-form-urlencoded";
+
+  body_add (&writer, "grant_type", grant_type_name (provider->grant));
+  if (provider->client_auth == CR_CLIENT_AUTH_BODY)
+    {
+      body_add (&writer, "client_id", account->client_id);
+      body_add (&writer, "client_secret", credentials->client_secret);
+    }
+  else
+    request->authorization = cr_basic_authorization (account->client_id,
+                                                     credentials->client_secret);
+  if (provider->grant == CR_GRANT_PASSWORD)
+    {
+      body_add (&writer, "username", account->username);
+      body_add (&writer, "password", credentials->password);
+    }
+  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
+    {
+      const char *value = g_hash_table_lookup (account->values, p->name);
+
+      if (value == NULL || *value == '\0')
+        value = p->default_value;
+      if (value != NULL)
+        body_add (&writer, p->name, value);
+    }
+
+  if (writer.json != NULL)
+    {
+      yajl_gen_map_close (writer.json);
+      yajl_gen_free (writer.json);
+    }
+  request->body_len = writer.body->len;
+  request->body = g_string_free (writer.body, FALSE);
+  return g_steal_pointer (&request);
+}
+
+void
+cr_request_free (CrRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_free (request->url);
+  cr_secret_free (request->authorization);
+  if (request->body != NULL)
+    cr_secret_wipe (request->body, request->body_len);
+  g_free (request->body);
+  g_free (request);
+}

@@ -1,0 +1,187 @@
+/* Turning a token endpoint's answer into a token or one clear error line.
+ *
+ * Every check here stands between a server and the keyring (and git's line
+ * protocol): nothing is stored unless the whole answer is a valid token. */
+#include "config.h"
+
+#include <string.h>
+
+#include <credring/credring.h>
+
+#include "json.h"
+
+/* No provider issues tokens for longer; a bigger number is an error. */
+#define MAX_LIFETIME_SECONDS (10 * 366 * 24 * 3600)
+#define MESSAGE_MAX_CHARS 200
+
+static gboolean
+is_success (long status)
+{
+  return status >= 200 && status < 300;
+}
+
+/* The provider's own words, in whichever shape it documents: RFC 6749
+ * error/error_description, ANTS's name/message, Dataloy's message. */
+static char *
+provider_message (CrJsonObject *object)
+{
+  const char *code = cr_json_object_get_string (object, "error");
+  const char *text = cr_json_object_get_string (object, "error_description");
+  g_autofree char *joined = NULL;
+
+  if (code == NULL)
+    code = cr_json_object_get_string (object, "name");
+  if (text == NULL)
+    text = cr_json_object_get_string (object, "message");
+  if (code == NULL && text == NULL)
+    return NULL;
+  if (code != NULL && text != NULL)
+    joined = g_strconcat (code, ": ", text, NULL);
+  else
+    joined = g_strdup (code != NULL ? code : text);
+  return cr_escape_for_message (joined, -1, MESSAGE_MAX_CHARS);
+}
+
+static void
+set_error_answer (const CrResponse *response, CrJsonObject *object, GError **error)
+{
+  g_autofree char *message = object ? provider_message (object) : NULL;
+  g_autofree char *content_type =
+    cr_escape_for_message (response->content_type ? response->content_type : "no content type",
+                           -1, 80);
+  long status = response->status;
+
+  /* 400 carries OAuth errors (RFC 6749 §5.2); 401/403 mean the client or
+   * user was refused even when the body says nothing useful. */
+  if ((status == 400 && message != NULL) || status == 401 || status == 403)
+    {
+      if (message != NULL)
+        g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "the provider refused: %s (HTTP %ld)",
+                     message, status);
+      else
+        g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
+                     "the provider refused the credentials (HTTP %ld, %s)", status, content_type);
+      return;
+    }
+  if (message != NULL)
+    g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "token endpoint error: %s (HTTP %ld)",
+                 message, status);
+  else
+    g_set_error (error, CR_ERROR, CR_ERROR_NETWORK,
+                 "token endpoint answered HTTP %ld (%s) without a token", status, content_type);
+}
+
+static gboolean
+invalid_token (GError **error, long status, const char *why)
+{
+  g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "token endpoint answered HTTP %ld but %s",
+               status, why);
+  return FALSE;
+}
+
+/* RFC 6749 A.12: access-token = 1*VSCHAR.  Space is allowed by the RFC's
+ * grammar for the value as a whole (%x20-7E). */
+static gboolean
+is_token_text (const char *text)
+{
+  if (*text == '\0')
+    return FALSE;
+  for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_expiry (const CrPluginDescriptor *provider, CrJsonObject *object, long status, gint64 now,
+             gint64 *expires_at, GError **error)
+{
+  CrJsonType type;
+  const char *text;
+
+  if (!cr_json_object_get (object, provider->expiry_field, &type, &text))
+    return invalid_token (error, status, "without an expiry");
+
+  if (provider->expiry_form == CR_EXPIRY_SECONDS)
+    {
+      guint64 seconds;
+
+      /* Digits only: no sign, fraction or exponent, and no overflow past the cap. */
+      if (type != CR_JSON_NUMBER || strspn (text, "0123456789") != strlen (text) ||
+          !g_ascii_string_to_unsigned (text, 10, 1, MAX_LIFETIME_SECONDS, &seconds, NULL))
+        return invalid_token (error, status, "with an expires_in that is not a whole number of "
+                                             "seconds from 1 to ten years");
+      *expires_at = now + (gint64) seconds;
+      return TRUE;
+    }
+
+  g_autoptr (GDateTime) when = NULL;
+  if (type == CR_JSON_STRING)
+    when = g_date_time_new_from_iso8601 (text, NULL);
+  if (when == NULL)
+    return invalid_token (error, status, "with an expiry that is not an ISO-8601 time with a zone");
+  *expires_at = g_date_time_to_unix (when);
+  if (*expires_at <= now)
+    return invalid_token (error, status, "with a token that has already expired");
+  if (*expires_at - now > MAX_LIFETIME_SECONDS)
+    return invalid_token (error, status, "with an expiry more than ten years away");
+  return TRUE;
+}
+
+CrToken *
+cr_response_parse (const CrPluginDescriptor *provider, const CrResponse *response, gint64 now,
+                   GError **error)
+{
+  g_autoptr (CrJsonObject) object = NULL;
+  g_autoptr (GError) json_error = NULL;
+  const char *access_token;
+  const char *token_type = "Bearer";
+  gint64 expires_at = 0;
+  CrJsonType type;
+
+  g_return_val_if_fail (provider != NULL && response != NULL, NULL);
+
+  object = cr_json_parse_object (response->body, response->body_len, &json_error);
+  if (!is_success (response->status) ||
+      (object != NULL && cr_json_object_get (object, "error", NULL, NULL)))
+    {
+      set_error_answer (response, object, error);
+      return NULL;
+    }
+  if (object == NULL)
+    {
+      g_autofree char *content_type = cr_escape_for_message (
+        response->content_type ? response->content_type : "no content type", -1, 80);
+      g_autofree char *why = g_strdup_printf ("with %s that is not a token: %s", content_type,
+                                              json_error->message);
+
+      invalid_token (error, response->status, why);
+      return NULL;
+    }
+
+  if (!cr_json_object_get (object, provider->token_field, &type, &access_token) ||
+      type != CR_JSON_STRING)
+    {
+      invalid_token (error, response->status, "without a token");
+      return NULL;
+    }
+  if (!is_token_text (access_token))
+    {
+      invalid_token (error, response->status,
+                     "with an empty token or one holding characters outside %x20-7E");
+      return NULL;
+    }
+  if (provider->token_type_field != NULL &&
+      cr_json_object_get (object, provider->token_type_field, NULL, NULL))
+    {
+      token_type = cr_json_object_get_string (object, provider->token_type_field);
+      if (token_type == NULL || g_ascii_strcasecmp (token_type, "Bearer") != 0)
+        {
+          invalid_token (error, response->status, "with a token_type other than Bearer");
+          return NULL;
+        }
+    }
+  if (!read_expiry (provider, object, response->status, now, &expires_at, error))
+    return NULL;
+  return cr_token_new (access_token, token_type, now, expires_at);
+}

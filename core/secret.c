@@ -1,0 +1,64 @@
+/* Wiping secret memory, and keeping the process from dumping it. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/resource.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
+
+#include <credring/credring.h>
+
+void
+cr_secret_wipe (void *data, size_t len)
+{
+  if (data == NULL || len == 0)
+    return;
+#if defined(HAVE_MEMSET_EXPLICIT)
+  memset_explicit (data, 0, len);
+#elif defined(HAVE_EXPLICIT_BZERO)
+  explicit_bzero (data, len);
+#else
+  memset (data, 0, len);
+  /* The barrier tells the compiler the zeroed memory is still read. */
+  __asm__ __volatile__ ("" : : "r"(data) : "memory");
+#endif
+}
+
+void
+cr_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  cr_secret_wipe (secret, strlen (secret));
+  g_free (secret);
+}
+
+void
+cr_secret_freep (char **secret)
+{
+  cr_secret_free (*secret);
+  *secret = NULL;
+}
+
+void
+cr_secret_string_free (GString *string)
+{
+  if (string == NULL)
+    return;
+  cr_secret_wipe (string->str, string->allocated_len);
+  g_string_free (string, TRUE);
+}
+
+void
+cr_secret_protect_process (void)
+{
+  const struct rlimit no_core = { 0, 0 };
+
+  /* Both are best effort: a failure leaves the process as it was, which is
+   * no worse than not asking. */
+  (void) setrlimit (RLIMIT_CORE, &no_core);
+#ifdef PR_SET_DUMPABLE
+  (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}

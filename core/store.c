@@ -1,0 +1,191 @@
+/* Secrets and tokens in the Secret Service, through libsecret.
+ *
+ * Secrets (client secret, password) go to the default collection, which
+ * persists.  Tokens go to the session collection, which lives in memory
+ * only: no bearer token at rest.  Lookup attributes are public to anyone on
+ * the session bus, so they name the account and nothing more; the expiry
+ * travels inside the secret value. */
+#include "config.h"
+
+#include <string.h>
+
+#include <libsecret/secret.h>
+
+#include <credring/credring.h>
+
+static const SecretSchema secret_schema = {
+  .name = "org.credring.Secret",
+  .flags = SECRET_SCHEMA_NONE,
+  .attributes = {
+    { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+static const SecretSchema token_schema = {
+  .name = "org.credring.Token",
+  .flags = SECRET_SCHEMA_NONE,
+  .attributes = {
+    { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+const char *
+cr_secret_kind_to_string (CrSecretKind kind)
+{
+  return kind == CR_SECRET_PASSWORD ? "password" : "client_secret";
+}
+
+static const char *
+secret_kind_label (CrSecretKind kind)
+{
+  return kind == CR_SECRET_PASSWORD ? "password" : "client secret";
+}
+
+/* Every keyring failure becomes one line with a hint at the usual cause. */
+static gboolean
+keyring_error (GError **error, GError *cause)
+{
+  g_autofree char *message = cr_escape_for_message (cause->message, -1, 200);
+  const char *hint;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL &&
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    hint = "no D-Bus session bus: run inside a desktop session or dbus-run-session";
+  else if (g_error_matches (cause, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    hint = "unlock the keyring (e.g. in Seahorse) and try again";
+  else
+    hint = "is a Secret Service running? install and start gnome-keyring "
+           "(gnome-keyring-daemon --components=secrets) or KeePassXC's";
+  g_set_error (error, CR_ERROR, CR_ERROR_KEYRING, "keyring unavailable: %s; %s", message, hint);
+  g_error_free (cause);
+  return FALSE;
+}
+
+CrToken *
+cr_store_lookup_token (const char *account, GError **error)
+{
+  GError *cause = NULL;
+  SecretValue *value;
+  const char *data;
+  gsize len = 0;
+  CrToken *token;
+
+  g_return_val_if_fail (account != NULL, NULL);
+
+  value = secret_password_lookup_binary_sync (&token_schema, NULL, &cause, "account", account,
+                                              NULL);
+  if (cause != NULL)
+    {
+      keyring_error (error, cause);
+      return NULL;
+    }
+  if (value == NULL)
+    return NULL;
+  data = secret_value_get (value, &len);
+  /* A damaged cached token is as good as none: a fresh one replaces it. */
+  token = cr_token_deserialize (data, len, NULL);
+  secret_value_unref (value);
+  return token;
+}
+
+gboolean
+cr_store_save_token (const char *account, const CrToken *token, GError **error)
+{
+  g_autofree char *label = NULL;
+  GError *cause = NULL;
+  SecretValue *value;
+  char *data;
+
+  g_return_val_if_fail (account != NULL && token != NULL, FALSE);
+
+  data = cr_token_serialize (token);
+  value = secret_value_new_full (data, -1, "application/json", (GDestroyNotify) cr_secret_free);
+  label = g_strdup_printf ("credring: %s access token", account);
+  secret_password_store_binary_sync (&token_schema, SECRET_COLLECTION_SESSION, label, value, NULL,
+                                     &cause, "account", account, NULL);
+  secret_value_unref (value);
+  if (cause != NULL)
+    return keyring_error (error, cause);
+  return TRUE;
+}
+
+gboolean
+cr_store_clear_token (const char *account, GError **error)
+{
+  GError *cause = NULL;
+
+  g_return_val_if_fail (account != NULL, FALSE);
+
+  secret_password_clear_sync (&token_schema, NULL, &cause, "account", account, NULL);
+  if (cause != NULL)
+    return keyring_error (error, cause);
+  return TRUE;
+}
+
+char *
+cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error)
+{
+  GError *cause = NULL;
+  SecretValue *value;
+  const char *text;
+  char *secret;
+
+  g_return_val_if_fail (account != NULL, NULL);
+
+  value = secret_password_lookup_binary_sync (&secret_schema, NULL, &cause, "account", account,
+                                              "kind", cr_secret_kind_to_string (kind), NULL);
+  if (cause != NULL)
+    {
+      keyring_error (error, cause);
+      return NULL;
+    }
+  if (value == NULL)
+    return NULL;
+  text = secret_value_get_text (value);
+  secret = text ? g_strdup (text) : NULL;
+  secret_value_unref (value);
+  if (secret == NULL)
+    g_set_error (error, CR_ERROR, CR_ERROR_KEYRING,
+                 "the stored %s of account [%s] is not text: run 'credring login %s' again",
+                 secret_kind_label (kind), account, account);
+  return secret;
+}
+
+gboolean
+cr_store_save_secret (const char *account, CrSecretKind kind, const char *value, GError **error)
+{
+  g_autofree char *label = NULL;
+  GError *cause = NULL;
+
+  g_return_val_if_fail (account != NULL && value != NULL, FALSE);
+
+  label = g_strdup_printf ("credring: %s %s", account, secret_kind_label (kind));
+  secret_password_store_sync (&secret_schema, SECRET_COLLECTION_DEFAULT, label, value, NULL,
+                              &cause, "account", account, "kind", cr_secret_kind_to_string (kind),
+                              NULL);
+  if (cause != NULL)
+    return keyring_error (error, cause);
+  return TRUE;
+}
+
+gboolean
+cr_store_clear_secrets (const char *account, GError **error)
+{
+  GError *cause = NULL;
+
+  g_return_val_if_fail (account != NULL, FALSE);
+
+  secret_password_clear_sync (&secret_schema, NULL, &cause, "account", account, NULL);
+  if (cause != NULL)
+    return keyring_error (error, cause);
+  return TRUE;
+}
+
+void
+cr_store_disconnect (void)
+{
+  secret_service_disconnect ();
+}

@@ -1,0 +1,124 @@
+/* A token, when it is fresh enough, and its form in the keyring. */
+#include "config.h"
+
+#include <string.h>
+
+#include <yajl/yajl_gen.h>
+
+#include <credring/credring.h>
+
+#include "json.h"
+
+#define MIN_VALID_FLOOR_SECONDS 60
+
+CrToken *
+cr_token_new (const char *access_token, const char *token_type, gint64 issued_at,
+              gint64 expires_at)
+{
+  CrToken *token;
+
+  g_return_val_if_fail (access_token != NULL, NULL);
+
+  token = g_new0 (CrToken, 1);
+  token->access_token = g_strdup (access_token);
+  token->token_type = g_strdup (token_type ? token_type : "Bearer");
+  token->issued_at = issued_at;
+  token->expires_at = expires_at;
+  return token;
+}
+
+void
+cr_token_free (CrToken *token)
+{
+  if (token == NULL)
+    return;
+  cr_secret_free (token->access_token);
+  g_free (token->token_type);
+  g_free (token);
+}
+
+gint64
+cr_token_default_min_valid (const CrToken *token)
+{
+  gint64 lifetime = token->expires_at - token->issued_at;
+
+  return MAX (MIN_VALID_FLOOR_SECONDS, lifetime / 10);
+}
+
+gboolean
+cr_token_is_fresh (const CrToken *token, gint64 now, gint64 min_valid)
+{
+  g_return_val_if_fail (token != NULL, FALSE);
+
+  if (min_valid < 0)
+    min_valid = cr_token_default_min_valid (token);
+  /* A clock that went backwards past the issue time makes every age a guess. */
+  if (now < token->issued_at)
+    return FALSE;
+  return token->expires_at - now >= min_valid;
+}
+
+static void
+append_json (void *ctx, const char *text, size_t len)
+{
+  g_string_append_len (ctx, text, len);
+}
+
+static void
+gen_string (yajl_gen gen, const char *text)
+{
+  yajl_gen_string (gen, (const unsigned char *) text, strlen (text));
+}
+
+char *
+cr_token_serialize (const CrToken *token)
+{
+  /* Sized up front so that growing never leaves a copy of the token behind. */
+  GString *out = g_string_sized_new (strlen (token->access_token) * 6 + 256);
+  yajl_gen gen = yajl_gen_alloc (NULL);
+
+  yajl_gen_config (gen, yajl_gen_print_callback, append_json, out);
+  yajl_gen_map_open (gen);
+  gen_string (gen, "access_token");
+  gen_string (gen, token->access_token);
+  gen_string (gen, "token_type");
+  gen_string (gen, token->token_type);
+  gen_string (gen, "issued_at");
+  yajl_gen_integer (gen, token->issued_at);
+  gen_string (gen, "expires_at");
+  yajl_gen_integer (gen, token->expires_at);
+  yajl_gen_map_close (gen);
+  yajl_gen_free (gen);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+get_time (CrJsonObject *object, const char *name, gint64 *out)
+{
+  CrJsonType type;
+  const char *text;
+
+  return cr_json_object_get (object, name, &type, &text) && type == CR_JSON_NUMBER &&
+         g_ascii_string_to_signed (text, 10, 0, G_MAXINT64 / 2, out, NULL);
+}
+
+CrToken *
+cr_token_deserialize (const char *data, gsize len, GError **error)
+{
+  g_autoptr (CrJsonObject) object = cr_json_parse_object (data, len, NULL);
+  const char *access_token, *token_type;
+  gint64 issued_at, expires_at;
+
+  if (object == NULL)
+    goto invalid;
+  access_token = cr_json_object_get_string (object, "access_token");
+  token_type = cr_json_object_get_string (object, "token_type");
+  if (access_token == NULL || token_type == NULL || !get_time (object, "issued_at", &issued_at) ||
+      !get_time (object, "expires_at", &expires_at))
+    goto invalid;
+  return cr_token_new (access_token, token_type, issued_at, expires_at);
+
+invalid:
+  g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "the cached token is not in credring's format");
+  return NULL;
+}

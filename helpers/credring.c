@@ -1,0 +1,514 @@
+/* credring — the command-line front end: argument parsing, output and exit
+ * statuses.  Everything else is libcredring. */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yajl/yajl_gen.h>
+
+#include <credring/credring.h>
+
+#include "secret-input.h"
+
+#define EXIT_USAGE CR_ERROR_CONFIG
+
+static char *opt_config;
+static gboolean opt_verbose;
+static gboolean opt_version;
+static char *opt_format;
+static char *opt_min_valid;
+static gboolean opt_force_refresh;
+static gboolean opt_secret_stdin;
+static gboolean opt_no_verify;
+static gboolean opt_all;
+
+static const GOptionEntry entries[] = {
+  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file (default: $CREDRING_CONFIG or ~/.config/credring/accounts.conf)", "FILE" },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Say what is done (never a secret)", NULL },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "token: raw (default), header or json", "FORMAT" },
+  { "min-valid", 0, 0, G_OPTION_ARG_STRING, &opt_min_valid, "token: seconds the token must still be valid", "SECONDS" },
+  { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, "token: fetch a new token even if the cached one is valid", NULL },
+  { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "login: read client_secret=... / password=... lines from stdin", NULL },
+  { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "login: store the secrets without fetching a first token", NULL },
+  { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, "logout: drop the stored secrets too", NULL },
+  { NULL },
+};
+
+static const char commands_summary[] =
+  "Get OAuth2 bearer tokens for REST APIs, kept in the desktop keyring.\n"
+  "\n"
+  "Commands:\n"
+  "  providers                 the provider plugins and what each needs\n"
+  "  status [ACCOUNT]          accounts, stored secrets, token validity\n"
+  "  login ACCOUNT             store the account's secrets [--secret-stdin] [--no-verify]\n"
+  "  token ACCOUNT             print a valid token [--format raw|header|json]\n"
+  "                            [--min-valid SECONDS] [--force-refresh]\n"
+  "  logout ACCOUNT            drop the cached token; --all: the secrets too";
+
+static const char exit_statuses[] =
+  "Exit status: 0 ok; 1 other failure; 2 usage or configuration error; 3 the provider\n"
+  "rejected the credentials; 4 network, TLS or server error; 5 keyring unavailable or locked.";
+
+static int
+fail (GError *error)
+{
+  int status = cr_error_exit_status (error);
+
+  g_printerr ("credring: %s\n", error->message);
+  g_error_free (error);
+  return status;
+}
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("credring: %s (see credring --help)\n", message);
+  return EXIT_USAGE;
+}
+
+static void
+print_debug (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  if (opt_verbose)
+    g_printerr ("credring: %s\n", message);
+}
+
+static int
+flush_stdout (void)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      g_printerr ("credring: cannot write the output: %s\n", g_strerror (errno));
+      return CR_ERROR_FAILED;
+    }
+  return 0;
+}
+
+static void
+print_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    g_printerr ("credring: warning: %s\n", (const char *) g_ptr_array_index (warnings, i));
+}
+
+/* The account and its provider's plugin, checked against each other. */
+static gboolean
+load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
+              CrPlugin **plugin_out, GError **error)
+{
+  g_autoptr (CrConfig) config = cr_config_load (opt_config, error);
+  g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+
+  if (config == NULL)
+    return FALSE;
+  account = cr_config_get_account (config, name, error);
+  if (account == NULL)
+    return FALSE;
+  plugin = cr_plugin_load (account->provider, error);
+  if (plugin == NULL)
+    return FALSE;
+  if (!cr_account_check (account, cr_plugin_get_descriptor (plugin), warnings, error))
+    return FALSE;
+  print_warnings (warnings);
+  if (config_out != NULL)
+    *config_out = g_steal_pointer (&config);
+  *account_out = g_steal_pointer (&account);
+  *plugin_out = g_steal_pointer (&plugin);
+  return TRUE;
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (unix_time);
+
+  return when ? g_date_time_format_iso8601 (when) : g_strdup ("?");
+}
+
+static const char *
+grant_name (CrGrantType grant)
+{
+  return grant == CR_GRANT_PASSWORD ? "password" : "client credentials";
+}
+
+/* ---- providers ---------------------------------------------------------- */
+
+static int
+command_providers (void)
+{
+  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) plugins = cr_plugin_load_all (failures);
+
+  for (guint i = 0; i < plugins->len; i++)
+    {
+      const CrPluginDescriptor *d = cr_plugin_get_descriptor (g_ptr_array_index (plugins, i));
+      g_autoptr (GString) keys = g_string_new ("client_id");
+
+      if (d->token_url == NULL)
+        g_string_append (keys, ", token_url");
+      else if (strstr (d->token_url, "{host}") != NULL)
+        g_string_append (keys, ", host");
+      if (d->grant == CR_GRANT_PASSWORD)
+        g_string_append (keys, ", username");
+      for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+        g_string_append_printf (keys, ", %s%s", p->name,
+                                p->presence == CR_PARAM_REQUIRED ? "" : " (optional)");
+
+      printf ("%s\t%s\n", d->name, d->description);
+      printf ("\tgrant: %s; client authentication: %s; body: %s\n", grant_name (d->grant),
+              d->client_auth == CR_CLIENT_AUTH_BASIC ? "HTTP Basic" : "in the body",
+              d->body_format == CR_BODY_JSON ? "JSON" : "form");
+      printf ("\ttoken URL: %s\n", d->token_url ? d->token_url : "(per account: token_url)");
+      printf ("\taccount keys: %s\n", keys->str);
+      printf ("\tsecrets: client_secret%s\n", d->grant == CR_GRANT_PASSWORD ? ", password" : "");
+    }
+  for (guint i = 0; i < failures->len; i++)
+    g_printerr ("credring: warning: %s\n", (const char *) g_ptr_array_index (failures, i));
+  return flush_stdout ();
+}
+
+/* ---- status ------------------------------------------------------------- */
+
+static gboolean
+print_secret_state (const CrAccount *account, CrSecretKind kind, GError **error)
+{
+  GError *local_error = NULL;
+  cr_autosecret char *secret = cr_store_lookup_secret (account->name, kind, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  printf ("  %s: %s\n", kind == CR_SECRET_PASSWORD ? "password" : "client secret",
+          secret != NULL ? "stored" : "not stored (run credring login)");
+  return TRUE;
+}
+
+static gboolean
+print_account_status (CrConfig *config, const char *name, GError **error)
+{
+  g_autoptr (CrAccount) account = cr_config_get_account (config, name, error);
+  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (GError) plugin_error = NULL;
+  g_autoptr (CrToken) token = NULL;
+  GError *local_error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (account == NULL)
+    return FALSE;
+  printf ("%s (%s)\n", account->name, account->provider);
+  plugin = cr_plugin_load (account->provider, &plugin_error);
+  if (plugin == NULL)
+    printf ("  provider: unavailable: %s\n", plugin_error->message);
+  if (!print_secret_state (account, CR_SECRET_CLIENT_SECRET, error))
+    return FALSE;
+  if (plugin != NULL && cr_plugin_get_descriptor (plugin)->grant == CR_GRANT_PASSWORD &&
+      !print_secret_state (account, CR_SECRET_PASSWORD, error))
+    return FALSE;
+
+  token = cr_store_lookup_token (account->name, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (token == NULL)
+    printf ("  token: none cached\n");
+  else if (token->expires_at <= now)
+    printf ("  token: expired\n");
+  else
+    {
+      g_autofree char *until = format_time (token->expires_at);
+
+      printf ("  token: valid until %s (%" G_GINT64_FORMAT " s left)%s\n", until,
+              token->expires_at - now,
+              cr_token_is_fresh (token, now, account->min_valid) ? "" : ", will be refreshed");
+    }
+  return TRUE;
+}
+
+static int
+command_status (const char *only)
+{
+  g_autoptr (CrConfig) config = NULL;
+  g_auto (GStrv) names = NULL;
+  GError *error = NULL;
+
+  config = cr_config_load (opt_config, &error);
+  if (config == NULL)
+    return fail (error);
+  if (only != NULL)
+    {
+      if (!print_account_status (config, only, &error))
+        return fail (error);
+      return flush_stdout ();
+    }
+  names = cr_config_list_accounts (config);
+  if (names[0] == NULL)
+    printf ("no accounts in %s\n", cr_config_get_path (config));
+  for (guint i = 0; names[i] != NULL; i++)
+    if (!print_account_status (config, names[i], &error))
+      return fail (error);
+  return flush_stdout ();
+}
+
+/* ---- login -------------------------------------------------------------- */
+
+static int
+command_login (const char *name)
+{
+  g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrToken) token = NULL;
+  const CrPluginDescriptor *provider;
+  SecretInput input = { NULL, NULL };
+  gboolean want_password;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (!load_account (name, NULL, &account, &plugin, &error))
+    return fail (error);
+  provider = cr_plugin_get_descriptor (plugin);
+  want_password = provider->grant == CR_GRANT_PASSWORD;
+
+  if (opt_secret_stdin)
+    ok = secret_input_read_lines (STDIN_FILENO, want_password, &input, &error);
+  else
+    ok = secret_input_prompt (account->name, want_password, &input, &error);
+  if (!ok)
+    return fail (error);
+
+  /* Check with the provider before storing: rejected secrets never reach the keyring. */
+  if (!opt_no_verify)
+    {
+      CrCredentials credentials = { input.client_secret, input.password };
+
+      token = cr_token_fetch (account, provider, &credentials, &error);
+      if (token == NULL)
+        {
+          secret_input_clear (&input);
+          return fail (error);
+        }
+    }
+
+  ok = cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, input.client_secret, &error) &&
+       (!want_password ||
+        cr_store_save_secret (account->name, CR_SECRET_PASSWORD, input.password, &error));
+  secret_input_clear (&input);
+  /* A token from the old secrets must not outlive them. */
+  if (ok)
+    ok = token != NULL ? cr_store_save_token (account->name, token, &error)
+                       : cr_store_clear_token (account->name, &error);
+  if (!ok)
+    return fail (error);
+
+  if (token != NULL)
+    {
+      g_autofree char *until = format_time (token->expires_at);
+
+      printf ("%s: secrets stored; the provider issued a token valid until %s\n", account->name,
+              until);
+    }
+  else
+    printf ("%s: secrets stored (not verified)\n", account->name);
+  return flush_stdout ();
+}
+
+/* ---- token -------------------------------------------------------------- */
+
+static void
+append_json (void *ctx, const char *text, size_t len)
+{
+  g_string_append_len (ctx, text, len);
+}
+
+static void
+json_pair (yajl_gen gen, const char *key, const char *value)
+{
+  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
+  yajl_gen_string (gen, (const unsigned char *) value, strlen (value));
+}
+
+static void
+print_token_json (const CrAccount *account, const CrToken *token, gint64 now)
+{
+  GString *out = g_string_sized_new (strlen (token->access_token) * 6 + 512);
+  g_autofree char *expires_at = format_time (token->expires_at);
+  yajl_gen gen = yajl_gen_alloc (NULL);
+
+  yajl_gen_config (gen, yajl_gen_print_callback, append_json, out);
+  yajl_gen_map_open (gen);
+  json_pair (gen, "access_token", token->access_token);
+  json_pair (gen, "token_type", "Bearer");
+  json_pair (gen, "expires_at", expires_at);
+  yajl_gen_string (gen, (const unsigned char *) "expires_in", strlen ("expires_in"));
+  yajl_gen_integer (gen, token->expires_at - now);
+  json_pair (gen, "account", account->name);
+  json_pair (gen, "provider", account->provider);
+  yajl_gen_map_close (gen);
+  yajl_gen_free (gen);
+
+  g_string_append_c (out, '\n');
+  fwrite (out->str, 1, out->len, stdout);
+  cr_secret_string_free (out);
+}
+
+static int
+command_token (const char *name)
+{
+  g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrToken) token = NULL;
+  guint64 min_valid = 0;
+  GError *error = NULL;
+  int status;
+
+  if (opt_min_valid != NULL &&
+      !g_ascii_string_to_unsigned (opt_min_valid, 10, 0, G_MAXINT32, &min_valid, NULL))
+    return usage_error ("--min-valid takes a whole number of seconds");
+  if (!load_account (name, NULL, &account, &plugin, &error))
+    return fail (error);
+
+  token = cr_cache_get_token (account, plugin, opt_min_valid ? (gint64) min_valid : -1,
+                              opt_force_refresh, &error);
+  if (token == NULL)
+    return fail (error);
+
+  /* The token type is always a bearer token here (response.c checks it),
+   * so its canonical spelling is used whatever case the provider chose. */
+  if (opt_format == NULL || g_str_equal (opt_format, "raw"))
+    printf ("%s\n", token->access_token);
+  else if (g_str_equal (opt_format, "header"))
+    printf ("Authorization: Bearer %s\n", token->access_token);
+  else
+    print_token_json (account, token, g_get_real_time () / G_USEC_PER_SEC);
+  status = flush_stdout ();
+  return status;
+}
+
+/* ---- logout ------------------------------------------------------------- */
+
+static int
+command_logout (const char *name)
+{
+  g_autoptr (CrConfig) config = NULL;
+  g_autoptr (CrAccount) account = NULL;
+  GError *error = NULL;
+
+  config = cr_config_load (opt_config, &error);
+  if (config == NULL)
+    return fail (error);
+  account = cr_config_get_account (config, name, &error);
+  if (account == NULL)
+    return fail (error);
+  if (!cr_store_clear_token (account->name, &error) ||
+      (opt_all && !cr_store_clear_secrets (account->name, &error)))
+    return fail (error);
+  printf ("%s: %s\n", account->name,
+          opt_all ? "cached token and stored secrets dropped" : "cached token dropped");
+  return flush_stdout ();
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+/* Refuses options given to a command they do not belong to, so that a typo
+ * is an error rather than a silently ignored wish. */
+static const char *
+misplaced_option (const char *command)
+{
+  gboolean is_token = g_str_equal (command, "token");
+  gboolean is_login = g_str_equal (command, "login");
+
+  if (!is_token && (opt_format || opt_min_valid || opt_force_refresh))
+    return "--format, --min-valid and --force-refresh belong to 'token'";
+  if (!is_login && (opt_secret_stdin || opt_no_verify))
+    return "--secret-stdin and --no-verify belong to 'login'";
+  if (!g_str_equal (command, "logout") && opt_all)
+    return "--all belongs to 'logout'";
+  return NULL;
+}
+
+static int
+run (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("COMMAND [ACCOUNT]");
+  g_autoptr (GError) parse_error = NULL;
+  const char *command, *account, *problem;
+  gboolean takes_account, account_optional;
+
+  g_option_context_set_summary (context, commands_summary);
+  g_option_context_set_description (context, exit_statuses);
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, &argc, &argv, &parse_error))
+    return usage_error (parse_error->message);
+  if (opt_version)
+    {
+      printf ("credring %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, CR_PLUGIN_ABI_MAJOR,
+              CR_PLUGIN_ABI_MINOR);
+      return flush_stdout ();
+    }
+  if (argc < 2)
+    return usage_error ("no command given");
+  command = argv[1];
+  account = argc > 2 ? argv[2] : NULL;
+  if (argc > 3)
+    return usage_error ("too many arguments");
+
+  takes_account = g_str_equal (command, "login") || g_str_equal (command, "token") ||
+                  g_str_equal (command, "logout");
+  account_optional = g_str_equal (command, "status");
+  if (!takes_account && !account_optional && !g_str_equal (command, "providers"))
+    {
+      g_autofree char *shown = cr_escape_for_message (command, -1, 40);
+      g_autofree char *message = g_strdup_printf ("unknown command '%s'", shown);
+
+      return usage_error (message);
+    }
+  if (takes_account && account == NULL)
+    return usage_error ("this command needs an ACCOUNT");
+  if (!takes_account && !account_optional && account != NULL)
+    return usage_error ("'providers' takes no ACCOUNT");
+  problem = misplaced_option (command);
+  if (problem != NULL)
+    return usage_error (problem);
+  if (opt_format != NULL && !g_strv_contains ((const char *const[]) { "raw", "header", "json", NULL },
+                                              opt_format))
+    return usage_error ("--format takes raw, header or json");
+
+  if (g_str_equal (command, "providers"))
+    return command_providers ();
+  if (g_str_equal (command, "status"))
+    return command_status (account);
+  if (g_str_equal (command, "login"))
+    return command_login (account);
+  if (g_str_equal (command, "token"))
+    return command_token (account);
+  return command_logout (account);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  cr_secret_protect_process ();
+  g_log_set_handler ("credring", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, print_debug, NULL);
+
+  status = run (argc, argv);
+
+  cr_store_disconnect ();
+  g_free (opt_config);
+  g_free (opt_format);
+  g_free (opt_min_valid);
+  return status;
+}
