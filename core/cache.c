@@ -112,8 +112,8 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
         }
       if (token != NULL && cr_token_is_fresh (token, started, min_valid))
         {
-          g_debug ("account [%s]: cached token valid until %" G_GINT64_FORMAT, account->name,
-                   token->expires_at);
+          g_debug ("account [%s]: cached token valid for %" G_GINT64_FORMAT " s more",
+                   account->name, token->expires_at - started);
           return g_steal_pointer (&token);
         }
       g_clear_pointer (&token, cr_token_free);

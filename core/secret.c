@@ -62,3 +62,20 @@ cr_secret_protect_process (void)
   (void) prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
 }
+
+gboolean
+cr_secret_equal (const char *a, const char *b)
+{
+  size_t len_a, len_b;
+  unsigned char diff;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  len_a = strlen (a);
+  len_b = strlen (b);
+  /* Time depends on the lengths only, never on where the bytes differ. */
+  diff = len_a != len_b;
+  for (size_t i = 0; i < len_a; i++)
+    diff |= (unsigned char) a[i] ^ (unsigned char) b[i % (len_b ? len_b : 1)];
+  return diff == 0;
+}

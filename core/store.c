@@ -13,6 +13,8 @@
 
 #include <credring/credring.h>
 
+#include "store.h"
+
 static const SecretSchema secret_schema = {
   .name = "org.credring.Secret",
   .flags = SECRET_SCHEMA_NONE,
@@ -45,8 +47,8 @@ secret_kind_label (CrSecretKind kind)
 }
 
 /* Every keyring failure becomes one line with a hint at the usual cause. */
-static gboolean
-keyring_error (GError **error, GError *cause)
+gboolean
+cr_store_set_error (GError **error, GError *cause)
 {
   g_autofree char *message = cr_escape_for_message (cause->message, -1, 200);
   const char *hint;
@@ -79,7 +81,7 @@ cr_store_lookup_token (const char *account, GError **error)
                                               NULL);
   if (cause != NULL)
     {
-      keyring_error (error, cause);
+      cr_store_set_error (error, cause);
       return NULL;
     }
   if (value == NULL)
@@ -108,7 +110,7 @@ cr_store_save_token (const char *account, const CrToken *token, GError **error)
                                      &cause, "account", account, NULL);
   secret_value_unref (value);
   if (cause != NULL)
-    return keyring_error (error, cause);
+    return cr_store_set_error (error, cause);
   return TRUE;
 }
 
@@ -121,7 +123,7 @@ cr_store_clear_token (const char *account, GError **error)
 
   secret_password_clear_sync (&token_schema, NULL, &cause, "account", account, NULL);
   if (cause != NULL)
-    return keyring_error (error, cause);
+    return cr_store_set_error (error, cause);
   return TRUE;
 }
 
@@ -139,7 +141,7 @@ cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error)
                                               "kind", cr_secret_kind_to_string (kind), NULL);
   if (cause != NULL)
     {
-      keyring_error (error, cause);
+      cr_store_set_error (error, cause);
       return NULL;
     }
   if (value == NULL)
@@ -167,7 +169,7 @@ cr_store_save_secret (const char *account, CrSecretKind kind, const char *value,
                               &cause, "account", account, "kind", cr_secret_kind_to_string (kind),
                               NULL);
   if (cause != NULL)
-    return keyring_error (error, cause);
+    return cr_store_set_error (error, cause);
   return TRUE;
 }
 
@@ -180,7 +182,7 @@ cr_store_clear_secrets (const char *account, GError **error)
 
   secret_password_clear_sync (&secret_schema, NULL, &cause, "account", account, NULL);
   if (cause != NULL)
-    return keyring_error (error, cause);
+    return cr_store_set_error (error, cause);
   return TRUE;
 }
 

@@ -57,6 +57,8 @@ CR_EXPORT void cr_secret_free (char *secret);
 CR_EXPORT void cr_secret_freep (char **secret);
 /* Wipes the whole allocation of @string, then frees it.  NULL is fine. */
 CR_EXPORT void cr_secret_string_free (GString *string);
+/* Compares two secrets in time that does not depend on their contents.  NULL equals only NULL. */
+CR_EXPORT gboolean cr_secret_equal (const char *a, const char *b);
 /* Declares a char * that is wiped and freed when it goes out of scope. */
 #define cr_autosecret __attribute__((cleanup (cr_secret_freep)))
 
@@ -228,6 +230,22 @@ CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescr
 CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrPlugin *plugin,
                                        gint64 min_valid, gboolean force_refresh,
                                        GError **error);
+
+/* ---- which account a URL belongs to (match.c) -------------------------- */
+
+/* TRUE when a request for @protocol://@host/@path falls under @url: same
+ * scheme and host (with port, as git writes it), and @path starting with
+ * @url's path at a segment boundary when @url has one.  A missing or empty
+ * protocol or host never matches. */
+CR_EXPORT gboolean cr_url_matches (const char *url, const char *protocol, const char *host,
+                                   const char *path);
+/* The API URLs @account's token is for: its url key, else the origin of its
+ * token URL (@provider nullable when the account sets token_url).  Free
+ * with g_strfreev(). */
+CR_EXPORT char **cr_account_urls (const CrAccount *account, const CrPluginDescriptor *provider);
+/* The first account, in file order, one of whose URLs matches; NULL if none. */
+CR_EXPORT CrAccount *cr_config_match_account (CrConfig *config, const char *protocol,
+                                              const char *host, const char *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrConfig, cr_config_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrAccount, cr_account_free)

@@ -1,0 +1,270 @@
+/* git credentials in the Secret Service, interchangeable with git's
+ * git-credential-libsecret (same schema, attributes and value layout). */
+#include "config.h"
+
+#include <string.h>
+
+#include <libsecret/secret.h>
+
+#include <credring/gitstore.h>
+
+#include "store.h"
+
+static const SecretSchema git_schema = {
+  .name = "org.git.Password",
+  /* Items written by older helpers carry no schema name; match them too. */
+  .flags = SECRET_SCHEMA_DONT_MATCH_NAME,
+  .attributes = {
+    { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "object", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "protocol", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "port", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
+    { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+#define EXPIRY_PREFIX "password_expiry_utc="
+#define REFRESH_PREFIX "oauth_refresh_token="
+
+/* git sends "host:port"; the schema keeps server and port apart. */
+static void
+split_host (const char *host, char **server, guint *port)
+{
+  const char *colon = strrchr (host, ':');
+  const char *bracket = strrchr (host, ']');
+  guint64 number;
+
+  *port = 0;
+  if (colon != NULL && (bracket == NULL || colon > bracket) &&
+      g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &number, NULL))
+    {
+      *server = g_strndup (host, colon - host);
+      *port = (guint) number;
+      return;
+    }
+  *server = g_strdup (host);
+}
+
+static GHashTable *
+attributes_for (const CrCredential *c)
+{
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  if (c->username != NULL)
+    g_hash_table_insert (attributes, "user", g_strdup (c->username));
+  if (c->protocol != NULL)
+    g_hash_table_insert (attributes, "protocol", g_strdup (c->protocol));
+  if (c->host != NULL)
+    {
+      char *server;
+      guint port;
+
+      split_host (c->host, &server, &port);
+      g_hash_table_insert (attributes, "server", server);
+      if (port != 0)
+        g_hash_table_insert (attributes, "port", g_strdup_printf ("%u", port));
+    }
+  if (c->path != NULL)
+    g_hash_table_insert (attributes, "object", g_strdup (c->path));
+  return attributes;
+}
+
+static GList *
+search (const CrCredential *c, GError **error)
+{
+  g_autoptr (GHashTable) attributes = attributes_for (c);
+  GError *cause = NULL;
+  SecretService *service;
+  GList *items;
+
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &cause);
+  if (service == NULL)
+    {
+      cr_store_set_error (error, cause);
+      return NULL;
+    }
+  items = secret_service_search_sync (service, &git_schema, attributes,
+                                      SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS |
+                                        SECRET_SEARCH_UNLOCK,
+                                      NULL, &cause);
+  g_object_unref (service);
+  if (cause != NULL)
+    cr_store_set_error (error, cause);
+  return items;
+}
+
+/* The value's first line is the password; the others are key=value. */
+typedef struct {
+  char *password;
+  gint64 expiry;
+  char *refresh_token;
+} StoredValue;
+
+static void
+stored_value_clear (StoredValue *value)
+{
+  cr_secret_freep (&value->password);
+  cr_secret_freep (&value->refresh_token);
+}
+
+static gboolean
+read_value (SecretItem *item, StoredValue *out)
+{
+  SecretValue *secret = secret_item_get_secret (item);
+  const char *text = secret ? secret_value_get_text (secret) : NULL;
+  const char *line_end;
+
+  memset (out, 0, sizeof *out);
+  if (text == NULL)
+    {
+      if (secret != NULL)
+        secret_value_unref (secret);
+      return FALSE;
+    }
+  line_end = strchrnul (text, '\n');
+  out->password = g_strndup (text, line_end - text);
+  while (*line_end == '\n')
+    {
+      const char *line = line_end + 1;
+
+      line_end = strchrnul (line, '\n');
+      if (g_str_has_prefix (line, EXPIRY_PREFIX))
+        {
+          g_autofree char *number = g_strndup (line + strlen (EXPIRY_PREFIX),
+                                               line_end - line - strlen (EXPIRY_PREFIX));
+
+          g_ascii_string_to_signed (number, 10, 0, G_MAXINT64, &out->expiry, NULL);
+        }
+      else if (g_str_has_prefix (line, REFRESH_PREFIX))
+        {
+          g_free (out->refresh_token);
+          out->refresh_token = g_strndup (line + strlen (REFRESH_PREFIX),
+                                          line_end - line - strlen (REFRESH_PREFIX));
+        }
+    }
+  secret_value_unref (secret);
+  return TRUE;
+}
+
+static gboolean
+has_location (const CrCredential *c)
+{
+  return c->protocol != NULL && (c->host != NULL || c->path != NULL);
+}
+
+gboolean
+cr_git_store_get (CrCredential *c, GError **error)
+{
+  GError *local_error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GList *items;
+
+  g_return_val_if_fail (c != NULL, FALSE);
+
+  if (!has_location (c))
+    return TRUE;
+  items = search (c, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      StoredValue value;
+      g_autoptr (GHashTable) attributes = NULL;
+      const char *user;
+
+      if (!read_value (l->data, &value))
+        continue;
+      /* git before 2.40 would use an expired password without looking. */
+      if (value.expiry != 0 && value.expiry <= now)
+        {
+          stored_value_clear (&value);
+          continue;
+        }
+      attributes = secret_item_get_attributes (l->data);
+      user = g_hash_table_lookup (attributes, "user");
+      if (user != NULL)
+        {
+          g_free (c->username);
+          c->username = g_strdup (user);
+        }
+      cr_secret_freep (&c->password);
+      c->password = g_steal_pointer (&value.password);
+      c->password_expiry_utc = value.expiry;
+      cr_secret_freep (&c->oauth_refresh_token);
+      c->oauth_refresh_token = g_steal_pointer (&value.refresh_token);
+      stored_value_clear (&value);
+      break;
+    }
+  g_list_free_full (items, g_object_unref);
+  return TRUE;
+}
+
+gboolean
+cr_git_store_save (const CrCredential *c, GError **error)
+{
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *label = NULL;
+  GError *cause = NULL;
+  GString *value;
+
+  g_return_val_if_fail (c != NULL, FALSE);
+
+  if (!has_location (c) || c->username == NULL || c->password == NULL)
+    return TRUE;
+
+  attributes = attributes_for (c);
+  label = g_strdup_printf ("Git: %s://%s/%s", c->protocol, c->host ? c->host : "",
+                           c->path ? c->path : "");
+  value = g_string_sized_new (strlen (c->password) + 64 +
+                              (c->oauth_refresh_token ? strlen (c->oauth_refresh_token) : 0));
+  g_string_append (value, c->password);
+  if (c->password_expiry_utc > 0)
+    g_string_append_printf (value, "\n" EXPIRY_PREFIX "%" G_GINT64_FORMAT,
+                            c->password_expiry_utc);
+  if (c->oauth_refresh_token != NULL)
+    g_string_append_printf (value, "\n" REFRESH_PREFIX "%s", c->oauth_refresh_token);
+
+  secret_password_storev_sync (&git_schema, attributes, SECRET_COLLECTION_DEFAULT, label,
+                               value->str, NULL, &cause);
+  cr_secret_string_free (value);
+  if (cause != NULL)
+    return cr_store_set_error (error, cause);
+  return TRUE;
+}
+
+gboolean
+cr_git_store_erase (const CrCredential *c, GError **error)
+{
+  GError *local_error = NULL;
+  GList *items;
+
+  g_return_val_if_fail (c != NULL, FALSE);
+
+  /* An empty pattern would match everything: too easy to send by mistake. */
+  if (c->protocol == NULL && c->host == NULL && c->path == NULL && c->username == NULL)
+    return TRUE;
+  items = search (c, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      StoredValue value = { NULL, 0, NULL };
+      gboolean wanted = c->password == NULL ||
+                        (read_value (l->data, &value) && cr_secret_equal (value.password, c->password));
+
+      stored_value_clear (&value);
+      if (wanted && !secret_item_delete_sync (l->data, NULL, &local_error))
+        break;
+    }
+  g_list_free_full (items, g_object_unref);
+  if (local_error != NULL)
+    return cr_store_set_error (error, local_error);
+  return TRUE;
+}
