@@ -8,7 +8,7 @@
 
 #include <credring/credring.h>
 
-#define CONNECT_TIMEOUT_SECONDS 10L
+#define CONNECT_TIMEOUT_MS 10000L
 
 typedef struct {
   GString *body;
@@ -93,6 +93,25 @@ free_headers (struct curl_slist *headers)
   curl_slist_free_all (headers);
 }
 
+/* Failures that another attempt may not repeat. */
+static gboolean
+is_transient (CURLcode rc)
+{
+  switch (rc)
+    {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static GError *
 transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *url)
 {
@@ -104,7 +123,8 @@ transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *u
 }
 
 CrResponse *
-cr_http_post (const CrRequest *request, const CrAccount *account, GError **error)
+cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout_ms,
+              gboolean *transient, GError **error)
 {
   static gsize curl_initialised = 0;
   g_autoptr (GString) bundle = NULL;
@@ -114,10 +134,14 @@ cr_http_post (const CrRequest *request, const CrAccount *account, GError **error
   CrResponse *response = NULL;
   char *content_type = NULL;
   long status = 0;
+  curl_off_t retry_after = -1;
   CURLcode rc;
   CURL *curl;
 
   g_return_val_if_fail (request != NULL && account != NULL, NULL);
+
+  if (transient != NULL)
+    *transient = FALSE;
 
   if (g_once_init_enter (&curl_initialised))
     {
@@ -140,8 +164,8 @@ cr_http_post (const CrRequest *request, const CrAccount *account, GError **error
   curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_SECONDS);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, (long) account->timeout);
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, MIN (CONNECT_TIMEOUT_MS, (long) timeout_ms));
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) MAX (timeout_ms, 1));
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (curl, CURLOPT_NOPROXY, NULL);
   curl_easy_setopt (curl, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
@@ -165,15 +189,19 @@ cr_http_post (const CrRequest *request, const CrAccount *account, GError **error
   if (rc != CURLE_OK)
     {
       g_propagate_error (error, transfer_error (rc, detail, &sink, request->url));
+      if (transient != NULL)
+        *transient = !sink.too_large && is_transient (rc);
       goto out;
     }
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &content_type);
+  curl_easy_getinfo (curl, CURLINFO_RETRY_AFTER, &retry_after);
   g_debug ("HTTP %ld, %s, %zu bytes", status, content_type ? content_type : "no content type",
            sink.body->len);
 
   response = g_new0 (CrResponse, 1);
   response->status = status;
+  response->retry_after = retry_after > 0 ? (gint64) retry_after : -1;
   response->content_type = g_strdup (content_type);
   response->body_len = sink.body->len;
   response->body = g_string_free (g_steal_pointer (&sink.body), FALSE);

@@ -160,13 +160,16 @@ typedef struct {
   char *content_type; /* nullable */
   char *body;         /* secret; NUL-terminated (may hold NULs before body_len) */
   gsize body_len;
+  gint64 retry_after; /* seconds from a Retry-After header, or -1 */
 } CrResponse;
 
-/* POSTs @request.  Only https (http for loopback hosts), verified TLS with
- * the account's ca_file added, no redirects, the account's timeout.  Any
- * HTTP status is a response; only transport failures are CR_ERROR_NETWORK. */
+/* POSTs @request within @timeout_ms.  Only https (http for loopback hosts),
+ * verified TLS with the account's ca_file added, no redirects.  Any HTTP
+ * status is a response; transport failures are CR_ERROR_NETWORK, and
+ * *@transient (nullable) says whether trying again may help (refused
+ * connection, timeout, broken transfer — not a certificate problem). */
 CR_EXPORT CrResponse *cr_http_post (const CrRequest *request, const CrAccount *account,
-                                    GError **error);
+                                    gint64 timeout_ms, gboolean *transient, GError **error);
 CR_EXPORT void cr_response_free (CrResponse *response);
 
 /* ---- tokens (token.c, response.c) -------------------------------------- */
