@@ -65,6 +65,63 @@ add_trust_anchor (CURL *curl, const CrAccount *account, GString *bundle, GError 
   return TRUE;
 }
 
+static gboolean
+is_sensitive_header (const char *line)
+{
+  static const char *const names[] = { "Authorization:", "Cookie:", "Set-Cookie:", NULL };
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_ascii_strncasecmp (line, names[i], strlen (names[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* --verbose shows the exchange line by line, with the Authorization header
+ * masked and no body at all: bodies carry secrets and tokens. */
+static int
+trace_transfer (CURL *curl, curl_infotype type, char *data, size_t size, void *user_data)
+{
+  g_auto (GStrv) lines = NULL;
+  g_autofree char *text = NULL;
+  const char *direction;
+
+  switch (type)
+    {
+    case CURLINFO_TEXT:
+      direction = "*";
+      break;
+    case CURLINFO_HEADER_OUT:
+      direction = ">";
+      break;
+    case CURLINFO_HEADER_IN:
+      direction = "<";
+      break;
+    case CURLINFO_DATA_OUT:
+    case CURLINFO_DATA_IN:
+      g_debug ("%s [%zu bytes of body, not shown]", type == CURLINFO_DATA_OUT ? ">" : "<", size);
+      return 0;
+    default:
+      return 0;
+    }
+  text = g_strndup (data, size);
+  lines = g_strsplit_set (text, "\r\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *shown = NULL;
+
+      if (*lines[i] == '\0')
+        continue;
+      if (is_sensitive_header (lines[i]))
+        shown = g_strdup_printf ("%.*s: [masked]", (int) strcspn (lines[i], ":"), lines[i]);
+      else
+        shown = cr_escape_for_message (lines[i], -1, 200);
+      g_debug ("%s %s", direction, shown);
+      cr_secret_wipe (lines[i], strlen (lines[i]));
+    }
+  cr_secret_wipe (text, size);
+  return 0;
+}
+
 static struct curl_slist *
 build_headers (const CrRequest *request)
 {
@@ -176,6 +233,11 @@ cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, detail);
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      curl_easy_setopt (curl, CURLOPT_DEBUGFUNCTION, trace_transfer);
+      curl_easy_setopt (curl, CURLOPT_VERBOSE, 1L);
+    }
 
   if (account->ca_file != NULL)
     {

@@ -127,21 +127,68 @@ cr_store_clear_token (const char *account, GError **error)
   return TRUE;
 }
 
+/* A lookup does not see items in a locked collection.  This tells "locked"
+ * from "not stored", asking the Secret Service to unlock, which shows its
+ * prompt where a desktop can; *@found says whether there are such items. */
+static gboolean
+unlock_secret (const char *account, CrSecretKind kind, gboolean *found, GError **error)
+{
+  GError *cause = NULL;
+  gboolean locked = FALSE;
+  GList *items;
+
+  items = secret_password_search_sync (&secret_schema, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
+                                       NULL, &cause, "account", account, "kind",
+                                       cr_secret_kind_to_string (kind), NULL);
+  if (cause != NULL)
+    return cr_store_set_error (error, cause);
+  *found = items != NULL;
+  for (GList *l = items; l != NULL; l = l->next)
+    if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
+      locked = TRUE;
+  g_list_free_full (items, g_object_unref);
+  if (locked)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_KEYRING,
+                   "the keyring holding account [%s]'s %s is locked and could not be unlocked "
+                   "here; unlock it (log in to the desktop, or use Seahorse) and try again",
+                   account, secret_kind_label (kind));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static SecretValue *
+lookup_secret_value (const char *account, CrSecretKind kind, GError **error)
+{
+  GError *cause = NULL;
+  SecretValue *value;
+
+  value = secret_password_lookup_binary_sync (&secret_schema, NULL, &cause, "account", account,
+                                              "kind", cr_secret_kind_to_string (kind), NULL);
+  if (cause != NULL)
+    cr_store_set_error (error, cause);
+  return value;
+}
+
 char *
 cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error)
 {
-  GError *cause = NULL;
+  GError *local_error = NULL;
+  gboolean found = FALSE;
   SecretValue *value;
   const char *text;
   char *secret;
 
   g_return_val_if_fail (account != NULL, NULL);
 
-  value = secret_password_lookup_binary_sync (&secret_schema, NULL, &cause, "account", account,
-                                              "kind", cr_secret_kind_to_string (kind), NULL);
-  if (cause != NULL)
+  value = lookup_secret_value (account, kind, &local_error);
+  if (value == NULL && local_error == NULL && unlock_secret (account, kind, &found, &local_error) &&
+      found)
+    value = lookup_secret_value (account, kind, &local_error);
+  if (local_error != NULL)
     {
-      cr_store_set_error (error, cause);
+      g_propagate_error (error, local_error);
       return NULL;
     }
   if (value == NULL)

@@ -2,6 +2,10 @@
  * statuses.  Everything else is libcredring. */
 #include "config.h"
 
+#ifndef G_LOG_DOMAIN
+#define G_LOG_DOMAIN "credring"
+#endif
+
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
@@ -450,6 +454,9 @@ run (int argc, char **argv)
 
   if (!g_option_context_parse (context, &argc, &argv, &parse_error))
     return usage_error (parse_error->message);
+  /* The library asks GLib whether its debug messages are wanted. */
+  if (opt_verbose)
+    g_setenv ("G_MESSAGES_DEBUG", G_LOG_DOMAIN, TRUE);
   if (opt_version)
     {
       printf ("credring %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, CR_PLUGIN_ABI_MAJOR,

@@ -1,0 +1,582 @@
+#!/usr/bin/python3
+"""Strict emulators of the four seed providers' OAuth2 token endpoints.
+
+One process emulates one provider (--provider).  Each emulator accepts exactly
+the request its documentation in /work/shared/seeds asks for and answers in the
+documented shape, including the documented error shapes; where a doc shows no
+error shape, the RFC 6749 §5.2 shape is used.  Strictness is the point: a
+client that gets a token here has sent what the provider documents.
+
+Python 3 standard library only.  Besides the token path:
+  GET  /_emulator/check        Authorization: Bearer T -> 200 if T is live, else 401
+  POST /_emulator/revoke-all   revokes every issued token -> 204
+Anything else -> 404 (JSON).
+
+Each request on the token path appends one JSON line to --log; secrets are
+never logged.
+"""
+
+import argparse
+import base64
+import binascii
+import datetime
+import json
+import os
+import re
+import secrets
+import signal
+import ssl
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+MAX_BODY = 64 * 1024
+
+
+class Reject(Exception):
+    """A request the provider refuses: an OAuth error code, a message, a status."""
+
+    def __init__(self, status, error, message):
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+
+
+# ---------------------------------------------------------------- decoding --
+
+_PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
+
+
+def form_unescape(raw):
+    """application/x-www-form-urlencoded decoding of one name or value.
+
+    '+' is a space; every '%' must start a two-hex-digit escape; the result
+    must be UTF-8.  Anything else is an invalid request.
+    """
+    if not re.fullmatch(rb"(?:[^%]|%[0-9A-Fa-f]{2})*", raw):
+        raise Reject(400, "invalid_request", "Invalid request: malformed percent-encoding")
+    decoded = _PCT.sub(lambda m: bytes([int(m.group(1), 16)]), raw.replace(b"+", b" "))
+    try:
+        return decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Reject(400, "invalid_request", "Invalid request: body is not UTF-8")
+
+
+def parse_form(body):
+    """A form body as a dict; repeated or empty parameters are rejected."""
+    params = {}
+    if body == b"":
+        return params
+    for part in body.split(b"&"):
+        if b"=" not in part:
+            raise Reject(400, "invalid_request", "Invalid request: malformed form body")
+        name, value = part.split(b"=", 1)
+        name = form_unescape(name)
+        if name == "":
+            raise Reject(400, "invalid_request", "Invalid request: empty parameter name")
+        if name in params:
+            raise Reject(400, "invalid_request",
+                         "Invalid request: parameter `%s` is repeated" % name)
+        params[name] = form_unescape(value)
+    return params
+
+
+def parse_json_object(body):
+    """A JSON body that must be an object of strings without duplicate keys."""
+    def no_duplicates(pairs):
+        obj = {}
+        for key, value in pairs:
+            if key in obj:
+                raise Reject(400, "invalid_request", "Duplicate key `%s`." % key)
+            obj[key] = value
+        return obj
+
+    try:
+        obj = json.loads(body.decode("utf-8"), object_pairs_hook=no_duplicates)
+    except (UnicodeDecodeError, ValueError):
+        raise Reject(400, "invalid_request", "Malformed JSON body.")
+    if not isinstance(obj, dict):
+        raise Reject(400, "invalid_request", "The body must be a JSON object.")
+    for key, value in obj.items():
+        if not isinstance(value, str):
+            raise Reject(400, "invalid_request", "`%s` must be a string." % key)
+    return obj
+
+
+def check_params(params, required, optional=()):
+    """Missing required and unknown parameters are both invalid requests."""
+    for name in required:
+        if name not in params:
+            raise Reject(400, "invalid_request", "Missing parameter: `%s`" % name)
+    for name in params:
+        if name not in required and name not in optional:
+            raise Reject(400, "invalid_request", "Unknown parameter: `%s`" % name)
+
+
+def media_type_ok(header, wanted):
+    """Content-Type equals WANTED; a charset=utf-8 parameter is tolerated."""
+    if header is None:
+        return False
+    parts = [p.strip() for p in header.split(";")]
+    if parts[0].lower() != wanted:
+        return False
+    for param in parts[1:]:
+        if param.lower().replace('"', "") not in ("charset=utf-8",):
+            return False
+    return True
+
+
+def random_string(alphabet, length):
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+# --------------------------------------------------------------- providers --
+
+class Provider:
+    """What the providers share: token bookkeeping and the error shape."""
+
+    name = None
+    token_path = None
+    content_types = (FORM,)
+    default_expires_in = 3600
+
+    def __init__(self, args):
+        self.args = args
+        self.expires_in = (args.expires_in if args.expires_in is not None
+                           else self.default_expires_in)
+
+    def error_body(self, reject, method, uri):
+        """RFC 6749 §5.2: the shape used where the doc shows none."""
+        return {"error": reject.error, "error_description": reject.message}
+
+    def error_headers(self, reject):
+        return {}
+
+    def content_type_error(self):
+        return Reject(415, "invalid_request",
+                      "Content-Type must be %s" % " or ".join(self.content_types))
+
+    def method_error(self):
+        return Reject(405, "invalid_request", "Method must be POST")
+
+    def check_no_authorization(self, headers):
+        # These providers take the client secret in the body: a client that
+        # also (or instead) sends an Authorization header is doing it wrong.
+        if headers.get("Authorization") is not None:
+            raise Reject(400, "invalid_request",
+                         "Invalid request: client credentials must be in the "
+                         "request body, not in an Authorization header")
+
+    def handle(self, headers, body, content_type):
+        """Return (success body, token) or raise Reject."""
+        raise NotImplementedError
+
+
+class AcaEngine(Provider):
+    """ACAEngine / PlaceOS password grant, seed 000 (+ README: also takes JSON)."""
+
+    name = "acaengine"
+    token_path = "/auth/oauth/token"
+    content_types = (FORM, JSON)  # the seeds README: "server also takes JSON"
+    default_expires_in = 7200
+
+    def handle(self, headers, body, content_type):
+        self.check_no_authorization(headers)
+        params = parse_json_object(body) if content_type == JSON else parse_form(body)
+        check_params(params, ("grant_type", "username", "password", "authority",
+                              "client_id", "client_secret"), ("scope",))
+        if params["grant_type"] != "password":
+            raise Reject(400, "unsupported_grant_type",
+                         "The authorization grant type is not supported by the "
+                         "authorization server.")
+        a = self.args
+        if params["client_id"] != a.client_id or params["client_secret"] != a.client_secret:
+            raise Reject(401, "invalid_client",
+                         "Client authentication failed due to unknown client, no "
+                         "client authentication included, or unsupported "
+                         "authentication method.")
+        if params["authority"] != a.authority:
+            raise Reject(400, "invalid_request", "Unknown authority.")
+        if params["username"] != a.username or params["password"] != a.password:
+            raise Reject(400, "invalid_grant",
+                         "The provided authorization grant is invalid, expired, "
+                         "revoked, does not match the redirection URI used in the "
+                         "authorization request, or was issued to another client.")
+        if "scope" in params:
+            # RFC 6749 §3.3: space-delimited; each must be one the server offers.
+            allowed = (a.scope or "public").split()
+            asked = params["scope"].split(" ")
+            if any(s not in allowed for s in asked):
+                raise Reject(400, "invalid_scope",
+                             "The requested scope is invalid, unknown, or malformed.")
+        token = secrets.token_hex(32)  # like the doc's 64 hex digits
+        return {"access_token": token, "token_type": "bearer",
+                "expires_in": self.expires_in}, token
+
+
+class Ants(Provider):
+    """ANTS client credentials grant, seed 002."""
+
+    name = "ants"
+    token_path = "/oauth/token"
+    default_expires_in = 3600
+    known_scopes = ("item", "event", "profile", "promotion")
+
+    def error_body(self, reject, method, uri):
+        # The documented 400 shape; name carries the OAuth error code.
+        return {"statusCode": 400, "status": 400, "code": 400,
+                "message": reject.message, "name": reject.error}
+
+    def content_type_error(self):
+        return Reject(400, "invalid_request",
+                      "Invalid request: content must be application/x-www-form-urlencoded")
+
+    def method_error(self):
+        return Reject(400, "invalid_request", "Invalid request: method must be POST")
+
+    def handle(self, headers, body, content_type):
+        self.check_no_authorization(headers)
+        params = parse_form(body)
+        check_params(params, ("grant_type", "client_id", "client_secret", "scope"))
+        if params["grant_type"] != "client_credentials":
+            raise Reject(400, "unsupported_grant_type",
+                         "Unsupported grant type: `grant_type` is invalid")
+        a = self.args
+        if params["client_id"] != a.client_id or params["client_secret"] != a.client_secret:
+            raise Reject(400, "invalid_client", "Invalid client: client is invalid")
+        allowed = (a.scope or ",".join(self.known_scopes)).split(",")
+        asked = params["scope"].split(",")
+        if any(s not in self.known_scopes or s not in allowed for s in asked):
+            raise Reject(400, "invalid_scope", "Invalid scope: Requested scope is invalid")
+        token = random_string("0123456789abcdefghijklmnopqrstuvwxyz", 44)
+        expires = datetime.datetime.now(datetime.timezone.utc) + \
+            datetime.timedelta(seconds=self.expires_in)
+        # Exactly the doc's form: 2023-08-10T12:41:57.643Z
+        stamp = expires.strftime("%Y-%m-%dT%H:%M:%S.") + \
+            "%03dZ" % (expires.microsecond // 1000)
+        return {"accessToken": token, "accessTokenExpiresAt": stamp,
+                "scope": params["scope"]}, token
+
+
+class AutoGrab(Provider):
+    """AutoGrab auth-broker client credentials grant with HTTP Basic, seed 003."""
+
+    name = "autograb"
+    token_path = "/auth-broker/request-token"
+    default_expires_in = 3599
+
+    def error_headers(self, reject):
+        if reject.status == 401:
+            return {"WWW-Authenticate": 'Basic realm="auth-broker"'}
+        return {}
+
+    def basic_credentials(self, header):
+        """RFC 6749 §2.3.1 / RFC 7617: (client_id, client_secret) from the header."""
+        if header is None:
+            raise Reject(401, "invalid_client", "Missing Basic authorization header")
+        scheme, _, encoded = header.partition(" ")
+        if scheme.lower() != "basic" or not encoded:
+            raise Reject(401, "invalid_client", "Authorization must use the Basic scheme")
+        try:
+            raw = base64.b64decode(encoded.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError):
+            raise Reject(400, "invalid_request", "Malformed Basic credentials (bad base64)")
+        if base64.b64encode(raw).decode("ascii") != encoded:
+            raise Reject(400, "invalid_request", "Malformed Basic credentials (bad base64)")
+        if b":" not in raw:
+            raise Reject(400, "invalid_request", "Malformed Basic credentials (no ':')")
+        user, password = raw.split(b":", 1)
+        # Both parts were form-urlencoded by the client before joining; a part
+        # that does not decode cannot match any client: bad credentials.
+        try:
+            return form_unescape(user), form_unescape(password)
+        except Reject:
+            raise Reject(401, "invalid_client", "Invalid client credentials")
+
+    def handle(self, headers, body, content_type):
+        client_id, client_secret = self.basic_credentials(headers.get("Authorization"))
+        params = parse_form(body)
+        # The body is exactly grant_type=client_credentials: the credentials
+        # travel only in the header.
+        check_params(params, ("grant_type",))
+        if params["grant_type"] != "client_credentials":
+            raise Reject(400, "unsupported_grant_type",
+                         "The authorization grant type is not supported by the "
+                         "authorization server.")
+        if client_id != self.args.client_id or client_secret != self.args.client_secret:
+            raise Reject(401, "invalid_client", "Invalid client credentials")
+        token = b64url(secrets.token_bytes(48))
+        return {"access_token": token, "expires_in": self.expires_in,
+                "scope": "", "token_type": "bearer"}, token
+
+
+class Dataloy(Provider):
+    """Dataloy client credentials grant with a JSON body, seed 004."""
+
+    name = "dataloy"
+    token_path = "/oauth/token"
+    content_types = (JSON,)
+    default_expires_in = 86400
+    reasons = {400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed",
+               415: "Unsupported Media Type"}
+
+    def error_body(self, reject, method, uri):
+        # The shape the doc shows for its API errors.
+        return {"statusCode": reject.status,
+                "statusText": self.reasons.get(reject.status, "Error"),
+                "message": reject.message,
+                "date": datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S"),
+                "statusFamily": "CLIENT_ERROR",
+                "method": method,
+                "uri": uri}
+
+    def handle(self, headers, body, content_type):
+        self.check_no_authorization(headers)
+        params = parse_json_object(body)
+        check_params(params, ("client_id", "client_secret", "audience", "grant_type"))
+        if params["grant_type"] != "client_credentials":
+            raise Reject(400, "unsupported_grant_type", "Unsupported grant type.")
+        a = self.args
+        if params["client_id"] != a.client_id or params["client_secret"] != a.client_secret:
+            raise Reject(401, "invalid_client", "Invalid client credentials.")
+        if params["audience"] != a.audience:
+            raise Reject(400, "invalid_request", "Invalid audience.")
+        now = int(time.time())
+        header = b64url(b'{"typ":"JWT","alg":"RS256"}')
+        payload = b64url(json.dumps({"aud": a.audience, "iat": now,
+                                     "exp": now + self.expires_in,
+                                     "jti": secrets.token_hex(16)}).encode())
+        token = "%s.%s.%s" % (header, payload, b64url(secrets.token_bytes(256)))
+        return {"access_token": token, "expires_in": self.expires_in,
+                "token_type": "Bearer"}, token
+
+
+PROVIDERS = {p.name: p for p in (AcaEngine, Ants, AutoGrab, Dataloy)}
+
+
+# ------------------------------------------------------------------ server --
+
+class State:
+    """Issued tokens (token -> expiry, revoked flag) and the request log."""
+
+    def __init__(self, log_path):
+        self.lock = threading.Lock()
+        self.tokens = {}
+        self.log_path = log_path
+
+    def issue(self, token, expires_in):
+        with self.lock:
+            assert token not in self.tokens
+            self.tokens[token] = time.time() + expires_in
+
+    def live(self, token):
+        with self.lock:
+            expiry = self.tokens.get(token)
+            return expiry is not None and time.time() < expiry
+
+    def revoke_all(self):
+        with self.lock:
+            for token in self.tokens:
+                self.tokens[token] = 0
+
+    def log(self, entry):
+        if not self.log_path:
+            return
+        with self.lock, open(self.log_path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, sort_keys=True) + "\n")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "provider-emulator"
+    sys_version = ""
+    timeout = 30  # a client that stalls does not hold a thread forever
+
+    def log_message(self, fmt, *args):
+        pass  # no access log: stdout/stderr stay quiet
+
+    # -- plumbing
+
+    def send_json(self, status, obj, headers=None):
+        data = b"" if obj is None else json.dumps(obj, separators=(",", ":")).encode("utf-8")
+        self.send_response(status)
+        if obj is not None:
+            self.send_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding") is not None:
+            raise Reject(400, "invalid_request", "Chunked request bodies are not accepted")
+        length = self.headers.get("Content-Length")
+        if length is None or not length.isdigit():
+            raise Reject(400, "invalid_request", "Content-Length required")
+        length = int(length)
+        if length > MAX_BODY:
+            raise Reject(400, "invalid_request", "Request body too large")
+        return self.rfile.read(length)
+
+    def path_only(self):
+        return self.path.split("?", 1)[0]
+
+    # -- dispatch
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def do_DELETE(self):
+        self.dispatch("DELETE")
+
+    def do_PATCH(self):
+        self.dispatch("PATCH")
+
+    def dispatch(self, method):
+        provider = self.server.provider
+        path = self.path_only()
+        self.close_connection = True  # one request per connection keeps it simple
+        if path == provider.token_path:
+            self.token_endpoint(method)
+        elif path == "/_emulator/check" and method == "GET":
+            self.check_endpoint()
+        elif path == "/_emulator/revoke-all" and method == "POST":
+            self.server.state.revoke_all()
+            self.send_json(204, None)
+        else:
+            self.send_json(404, {"error": "not_found", "error_description":
+                                 "No such path: %s" % path})
+
+    def check_endpoint(self):
+        auth = self.headers.get("Authorization") or ""
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() == "bearer" and token and self.server.state.live(token):
+            self.send_json(200, {"ok": True})
+        elif self.server.provider.name == "dataloy":
+            self.send_json(401, {"message": "Token expired."})  # seed 004's shape
+        else:
+            self.send_json(401, {"error": "invalid_token"},
+                           {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    def token_endpoint(self, method):
+        provider = self.server.provider
+        args = self.server.args
+        content_type = self.headers.get("Content-Type")
+        entry = {"provider": provider.name, "path": self.path, "method": method,
+                 "content_type": content_type,
+                 "auth_header_present": self.headers.get("Authorization") is not None,
+                 "ok": False, "error": None, "token": None}
+        try:
+            if method != "POST":
+                raise provider.method_error()
+            body = self.read_body()
+            matched = [t for t in provider.content_types if media_type_ok(content_type, t)]
+            if not matched:
+                raise provider.content_type_error()
+            answer, token = provider.handle(self.headers, body, matched[0])
+            self.server.state.issue(token, provider.expires_in)
+            entry.update(ok=True, token=token)
+            status, headers = 200, {}
+        except Reject as reject:
+            entry["error"] = reject.error
+            entry["message"] = reject.message
+            scheme = "https" if args.cert else "http"
+            uri = "%s://%s%s" % (scheme, self.headers.get("Host", "127.0.0.1"), self.path)
+            answer = provider.error_body(reject, method, uri)
+            status, headers = reject.status, provider.error_headers(reject)
+        # Log before answering, so a client that has its answer finds the line.
+        self.server.state.log(entry)
+        if args.delay:
+            time.sleep(args.delay)
+        try:
+            self.send_json(status, answer, headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout tests)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # TLS handshakes that the client aborts (the untrusted-certificate
+        # tests) land here: one short line, not a traceback.
+        exc = sys.exc_info()[1]
+        if self.args.verbose or not isinstance(exc, (ssl.SSLError, OSError)):
+            print("provider-emulator: %s: %r" % (client_address[0], exc), file=sys.stderr)
+
+
+def write_port_file(path, port):
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    with open(tmp, "w") as f:
+        f.write("%d\n" % port)
+    os.rename(tmp, path)  # readers never see a half-written file
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--provider", required=True, choices=sorted(PROVIDERS))
+    p.add_argument("--cert")
+    p.add_argument("--key")
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--port-file")
+    p.add_argument("--log")
+    p.add_argument("--client-id", default="test-client")
+    p.add_argument("--client-secret", default="test-secret")
+    p.add_argument("--username", default="alice@example.com")
+    p.add_argument("--password", default="test-password")
+    p.add_argument("--authority", default="sgrp-test")
+    p.add_argument("--scope", help="allowed scopes (ants: comma-separated, "
+                   "acaengine: space-separated)")
+    p.add_argument("--audience", default="https://dataloy.dev")
+    p.add_argument("--expires-in", type=int)
+    p.add_argument("--delay", type=float, default=0)
+    p.add_argument("--verbose", action="store_true")
+    args = p.parse_args()
+    if bool(args.cert) != bool(args.key):
+        p.error("--cert and --key go together")
+
+    server = Server(("127.0.0.1", args.port), Handler)
+    server.args = args
+    server.provider = PROVIDERS[args.provider](args)
+    server.state = State(args.log)
+    if args.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.cert, args.key)
+        # Handshake in the handler thread, so one stuck client cannot block accept().
+        server.socket = ctx.wrap_socket(server.socket, server_side=True,
+                                        do_handshake_on_connect=False)
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if args.port_file:
+        write_port_file(args.port_file, server.server_address[1])
+    try:
+        server.serve_forever()
+    except SystemExit:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,343 @@
+# lib.sh — sourced by every tests/integration/*.sh: TAP output, the provider
+# emulators, the accounts file and a way to run the CLI and look at what it did.
+#
+# Environment (from make check; derived from this file's place otherwise):
+#   abs_top_srcdir, abs_top_builddir   the trees; the CLI is
+#                                      $abs_top_builddir/helpers/credring
+#   PYTHON                             default /usr/bin/python3
+#
+# Keyring session. Every test file runs in its own private session made by
+# tests/with-keyring (throwaway HOME, private D-Bus, real gnome-keyring).
+# Sourcing this file re-executes the test under with-keyring when it is not in
+# the session it asks for, so a test runs the same by hand and under make:
+#   abs_top_builddir=$PWD tests/integration/ants.sh
+# A file that needs a bus with NO Secret Service sets, before sourcing:
+#   TEST_KEYRING=none      (see errors-no-keyring.sh)
+# so the runner needs nothing special: it just runs each file.
+
+# Bash only; a runner that starts the test with sh gets bash anyway.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+
+: "${abs_top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${abs_top_builddir:=$abs_top_srcdir}"
+export abs_top_srcdir abs_top_builddir
+if [ -z "${PYTHON:-}" ]; then
+	PYTHON=python3
+	[ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3  # not a pyenv shim
+fi
+export PYTHON
+
+TEST_KEYRING=${TEST_KEYRING:-secret-service}
+if [ "${CREDRING_TEST_SESSION:-}" != "$TEST_KEYRING" ]; then
+	wk_opt=()
+	[ "$TEST_KEYRING" = none ] && wk_opt=(--no-secret-service)
+	exec "$abs_top_srcdir/tests/with-keyring" "${wk_opt[@]}" "${BASH:-bash}" "$0" "$@"
+fi
+
+CREDRING=$abs_top_builddir/helpers/credring
+export CREDRING_PLUGIN_DIR=$abs_top_builddir/plugins/.libs
+EMULATOR=$abs_top_srcdir/tests/emulator/provider-emulator.py
+
+# HOME is the session's throwaway home: everything of this test lives in it.
+TEST_TMP=$(mktemp -d "$HOME/test.XXXXXX")
+export CREDRING_CONFIG=$TEST_TMP/accounts.conf
+: >"$CREDRING_CONFIG"
+
+# ------------------------------------------------------------------ TAP --
+
+_tap_planned=
+_tap_n=0
+_tap_failed=0
+
+# Either announce the plan first (tap_plan N) or, simpler to keep right, end
+# the file with tap_done, which prints the plan for the tests that ran. A
+# file that dies before tap_done has no plan, and the runner reports it.
+tap_plan() { _tap_planned=$1; echo "1..$1"; }
+tap_done() { [ -n "$_tap_planned" ] || { _tap_planned=$_tap_n; echo "1..$_tap_n"; }; }
+tap_diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+tap_bail() { echo "Bail out! $*"; exit 1; }
+
+# _tap_result STATUS DESC: STATUS 0 = ok.
+_tap_result() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+	return "$1"
+}
+
+# tap_ok DESC COMMAND...: passes when COMMAND exits 0.
+tap_ok() {
+	local desc=$1 st=0
+	shift
+	"$@" || st=$?
+	_tap_result $((st != 0)) "$desc" || tap_diag "command failed (exit $st): $*"
+}
+
+# tap_is DESC GOT EXPECTED
+tap_is() {
+	local st=1
+	[ "$2" = "$3" ] && st=0
+	_tap_result $st "$1" || tap_diag "     got: '$2'" "expected: '$3'"
+}
+
+# tap_isnt DESC GOT UNEXPECTED
+tap_isnt() {
+	local st=1
+	[ "$2" != "$3" ] && st=0
+	_tap_result $st "$1" || tap_diag "got '$2', which it must not be"
+}
+
+# tap_like DESC GOT EXTENDED-REGEX
+tap_like() {
+	local st=1
+	[[ $2 =~ $3 ]] && st=0
+	_tap_result $st "$1" || tap_diag "     got: '$2'" "expected to match: $3"
+}
+
+# tap_unlike DESC GOT EXTENDED-REGEX
+tap_unlike() {
+	local st=0
+	[[ $2 =~ $3 ]] && st=1
+	_tap_result $st "$1" || tap_diag "     got: '$2'" "expected NOT to match: $3"
+}
+
+# tap_contains DESC GOT FIXED-STRING (no regex surprises with secrets/messages)
+tap_contains() {
+	local st=1
+	[[ $2 == *"$3"* ]] && st=0
+	_tap_result $st "$1" || tap_diag "     got: '$2'" "expected to contain: '$3'"
+}
+
+# tap_lacks DESC GOT FIXED-STRING
+tap_lacks() {
+	local st=0
+	[[ $2 == *"$3"* ]] && st=1
+	_tap_result $st "$1" || tap_diag "     got: '$2'" "expected NOT to contain it"
+}
+
+# tap_status DESC EXPECTED: the last run_credring's exit status; on failure
+# show what the CLI said, which is what one needs to see.
+tap_status() {
+	local st=1
+	[ "$RUN_STATUS" = "$2" ] && st=0
+	_tap_result $st "$1" || {
+		tap_diag "exit status $RUN_STATUS, expected $2: credring ${RUN_ARGS[*]}"
+		tap_diag "stdout: $RUN_OUT" "stderr: $RUN_ERR"
+	}
+}
+
+_cleanup() {
+	local pid
+	for pid in "${_emu_pids[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	rm -rf "$TEST_TMP"
+}
+
+_at_exit() {
+	local st=$?
+	_cleanup
+	if [ -z "$_tap_planned" ]; then
+		tap_diag "ended without a plan (died before tap_done?)"
+		st=1
+	elif [ "$_tap_n" -ne "$_tap_planned" ]; then
+		tap_diag "planned $_tap_planned tests but ran $_tap_n"
+		st=1
+	fi
+	[ "$_tap_failed" -gt 0 ] && st=1
+	exit "$st"
+}
+trap _at_exit EXIT
+
+# ------------------------------------------------------------ the CLI --
+
+[ -x "$CREDRING" ] || tap_bail "credring is not built: $CREDRING"
+
+# run_credring ARGS...: runs the CLI (stdin from $RUN_STDIN, else empty), sets
+# RUN_STATUS, RUN_OUT, RUN_ERR, RUN_ERR_LINES. Bounded, so a hang fails a test
+# instead of stalling the suite.
+RUN_STDIN=
+run_credring() {
+	RUN_ARGS=("$@")
+	RUN_STATUS=0
+	printf '%s' "$RUN_STDIN" |
+		timeout 60 "$CREDRING" "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err" || RUN_STATUS=$?
+	RUN_OUT=$(cat "$TEST_TMP/out")
+	RUN_ERR=$(cat "$TEST_TMP/err")
+	RUN_ERR_LINES=$(grep -c '' "$TEST_TMP/err")
+	RUN_STDIN=
+}
+
+# out_is TEXT: the last run's stdout is exactly TEXT, byte for byte (RUN_OUT
+# has lost its trailing newlines). For tap_ok.
+out_is() { printf '%s' "$1" | cmp -s - "$TEST_TMP/out"; }
+
+# login ACCOUNT INPUT [ARGS...]: credring login ACCOUNT --secret-stdin ARGS,
+# INPUT being the key=value lines.
+login() {
+	local account=$1 input=$2
+	shift 2
+	RUN_STDIN=$input
+	run_credring login "$account" --secret-stdin "$@"
+}
+
+# write_account NAME key=value...: append a key-file group to $CREDRING_CONFIG.
+# Values go in as they are: the tests use none that need key-file escapes.
+write_account() {
+	local kv
+	printf '\n[%s]\n' "$1" >>"$CREDRING_CONFIG"
+	shift
+	for kv in "$@"; do
+		printf '%s = %s\n' "${kv%%=*}" "${kv#*=}" >>"$CREDRING_CONFIG"
+	done
+}
+
+# keyring_items ACCOUNT: one line per Secret Service item with attribute
+# account=ACCOUNT, in any collection, sorted: its `kind` attribute
+# (client_secret, password, refresh_token: the DESIGN's secret items) or
+# "token" for the others (the token cache). secret-tool prints attributes on
+# stderr and the rest on stdout, so rather than parse that, count searches.
+_keyring_search_count() { secret-tool search --all "$@" 2>/dev/null | grep -c '^\['; }
+keyring_items() {
+	local kind n secrets=0 total
+	total=$(_keyring_search_count account "$1")
+	for kind in client_secret password refresh_token; do
+		n=$(_keyring_search_count account "$1" kind "$kind")
+		secrets=$((secrets + n))
+		for ((; n > 0; n--)); do echo "$kind"; done
+	done
+	for ((n = total - secrets; n > 0; n--)); do echo token; done
+}
+keyring_count() { keyring_items "$1" | grep -c "^${2:-.}"; }  # ACCOUNT [KIND]
+
+# -------------------------------------------------------- the emulators --
+
+# The token path of each provider's emulator (from its seed document).
+emulator_path() {
+	case $1 in
+	acaengine) echo /auth/oauth/token ;;
+	ants) echo /oauth/token ;;
+	autograb) echo /auth-broker/request-token ;;
+	dataloy) echo /oauth/token ;;
+	*) tap_bail "no emulator for provider $1" ;;
+	esac
+}
+
+# make_ca: the test CA and certificates, made once per test file in $CA_DIR.
+CA_DIR=
+make_ca() {
+	[ -n "$CA_DIR" ] && return 0
+	CA_DIR=$TEST_TMP/ca
+	"$abs_top_srcdir/tests/make-test-ca.sh" "$CA_DIR" || tap_bail "make-test-ca.sh failed"
+}
+
+# start_emulator PROVIDER [EMULATOR-ARGS...]: an HTTPS emulator with the test
+# CA's 127.0.0.1 certificate (args may override --cert/--key: the last wins).
+# Pass values as --opt=VALUE: a secret starting with "-" is otherwise taken
+# for an option.
+# Sets and exports EMU_PORT, EMU_URL (https://127.0.0.1:PORT), EMU_TOKEN_URL,
+# EMU_LOG, EMU_PID; several may run at once (save the variables you need).
+_emu_pids=()
+start_emulator() {
+	local provider=$1 n=${#_emu_pids[@]}
+	shift
+	make_ca
+	EMU_LOG=$TEST_TMP/emulator.$n.log
+	local port_file=$TEST_TMP/emulator.$n.port
+	: >"$EMU_LOG"
+	"$PYTHON" "$EMULATOR" --provider "$provider" \
+		--cert "$CA_DIR/server.pem" --key "$CA_DIR/server-key.pem" \
+		--port-file "$port_file" --log "$EMU_LOG" "$@" \
+		2>>"$TEST_TMP/emulator.$n.stderr" &
+	EMU_PID=$!
+	_emu_pids+=("$EMU_PID")
+	local i
+	for i in $(seq 100); do  # at most 10 s
+		[ -s "$port_file" ] && break
+		kill -0 "$EMU_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -s "$port_file" ] || {
+		cat "$TEST_TMP/emulator.$n.stderr" >&2
+		tap_bail "emulator for $provider did not start"
+	}
+	EMU_PORT=$(cat "$port_file")
+	EMU_URL=https://127.0.0.1:$EMU_PORT
+	EMU_TOKEN_URL=$EMU_URL$(emulator_path "$provider")
+	export EMU_PORT EMU_URL EMU_TOKEN_URL EMU_LOG EMU_PID
+}
+
+# stop_emulator [PID]: default the last one started.
+stop_emulator() {
+	local pid=${1:-$EMU_PID}
+	kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	return 0
+}
+
+# emulator_request_count [LOG]: requests the emulator got on its token path.
+emulator_request_count() { grep -c '' "${1:-$EMU_LOG}"; }
+
+# emulator_last FIELD [LOG]: FIELD of the last logged request (JSON null -> "null",
+# booleans -> true/false), or "" with no requests.
+emulator_last() {
+	"$PYTHON" -c '
+import json, sys
+lines = open(sys.argv[2]).read().splitlines()
+if lines:
+    v = json.loads(lines[-1]).get(sys.argv[1])
+    print(json.dumps(v) if v is None or isinstance(v, bool) else v)
+' "$1" "${2:-$EMU_LOG}"
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on (just now).
+free_port() {
+	"$PYTHON" -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+'
+}
+
+# check_token_json FILE TOKEN ACCOUNT PROVIDER LIFETIME: prints "ok", or what
+# is wrong with `credring token --format json` output in FILE.
+check_token_json() {
+	"$PYTHON" - "$@" <<'EOF'
+import datetime, json, re, sys, time
+path, token, account, provider, lifetime = sys.argv[1:6]
+lifetime = int(lifetime)
+try:
+    obj = json.load(open(path))
+except ValueError as e:
+    sys.exit(print("not JSON: %s" % e))
+problems = []
+def want(cond, what):
+    if not cond:
+        problems.append(what)
+want(isinstance(obj, dict), "not an object")
+if isinstance(obj, dict):
+    want(obj.get("access_token") == token, "access_token is not the issued token")
+    want(str(obj.get("token_type", "")).lower() == "bearer", "token_type is not bearer")
+    want(obj.get("account") == account, "account is not %s" % account)
+    want(obj.get("provider") == provider, "provider is not %s" % provider)
+    ein = obj.get("expires_in")
+    want(isinstance(ein, int) and not isinstance(ein, bool)
+         and lifetime - 120 <= ein <= lifetime,
+         "expires_in %r not in [%d, %d]" % (ein, lifetime - 120, lifetime))
+    eat = obj.get("expires_at")
+    rfc3339 = r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)"
+    if isinstance(eat, str) and re.fullmatch(rfc3339, eat):
+        at = datetime.datetime.fromisoformat(eat.upper().replace("Z", "+00:00"))
+        if isinstance(ein, int):
+            want(abs(at.timestamp() - (time.time() + ein)) <= 5,
+                 "expires_at %s does not match expires_in %s" % (eat, ein))
+    else:
+        problems.append("expires_at %r is not RFC 3339" % (eat,))
+print("; ".join(problems) or "ok")
+EOF
+}

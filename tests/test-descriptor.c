@@ -1,0 +1,858 @@
+/* Unit tests for plugin descriptors and the loader (core/loader.c).
+ *
+ * The four real plugins come from $CREDRING_PLUGIN_DIR (set by `make
+ * check`); the broken ones are built from tests/plugins/ and copied into a
+ * throwaway plugin directory, since the loader checks ownership and modes. */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include <credring/credring.h>
+
+/* Where the plugins of the build tree are, and the broken test plugins. */
+static char *real_plugin_dir;
+static char *test_plugin_dir;
+static char *tmp_root;
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *entry;
+
+      g_chmod (path, 0700);
+      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, entry, NULL);
+
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+static void
+assert_contains (const char *haystack, const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("'%s' does not contain '%s'", haystack, needle);
+}
+
+/* A new, empty plugin directory (mode 0755) under the throwaway root. */
+static char *
+make_plugin_dir (const char *name)
+{
+  char *dir = g_build_filename (tmp_root, name, NULL);
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  return dir;
+}
+
+/* Copies @from_dir/@file to @to_dir/@as (or @file), mode 0755; returns the new path. */
+static char *
+copy_plugin (const char *from_dir, const char *file, const char *to_dir, const char *as)
+{
+  g_autofree char *from = g_build_filename (from_dir, file, NULL);
+  char *to = g_build_filename (to_dir, as ? as : file, NULL);
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (from, &data, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents_full (to, data, len, G_FILE_SET_CONTENTS_NONE, 0755, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (to, 0755), ==, 0);
+  return to;
+}
+
+static void
+use_plugin_dirs (const char *dirs)
+{
+  g_setenv ("CREDRING_PLUGIN_DIR", dirs, TRUE);
+}
+
+/* cr_plugin_load (@name) must fail with CR_ERROR_CONFIG; returns the message. */
+static char *
+load_error (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrPlugin) plugin = cr_plugin_load (name, &error);
+
+  g_assert_null (plugin);
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_assert_null (strchr (error->message, '\n'));
+  g_test_message ("%s: %s", name, error->message);
+  return g_strdup (error->message);
+}
+
+/* ---- cr_descriptor_validate -------------------------------------------- */
+
+static const CrPluginParam good_params[] = {
+  { "scope", CR_PARAM_REQUIRED, NULL },
+  { "audience", CR_PARAM_OPTIONAL, "https://example" },
+  { NULL, CR_PARAM_OPTIONAL, NULL },
+};
+
+static const CrPluginDescriptor good = {
+  CR_PLUGIN_DESCRIPTOR_HEADER,
+  .name = "example",
+  .description = "Example API (client credentials)",
+  .token_url = "https://auth.example.com/oauth/token",
+  .grant = CR_GRANT_CLIENT_CREDENTIALS,
+  .client_auth = CR_CLIENT_AUTH_BODY,
+  .body_format = CR_BODY_FORM,
+  .params = good_params,
+  .token_field = "access_token",
+  .token_type_field = "token_type",
+  .expiry_field = "expires_in",
+  .expiry_form = CR_EXPIRY_SECONDS,
+};
+
+static void
+assert_valid (const CrPluginDescriptor *d, const char *expected_name)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cr_descriptor_validate (d, expected_name, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+invalid (const CrPluginDescriptor *d, const char *expected_name)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (cr_descriptor_validate (d, expected_name, &error));
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_assert_null (strchr (error->message, '\n'));
+  g_test_message ("%s", error->message);
+  return g_strdup (error->message);
+}
+
+static void
+assert_invalid (const CrPluginDescriptor *d, const char *needle)
+{
+  g_autofree char *message = invalid (d, NULL);
+
+  assert_contains (message, needle);
+}
+
+static void
+test_validate_good (void)
+{
+  CrPluginDescriptor d = good;
+
+  assert_valid (&good, NULL);
+  assert_valid (&good, "example");
+
+  /* Optional parts may be absent. */
+  d.params = NULL;
+  d.token_url = NULL;          /* per-customer URL, as for Dataloy */
+  d.token_type_field = NULL;   /* as for ANTS */
+  assert_valid (&d, "example");
+
+  d = good;
+  d.grant = CR_GRANT_PASSWORD;
+  d.client_auth = CR_CLIENT_AUTH_BASIC;
+  d.body_format = CR_BODY_JSON;
+  d.expiry_form = CR_EXPIRY_ABSOLUTE;
+  d.token_url = "https://{host}/auth/oauth/token";
+  d.name = "a-b_c9";
+  assert_valid (&d, "a-b_c9");
+
+  /* A larger struct (a plugin built against a later 1.x header with an
+   * older minor) is fine. */
+  d = good;
+  d.struct_size = sizeof (CrPluginDescriptor) + 64;
+  assert_valid (&d, NULL);
+}
+
+static void
+test_validate_abi (void)
+{
+  CrPluginDescriptor d = good;
+  g_autofree char *major = NULL;
+  g_autofree char *older_major = NULL;
+  g_autofree char *minor = NULL;
+  g_autofree char *core = g_strdup_printf ("%d.%d", CR_PLUGIN_ABI_MAJOR, CR_PLUGIN_ABI_MINOR);
+
+  d.abi_major = CR_PLUGIN_ABI_MAJOR + 1;
+  d.abi_minor = 0;
+  major = invalid (&d, NULL);
+  assert_contains (major, "2.0");
+  assert_contains (major, core);
+
+  d.abi_major = 0;
+  older_major = invalid (&d, NULL);
+  assert_contains (older_major, "0.0");
+
+  d = good;
+  d.abi_minor = CR_PLUGIN_ABI_MINOR + 1;
+  minor = invalid (&d, NULL);
+  assert_contains (minor, "1.1");
+  assert_contains (minor, core);
+
+  d = good;
+  d.struct_size = sizeof (CrPluginDescriptor) - 1;
+  assert_invalid (&d, "smaller");
+  d.struct_size = 0;
+  assert_invalid (&d, "smaller");
+}
+
+static void
+test_validate_name (void)
+{
+  static const char *const bad_names[] = {
+    "", "Example", "ex ample", "../x", "a/b", "a.so", "ex\nample", "caf\xc3\xa9",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 65 */
+  };
+  CrPluginDescriptor d = good;
+
+  d.name = NULL;
+  assert_invalid (&d, "name");
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_names); i++)
+    {
+      d.name = bad_names[i];
+      assert_invalid (&d, "name");
+    }
+
+  /* The name must equal the file's base name. */
+  {
+    g_autofree char *message = invalid (&good, "other");
+
+    assert_contains (message, "'example'");
+    assert_contains (message, "'other'");
+  }
+  {
+    g_autofree char *message = invalid (&good, "example.so");
+
+    assert_contains (message, "'example.so'");
+  }
+
+  d = good;
+  d.description = NULL;
+  assert_invalid (&d, "description");
+  d.description = "";
+  assert_invalid (&d, "description");
+  d.description = "two\nlines";
+  assert_invalid (&d, "description");
+}
+
+static void
+test_validate_enums (void)
+{
+  CrPluginDescriptor d;
+  CrPluginParam params[] = {
+    { "scope", (CrParamPresence) 2, NULL },
+    { NULL, CR_PARAM_OPTIONAL, NULL },
+  };
+
+  d = good;
+  d.grant = (CrGrantType) 0;
+  assert_invalid (&d, "grant");
+  d.grant = (CrGrantType) 3;
+  assert_invalid (&d, "grant");
+
+  d = good;
+  d.client_auth = (CrClientAuth) 0;
+  assert_invalid (&d, "client authentication");
+  d.client_auth = (CrClientAuth) 3;
+  assert_invalid (&d, "client authentication");
+
+  d = good;
+  d.body_format = (CrBodyFormat) 0;
+  assert_invalid (&d, "body format");
+  d.body_format = (CrBodyFormat) 3;
+  assert_invalid (&d, "body format");
+
+  d = good;
+  d.expiry_form = (CrExpiryForm) 0;
+  assert_invalid (&d, "expiry form");
+  d.expiry_form = (CrExpiryForm) 3;
+  assert_invalid (&d, "expiry form");
+
+  d = good;
+  d.params = params;
+  assert_invalid (&d, "presence");
+}
+
+static void
+test_validate_token_url (void)
+{
+  static const char *const bad_urls[] = {
+    "http://auth.example.com/token",
+    "HTTP://auth.example.com/token",
+    "ftp://auth.example.com/token",
+    "https://",
+    "https:///token",
+    "auth.example.com/token",
+    "",
+  };
+  CrPluginDescriptor d = good;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_urls); i++)
+    {
+      d.token_url = bad_urls[i];
+      assert_invalid (&d, "https");
+    }
+}
+
+static void
+test_validate_params (void)
+{
+  static const char *const reserved[] = {
+    "grant_type", "client_id", "client_secret", "username", "password",
+  };
+  /* Parameter names go into bodies unescaped: nothing that could split them. */
+  static const char *const bad[] = { "", "a b", "a=b", "a&b", "a\"b", "a\nb", "caf\xc3\xa9" };
+  CrPluginParam params[] = {
+    { "scope", CR_PARAM_OPTIONAL, NULL },
+    { NULL, CR_PARAM_REQUIRED, NULL },
+    { NULL, CR_PARAM_OPTIONAL, NULL },
+  };
+  CrPluginDescriptor d = good;
+
+  d.params = params;
+  for (gsize i = 0; i < G_N_ELEMENTS (reserved); i++)
+    {
+      params[1].name = reserved[i];
+      assert_invalid (&d, "reserved");
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      params[1].name = bad[i];
+      assert_invalid (&d, "parameter");
+    }
+  params[1].name = "Audience.v2-x_y";
+  assert_valid (&d, NULL);
+}
+
+static void
+test_validate_fields (void)
+{
+  CrPluginDescriptor d = good;
+
+  d.token_field = NULL;
+  assert_invalid (&d, "token");
+  d.token_field = "";
+  assert_invalid (&d, "token");
+
+  d = good;
+  d.expiry_field = NULL;
+  assert_invalid (&d, "expiry");
+  d.expiry_field = "";
+  assert_invalid (&d, "expiry");
+}
+
+/* ---- the real plugins -------------------------------------------------- */
+
+static const CrPluginParam *
+find_param (const CrPluginDescriptor *d, const char *name)
+{
+  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+    if (g_str_equal (p->name, name))
+      return p;
+  return NULL;
+}
+
+static guint
+count_params (const CrPluginDescriptor *d)
+{
+  guint n = 0;
+
+  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+    n++;
+  return n;
+}
+
+static CrPlugin *
+load_real (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *expected_path = NULL;
+  g_autofree char *file = g_strconcat (name, ".so", NULL);
+  CrPlugin *plugin;
+
+  use_plugin_dirs (real_plugin_dir);
+  plugin = cr_plugin_load (name, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plugin);
+  expected_path = g_build_filename (real_plugin_dir, file, NULL);
+  g_assert_cmpstr (cr_plugin_get_path (plugin), ==, expected_path);
+  {
+    const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+
+    g_assert_cmpuint (d->abi_major, ==, CR_PLUGIN_ABI_MAJOR);
+    g_assert_cmpuint (d->abi_minor, <=, CR_PLUGIN_ABI_MINOR);
+    g_assert_cmpuint (d->struct_size, >=, sizeof (CrPluginDescriptor));
+    g_assert_cmpstr (d->name, ==, name);
+    g_assert_nonnull (d->description);
+    g_assert_null (strchr (d->description, '\n'));
+  }
+  return plugin;
+}
+
+/* Seed 002. */
+static void
+test_plugin_ants (void)
+{
+  g_autoptr (CrPlugin) plugin = load_real ("ants");
+  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  const CrPluginParam *scope = find_param (d, "scope");
+
+  g_assert_cmpstr (d->token_url, ==, "https://iam.ants.tech/oauth/token");
+  g_assert_cmpint (d->grant, ==, CR_GRANT_CLIENT_CREDENTIALS);
+  g_assert_cmpint (d->client_auth, ==, CR_CLIENT_AUTH_BODY);
+  g_assert_cmpint (d->body_format, ==, CR_BODY_FORM);
+  g_assert_cmpuint (count_params (d), ==, 1);
+  g_assert_nonnull (scope);
+  g_assert_cmpint (scope->presence, ==, CR_PARAM_REQUIRED);
+  g_assert_null (scope->default_value);
+  g_assert_cmpstr (d->token_field, ==, "accessToken");
+  g_assert_null (d->token_type_field);
+  g_assert_cmpstr (d->expiry_field, ==, "accessTokenExpiresAt");
+  g_assert_cmpint (d->expiry_form, ==, CR_EXPIRY_ABSOLUTE);
+}
+
+/* Seeds 000 and 001. */
+static void
+test_plugin_acaengine (void)
+{
+  g_autoptr (CrPlugin) plugin = load_real ("acaengine");
+  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  const CrPluginParam *authority = find_param (d, "authority");
+  const CrPluginParam *scope = find_param (d, "scope");
+
+  g_assert_cmpstr (d->token_url, ==, "https://{host}/auth/oauth/token");
+  g_assert_cmpint (d->grant, ==, CR_GRANT_PASSWORD);
+  g_assert_cmpint (d->client_auth, ==, CR_CLIENT_AUTH_BODY);
+  g_assert_cmpint (d->body_format, ==, CR_BODY_FORM);
+  g_assert_cmpuint (count_params (d), ==, 2);
+  g_assert_nonnull (authority);
+  g_assert_cmpint (authority->presence, ==, CR_PARAM_REQUIRED);
+  g_assert_null (authority->default_value);
+  g_assert_nonnull (scope);
+  g_assert_cmpint (scope->presence, ==, CR_PARAM_OPTIONAL);
+  g_assert_null (scope->default_value);
+  g_assert_cmpstr (d->token_field, ==, "access_token");
+  g_assert_cmpstr (d->token_type_field, ==, "token_type");
+  g_assert_cmpstr (d->expiry_field, ==, "expires_in");
+  g_assert_cmpint (d->expiry_form, ==, CR_EXPIRY_SECONDS);
+}
+
+/* Seed 003. */
+static void
+test_plugin_autograb (void)
+{
+  g_autoptr (CrPlugin) plugin = load_real ("autograb");
+  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+
+  g_assert_cmpstr (d->token_url, ==, "https://api.autograb.com.au/auth-broker/request-token");
+  g_assert_cmpint (d->grant, ==, CR_GRANT_CLIENT_CREDENTIALS);
+  g_assert_cmpint (d->client_auth, ==, CR_CLIENT_AUTH_BASIC);
+  g_assert_cmpint (d->body_format, ==, CR_BODY_FORM);
+  g_assert_cmpuint (count_params (d), ==, 0);
+  g_assert_cmpstr (d->token_field, ==, "access_token");
+  g_assert_cmpstr (d->token_type_field, ==, "token_type");
+  g_assert_cmpstr (d->expiry_field, ==, "expires_in");
+  g_assert_cmpint (d->expiry_form, ==, CR_EXPIRY_SECONDS);
+}
+
+/* Seed 004. */
+static void
+test_plugin_dataloy (void)
+{
+  g_autoptr (CrPlugin) plugin = load_real ("dataloy");
+  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  const CrPluginParam *audience = find_param (d, "audience");
+
+  g_assert_null (d->token_url);
+  g_assert_cmpint (d->grant, ==, CR_GRANT_CLIENT_CREDENTIALS);
+  g_assert_cmpint (d->client_auth, ==, CR_CLIENT_AUTH_BODY);
+  g_assert_cmpint (d->body_format, ==, CR_BODY_JSON);
+  g_assert_cmpuint (count_params (d), ==, 1);
+  g_assert_nonnull (audience);
+  g_assert_cmpint (audience->presence, ==, CR_PARAM_REQUIRED);
+  g_assert_null (audience->default_value);
+  g_assert_cmpstr (d->token_field, ==, "access_token");
+  g_assert_cmpstr (d->token_type_field, ==, "token_type");
+  g_assert_cmpstr (d->expiry_field, ==, "expires_in");
+  g_assert_cmpint (d->expiry_form, ==, CR_EXPIRY_SECONDS);
+}
+
+static void
+test_load_all_real (void)
+{
+  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) plugins = NULL;
+  static const char *const expected[] = { "acaengine", "ants", "autograb", "dataloy" };
+
+  use_plugin_dirs (real_plugin_dir);
+  plugins = cr_plugin_load_all (failures);
+  for (guint i = 0; i < failures->len; i++)
+    g_test_message ("failure: %s", (const char *) g_ptr_array_index (failures, i));
+  g_assert_cmpuint (failures->len, ==, 0);
+  g_assert_cmpuint (plugins->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < plugins->len; i++)
+    g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, i))->name, ==,
+                     expected[i]);
+
+  /* NULL failures is allowed. */
+  g_ptr_array_unref (cr_plugin_load_all (NULL));
+}
+
+static void
+test_load_bad_names (void)
+{
+  static const char *const bad[] = { "../x", "../plugins/ants", "/etc/passwd", "Ants", "a.so",
+                                     "", "a b", "ants\n" };
+  g_autofree char *unknown = NULL;
+
+  use_plugin_dirs (real_plugin_dir);
+  unknown = load_error ("nosuch");
+  assert_contains (unknown, "nosuch");
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *message = load_error (bad[i]);
+    }
+}
+
+static void
+test_plugin_dirs (void)
+{
+  g_auto (GStrv) list = NULL;
+
+  use_plugin_dirs ("/a::/b/c:");
+  list = cr_plugin_dirs ();
+  g_assert_cmpuint (g_strv_length (list), ==, 2);
+  g_assert_cmpstr (list[0], ==, "/a");
+  g_assert_cmpstr (list[1], ==, "/b/c");
+  g_clear_pointer (&list, g_strfreev);
+
+  g_unsetenv ("CREDRING_PLUGIN_DIR");
+  list = cr_plugin_dirs ();
+  g_assert_cmpuint (g_strv_length (list), ==, 1);
+#ifdef CR_PLUGINDIR
+  g_assert_cmpstr (list[0], ==, CR_PLUGINDIR);
+#endif
+  g_clear_pointer (&list, g_strfreev);
+
+  use_plugin_dirs ("");
+  list = cr_plugin_dirs ();
+  g_assert_cmpuint (g_strv_length (list), ==, 1);
+  use_plugin_dirs (real_plugin_dir);
+}
+
+/* ---- the loader's refusals, with real .so files ------------------------ */
+
+static const struct {
+  const char *name;
+  const char *reason;
+} broken_plugins[] = {
+  { "bad-abi", "plugin ABI 2.0 is not supported by this credring (ABI 1.0)" },
+  { "newer-minor", "plugin ABI 1.1 is not supported by this credring (ABI 1.0)" },
+  { "no-symbol", "no 'credring_plugin' symbol" },
+  { "wrong-name", "descriptor name 'ants' differs from the file name 'wrong-name'" },
+  { "http-url", "default token URL is not https" },
+  { "bad-enum", "unknown grant type" },
+  { "unresolved", "credring_test_no_such_function" },
+};
+
+/* A plugin directory holding the broken plugins, two good ones, and files
+ * that are not plugins at all. */
+static char *
+make_mixed_dir (const char *name)
+{
+  char *dir = make_plugin_dir (name);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (broken_plugins); i++)
+    {
+      g_autofree char *file = g_strconcat (broken_plugins[i].name, ".so", NULL);
+
+      g_free (copy_plugin (test_plugin_dir, file, dir, NULL));
+    }
+  g_free (copy_plugin (real_plugin_dir, "ants.so", dir, NULL));
+  g_free (copy_plugin (real_plugin_dir, "dataloy.so", dir, NULL));
+  {
+    g_autofree char *garbage = g_build_filename (dir, "garbage.so", NULL);
+    g_autofree char *readme = g_build_filename (dir, "README", NULL);
+    g_autofree char *la = g_build_filename (dir, "ants.la", NULL);
+
+    g_assert_true (g_file_set_contents (garbage, "this is not an ELF file\n", -1, NULL));
+    g_assert_true (g_file_set_contents (readme, "not a plugin\n", -1, NULL));
+    g_assert_true (g_file_set_contents (la, "# libtool\n", -1, NULL));
+    g_chmod (garbage, 0644);
+    g_chmod (readme, 0644);
+    g_chmod (la, 0644);
+  }
+  return dir;
+}
+
+static void
+test_refuse_broken (void)
+{
+  g_autofree char *dir = make_mixed_dir ("broken");
+
+  use_plugin_dirs (dir);
+  for (gsize i = 0; i < G_N_ELEMENTS (broken_plugins); i++)
+    {
+      g_autofree char *file = g_strconcat (broken_plugins[i].name, ".so", NULL);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autofree char *message = load_error (broken_plugins[i].name);
+      g_autofree char *prefix = g_strconcat (path, ": ", NULL);
+
+      g_assert_true (g_str_has_prefix (message, prefix));
+      assert_contains (message, broken_plugins[i].reason);
+    }
+  {
+    g_autofree char *message = load_error ("garbage");
+
+    assert_contains (message, "garbage.so");
+    assert_contains (message, "cannot load");
+  }
+  /* The good copies still load from there. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (CrPlugin) plugin = cr_plugin_load ("ants", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (cr_plugin_get_descriptor (plugin)->name, ==, "ants");
+    g_assert_true (g_str_has_prefix (cr_plugin_get_path (plugin), dir));
+  }
+}
+
+static void
+test_load_all_mixed (void)
+{
+  g_autofree char *dir = make_mixed_dir ("mixed");
+  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) plugins = NULL;
+
+  use_plugin_dirs (dir);
+  plugins = cr_plugin_load_all (failures);
+
+  g_assert_cmpuint (plugins->len, ==, 2);
+  g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==, "ants");
+  g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, 1))->name, ==,
+                   "dataloy");
+
+  /* One failure per broken file (README and ants.la are not plugins). */
+  for (guint i = 0; i < failures->len; i++)
+    g_test_message ("failure: %s", (const char *) g_ptr_array_index (failures, i));
+  g_assert_cmpuint (failures->len, ==, G_N_ELEMENTS (broken_plugins) + 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (broken_plugins); i++)
+    {
+      g_autofree char *file = g_strconcat (broken_plugins[i].name, ".so", NULL);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autofree char *prefix = g_strconcat (path, ": ", NULL);
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < failures->len; j++)
+        {
+          const char *failure = g_ptr_array_index (failures, j);
+
+          if (g_str_has_prefix (failure, prefix))
+            {
+              assert_contains (failure, broken_plugins[i].reason);
+              found = TRUE;
+            }
+        }
+      if (!found)
+        g_error ("no failure listed for %s", path);
+    }
+}
+
+/* The first directory that has NAME.so decides, even when its copy is
+ * refused: a broken plugin must not silently fall through to another. */
+static void
+test_first_dir_wins (void)
+{
+  g_autofree char *first = make_plugin_dir ("first");
+  g_autofree char *second = make_plugin_dir ("second");
+  g_autofree char *dirs = NULL;
+  g_autofree char *impostor = copy_plugin (test_plugin_dir, "bad-abi.so", first, "ants.so");
+  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) plugins = NULL;
+
+  g_free (copy_plugin (real_plugin_dir, "ants.so", second, NULL));
+  g_free (copy_plugin (real_plugin_dir, "autograb.so", second, NULL));
+  dirs = g_strconcat (first, ":", second, NULL);
+  use_plugin_dirs (dirs);
+
+  {
+    g_autofree char *message = load_error ("ants");
+
+    assert_contains (message, impostor);
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (CrPlugin) plugin = cr_plugin_load ("autograb", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (cr_plugin_get_path (plugin), second));
+  }
+
+  plugins = cr_plugin_load_all (failures);
+  g_assert_cmpuint (plugins->len, ==, 1);
+  g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==,
+                   "autograb");
+  g_assert_cmpuint (failures->len, ==, 1);
+  assert_contains (g_ptr_array_index (failures, 0), impostor);
+}
+
+static void
+test_refuse_writable_file (void)
+{
+  static const mode_t modes[] = { 0666, 0664, 0646, 0775 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("file-%o", (unsigned) modes[i]);
+      g_autofree char *dir = make_plugin_dir (name);
+      g_autofree char *path = copy_plugin (real_plugin_dir, "ants.so", dir, NULL);
+      g_autofree char *message = NULL;
+      g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GPtrArray) plugins = NULL;
+
+      g_assert_cmpint (g_chmod (path, modes[i]), ==, 0);
+      use_plugin_dirs (dir);
+      message = load_error ("ants");
+      assert_contains (message, path);
+      assert_contains (message, "writable");
+
+      plugins = cr_plugin_load_all (failures);
+      g_assert_cmpuint (plugins->len, ==, 0);
+      g_assert_cmpuint (failures->len, ==, 1);
+      assert_contains (g_ptr_array_index (failures, 0), "writable");
+
+      /* The same file with a safe mode loads. */
+      g_assert_cmpint (g_chmod (path, 0755), ==, 0);
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (CrPlugin) plugin = cr_plugin_load ("ants", &error);
+
+        g_assert_no_error (error);
+      }
+    }
+}
+
+static void
+test_refuse_writable_dir (void)
+{
+  static const mode_t modes[] = { 0777, 0775, 01777 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("dir-%o", (unsigned) modes[i]);
+      g_autofree char *dir = make_plugin_dir (name);
+      g_autofree char *path = copy_plugin (real_plugin_dir, "ants.so", dir, NULL);
+      g_autofree char *message = NULL;
+
+      g_assert_cmpint (g_chmod (dir, modes[i]), ==, 0);
+      use_plugin_dirs (dir);
+      message = load_error ("ants");
+      assert_contains (message, dir);
+      assert_contains (message, "writable");
+      g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+    }
+}
+
+/* Needs root to give a file to another user. */
+static void
+test_refuse_other_owner (void)
+{
+  const uid_t nobody = 65534;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("needs root to chown a plugin to another user");
+      return;
+    }
+
+  {
+    g_autofree char *dir = make_plugin_dir ("owner-file");
+    g_autofree char *path = copy_plugin (real_plugin_dir, "ants.so", dir, NULL);
+    g_autofree char *message = NULL;
+
+    g_assert_cmpint (chown (path, nobody, nobody), ==, 0);
+    use_plugin_dirs (dir);
+    message = load_error ("ants");
+    assert_contains (message, path);
+    assert_contains (message, "owned by another user (uid 65534)");
+  }
+  {
+    g_autofree char *dir = make_plugin_dir ("owner-dir");
+    g_autofree char *path = copy_plugin (real_plugin_dir, "ants.so", dir, NULL);
+    g_autofree char *message = NULL;
+
+    g_assert_cmpint (chown (dir, nobody, nobody), ==, 0);
+    use_plugin_dirs (dir);
+    message = load_error ("ants");
+    assert_contains (message, "owned by another user (uid 65534)");
+    g_assert_cmpint (chown (dir, 0, 0), ==, 0);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *env;
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  /* The first directory of $CREDRING_PLUGIN_DIR, else the build tree's. */
+  env = g_getenv ("CREDRING_PLUGIN_DIR");
+  if (env != NULL && *env != '\0')
+    {
+      g_auto (GStrv) parts = g_strsplit (env, ":", 2);
+
+      real_plugin_dir = g_strdup (parts[0]);
+    }
+  else
+    real_plugin_dir = g_test_build_filename (G_TEST_BUILT, "..", "plugins", ".libs", NULL);
+  test_plugin_dir = g_test_build_filename (G_TEST_BUILT, "plugins", ".libs", NULL);
+  tmp_root = g_dir_make_tmp ("credring-test-descriptor-XXXXXX", NULL);
+  g_assert_nonnull (tmp_root);
+
+  g_test_add_func ("/descriptor/validate/good", test_validate_good);
+  g_test_add_func ("/descriptor/validate/abi", test_validate_abi);
+  g_test_add_func ("/descriptor/validate/name", test_validate_name);
+  g_test_add_func ("/descriptor/validate/enums", test_validate_enums);
+  g_test_add_func ("/descriptor/validate/token-url", test_validate_token_url);
+  g_test_add_func ("/descriptor/validate/params", test_validate_params);
+  g_test_add_func ("/descriptor/validate/fields", test_validate_fields);
+  g_test_add_func ("/loader/plugin/ants", test_plugin_ants);
+  g_test_add_func ("/loader/plugin/acaengine", test_plugin_acaengine);
+  g_test_add_func ("/loader/plugin/autograb", test_plugin_autograb);
+  g_test_add_func ("/loader/plugin/dataloy", test_plugin_dataloy);
+  g_test_add_func ("/loader/load-all", test_load_all_real);
+  g_test_add_func ("/loader/bad-names", test_load_bad_names);
+  g_test_add_func ("/loader/dirs", test_plugin_dirs);
+  g_test_add_func ("/loader/refuse/broken", test_refuse_broken);
+  g_test_add_func ("/loader/refuse/load-all", test_load_all_mixed);
+  g_test_add_func ("/loader/refuse/first-dir-wins", test_first_dir_wins);
+  g_test_add_func ("/loader/refuse/writable-file", test_refuse_writable_file);
+  g_test_add_func ("/loader/refuse/writable-dir", test_refuse_writable_dir);
+  g_test_add_func ("/loader/refuse/other-owner", test_refuse_other_owner);
+
+  status = g_test_run ();
+  remove_tree (tmp_root);
+  g_free (tmp_root);
+  g_free (real_plugin_dir);
+  g_free (test_plugin_dir);
+  return status;
+}
