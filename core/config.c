@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <credring/credring.h>
 
 /* A config file is small; anything bigger is a mistake, not a config. */
@@ -78,8 +80,21 @@ cr_config_load (const char *path, GError **error)
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
   g_autoptr (GError) local_error = NULL;
   gsize length = 0;
+  GStatBuf st;
   CrConfig *config;
 
+  /* Refuse devices and huge files before reading them into memory. */
+  if (g_file_test (file, G_FILE_TEST_EXISTS) && !g_file_test (file, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a regular file", file);
+      return NULL;
+    }
+  if (g_stat (file, &st) == 0 && st.st_size > CONFIG_MAX_BYTES)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: not a configuration file (too large or binary)", file);
+      return NULL;
+    }
   if (!g_file_get_contents (file, &text, &length, &local_error))
     {
       if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -215,16 +230,17 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (!g_key_file_has_group (config->keyfile, name))
+  if (!g_key_file_has_group (config->keyfile, name) || !account_name_is_valid (name))
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "no account [%s] in %s", name, config->path);
-      return NULL;
-    }
-  if (!account_name_is_valid (name))
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "%s: account name [%s] may only hold letters, digits and . _ @ -",
-                   config->path, name);
+      g_autofree char *shown = cr_escape_for_message (name, -1, 64);
+
+      if (!g_key_file_has_group (config->keyfile, name))
+        g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "no account [%s] in %s", shown,
+                     config->path);
+      else
+        g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                     "%s: account name [%s] may only hold letters, digits and . _ @ -",
+                     config->path, shown);
       return NULL;
     }
 
@@ -239,10 +255,19 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     {
       g_autofree char *lookup = g_strconcat (name, "\n", keys[i], NULL);
-      char *value = g_key_file_get_string (config->keyfile, name, keys[i], error);
+      g_autoptr (GError) value_error = NULL;
+      char *value = g_key_file_get_string (config->keyfile, name, keys[i], &value_error);
 
-      if (value == NULL)
-        return NULL;
+      /* GLib may return a value and an error (an unknown escape) at once. */
+      if (value_error != NULL)
+        {
+          g_autofree char *key = cr_escape_for_message (keys[i], -1, 64);
+
+          g_free (value);
+          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: key '%s': %s",
+                       config->path, name, key, value_error->message);
+          return NULL;
+        }
       g_hash_table_replace (account->values, g_strdup (keys[i]), g_strstrip (value));
       g_hash_table_replace (account->lines, g_strdup (keys[i]),
                             g_hash_table_lookup (config->key_lines, lookup));

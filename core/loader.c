@@ -6,6 +6,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -166,13 +167,23 @@ check_ownership (const char *path, GError **error)
 static CrPlugin *
 load_file (const char *path, const char *name, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *resolved = realpath (path, NULL);
+  g_autofree char *dir = NULL;
   g_autoptr (GError) reason = NULL;
   const CrPluginDescriptor *descriptor;
   CrPlugin *plugin;
   void *handle;
 
-  if (!check_ownership (dir, error) || !check_ownership (path, error))
+  /* A symlink is judged by where it leads: the file loaded and its directory. */
+  if (resolved == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  dir = g_path_get_dirname (resolved);
+  if (!check_ownership (dir, error) || !check_ownership (resolved, error))
     return NULL;
 
   /* RTLD_NOW: a plugin with unresolved symbols fails here, not mid-request. */
@@ -215,7 +226,9 @@ cr_plugin_load (const char *name, GError **error)
 
   if (!is_plugin_name (name))
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "'%s' is not a valid provider name", name);
+      g_autofree char *shown = cr_escape_for_message (name, -1, 64);
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "'%s' is not a valid provider name", shown);
       return NULL;
     }
   file = g_strconcat (name, ".so", NULL);

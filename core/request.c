@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <gio/gio.h>
 #include <yajl/yajl_gen.h>
 
 #include <credring/credring.h>
@@ -24,11 +25,19 @@ is_host_value (const char *host)
   return TRUE;
 }
 
+/* Only a loopback address, or the name that always means one, may use
+ * plain http: "127.evil.example" is a name like any other. */
 static gboolean
 is_loopback_host (const char *host)
 {
-  return g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_prefix (host, "127.") ||
-         g_str_equal (host, "[::1]") || g_str_equal (host, "::1");
+  g_autofree char *bare = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  bare = (host[0] == '[') ? g_strndup (host + 1, strcspn (host + 1, "]")) : g_strdup (host);
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 char *

@@ -79,19 +79,6 @@ invalid_token (GError **error, long status, const char *why)
   return FALSE;
 }
 
-/* RFC 6749 A.12: access-token = 1*VSCHAR.  Space is allowed by the RFC's
- * grammar for the value as a whole (%x20-7E). */
-static gboolean
-is_token_text (const char *text)
-{
-  if (*text == '\0')
-    return FALSE;
-  for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
-    if (*p < 0x20 || *p > 0x7e)
-      return FALSE;
-  return TRUE;
-}
-
 static gboolean
 read_expiry (const CrPluginDescriptor *provider, CrJsonObject *object, long status, gint64 now,
              gint64 *expires_at, GError **error)
@@ -165,7 +152,7 @@ cr_response_parse (const CrPluginDescriptor *provider, const CrResponse *respons
       invalid_token (error, response->status, "without a token");
       return NULL;
     }
-  if (!is_token_text (access_token))
+  if (!cr_token_text_is_valid (access_token))
     {
       invalid_token (error, response->status,
                      "with an empty token or one holding characters outside %x20-7E");

@@ -27,6 +27,19 @@ cr_token_new (const char *access_token, const char *token_type, gint64 issued_at
   return token;
 }
 
+/* RFC 6749 A.12: the token is printable ASCII (%x20-7E), which also keeps
+ * git's line protocol and HTTP headers safe from it. */
+gboolean
+cr_token_text_is_valid (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
 void
 cr_token_free (CrToken *token)
 {
@@ -113,7 +126,8 @@ cr_token_deserialize (const char *data, gsize len, GError **error)
     goto invalid;
   access_token = cr_json_object_get_string (object, "access_token");
   token_type = cr_json_object_get_string (object, "token_type");
-  if (access_token == NULL || token_type == NULL || !get_time (object, "issued_at", &issued_at) ||
+  if (!cr_token_text_is_valid (access_token) || !cr_token_text_is_valid (token_type) ||
+      !get_time (object, "issued_at", &issued_at) ||
       !get_time (object, "expires_at", &expires_at))
     goto invalid;
   return cr_token_new (access_token, token_type, issued_at, expires_at);

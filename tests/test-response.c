@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include <credring/credring.h>
 
@@ -21,6 +22,52 @@
 
 static CrPlugin *plugins[4];
 static const CrPluginDescriptor *ants, *acaengine, *autograb, *dataloy;
+
+static char *tmp_dir;
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *entry;
+
+      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, entry, NULL);
+
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+/* A throwaway HOME and XDG directories under @root, set before anything
+ * reads them, so that nothing here can reach the user's configuration or
+ * keyring.  (G_TEST_OPTION_ISOLATE_DIRS would do it per test, but GLib
+ * leaks the old values by design, which would hide real leaks from
+ * valgrind.) */
+static void
+isolate_home (const char *root)
+{
+  static const char *const vars[] = {
+    "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+    "XDG_RUNTIME_DIR",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, "home", vars[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (vars[i], dir, TRUE);
+    }
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_unsetenv ("CREDRING_CONFIG");
+}
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -454,6 +501,9 @@ test_nul_byte (void)
   g_autofree char *m2 = parse_fails_len (autograb, 200, "application/json", after,
                                          sizeof after - 1, NOW, CR_ERROR_NETWORK);
 
+  assert_contains (m1, "HTTP 200");
+  assert_contains (m1, "NUL");
+  assert_contains (m2, "NUL");
   assert_bad_token (autograb, escaped, NOW);
   assert_bad_token (autograb, in_key, NOW);
 }
@@ -747,7 +797,10 @@ main (int argc, char **argv)
   static const char *const names[] = { "ants", "acaengine", "autograb", "dataloy" };
   int status;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("credring-test-response-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  isolate_home (tmp_dir);
 
   /* Manual runs: the plugins of the build tree. */
   if (g_getenv ("CREDRING_PLUGIN_DIR") == NULL)
@@ -796,5 +849,7 @@ main (int argc, char **argv)
   status = g_test_run ();
   for (gsize i = 0; i < G_N_ELEMENTS (plugins); i++)
     cr_plugin_free (plugins[i]);
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
   return status;
 }

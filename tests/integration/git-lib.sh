@@ -18,9 +18,11 @@ export PATH=$abs_top_builddir/helpers:$PATH
 export GIT_CONFIG_GLOBAL=$TEST_TMP/gitconfig GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 export GIT_AUTHOR_NAME=credring-test GIT_AUTHOR_EMAIL=test@credring.invalid
 export GIT_COMMITTER_NAME=credring-test GIT_COMMITTER_EMAIL=test@credring.invalid
-# Nothing of the caller's git may answer for credring: no askpass program, no
-# configuration passed down in the environment, no credential cache.
+# Nothing of the caller's git may answer for credring: no askpass program and
+# no configuration passed down in the environment.
 unset GIT_ASKPASS SSH_ASKPASS GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_DIR GIT_WORK_TREE
+# Everything here is on the loopback: no proxy may stand between.
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 : >"$GIT_CONFIG_GLOBAL"
 git config --global credential.helper credring || tap_bail "cannot write $GIT_CONFIG_GLOBAL"
 git config --global init.defaultBranch main
@@ -53,8 +55,8 @@ run_helper() { _run_to_files "$GIT_HELPER" "$@"; }
 run_git() { _run_to_files git "$@"; }
 
 # git_cred ACTION INPUT [GIT-OPTIONS...]: `git GIT-OPTIONS credential ACTION`
-# (fill, approve, reject) with INPUT (key=value lines; the empty line that
-# ends them is added).
+# (fill, approve, reject) with INPUT: key=value lines, without the final
+# newline, which is added (git reads them up to the end of its input).
 git_cred() {
 	local action=$1
 	RUN_STDIN=$2$'\n'
@@ -171,3 +173,49 @@ tap_skip() { _tap_result 0 "$1 # SKIP $2"; }
 # has_control_chars TEXT: TEXT holds a control character (TAB, ESC, CR, ...)
 # other than a newline.
 has_control_chars() { LC_ALL=C grep -q '[[:cntrl:]]' <<<"$(printf '%s' "$1" | tr -d '\n')"; }
+
+# ------------------------------------------------ the git smart-HTTP front --
+
+# start_git_front PROJECT_ROOT CHECK_URL: tests/integration/git-front.py on
+# 127.0.0.1 (plain HTTP), serving the repositories under PROJECT_ROOT to
+# requests whose token CHECK_URL (an emulator's /_emulator/check) takes.
+# Sets FRONT_PORT, FRONT_URL (http://127.0.0.1:PORT), FRONT_LOG, FRONT_PID.
+# The process is ended with the emulators when the test exits.
+start_git_front() {
+	make_ca
+	FRONT_LOG=$TEST_TMP/front.log
+	local port_file=$TEST_TMP/front.port i
+	: >"$FRONT_LOG"
+	rm -f "$port_file"
+	"$PYTHON" "$abs_top_srcdir/tests/integration/git-front.py" --project-root "$1" \
+		--check-url "$2" --ca-file "$CA_DIR/ca.pem" --port-file "$port_file" \
+		--log "$FRONT_LOG" 2>>"$TEST_TMP/front.stderr" &
+	FRONT_PID=$!
+	_emu_pids+=("$FRONT_PID")  # lib.sh's exit trap ends them
+	for i in $(seq 100); do  # at most 10 s
+		[ -s "$port_file" ] && break
+		kill -0 "$FRONT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -s "$port_file" ] || {
+		cat "$TEST_TMP/front.stderr" >&2
+		tap_bail "git-front.py did not start"
+	}
+	FRONT_PORT=$(cat "$port_file")
+	FRONT_URL=http://127.0.0.1:$FRONT_PORT
+}
+
+# front_requests [FIELD=VALUE...]: how many logged front requests have all
+# these fields (values compared as JSON text: true, false, null, 401, "basic").
+front_requests() {
+	"$PYTHON" - "$FRONT_LOG" "$@" <<'PY'
+import json, sys
+want = [a.split("=", 1) for a in sys.argv[2:]]
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if all(json.dumps(e.get(k)) == v or e.get(k) == v for k, v in want):
+        n += 1
+print(n)
+PY
+}

@@ -1,0 +1,267 @@
+#!/bin/bash
+# git-credential-credring answering for accounts: a request whose protocol and
+# host (and path, when the account URL has one) match an account's `url` (by
+# default the origin of its token URL), or any request with --account NAME,
+# gets a valid token from the same cache as `credring token`; `erase` of
+# that token drops it. Real git 2.39 (credential fill/approve/reject) against
+# the strict emulators of two providers: AutoGrab (HTTP Basic) and Dataloy
+# (JSON body).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/git-lib.sh"
+
+AG_SECRET='ag-s3cret:/+ x'
+DL_SECRET='dl-"s3cret\/'
+
+start_emulator autograb --client-id ag-client --client-secret="$AG_SECRET"
+AG_PORT=$EMU_PORT AG_URL=$EMU_URL AG_LOG=$EMU_LOG AG_HOST=127.0.0.1:$EMU_PORT
+# No url: the default is the origin of the token URL, https://127.0.0.1:PORT.
+write_account ag provider=autograb token_url="$EMU_TOKEN_URL" ca_file="$CA_DIR/ca.pem" \
+	client_id=ag-client
+login ag "client_secret=$AG_SECRET"$'\n' --no-verify
+tap_status "setup: login ag --no-verify" 0
+
+start_emulator dataloy --client-id dl-client --client-secret="$DL_SECRET" --audience https://dataloy.dev
+DL_PORT=$EMU_PORT DL_LOG=$EMU_LOG DL_HOST=127.0.0.1:$EMU_PORT
+# Two URLs: one with a path on the emulator's origin, one elsewhere. The
+# token URL's origin is NOT among them.
+write_account dl provider=dataloy token_url="$EMU_TOKEN_URL" ca_file="$CA_DIR/ca.pem" \
+	client_id=dl-client audience=https://dataloy.dev username=dl-user \
+	url="https://127.0.0.1:$DL_PORT/ws/rest;https://api.dataloy.test"
+login dl "client_secret=$DL_SECRET"$'\n' --no-verify
+tap_status "setup: login dl --no-verify" 0
+tap_is "setup: no token requested yet" "$(emulator_request_count "$AG_LOG")/$(emulator_request_count "$DL_LOG")" 0/0
+
+# no_secret_in DESC TEXT: neither client secret nor any issued token in TEXT.
+no_secret_in() {
+	local t leak=
+	for t in "$AG_SECRET" "$DL_SECRET" $(emulator_tokens "$AG_LOG") $(emulator_tokens "$DL_LOG"); do
+		[[ $2 == *"$t"* ]] && leak=1
+	done
+	_tap_result $((leak == 1)) "$1" || tap_diag "a secret or token is in: $2"
+}
+
+# ======================================================= autograb (Basic) ==
+
+# -- the first fill fetches a token
+git_cred fill "protocol=https"$'\n'"host=$AG_HOST"
+run_status_is "ag fill: exit 0" 0
+tap_is "ag fill: one token request to the provider" "$(emulator_request_count "$AG_LOG")" 1
+tap_is "ag fill: the provider accepted it" "$(emulator_last ok "$AG_LOG")" true
+AG_T1=$(emulator_last token "$AG_LOG")
+tap_isnt "ag fill: the emulator issued a token" "$AG_T1" ""
+tap_is "ag fill: password = the issued token" "$(field password)" "$AG_T1"
+tap_is "ag fill: username = the client_id (no username in the account)" "$(field username)" ag-client
+no_secret_in "ag fill: no secret or token on stderr" "$RUN_ERR"
+tap_is "ag fill: the token is cached in the keyring" "$(keyring_count ag token)" 1
+tap_is "ag fill: the emulator takes the token" "$(emulator_call GET /_emulator/check "$AG_T1" "$AG_URL")" 200
+
+# -- the second fill is served from the cache
+git_cred fill "protocol=https"$'\n'"host=$AG_HOST"
+run_status_is "ag fill again: exit 0" 0
+tap_is "ag fill again: the same token" "$(field password)" "$AG_T1"
+tap_is "ag fill again: no new request (cache)" "$(emulator_request_count "$AG_LOG")" 1
+
+# -- the same cache as `credring token`
+run_credring token ag
+tap_ok "credring token ag: the token git got" out_is "$AG_T1"$'\n'
+
+# -- password_expiry_utc (git 2.39 does not pass it on: ask the helper)
+RUN_STDIN="protocol=https"$'\n'"host=$AG_HOST"$'\n\n'
+run_helper get
+run_status_is "ag helper get: exit 0" 0
+tap_is "ag helper get: password = the cached token" "$(field password)" "$AG_T1"
+tap_is "ag helper get: username" "$(field username)" ag-client
+now=$(date +%s)
+exp=$(field password_expiry_utc)
+tap_like "ag helper get: password_expiry_utc = now + the token's 3599 s" \
+	"$([[ $exp =~ ^[0-9]+$ ]] && ((exp > now + 3599 - 120 && exp <= now + 3599 + 5)) && echo in-range || echo "$exp")" \
+	'^in-range$'
+tap_is "ag helper get: no capability/authtype lines without the capability" \
+	"$(count_lines authtype)$(count_lines credential)$(count_lines 'capability[]')" 000
+tap_is "ag helper get: still no new request" "$(emulator_request_count "$AG_LOG")" 1
+
+# -- any path on the account's origin matches (its URL has no path)
+git_cred fill "url=https://$AG_HOST/some/repo.git" -c credential.useHttpPath=true
+tap_is "ag fill with a path, useHttpPath: the token" "$(field password)" "$AG_T1"
+git_cred fill "url=https://$AG_HOST/some/repo.git"
+tap_is "ag fill with a path, no useHttpPath: the token" "$(field password)" "$AG_T1"
+
+# -- what does not match the account's origin
+git_cred fill "protocol=http"$'\n'"host=$AG_HOST"
+run_failed "ag origin over http (another protocol): no match, git fails"
+tap_is "ag origin over http: no password" "$(field password)" "<none>"
+git_cred fill "protocol=https"$'\n'"host=127.0.0.1"
+run_failed "ag host without its port: no match"
+git_cred fill "protocol=https"$'\n'"host=localhost:$AG_PORT"
+run_failed "ag port on another host name: no match"
+tap_is "none of these asked the provider" "$(emulator_request_count "$AG_LOG")" 1
+
+# -- a request with a missing or empty protocol or host matches nothing
+for req in "host=$AG_HOST" "protocol="$'\n'"host=$AG_HOST" "protocol=https" \
+	"protocol=https"$'\n'"host=" "protocol=https"$'\n'"path=auth-broker"; do
+	RUN_STDIN=$req$'\n\n'
+	run_helper get
+	run_status_is "get '${req//$'\n'/ }': exit 0" 0
+	tap_is "get '${req//$'\n'/ }': no answer" "$RUN_OUT" ""
+done
+tap_is "still no new request" "$(emulator_request_count "$AG_LOG")" 1
+
+# -- store for an account: nothing to do, nothing stored
+git_cred approve "protocol=https"$'\n'"host=$AG_HOST"$'\n'"username=ag-client"$'\n'"password=$AG_T1"
+run_status_is "ag approve: exit 0" 0
+tap_is "ag approve: no git item in the keyring" "$(all_git_items)" 0
+tap_is "ag approve: the cached token stays" "$(keyring_count ag token)" 1
+
+# -- reject with another password: the token stays
+git_cred reject "protocol=https"$'\n'"host=$AG_HOST"$'\n'"username=ag-client"$'\n'"password=not-the-token"
+run_status_is "ag reject another password: exit 0" 0
+tap_is "ag reject another password: the token stays cached" "$(keyring_count ag token)" 1
+git_cred reject "protocol=https"$'\n'"host=$AG_HOST"$'\n'"username=ag-client"
+run_status_is "ag reject without password: exit 0" 0
+tap_is "ag reject without password: the token stays cached" "$(keyring_count ag token)" 1
+git_cred fill "protocol=https"$'\n'"host=$AG_HOST"
+tap_is "ag fill after those rejects: the same token" "$(field password)" "$AG_T1"
+tap_is "ag fill after those rejects: no new request" "$(emulator_request_count "$AG_LOG")" 1
+
+# -- reject with the cached token: dropped; the next fill fetches a new one
+git_cred reject "protocol=https"$'\n'"host=$AG_HOST"$'\n'"username=ag-client"$'\n'"password=$AG_T1"
+run_status_is "ag reject the token: exit 0" 0
+tap_is "ag reject the token: no token cached any more" "$(keyring_count ag token)" 0
+tap_is "ag reject the token: the client secret stays" "$(keyring_count ag client_secret)" 1
+git_cred fill "protocol=https"$'\n'"host=$AG_HOST"
+run_status_is "ag fill after the reject: exit 0" 0
+tap_is "ag fill after the reject: a new request" "$(emulator_request_count "$AG_LOG")" 2
+AG_T2=$(emulator_last token "$AG_LOG")
+tap_isnt "ag fill after the reject: a new token" "$AG_T2" "$AG_T1"
+tap_is "ag fill after the reject: password = the new token" "$(field password)" "$AG_T2"
+
+# -- capability[]=authtype (git >= 2.46; git 2.39 never sends it)
+RUN_STDIN="capability[]=authtype"$'\n'"protocol=https"$'\n'"host=$AG_HOST"$'\n\n'
+run_helper get
+run_status_is "ag get with capability[]=authtype: exit 0" 0
+tap_is "authtype: capability[]=authtype" "$(field 'capability[]')" authtype
+tap_is "authtype: authtype=Bearer" "$(field authtype)" Bearer
+tap_is "authtype: credential = the token" "$(field credential)" "$AG_T2"
+tap_like "authtype: ephemeral is true" "$(field ephemeral)" '^([Tt][Rr][Uu][Ee]|1|[Yy][Ee][Ss]|[Oo][Nn])$'
+tap_is "authtype: no password line" "$(count_lines password)" 0
+tap_is "authtype: no new request" "$(emulator_request_count "$AG_LOG")" 2
+tap_is "authtype: the capability line comes first" "$(head -n1 "$TEST_TMP/out")" "capability[]=authtype"
+
+# erase with credential= (what git >= 2.46 sends back) drops the token too
+RUN_STDIN="capability[]=authtype"$'\n'"protocol=https"$'\n'"host=$AG_HOST"$'\n'"authtype=Bearer"$'\n'"credential=not-it"$'\n\n'
+run_helper erase
+run_status_is "ag erase credential=another: exit 0" 0
+tap_is "ag erase credential=another: the token stays" "$(keyring_count ag token)" 1
+RUN_STDIN="capability[]=authtype"$'\n'"protocol=https"$'\n'"host=$AG_HOST"$'\n'"authtype=Bearer"$'\n'"credential=$AG_T2"$'\n\n'
+run_helper erase
+run_status_is "ag erase credential=the token: exit 0" 0
+tap_is "ag erase credential=the token: dropped" "$(keyring_count ag token)" 0
+tap_is "ag erase: nothing on stdout" "$RUN_OUT" ""
+RUN_STDIN="protocol=https"$'\n'"host=$AG_HOST"$'\n\n'
+run_helper get
+tap_is "ag get after that: a new request" "$(emulator_request_count "$AG_LOG")" 3
+AG_T3=$(emulator_last token "$AG_LOG")
+tap_is "ag get after that: the new token" "$(field password)" "$AG_T3"
+
+# ======================================================== dataloy (JSON) ==
+
+P=(-c credential.useHttpPath=true)
+git_cred fill "url=https://$DL_HOST/ws/rest/vessels" "${P[@]}"
+run_status_is "dl fill under its URL's path: exit 0" 0
+tap_is "dl fill: one token request" "$(emulator_request_count "$DL_LOG")" 1
+tap_is "dl fill: the provider accepted it (JSON body)" "$(emulator_last ok "$DL_LOG")" true
+DL_T1=$(emulator_last token "$DL_LOG")
+tap_is "dl fill: password = the issued token" "$(field password)" "$DL_T1"
+tap_is "dl fill: username = the account's username" "$(field username)" dl-user
+no_secret_in "dl fill: no secret or token on stderr" "$RUN_ERR"
+git_cred fill "url=https://$DL_HOST/ws/rest" "${P[@]}"
+tap_is "dl fill for the URL's path itself: the cached token" "$(field password)" "$DL_T1"
+git_cred fill "url=https://api.dataloy.test/anything" "${P[@]}"
+run_status_is "dl fill for its second URL: exit 0" 0
+tap_is "dl fill for its second URL: the cached token" "$(field password)" "$DL_T1"
+git_cred fill "protocol=https"$'\n'"host=api.dataloy.test"
+tap_is "dl fill for its second URL without a path: the cached token" "$(field password)" "$DL_T1"
+tap_is "dl: still one token request" "$(emulator_request_count "$DL_LOG")" 1
+
+git_cred fill "url=https://$DL_HOST/other/place" "${P[@]}"
+run_failed "dl fill outside the URL's path: no match, git fails"
+tap_is "dl fill outside the URL's path: no password" "$(field password)" "<none>"
+git_cred fill "url=https://$DL_HOST/ws/rest/vessels"
+run_failed "dl fill without useHttpPath (no path sent): no match"
+git_cred fill "url=https://$DL_HOST/oauth/token" "${P[@]}"
+run_failed "dl: the token URL's origin is not a URL of this account"
+tap_is "dl: none of these asked the provider" "$(emulator_request_count "$DL_LOG")" 1
+
+# A request that matches no account is the storage helper's, even on the
+# account's host.
+git_cred approve "url=https://$DL_HOST/other/place"$'\n'"username=someone"$'\n'"password=pw-other" "${P[@]}"
+run_status_is "approve outside the account's path: exit 0" 0
+tap_is "approve outside the account's path: stored as a git item" "$(all_git_items)" 1
+git_cred fill "url=https://$DL_HOST/other/place" "${P[@]}"
+tap_is "fill outside the account's path: the stored password" "$(field password)" pw-other
+git_cred fill "url=https://$DL_HOST/ws/rest/vessels" "${P[@]}"
+tap_is "fill inside the account's path: still the token" "$(field password)" "$DL_T1"
+
+RUN_STDIN="capability[]=authtype"$'\n'"protocol=https"$'\n'"host=api.dataloy.test"$'\n\n'
+run_helper get
+run_status_is "dl get with capability[]=authtype: exit 0" 0
+tap_is "dl authtype: Bearer and the token" "$(field authtype) $(field credential)" "Bearer $DL_T1"
+tap_is "dl authtype: no password line" "$(count_lines password)" 0
+
+git_cred reject "protocol=https"$'\n'"host=api.dataloy.test"$'\n'"username=dl-user"$'\n'"password=$DL_T1"
+run_status_is "dl reject the token: exit 0" 0
+tap_is "dl reject the token: dropped" "$(keyring_count dl token)" 0
+tap_is "dl reject the token: the other account's token stays" "$(keyring_count ag token)" 1
+git_cred fill "url=https://$DL_HOST/ws/rest/vessels" "${P[@]}"
+tap_is "dl fill after the reject: a new request" "$(emulator_request_count "$DL_LOG")" 2
+DL_T2=$(emulator_last token "$DL_LOG")
+tap_isnt "dl fill after the reject: a new token" "$DL_T2" "$DL_T1"
+tap_is "dl fill after the reject: password = the new token" "$(field password)" "$DL_T2"
+
+# ========================================================= --account NAME ==
+
+# git runs `git credential-credring --account NAME ACTION`; the account
+# answers whatever the URL.
+A_AG=(-c credential.helper= -c "credential.helper=credring --account ag")
+A_DL=(-c credential.helper= -c "credential.helper=credring --account dl")
+git_cred fill $'protocol=https\nhost=unrelated.example.com' "${A_AG[@]}"
+run_status_is "--account ag for an unrelated host: exit 0" 0
+tap_is "--account ag for an unrelated host: ag's cached token" "$(field password)" "$AG_T3"
+tap_is "--account ag for an unrelated host: ag's username" "$(field username)" ag-client
+git_cred fill "protocol=https"$'\n'"host=$AG_HOST" "${A_DL[@]}"
+run_status_is "--account dl for ag's host: exit 0" 0
+tap_is "--account dl for ag's host: dl's token, not ag's" "$(field password)" "$DL_T2"
+tap_is "--account dl for ag's host: dl's username" "$(field username)" dl-user
+tap_is "--account: no new requests" \
+	"$(emulator_request_count "$AG_LOG")/$(emulator_request_count "$DL_LOG")" 3/2
+git_cred reject $'protocol=https\nhost=unrelated.example.com\nusername=ag-client\npassword='"$AG_T3" "${A_AG[@]}"
+run_status_is "--account ag reject the token: exit 0" 0
+tap_is "--account ag reject the token: dropped" "$(keyring_count ag token)" 0
+git_cred fill $'protocol=https\nhost=unrelated.example.com' "${A_AG[@]}"
+tap_is "--account ag fill after it: a new request" "$(emulator_request_count "$AG_LOG")" 4
+tap_is "--account ag fill after it: the new token" "$(field password)" "$(emulator_last token "$AG_LOG")"
+git_cred approve $'protocol=https\nhost=unrelated.example.com\nusername=x\npassword=y' "${A_AG[@]}"
+tap_is "--account ag approve: nothing stored" "$(all_git_items)" 1
+
+RUN_STDIN=$'protocol=https\nhost=unrelated.example.com\n\n'
+run_helper --account no-such-account get
+run_failed "--account no-such-account: a non-zero exit"
+tap_is "--account no-such-account: nothing on stdout" "$RUN_OUT" ""
+tap_is "--account no-such-account: one line on stderr" "$RUN_ERR_LINES" 1
+
+# ======================================================== errors =========
+
+# An account whose provider refuses: git gets no password, stderr says why,
+# and nothing secret is printed.
+start_emulator autograb --client-id ag-client --client-secret=other-secret
+write_account ag-bad provider=autograb token_url="$EMU_TOKEN_URL" ca_file="$CA_DIR/ca.pem" \
+	client_id=ag-client
+login ag-bad "client_secret=$AG_SECRET"$'\n' --no-verify
+git_cred fill "protocol=https"$'\n'"host=127.0.0.1:$EMU_PORT"
+run_failed "refused by the provider: git fails"
+tap_is "refused by the provider: no password" "$(field password)" "<none>"
+tap_contains "refused by the provider: its message reaches stderr" "$RUN_ERR" "Invalid client credentials"
+no_secret_in "refused by the provider: no secret on stderr" "$RUN_ERR"
+tap_is "refused by the provider: one request" "$(emulator_request_count)" 1
+
+tap_done
