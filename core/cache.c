@@ -1,8 +1,12 @@
 /* The token cache: serve a fresh cached token, else fetch one once. */
 #include "config.h"
 
+#include <dlfcn.h>
+
 #include <credring/credring.h>
 
+#include "fetch.h"
+#include "loader.h"
 #include "lock.h"
 
 static gint64
@@ -19,91 +23,55 @@ prefix_account (GError **error, const CrAccount *account)
     g_prefix_error (error, "account [%s]: ", account->name);
 }
 
-/* Attempts per token request, all within the account's timeout. */
-#define MAX_ATTEMPTS 3
-#define BACKOFF_BASE_MS 500
-/* A Retry-After longer than this is not worth waiting for in a CLI. */
-#define RETRY_AFTER_CAP_MS 10000
-
-static gboolean
-is_retryable_status (long status)
+/* The fetch module, loaded once, on the first fetch of the process. */
+static CrFetchTokenFunc
+fetch_function (GError **error)
 {
-  return status == 429 || (status >= 500 && status <= 599);
-}
+  static CrFetchTokenFunc function = NULL;
+  static char *failure = NULL;
+  static gsize loaded = 0;
 
-/* Exponential backoff with full jitter, so that many clients refused at
- * once do not come back at once; a server's Retry-After wins. */
-static gint64
-retry_delay_ms (int attempt, gint64 retry_after)
-{
-  gint64 ceiling = (gint64) BACKOFF_BASE_MS << (attempt - 1);
-
-  if (retry_after >= 0)
-    return MIN (retry_after * 1000, RETRY_AFTER_CAP_MS);
-  return ceiling / 2 + g_random_int_range (0, (gint32) (ceiling / 2) + 1);
-}
-
-/* POSTs @request, trying again on transient failures while time is left. */
-static CrResponse *
-post_with_retries (const CrRequest *request, const CrAccount *account, GError **error)
-{
-  gint64 deadline = g_get_monotonic_time () / 1000 + (gint64) account->timeout * 1000;
-
-  for (int attempt = 1;; attempt++)
+  if (g_once_init_enter (&loaded))
     {
-      gint64 left = deadline - g_get_monotonic_time () / 1000;
-      gboolean transient = FALSE;
-      GError *local_error = NULL;
-      gint64 delay;
-      CrResponse *response = cr_http_post (request, account, left, &transient, &local_error);
+      const char *env = cr_getenv_secure ("CREDRING_FETCH_MODULE");
+      const char *path = (env != NULL && *env != '\0') ? env : CR_FETCH_MODULE;
+      g_autoptr (GError) local_error = NULL;
+      void *handle = NULL;
 
-      if (response != NULL && !is_retryable_status (response->status))
-        return response;
-      if (response != NULL)
+      /* The same trust rules as for plugins: it runs as us. */
+      if (cr_loader_check_file (path, &local_error))
         {
-          delay = retry_delay_ms (attempt, response->retry_after);
-          transient = TRUE;
+          handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
+          if (handle == NULL)
+            failure = g_strdup_printf ("cannot load %s: %s", path, dlerror ());
+          else
+            function = (CrFetchTokenFunc) dlsym (handle, CR_FETCH_MODULE_SYMBOL);
+          if (handle != NULL && function == NULL)
+            failure = g_strdup_printf ("%s lacks %s", path, CR_FETCH_MODULE_SYMBOL);
         }
       else
-        delay = retry_delay_ms (attempt, -1);
-
-      left = deadline - g_get_monotonic_time () / 1000;
-      if (!transient || attempt == MAX_ATTEMPTS || delay >= left)
-        {
-          /* The last answer, even a 5xx, says more than "gave up". */
-          if (response != NULL)
-            return response;
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
-      g_debug ("account [%s]: attempt %d failed (%s); trying again in %" G_GINT64_FORMAT " ms",
-               account->name, attempt,
-               response ? "server busy or failing" : local_error->message, delay);
-      cr_response_free (response);
-      g_clear_error (&local_error);
-      g_usleep ((gulong) delay * 1000);
+        failure = g_strdup (local_error->message);
+      g_once_init_leave (&loaded, 1);
     }
+  if (function == NULL)
+    g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "credring is not installed right: %s",
+                 failure);
+  return function;
 }
 
 CrToken *
 cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
                 const CrCredentials *credentials, GError **error)
 {
-  g_autoptr (CrRequest) request = NULL;
-  g_autoptr (CrResponse) response = NULL;
+  CrFetchTokenFunc fetch;
   CrToken *token;
 
   g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, NULL);
 
-  request = cr_request_build (provider, account, credentials, error);
-  if (request != NULL)
-    response = post_with_retries (request, account, error);
-  if (response == NULL)
-    {
-      prefix_account (error, account);
-      return NULL;
-    }
-  token = cr_response_parse (provider, response, now_seconds (), error);
+  fetch = fetch_function (error);
+  if (fetch == NULL)
+    return NULL;
+  token = fetch (account, provider, credentials, error);
   prefix_account (error, account);
   return token;
 }

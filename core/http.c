@@ -8,6 +8,8 @@
 
 #include <credring/credring.h>
 
+#include "fetch.h"
+
 #define CONNECT_TIMEOUT_MS 10000L
 
 typedef struct {
@@ -273,16 +275,4 @@ out:
   curl_easy_cleanup (curl);
   cr_secret_string_free (sink.body);
   return response;
-}
-
-void
-cr_response_free (CrResponse *response)
-{
-  if (response == NULL)
-    return;
-  g_free (response->content_type);
-  if (response->body != NULL)
-    cr_secret_wipe (response->body, response->body_len);
-  g_free (response->body);
-  g_free (response);
 }

@@ -13,6 +13,8 @@
 
 #include <credring/credring.h>
 
+#include "loader.h"
+
 struct _CrPlugin {
   void *handle;
   char *path;
@@ -24,8 +26,8 @@ static const char *const reserved_params[] = {
   "grant_type", "client_id", "client_secret", "username", "password", NULL,
 };
 
-static const char *
-getenv_secure (const char *name)
+const char *
+cr_getenv_secure (const char *name)
 {
 #ifdef HAVE_SECURE_GETENV
   return secure_getenv (name);
@@ -37,7 +39,7 @@ getenv_secure (const char *name)
 char **
 cr_plugin_dirs (void)
 {
-  const char *env = getenv_secure ("CREDRING_PLUGIN_DIR");
+  const char *env = cr_getenv_secure ("CREDRING_PLUGIN_DIR");
   g_autoptr (GStrvBuilder) dirs = g_strv_builder_new ();
 
   if (env == NULL || *env == '\0')
@@ -164,15 +166,11 @@ check_ownership (const char *path, GError **error)
   return TRUE;
 }
 
-static CrPlugin *
-load_file (const char *path, const char *name, GError **error)
+gboolean
+cr_loader_check_file (const char *path, GError **error)
 {
   g_autofree char *resolved = realpath (path, NULL);
   g_autofree char *dir = NULL;
-  g_autoptr (GError) reason = NULL;
-  const CrPluginDescriptor *descriptor;
-  CrPlugin *plugin;
-  void *handle;
 
   /* A symlink is judged by where it leads: the file loaded and its directory. */
   if (resolved == NULL)
@@ -180,10 +178,21 @@ load_file (const char *path, const char *name, GError **error)
       int saved = errno;
 
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", path, g_strerror (saved));
-      return NULL;
+      return FALSE;
     }
   dir = g_path_get_dirname (resolved);
-  if (!check_ownership (dir, error) || !check_ownership (resolved, error))
+  return check_ownership (dir, error) && check_ownership (resolved, error);
+}
+
+static CrPlugin *
+load_file (const char *path, const char *name, GError **error)
+{
+  g_autoptr (GError) reason = NULL;
+  const CrPluginDescriptor *descriptor;
+  CrPlugin *plugin;
+  void *handle;
+
+  if (!cr_loader_check_file (path, error))
     return NULL;
 
   /* RTLD_NOW: a plugin with unresolved symbols fails here, not mid-request. */

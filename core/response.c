@@ -172,3 +172,15 @@ cr_response_parse (const CrPluginDescriptor *provider, const CrResponse *respons
     return NULL;
   return cr_token_new (access_token, token_type, now, expires_at);
 }
+
+void
+cr_response_free (CrResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_free (response->content_type);
+  if (response->body != NULL)
+    cr_secret_wipe (response->body, response->body_len);
+  g_free (response->body);
+  g_free (response);
+}

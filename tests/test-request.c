@@ -8,6 +8,8 @@
 
 #include <credring/credring.h>
 
+#include "fetch.h"
+
 #include "json.h"
 
 static char *tmp_dir;

@@ -125,7 +125,7 @@ CR_EXPORT char **cr_plugin_dirs (void);
 CR_EXPORT gboolean cr_descriptor_validate (const CrPluginDescriptor *descriptor,
                                            const char *expected_name, GError **error);
 
-/* ---- token request (request.c) ----------------------------------------- */
+/* ---- token endpoint (endpoint.c) --------------------------------------- */
 
 /* The secrets a request needs: client_secret always, password for the password grant. */
 typedef struct {
@@ -133,25 +133,12 @@ typedef struct {
   const char *password;
 } CrCredentials;
 
-typedef struct {
-  char *url;
-  const char *content_type;
-  char *authorization; /* secret; NULL unless client authentication is Basic */
-  char *body;          /* secret; NUL-terminated */
-  gsize body_len;
-} CrRequest;
-
-/* The token URL for @account: its token_url, else the provider's with {host} filled in. */
+/* The token URL for @account: its token_url, else the provider's with {host}
+ * filled in.  CR_ERROR_CONFIG unless it is https (http only for loopback). */
 CR_EXPORT char *cr_account_token_url (const CrAccount *account,
                                       const CrPluginDescriptor *provider, GError **error);
-CR_EXPORT CrRequest *cr_request_build (const CrPluginDescriptor *provider,
-                                       const CrAccount *account,
-                                       const CrCredentials *credentials, GError **error);
-CR_EXPORT void cr_request_free (CrRequest *request);
-/* "Basic " + base64 (form-urlencode (id) ":" form-urlencode (secret)), RFC 6749 §2.3.1.  Secret. */
-CR_EXPORT char *cr_basic_authorization (const char *client_id, const char *client_secret);
 
-/* ---- HTTP (http.c) ----------------------------------------------------- */
+/* ---- a token endpoint's answer ------------------------------------------ */
 
 #define CR_RESPONSE_MAX_BYTES (1024 * 1024)
 
@@ -163,13 +150,6 @@ typedef struct {
   gint64 retry_after; /* seconds from a Retry-After header, or -1 */
 } CrResponse;
 
-/* POSTs @request within @timeout_ms.  Only https (http for loopback hosts),
- * verified TLS with the account's ca_file added, no redirects.  Any HTTP
- * status is a response; transport failures are CR_ERROR_NETWORK, and
- * *@transient (nullable) says whether trying again may help (refused
- * connection, timeout, broken transfer — not a certificate problem). */
-CR_EXPORT CrResponse *cr_http_post (const CrRequest *request, const CrAccount *account,
-                                    gint64 timeout_ms, gboolean *transient, GError **error);
 CR_EXPORT void cr_response_free (CrResponse *response);
 
 /* ---- tokens (token.c, response.c) -------------------------------------- */
@@ -224,7 +204,10 @@ CR_EXPORT void cr_store_disconnect (void);
 
 /* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
 
-/* Fetches a new token with @credentials; stores nothing. */
+/* Fetches a new token with @credentials; stores nothing.  The HTTP side
+ * lives in a module loaded on first use ($CREDRING_FETCH_MODULE, else the
+ * installed one), so that programs that only read the cache never load
+ * libcurl and its dependencies. */
 CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
                                    const CrCredentials *credentials, GError **error);
 
@@ -255,7 +238,6 @@ CR_EXPORT CrAccount *cr_config_match_account (CrConfig *config, const char *prot
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrConfig, cr_config_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrAccount, cr_account_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrPlugin, cr_plugin_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrRequest, cr_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrResponse, cr_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrToken, cr_token_free)
 

@@ -37,6 +37,7 @@ fi
 
 CREDRING=$abs_top_builddir/helpers/credring
 export CREDRING_PLUGIN_DIR=$abs_top_builddir/plugins/.libs
+export CREDRING_FETCH_MODULE=$abs_top_builddir/core/.libs/fetch.so
 EMULATOR=$abs_top_srcdir/tests/emulator/provider-emulator.py
 
 # HOME is the session's throwaway home: everything of this test lives in it.

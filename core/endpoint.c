@@ -1,0 +1,98 @@
+/* An account's token endpoint: the plugin's URL or the account's own, and
+ * the rule that secrets travel only over https (or to this machine). */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include <credring/credring.h>
+
+/* A host value fills {host} in a URL, so it must not be able to add a path,
+ * credentials or a second host. */
+static gboolean
+is_host_value (const char *host)
+{
+  if (*host == '\0' || strlen (host) > 255)
+    return FALSE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr (".-:[]", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* Only a loopback address, or the name that always means one, may use
+ * plain http: "127.evil.example" is a name like any other. */
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autofree char *bare = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  bare = (host[0] == '[') ? g_strndup (host + 1, strcspn (host + 1, "]")) : g_strdup (host);
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+static char *
+template_url (const CrAccount *account, const CrPluginDescriptor *provider, GError **error)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (account->token_url != NULL)
+    return g_strdup (account->token_url);
+  if (provider->token_url == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s] has no 'token_url' key",
+                   account->config_path, account->name);
+      return NULL;
+    }
+  if (strstr (provider->token_url, "{host}") == NULL)
+    return g_strdup (provider->token_url);
+  if (account->host == NULL || !is_host_value (account->host))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: account [%s] needs a 'host' key holding a host name",
+                   account->config_path, account->name);
+      return NULL;
+    }
+  parts = g_strsplit (provider->token_url, "{host}", -1);
+  return g_strjoinv (account->host, parts);
+}
+
+char *
+cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provider,
+                      GError **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GError) parse_error = NULL;
+  const char *scheme, *host;
+
+  g_return_val_if_fail (account != NULL && provider != NULL, NULL);
+
+  url = template_url (account, provider, error);
+  if (url == NULL)
+    return NULL;
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, &parse_error);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: bad token URL%s%s",
+                   account->config_path, account->name, parse_error ? ": " : "",
+                   parse_error ? parse_error->message : "");
+      return NULL;
+    }
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  /* Plain http would hand the client secret to anyone on the path. */
+  if (!g_str_equal (scheme, "https") && !(g_str_equal (scheme, "http") && is_loopback_host (host)))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: account [%s]: token URL must be https (http only for loopback hosts)",
+                   account->config_path, account->name);
+      return NULL;
+    }
+  return g_steal_pointer (&url);
+}

@@ -1,0 +1,48 @@
+/* Private to libcredring: the fetch module, which does the HTTP side of
+ * getting a token (request.c, http.c, fetch.c) and is the only part that
+ * links libcurl.  cache.c loads it on the first fetch, so the cache-hit
+ * path never maps libcurl and its dependencies. */
+#ifndef CR_FETCH_H
+#define CR_FETCH_H
+
+#include <credring/credring.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *url;
+  const char *content_type;
+  char *authorization; /* secret; NULL unless client authentication is Basic */
+  char *body;          /* secret; NUL-terminated */
+  gsize body_len;
+} CrRequest;
+
+CrRequest *cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
+                             const CrCredentials *credentials, GError **error);
+void cr_request_free (CrRequest *request);
+/* "Basic " + base64 (form-urlencode (id) ":" form-urlencode (secret)), RFC 6749 §2.3.1.  Secret. */
+char *cr_basic_authorization (const char *client_id, const char *client_secret);
+
+/* POSTs @request within @timeout_ms.  Only https (http for loopback hosts),
+ * verified TLS with the account's ca_file added, no redirects.  Any HTTP
+ * status is a response; transport failures are CR_ERROR_NETWORK, and
+ * *@transient (nullable) says whether trying again may help (refused
+ * connection, timeout, broken transfer — not a certificate problem). */
+CrResponse *cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout_ms,
+                          gboolean *transient, GError **error);
+
+/* The module's one exported function: what cr_token_fetch() does. */
+#define CR_FETCH_MODULE_SYMBOL "cr_fetch_module_fetch_token"
+typedef CrToken *(*CrFetchTokenFunc) (const CrAccount *account,
+                                      const CrPluginDescriptor *provider,
+                                      const CrCredentials *credentials, GError **error);
+CR_PLUGIN_EXPORT CrToken *cr_fetch_module_fetch_token (const CrAccount *account,
+                                                       const CrPluginDescriptor *provider,
+                                                       const CrCredentials *credentials,
+                                                       GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrRequest, cr_request_free)
+
+G_END_DECLS
+
+#endif /* CR_FETCH_H */
