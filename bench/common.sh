@@ -29,6 +29,7 @@ start_ants_emulator() {
 	emulator_pid=$!
 	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 	cat >"$CREDRING_CONFIG" <<EOC
+chmod 600 "$CREDRING_CONFIG"
 [bench]
 provider = ants
 client_id = bench-client

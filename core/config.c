@@ -18,6 +18,7 @@
 struct _CrConfig {
   char *path;
   GKeyFile *keyfile;
+  GPtrArray *warnings;
   /* "group\nkey" -> line number, so warnings can point at the line. */
   GHashTable *key_lines;
 };
@@ -119,6 +120,13 @@ cr_config_load (const char *path, GError **error)
     }
 
   config = g_new0 (CrConfig, 1);
+  config->warnings = g_ptr_array_new_with_free_func (g_free);
+  /* The file holds no secret, but who may read it tells who set it up. */
+  if (g_stat (file, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    g_ptr_array_add (config->warnings,
+                     g_strdup_printf ("%s is readable or writable by others (mode %04o): "
+                                      "chmod 600 it",
+                                      file, (unsigned) (st.st_mode & 07777)));
   config->path = g_steal_pointer (&file);
   config->keyfile = g_steal_pointer (&keyfile);
   config->key_lines = index_key_lines (text);
@@ -139,11 +147,24 @@ cr_config_list_accounts (CrConfig *config)
   return g_key_file_get_groups (config->keyfile, NULL);
 }
 
+char **
+cr_config_get_warnings (CrConfig *config)
+{
+  g_autoptr (GStrvBuilder) warnings = g_strv_builder_new ();
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  for (guint i = 0; i < config->warnings->len; i++)
+    g_strv_builder_add (warnings, g_ptr_array_index (config->warnings, i));
+  return g_strv_builder_end (warnings);
+}
+
 void
 cr_config_free (CrConfig *config)
 {
   if (config == NULL)
     return;
+  g_ptr_array_unref (config->warnings);
   g_free (config->path);
   g_key_file_unref (config->keyfile);
   g_hash_table_unref (config->key_lines);

@@ -100,12 +100,24 @@ print_warnings (GPtrArray *warnings)
     g_printerr ("credring: warning: %s\n", (const char *) g_ptr_array_index (warnings, i));
 }
 
+/* The configuration, with the warnings about the file itself shown. */
+static CrConfig *
+load_config (GError **error)
+{
+  CrConfig *config = cr_config_load (opt_config, error);
+  g_auto (GStrv) warnings = config ? cr_config_get_warnings (config) : NULL;
+
+  for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
+    g_printerr ("credring: warning: %s\n", warnings[i]);
+  return config;
+}
+
 /* The account and its provider's plugin, checked against each other. */
 static gboolean
 load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
               CrPlugin **plugin_out, GError **error)
 {
-  g_autoptr (CrConfig) config = cr_config_load (opt_config, error);
+  g_autoptr (CrConfig) config = load_config (error);
   g_autoptr (CrAccount) account = NULL;
   g_autoptr (CrPlugin) plugin = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
@@ -246,7 +258,7 @@ command_status (const char *only)
   g_auto (GStrv) names = NULL;
   GError *error = NULL;
 
-  config = cr_config_load (opt_config, &error);
+  config = load_config (&error);
   if (config == NULL)
     return fail (error);
   if (only != NULL)
@@ -407,7 +419,7 @@ command_logout (const char *name)
   g_autoptr (CrAccount) account = NULL;
   GError *error = NULL;
 
-  config = cr_config_load (opt_config, &error);
+  config = load_config (&error);
   if (config == NULL)
     return fail (error);
   account = cr_config_get_account (config, name, &error);

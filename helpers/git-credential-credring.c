@@ -134,6 +134,7 @@ run (int argc, char **argv)
   g_autoptr (CrConfig) config = NULL;
   g_autoptr (CrAccount) account = NULL;
   g_autoptr (GError) parse_error = NULL;
+  g_auto (GStrv) warnings = NULL;
   GError *error = NULL;
   const char *verb;
   Action action;
@@ -167,6 +168,9 @@ run (int argc, char **argv)
   config = cr_config_load (opt_config, &error);
   if (config == NULL)
     return fail (error);
+  warnings = cr_config_get_warnings (config);
+  for (guint i = 0; warnings[i] != NULL; i++)
+    g_printerr ("git-credential-credring: warning: %s\n", warnings[i]);
   if (opt_account != NULL)
     {
       account = cr_config_get_account (config, opt_account, &error);

@@ -91,6 +91,9 @@ typedef struct {
  * A missing file is an empty configuration.  A syntax error is CR_ERROR_CONFIG. */
 CR_EXPORT CrConfig *cr_config_load (const char *path, GError **error);
 CR_EXPORT const char *cr_config_get_path (CrConfig *config);
+/* Warnings about the file itself (e.g. group- or world-readable), one line
+ * each; free with g_strfreev(). */
+CR_EXPORT char **cr_config_get_warnings (CrConfig *config);
 /* The account names in file order; free with g_strfreev(). */
 CR_EXPORT char **cr_config_list_accounts (CrConfig *config);
 /* CR_ERROR_CONFIG when the account does not exist or misses a common key. */

@@ -115,6 +115,15 @@ run_credring --version
 tap_status "--version: exit 0" 0
 tap_like "--version: prints a version" "$RUN_OUT" "[0-9]+\.[0-9]+"
 
+# -- an accounts.conf that others may read gets a warning, and still works
+chmod 644 "$CREDRING_CONFIG"
+run_credring token good
+tap_status "config mode 0644: still works" 0
+tap_contains "config mode 0644: warns, naming the file" "$RUN_ERR" "$CREDRING_CONFIG is readable or writable by others"
+chmod 600 "$CREDRING_CONFIG"
+run_credring token good
+tap_is "config mode 0600: no warning" "$RUN_ERR" ""
+
 # -- a locked keyring: exit 5 (unlocking would need a prompt nobody can answer)
 run_credring logout good
 n=$(emulator_request_count)

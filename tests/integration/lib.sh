@@ -44,6 +44,7 @@ EMULATOR=$abs_top_srcdir/tests/emulator/provider-emulator.py
 TEST_TMP=$(mktemp -d "$HOME/test.XXXXXX")
 export CREDRING_CONFIG=$TEST_TMP/accounts.conf
 : >"$CREDRING_CONFIG"
+chmod 600 "$CREDRING_CONFIG"   # else credring warns that others may read it
 
 # ------------------------------------------------------------------ TAP --
 
