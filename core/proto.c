@@ -20,7 +20,7 @@
 typedef enum {
   KIND_STRING,     /* char * */
   KIND_SECRET,     /* char *, wiped, never quoted */
-  KIND_BOOLEAN,    /* gboolean, written as "1" when TRUE */
+  KIND_BOOLEAN,    /* gboolean, written as "true" when TRUE (git reads any boolean) */
   KIND_TIMESTAMP,  /* gint64 unix seconds, 0 when not given */
   KIND_LIST,       /* char ** */
   KIND_CAPABILITY, /* capability[]: bits of CrCredential.capabilities */
@@ -632,7 +632,7 @@ put_field (GString *out, gsize *size, const CrCredential *c, const Key *key, GEr
         return value == NULL || put_string (out, size, key->name, value, error);
       }
     case KIND_BOOLEAN:
-      return !*(const gboolean *) field || put_string (out, size, key->name, "1", error);
+      return !*(const gboolean *) field || put_string (out, size, key->name, "true", error);
     case KIND_TIMESTAMP:
       {
         gint64 seconds = *(const gint64 *) field;

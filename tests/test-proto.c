@@ -517,7 +517,7 @@ static const char full_text[] =
   "capability[]=state\n"
   "authtype=Bearer\n"
   "credential=" SECRET "-credential\n"
-  "ephemeral=1\n"
+  "ephemeral=true\n"
   "protocol=https\n"
   "host=example.com:8443\n"
   "path=org/repo.git\n"
@@ -527,7 +527,7 @@ static const char full_text[] =
   "password_expiry_utc=1700000000\n"
   "wwwauth[]=Bearer realm=x\n"
   "wwwauth[]=Basic\n"
-  "continue=1\n"
+  "continue=true\n"
   "state[]=one\n"
   "state[]=two\n";
 

@@ -1,7 +1,9 @@
 /* Unit tests for token requests (core/request.c): the exact bytes each seed
  * provider receives, as its documentation (tests/../seeds) describes them. */
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -626,6 +628,102 @@ test_missing_secret (void)
   assert_contains (missing_scope, "'scope'");
 }
 
+/* ---- found by fuzz/fuzz-encoder.c ---------------------------------------- */
+
+/* Whether the heap or an anonymous writable mapping (where malloc keeps
+ * blocks, live or freed) holds @needle.  Reads /proc/self/maps into a
+ * static buffer: allocating here could reuse, and so overwrite, the very
+ * blocks being looked for. */
+static gboolean
+heap_holds (const char *needle)
+{
+  static char maps[1 << 16];
+  gsize needle_len = strlen (needle);
+  gssize len;
+  char *line;
+  int fd;
+
+  fd = g_open ("/proc/self/maps", O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  len = read (fd, maps, sizeof maps - 1);
+  close (fd);
+  g_assert_cmpint (len, >, 0);
+  maps[len] = '\0';
+
+  for (line = maps; line != NULL && *line != '\0';)
+    {
+      char *next = strchr (line, '\n');
+      char *end;
+      guint64 start = g_ascii_strtoull (line, &end, 16);
+      guint64 stop = g_ascii_strtoull (end + 1, &end, 16);
+      const char *perms = end + 1;
+      const char *path;
+
+      if (next != NULL)
+        *next++ = '\0';
+      /* "start-stop perms offset dev inode [path]": the path is the sixth field. */
+      path = perms;
+      for (int field = 0; field < 4 && path != NULL; field++)
+        {
+          path = strchr (path, ' ');
+          if (path != NULL)
+            path += strspn (path, " ");
+        }
+      if (perms[0] == 'r' && perms[1] == 'w' &&
+          (path == NULL || *path == '\0' || strcmp (path, "[heap]") == 0))
+        {
+          const char *block = (const char *) (guintptr) start;
+
+          for (guint64 i = 0; i + needle_len <= stop - start; i++)
+            if (block[i] == needle[0] && memcmp (block + i, needle, needle_len) == 0)
+              return TRUE;
+        }
+      line = next;
+    }
+  return FALSE;
+}
+
+/* curl_easy_escape() grows its result by realloc() and frees the smaller
+ * copies unwiped: escaping a client secret or password with it left pieces
+ * of the secret in freed memory (fuzz/corpus/encoder/ants, found by the
+ * free hook of fuzz/common.c).  The secret here is a literal, so the only
+ * copies the heap may hold are the ones the code under test made. */
+#define LONG_SECRET                                                                          \
+  "lZ0qR7vX2mN9cT4wK8bH1sD6fJ3gY5pA0eU2iO7lZ0qR7vX2mN9cT4wK8bH1sD6fJ3gY5pA0eU2iO7"       \
+  "Qm3Wn8Ec1Rv6Tb9Yx4Ua2Iz7Ok5Pl0As3Dd8Ff1Gg6Hh9Jj4Kk2Ll7Zz5Xx0Cc3Vv8Bb1Nn6Mm9Qq4Ww2Ee7" \
+  "Rr5Tt0Yy3Uu8Ii1Oo6Pp9Aa4Ss2Dd7Ff5Gg0Hh3Jj8Kk1Ll6Zz9Xx4Cc2Vv7Bb5Nn0Mm3Qq8Ww1Ee6Rr9Tt4"
+/* Well past the first 16 bytes of any block, which malloc reuses for its
+ * free lists. */
+#define LONG_SECRET_PIECE "Qm3Wn8Ec1Rv6Tb9Yx4Ua2Iz7Ok5Pl0As3D"
+
+static void
+test_basic_leaves_no_copy (void)
+{
+  char *header = cr_basic_authorization ("client-id", LONG_SECRET);
+
+  cr_secret_free (header);
+  if (heap_holds (LONG_SECRET_PIECE))
+    g_test_fail_printf ("core/request.c cr_basic_authorization(): a copy of the client secret "
+                        "is left unwiped in freed memory (curl_easy_escape() grows its buffer)");
+}
+
+static void
+test_form_body_leaves_no_copy (void)
+{
+  static const char ants[] = "[acct]\nprovider = ants\nclient_id = c\nscope = item\n";
+  static const char acaengine[] = "[acct]\nprovider = acaengine\nhost = placeos.example.com\n"
+                                  "client_id = c\nusername = alice\nauthority = a\n";
+
+  cr_request_free (build ("ants", ants, LONG_SECRET, NULL));
+  if (heap_holds (LONG_SECRET_PIECE))
+    g_test_fail_printf ("core/request.c cr_request_build(): a copy of the client secret is "
+                        "left unwiped in freed memory (curl_easy_escape() grows its buffer)");
+  cr_request_free (build ("acaengine", acaengine, "cs", LONG_SECRET));
+  if (heap_holds (LONG_SECRET_PIECE))
+    g_test_fail_printf ("core/request.c cr_request_build(): a copy of the password is "
+                        "left unwiped in freed memory (curl_easy_escape() grows its buffer)");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -658,6 +756,8 @@ main (int argc, char **argv)
   g_test_add_func ("/request/basic/encoding", test_basic_encoding);
   g_test_add_func ("/request/basic/unreserved", test_basic_unreserved);
 
+  g_test_add_func ("/request/wipe/basic", test_basic_leaves_no_copy);
+  g_test_add_func ("/request/wipe/form-body", test_form_body_leaves_no_copy);
   status = g_test_run ();
   remove_tree (tmp_dir);
   g_free (tmp_dir);

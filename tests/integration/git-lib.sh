@@ -15,6 +15,13 @@ command -v git >/dev/null || tap_bail "git is not installed"
 command -v secret-tool >/dev/null || tap_bail "secret-tool is not installed"
 
 export PATH=$abs_top_builddir/helpers:$PATH
+if [ -n "${CREDRING_WRAPPER:-}" ]; then  # git runs the helper through the wrapper too
+	mkdir -p "$TEST_TMP/wrapped-bin"
+	printf '#!/bin/sh\nexec %s %q "$@"\n' "$CREDRING_WRAPPER" "$GIT_HELPER" \
+		>"$TEST_TMP/wrapped-bin/git-credential-credring"
+	chmod +x "$TEST_TMP/wrapped-bin/git-credential-credring"
+	export PATH=$TEST_TMP/wrapped-bin:$PATH
+fi
 export GIT_CONFIG_GLOBAL=$TEST_TMP/gitconfig GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 export GIT_AUTHOR_NAME=credring-test GIT_AUTHOR_EMAIL=test@credring.invalid
 export GIT_COMMITTER_NAME=credring-test GIT_COMMITTER_EMAIL=test@credring.invalid
@@ -49,7 +56,7 @@ _run_to_files() {
 }
 
 # run_helper ARGS...: git-credential-credring ARGS (e.g. `get`), directly.
-run_helper() { _run_to_files "$GIT_HELPER" "$@"; }
+run_helper() { _run_to_files "${CREDRING_WRAP[@]}" "$GIT_HELPER" "$@"; }
 
 # run_git ARGS...: git ARGS.
 run_git() { _run_to_files git "$@"; }

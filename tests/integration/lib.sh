@@ -5,6 +5,9 @@
 #   abs_top_srcdir, abs_top_builddir   the trees; the CLI is
 #                                      $abs_top_builddir/helpers/credring
 #   PYTHON                             default /usr/bin/python3
+#   CREDRING_WRAPPER                   a command prefixed to every run of the
+#                                      built binaries, word-split (e.g.
+#                                      "valgrind ...": build-aux/valgrind-check.sh)
 #
 # Keyring session. Every test file runs in its own private session made by
 # tests/with-keyring (throwaway HOME, private D-Bus, real gnome-keyring).
@@ -36,6 +39,7 @@ if [ "${CREDRING_TEST_SESSION:-}" != "$TEST_KEYRING" ]; then
 fi
 
 CREDRING=$abs_top_builddir/helpers/credring
+read -ra CREDRING_WRAP <<<"${CREDRING_WRAPPER:-}"
 export CREDRING_PLUGIN_DIR=$abs_top_builddir/plugins/.libs
 export CREDRING_FETCH_MODULE=$abs_top_builddir/core/.libs/fetch.so
 EMULATOR=$abs_top_srcdir/tests/emulator/provider-emulator.py
@@ -168,7 +172,7 @@ run_credring() {
 	RUN_ARGS=("$@")
 	RUN_STATUS=0
 	printf '%s' "$RUN_STDIN" |
-		timeout 60 "$CREDRING" "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err" || RUN_STATUS=$?
+		timeout 60 "${CREDRING_WRAP[@]}" "$CREDRING" "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err" || RUN_STATUS=$?
 	RUN_OUT=$(cat "$TEST_TMP/out")
 	RUN_ERR=$(cat "$TEST_TMP/err")
 	RUN_ERR_LINES=$(grep -c '' "$TEST_TMP/err")
