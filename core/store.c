@@ -53,14 +53,15 @@ cr_store_set_error (GError **error, GError *cause)
   g_autofree char *message = cr_escape_for_message (cause->message, -1, 200);
   const char *hint;
 
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL &&
-      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    hint = "no D-Bus session bus: run inside a desktop session or dbus-run-session";
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    hint = "there is no D-Bus session bus: run inside a desktop session, or under "
+           "dbus-run-session with gnome-keyring-daemon --unlock --components=secrets";
   else if (g_error_matches (cause, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
     hint = "unlock the keyring (e.g. in Seahorse) and try again";
   else
-    hint = "is a Secret Service running? install and start gnome-keyring "
-           "(gnome-keyring-daemon --components=secrets) or KeePassXC's";
+    hint = "no Secret Service answers on the session bus: install gnome-keyring and start "
+           "gnome-keyring-daemon --start --components=secrets (or enable KeePassXC's "
+           "Secret Service integration)";
   g_set_error (error, CR_ERROR, CR_ERROR_KEYRING, "keyring unavailable: %s; %s", message, hint);
   g_error_free (cause);
   return FALSE;

@@ -34,7 +34,7 @@ static const GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file (default: $CREDRING_CONFIG or ~/.config/credring/accounts.conf)", "FILE" },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Say what is done (never a secret)", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
-  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "token: raw (default), header or json", "FORMAT" },
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "token: raw (default), header or json; status: json", "FORMAT" },
   { "min-valid", 0, 0, G_OPTION_ARG_STRING, &opt_min_valid, "token: seconds the token must still be valid", "SECONDS" },
   { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, "token: fetch a new token even if the cached one is valid", NULL },
   { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "login: read client_secret=... / password=... lines from stdin", NULL },
@@ -48,7 +48,7 @@ static const char commands_summary[] =
   "\n"
   "Commands:\n"
   "  providers                 the provider plugins and what each needs\n"
-  "  status [ACCOUNT]          accounts, stored secrets, token validity\n"
+  "  status [ACCOUNT]          accounts, stored secrets, token validity [--format json]\n"
   "  login ACCOUNT             store the account's secrets [--secret-stdin] [--no-verify]\n"
   "  token ACCOUNT             print a valid token [--format raw|header|json]\n"
   "                            [--min-valid SECONDS] [--force-refresh]\n"
@@ -192,63 +192,168 @@ command_providers (void)
 
 /* ---- status ------------------------------------------------------------- */
 
-static gboolean
-print_secret_state (const CrAccount *account, CrSecretKind kind, GError **error)
-{
-  GError *local_error = NULL;
-  cr_autosecret char *secret = cr_store_lookup_secret (account->name, kind, &local_error);
+/* What `status` knows of one account; never a secret or a token. */
+typedef struct {
+  const char *name;
+  char *provider;
+  char *problem;           /* the account or its plugin cannot be used: why */
+  int client_secret;       /* 1 stored, 0 not, -1 unknown */
+  int password;            /* 1 stored, 0 not, -1 not needed or unknown */
+  gboolean has_token;
+  gint64 expires_at;
+  gboolean will_refresh;
+} AccountStatus;
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  printf ("  %s: %s\n", kind == CR_SECRET_PASSWORD ? "password" : "client secret",
-          secret != NULL ? "stored" : "not stored (run credring login)");
-  return TRUE;
+static void
+account_status_clear (AccountStatus *status)
+{
+  g_free (status->provider);
+  g_free (status->problem);
 }
 
 static gboolean
-print_account_status (CrConfig *config, const char *name, GError **error)
+secret_state (const char *account, CrSecretKind kind, int *state, GError **error)
 {
-  g_autoptr (CrAccount) account = cr_config_get_account (config, name, error);
-  g_autoptr (CrPlugin) plugin = NULL;
-  g_autoptr (GError) plugin_error = NULL;
-  g_autoptr (CrToken) token = NULL;
   GError *local_error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  cr_autosecret char *secret = cr_store_lookup_secret (account, kind, &local_error);
 
-  if (account == NULL)
-    return FALSE;
-  printf ("%s (%s)\n", account->name, account->provider);
-  plugin = cr_plugin_load (account->provider, &plugin_error);
-  if (plugin == NULL)
-    printf ("  provider: unavailable: %s\n", plugin_error->message);
-  if (!print_secret_state (account, CR_SECRET_CLIENT_SECRET, error))
-    return FALSE;
-  if (plugin != NULL && cr_plugin_get_descriptor (plugin)->grant == CR_GRANT_PASSWORD &&
-      !print_secret_state (account, CR_SECRET_PASSWORD, error))
-    return FALSE;
-
-  token = cr_store_lookup_token (account->name, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
       return FALSE;
     }
-  if (token == NULL)
+  *state = secret != NULL;
+  return TRUE;
+}
+
+/* Fills @status; FALSE only for a keyring failure, which ends the command. */
+static gboolean
+collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *status,
+                GError **error)
+{
+  g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrToken) token = NULL;
+  g_autoptr (GError) problem = NULL;
+  GError *local_error = NULL;
+
+  status->name = name;
+  status->client_secret = status->password = -1;
+  account = cr_config_get_account (config, name, &problem);
+  if (account != NULL)
+    {
+      status->provider = g_strdup (account->provider);
+      plugin = cr_plugin_load (account->provider, &problem);
+    }
+  if (plugin != NULL)
+    cr_account_check (account, cr_plugin_get_descriptor (plugin), NULL, &problem);
+  if (problem != NULL)
+    status->problem = g_strdup (problem->message);
+  if (account == NULL)
+    return TRUE;
+
+  if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret, error))
+    return FALSE;
+  if (plugin != NULL && cr_plugin_get_descriptor (plugin)->grant == CR_GRANT_PASSWORD &&
+      !secret_state (name, CR_SECRET_PASSWORD, &status->password, error))
+    return FALSE;
+
+  token = cr_store_lookup_token (name, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (token != NULL)
+    {
+      status->has_token = TRUE;
+      status->expires_at = token->expires_at;
+      status->will_refresh = !cr_token_is_fresh (token, now, account->min_valid);
+    }
+  return TRUE;
+}
+
+static void
+print_status_text (const AccountStatus *status, gint64 now)
+{
+  static const char *const stored[] = { "not stored (run credring login)", "stored" };
+
+  printf ("%s (%s)\n", status->name, status->provider ? status->provider : "no provider");
+  if (status->problem != NULL)
+    printf ("  problem: %s\n", status->problem);
+  if (status->client_secret >= 0)
+    printf ("  client secret: %s\n", stored[status->client_secret]);
+  if (status->password >= 0)
+    printf ("  password: %s\n", stored[status->password]);
+  if (status->client_secret < 0)
+    return;
+  if (!status->has_token)
     printf ("  token: none cached\n");
-  else if (token->expires_at <= now)
+  else if (status->expires_at <= now)
     printf ("  token: expired\n");
   else
     {
-      g_autofree char *until = format_time (token->expires_at);
+      g_autofree char *until = format_time (status->expires_at);
 
       printf ("  token: valid until %s (%" G_GINT64_FORMAT " s left)%s\n", until,
-              token->expires_at - now,
-              cr_token_is_fresh (token, now, account->min_valid) ? "" : ", will be refreshed");
+              status->expires_at - now, status->will_refresh ? ", will be refreshed" : "");
     }
-  return TRUE;
+}
+
+static void
+gen_key (yajl_gen gen, const char *key)
+{
+  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
+}
+
+static void
+gen_nullable_string (yajl_gen gen, const char *key, const char *value)
+{
+  gen_key (gen, key);
+  if (value != NULL)
+    yajl_gen_string (gen, (const unsigned char *) value, strlen (value));
+  else
+    yajl_gen_null (gen);
+}
+
+static void
+gen_tristate (yajl_gen gen, const char *key, int state)
+{
+  gen_key (gen, key);
+  if (state < 0)
+    yajl_gen_null (gen);
+  else
+    yajl_gen_bool (gen, state);
+}
+
+static void
+gen_status_json (yajl_gen gen, const AccountStatus *status, gint64 now)
+{
+  yajl_gen_map_open (gen);
+  gen_nullable_string (gen, "account", status->name);
+  gen_nullable_string (gen, "provider", status->provider);
+  gen_nullable_string (gen, "problem", status->problem);
+  gen_tristate (gen, "client_secret_stored", status->client_secret);
+  gen_tristate (gen, "password_stored", status->password);
+  gen_key (gen, "token_valid");
+  yajl_gen_bool (gen, status->has_token && status->expires_at > now);
+  if (status->has_token)
+    {
+      g_autofree char *until = format_time (status->expires_at);
+
+      gen_nullable_string (gen, "expires_at", until);
+      gen_key (gen, "expires_in");
+      yajl_gen_integer (gen, MAX (status->expires_at - now, 0));
+      gen_key (gen, "will_refresh");
+      yajl_gen_bool (gen, status->will_refresh);
+    }
+  yajl_gen_map_close (gen);
+}
+
+static void
+append_json (void *ctx, const char *text, size_t len)
+{
+  g_string_append_len (ctx, text, len);
 }
 
 static int
@@ -256,23 +361,67 @@ command_status (const char *only)
 {
   g_autoptr (CrConfig) config = NULL;
   g_auto (GStrv) names = NULL;
+  g_autoptr (GString) json_text = g_string_new (NULL);
+  gboolean json = opt_format != NULL && g_str_equal (opt_format, "json");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  yajl_gen gen = NULL;
   GError *error = NULL;
 
   config = load_config (&error);
   if (config == NULL)
     return fail (error);
+  names = cr_config_list_accounts (config);
   if (only != NULL)
     {
-      if (!print_account_status (config, only, &error))
-        return fail (error);
-      return flush_stdout ();
+      g_autoptr (CrAccount) account = NULL;
+
+      /* Only an account that is not there at all is an error: one that is
+       * there but unusable is what status is for. */
+      if (!g_strv_contains ((const char *const *) names, only))
+        {
+          account = cr_config_get_account (config, only, &error);
+          return fail (error);
+        }
+      g_strfreev (names);
+      names = g_strdupv ((char *[]) { (char *) only, NULL });
     }
-  names = cr_config_list_accounts (config);
-  if (names[0] == NULL)
+  if (json)
+    {
+      gen = yajl_gen_alloc (NULL);
+      yajl_gen_config (gen, yajl_gen_print_callback, append_json, json_text);
+      yajl_gen_map_open (gen);
+      gen_nullable_string (gen, "config", cr_config_get_path (config));
+      gen_key (gen, "accounts");
+      yajl_gen_array_open (gen);
+    }
+  else if (names[0] == NULL)
     printf ("no accounts in %s\n", cr_config_get_path (config));
+
   for (guint i = 0; names[i] != NULL; i++)
-    if (!print_account_status (config, names[i], &error))
-      return fail (error);
+    {
+      AccountStatus status = { 0 };
+      gboolean ok = collect_status (config, names[i], now, &status, &error);
+
+      if (ok && json)
+        gen_status_json (gen, &status, now);
+      else if (ok)
+        print_status_text (&status, now);
+      account_status_clear (&status);
+      if (!ok)
+        {
+          if (gen != NULL)
+            yajl_gen_free (gen);
+          return fail (error);
+        }
+    }
+
+  if (json)
+    {
+      yajl_gen_array_close (gen);
+      yajl_gen_map_close (gen);
+      yajl_gen_free (gen);
+      printf ("%s\n", json_text->str);
+    }
   return flush_stdout ();
 }
 
@@ -294,6 +443,12 @@ command_login (const char *name)
     return fail (error);
   provider = cr_plugin_get_descriptor (plugin);
   want_password = provider->grant == CR_GRANT_PASSWORD;
+
+  /* Ask the keyring first (and let it prompt to unlock): when it cannot
+   * take the secrets, neither the person nor the provider is bothered. */
+  cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &error));
+  if (error != NULL)
+    return fail (error);
 
   if (opt_secret_stdin)
     ok = secret_input_read_lines (STDIN_FILENO, want_password, &input, &error);
@@ -339,12 +494,6 @@ command_login (const char *name)
 }
 
 /* ---- token -------------------------------------------------------------- */
-
-static void
-append_json (void *ctx, const char *text, size_t len)
-{
-  g_string_append_len (ctx, text, len);
-}
 
 static void
 json_pair (yajl_gen gen, const char *key, const char *value)
@@ -443,8 +592,11 @@ misplaced_option (const char *command)
   gboolean is_token = g_str_equal (command, "token");
   gboolean is_login = g_str_equal (command, "login");
 
-  if (!is_token && (opt_format || opt_min_valid || opt_force_refresh))
-    return "--format, --min-valid and --force-refresh belong to 'token'";
+  if (!is_token && (opt_min_valid || opt_force_refresh))
+    return "--min-valid and --force-refresh belong to 'token'";
+  if (opt_format != NULL && !is_token &&
+      !(g_str_equal (command, "status") && g_str_equal (opt_format, "json")))
+    return "--format belongs to 'token' (and --format json to 'status')";
   if (!is_login && (opt_secret_stdin || opt_no_verify))
     return "--secret-stdin and --no-verify belong to 'login'";
   if (!g_str_equal (command, "logout") && opt_all)

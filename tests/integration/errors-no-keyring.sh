@@ -23,6 +23,9 @@ RUN_STDIN=$'client_secret=s3cret\n'
 run_credring login ants-test --secret-stdin
 tap_status "login: exit 5" 5
 tap_is "login: a one-line hint on stderr" "$RUN_ERR_LINES" 1
+tap_is "login: the provider was not asked (the keyring is checked first)" \
+	"$(emulator_request_count)" 0
+tap_contains "login: the hint says what to start" "$RUN_ERR" "gnome-keyring"
 
 RUN_STDIN=$'client_secret=s3cret\n'
 run_credring login ants-test --secret-stdin --no-verify

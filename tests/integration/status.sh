@@ -1,0 +1,59 @@
+#!/bin/bash
+# credring status: what a person or a desktop program sees of the accounts,
+# never a secret or a token.
+. "$(dirname "$0")/lib.sh"
+
+SECRET='status-secret/+: 1'
+start_emulator autograb --client-id st-client --client-secret="$SECRET"
+write_account ready provider=autograb client_id=st-client token_url="$EMU_TOKEN_URL" \
+	ca_file="$CA_DIR/ca.pem"
+write_account fresh provider=autograb client_id=st-client token_url="$EMU_TOKEN_URL"
+write_account broken provider=nosuch client_id=x
+
+login ready "client_secret=$SECRET"$'\n'
+tap_status "setup: login ready" 0
+run_credring token ready
+TOKEN=$RUN_OUT
+
+run_credring status
+tap_status "status: exit 0 though one account is broken" 0
+tap_like "status: the ready account has its secret stored" "$RUN_OUT" "ready \(autograb\)"$'\n'"  client secret: stored"
+tap_like "status: the ready account's token is valid" "$RUN_OUT" "token: valid until 20[0-9-]+T"
+tap_like "status: the fresh account has no secret" "$RUN_OUT" "fresh \(autograb\)"$'\n'"  client secret: not stored"
+tap_like "status: the broken account names its problem" "$RUN_OUT" "broken \(nosuch\)"$'\n'"  problem: no plugin for provider 'nosuch'"
+tap_lacks "status: no token on stdout" "$RUN_OUT" "$TOKEN"
+tap_lacks "status: no secret on stdout" "$RUN_OUT" "$SECRET"
+
+run_credring status --format json
+tap_status "status --format json: exit 0" 0
+printf '%s' "$RUN_OUT" >"$TEST_TMP/status.json"
+got=$("$PYTHON" - "$TEST_TMP/status.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+by = {a["account"]: a for a in doc["accounts"]}
+r, f, b = by["ready"], by["fresh"], by["broken"]
+print(" ".join(str(x) for x in [
+    list(by) == ["ready", "fresh", "broken"],
+    r["provider"] == "autograb" and r["client_secret_stored"] is True and r["token_valid"] is True,
+    3500 < r["expires_in"] <= 3599 and r["expires_at"].endswith("Z") and r["will_refresh"] is False,
+    f["client_secret_stored"] is False and f["token_valid"] is False and f["problem"] is None,
+    b["problem"].startswith("no plugin for provider"),
+]))
+PY
+)
+tap_is "status --format json: accounts, secrets, token validity and problems" "$got" "True True True True True"
+tap_lacks "status --format json: no token" "$RUN_OUT" "$TOKEN"
+tap_lacks "status --format json: no secret" "$RUN_OUT" "$SECRET"
+
+run_credring status ready
+tap_status "status ACCOUNT: exit 0" 0
+tap_lacks "status ACCOUNT: only that account" "$RUN_OUT" "fresh"
+
+run_credring status nosuchaccount
+tap_status "status of an unknown account: exit 2" 2
+tap_is "status of an unknown account: one line" "$RUN_ERR_LINES" 1
+
+run_credring status --format header
+tap_status "status --format header: a usage error" 2
+
+tap_done
