@@ -2,6 +2,7 @@
  * cache-hit path never initialises libcurl. */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <curl/curl.h>
@@ -152,10 +153,13 @@ free_headers (struct curl_slist *headers)
   curl_slist_free_all (headers);
 }
 
-/* Failures that another attempt may not repeat. */
+/* Failures that another attempt may not repeat.  A TLS handshake cut off
+ * by a reset is the network's doing; a certificate problem is not. */
 static gboolean
-is_transient (CURLcode rc)
+is_transient (CURLcode rc, long os_errno)
 {
+  if (rc == CURLE_SSL_CONNECT_ERROR)
+    return os_errno == ECONNRESET || os_errno == EPIPE || os_errno == ECONNABORTED;
   switch (rc)
     {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -177,8 +181,12 @@ transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *u
   if (sink->too_large)
     return g_error_new (CR_ERROR, CR_ERROR_NETWORK,
                         "token endpoint %s sent more than %d bytes", url, CR_RESPONSE_MAX_BYTES);
+  /* curl's text may quote the server's certificate: show it, do not obey it. */
+  g_autofree char *shown =
+    cr_escape_for_message (*detail != '\0' ? detail : curl_easy_strerror (rc), -1, 300);
+
   return g_error_new (CR_ERROR, CR_ERROR_NETWORK, "cannot reach token endpoint %s: %s", url,
-                      *detail != '\0' ? detail : curl_easy_strerror (rc));
+                      shown);
 }
 
 CrResponse *
@@ -253,8 +261,11 @@ cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout
   if (rc != CURLE_OK)
     {
       g_propagate_error (error, transfer_error (rc, detail, &sink, request->url));
+      long os_errno = 0;
+
+      curl_easy_getinfo (curl, CURLINFO_OS_ERRNO, &os_errno);
       if (transient != NULL)
-        *transient = !sink.too_large && is_transient (rc);
+        *transient = !sink.too_large && is_transient (rc, os_errno);
       goto out;
     }
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);

@@ -29,7 +29,9 @@ Every other behaviour has a fixed shape: see BEHAVIOURS below, or run with
 --list-modes.
 
 Connection-level behaviours (no HTTP at all) are only reachable through
---sequence and --mode: "reset" (accept, then close at once), "silent"
+--sequence and --mode: "reset" (accept, then close at once with a RST: curl may see
+that as a failed connect or as a failed TLS handshake), "reset-handshake"
+(read the TLS ClientHello, then close with a RST), "silent"
 (accept, never say a word, not even the TLS handshake), and "hang" (complete
 the handshake, read the request, never answer).
 
@@ -58,7 +60,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MIB = 1024 * 1024
-CONNECTION_MODES = ("reset", "silent", "hang")
+CONNECTION_MODES = ("reset", "reset-handshake", "silent", "hang")
 
 
 def b64url(data):
@@ -356,7 +358,7 @@ class Handler(BaseHTTPRequestHandler):
                 status = retry_after = None
                 if name.isdigit():
                     name, status, retry_after = parse_item(name, self.server.args.retry_after)
-                elif name not in BEHAVIOURS or name in ("reset", "silent"):
+                elif name not in BEHAVIOURS or name in ("reset", "reset-handshake", "silent"):
                     name = "unknown:" + name
             elif path.startswith("/good/"):
                 name, status, retry_after = "good", None, None
@@ -486,7 +488,13 @@ class Server(ThreadingHTTPServer):
                         pass
                 except OSError:
                     pass
-            # "reset": close at once, with a RST rather than a FIN
+            if name == "reset-handshake":
+                request.settimeout(10)
+                try:
+                    request.recv(4096)  # the ClientHello
+                except OSError:
+                    pass
+            # "reset", "reset-handshake": close with a RST rather than a FIN
             request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             request.close()
             return

@@ -274,10 +274,13 @@ tap_contains "500 with control characters: the provider's text is shown" "$RUN_E
 
 # ---- certificates: the trusted CA, but expired, not yet valid, or for
 # another host. No request may get through.
-# cert_from_ca NAME STARTDATE ENDDATE: a 127.0.0.1 certificate signed by the
-# test CA with these dates (openssl 3.0's x509 cannot backdate; `ca` can).
+# cert_from_ca NAME STARTDATE ENDDATE [SUBJECT-CN]: a certificate signed by
+# the test CA with these dates (openssl 3.0's x509 cannot backdate; `ca`
+# can), for 127.0.0.1 and localhost; with SUBJECT-CN, for that CN only (no
+# subjectAltName).
 cert_from_ca() {
-	local d=$CA_DIR/dated
+	local d=$CA_DIR/dated cn=${4:-credring $1 test server} ext=ext
+	[ $# -ge 4 ] && ext=ext_cn_only
 	mkdir -p "$d/newcerts"
 	[ -e "$d/index.txt" ] || { : >"$d/index.txt"; echo 01 >"$d/serial"; }
 	cat >"$d/ca.cnf" <<-EOF
@@ -297,17 +300,25 @@ cert_from_ca() {
 	keyUsage = critical,digitalSignature
 	extendedKeyUsage = serverAuth
 	subjectAltName = IP:127.0.0.1,DNS:localhost
+	[ext_cn_only]
+	basicConstraints = critical,CA:FALSE
+	keyUsage = critical,digitalSignature
+	extendedKeyUsage = serverAuth
 	EOF
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$CA_DIR/$1-key.pem" -out "$d/$1.csr" -subj "/CN=credring $1 test server" \
+		-keyout "$CA_DIR/$1-key.pem" -out "$d/$1.csr" -utf8 -subj "/CN=$cn" \
 		>>"$d/log" 2>&1 &&
 		openssl ca -batch -config "$d/ca.cnf" -cert "$CA_DIR/ca.pem" -keyfile "$CA_DIR/ca-key.pem" \
 			-in "$d/$1.csr" -out "$CA_DIR/$1.pem" -startdate "$2" -enddate "$3" \
-			-extensions ext -notext >>"$d/log" 2>&1 ||
+			-extensions "$ext" -notext -utf8 >>"$d/log" 2>&1 ||
 		{ cat "$d/log" >&2; tap_bail "cannot make the $1 certificate"; }
 }
 cert_from_ca expired 20200101000000Z 20200102000000Z
 cert_from_ca future 20990101000000Z 20990102000000Z
+# libcurl quotes the certificate's CN in its "does not match" error: a CN
+# with ESC and LF in it is the server's text too.
+cert_from_ca evil-cn 20200101000000Z 20990101000000Z \
+	$'evil\x1b[31m.example\ncredring: forged line'
 tap_like "the expired certificate is signed by the test CA and expired" \
 	"$(openssl verify -CAfile "$CA_DIR/ca.pem" "$CA_DIR/expired.pem" 2>&1)" "certificate has expired"
 
@@ -317,11 +328,13 @@ cert_case() {
 	start_hostile --cert "$CA_DIR/$2.pem" --key "$CA_DIR/$2-key.pem"
 	autograb_account "$account" "$HS_URL$TOKEN_PATH"
 	run_credring token "$account"
+	tap_diag "$2: $(head -c 300 "$TEST_TMP/err" | cat -v)"
 	assert_refused "$desc" "$account" 4
 	tap_is "$desc: no request got through" "$(hs_query 'len(log)')" 0
 }
 cert_case "an expired certificate" expired
 cert_case "a certificate not valid yet" future
 cert_case "a certificate for wrong.example" wronghost-server
+cert_case "a certificate for another host, ESC and LF in its CN" evil-cn
 
 tap_done
