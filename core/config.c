@@ -100,7 +100,9 @@ cr_config_load (const char *path, GError **error)
     {
       if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
-          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s", local_error->message);
+          g_autofree char *shown = cr_escape_for_message (local_error->message, -1, 300);
+
+          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s", shown);
           return NULL;
         }
       g_clear_pointer (&text, g_free);
@@ -115,7 +117,10 @@ cr_config_load (const char *path, GError **error)
     }
   if (!g_key_file_load_from_data (keyfile, text, length, G_KEY_FILE_NONE, &local_error))
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", file, local_error->message);
+      /* GLib quotes the offending line: show it, do not obey it. */
+      g_autofree char *shown = cr_escape_for_message (local_error->message, -1, 200);
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", file, shown);
       return NULL;
     }
 
@@ -283,10 +288,11 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
       if (value_error != NULL)
         {
           g_autofree char *key = cr_escape_for_message (keys[i], -1, 64);
+          g_autofree char *shown = cr_escape_for_message (value_error->message, -1, 200);
 
           g_free (value);
           g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: key '%s': %s",
-                       config->path, name, key, value_error->message);
+                       config->path, name, key, shown);
           return NULL;
         }
       g_hash_table_replace (account->values, g_strdup (keys[i]), g_strstrip (value));

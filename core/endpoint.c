@@ -79,9 +79,12 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, &parse_error);
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: bad token URL%s%s",
-                   account->config_path, account->name, parse_error ? ": " : "",
-                   parse_error ? parse_error->message : "");
+      /* GLib quotes the URL, which may hold anything. */
+      g_autofree char *why = parse_error ? cr_escape_for_message (parse_error->message, -1, 200)
+                                         : g_strdup ("no host");
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: bad token URL: %s",
+                   account->config_path, account->name, why);
       return NULL;
     }
   scheme = g_uri_get_scheme (uri);

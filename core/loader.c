@@ -76,6 +76,18 @@ is_param_name (const char *name)
   return TRUE;
 }
 
+/* Text a plugin shows to people: no control characters, valid UTF-8. */
+static gboolean
+is_printable_line (const char *text)
+{
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 invalid (GError **error, const char *reason)
 {
@@ -108,13 +120,15 @@ cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, 
     return invalid (error, "descriptor has no valid name ([a-z0-9_-]+)");
   if (expected_name != NULL && strcmp (d->name, expected_name) != 0)
     {
+      g_autofree char *shown = cr_escape_for_message (expected_name, -1, 64);
+
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "descriptor name '%s' differs from the file name '%s'", d->name, expected_name);
+                   "descriptor name '%s' differs from the file name '%s'", d->name, shown);
       return FALSE;
     }
-  if (d->description == NULL || *d->description == '\0' || strchr (d->description, '\n'))
+  if (d->description == NULL || *d->description == '\0' || !is_printable_line (d->description))
     return invalid (error, "descriptor has no one-line description");
-  if (d->token_url != NULL && !is_https_url (d->token_url))
+  if (d->token_url != NULL && (!is_https_url (d->token_url) || !is_printable_line (d->token_url)))
     return invalid (error, "default token URL is not https");
   if (d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD)
     return invalid (error, "unknown grant type");
@@ -166,8 +180,22 @@ check_ownership (const char *path, GError **error)
   return TRUE;
 }
 
-gboolean
-cr_loader_check_file (const char *path, GError **error)
+/* File names come from directory listings and the environment: whatever
+ * bytes they hold are shown, not obeyed. */
+static void
+escape_message (GError *error)
+{
+  char *shown;
+
+  if (error == NULL)
+    return;
+  shown = cr_escape_for_message (error->message, -1, 400);
+  g_free (error->message);
+  error->message = shown;
+}
+
+static gboolean
+check_file (const char *path, GError **error)
 {
   g_autofree char *resolved = realpath (path, NULL);
   g_autofree char *dir = NULL;
@@ -184,15 +212,27 @@ cr_loader_check_file (const char *path, GError **error)
   return check_ownership (dir, error) && check_ownership (resolved, error);
 }
 
+gboolean
+cr_loader_check_file (const char *path, GError **error)
+{
+  GError *local_error = NULL;
+
+  if (check_file (path, &local_error))
+    return TRUE;
+  escape_message (local_error);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
 static CrPlugin *
-load_file (const char *path, const char *name, GError **error)
+open_plugin (const char *path, const char *name, GError **error)
 {
   g_autoptr (GError) reason = NULL;
   const CrPluginDescriptor *descriptor;
   CrPlugin *plugin;
   void *handle;
 
-  if (!cr_loader_check_file (path, error))
+  if (!check_file (path, error))
     return NULL;
 
   /* RTLD_NOW: a plugin with unresolved symbols fails here, not mid-request. */
@@ -222,6 +262,20 @@ load_file (const char *path, const char *name, GError **error)
   plugin->path = g_strdup (path);
   plugin->descriptor = descriptor;
   g_debug ("loaded plugin %s", path);
+  return plugin;
+}
+
+static CrPlugin *
+load_file (const char *path, const char *name, GError **error)
+{
+  GError *local_error = NULL;
+  CrPlugin *plugin = open_plugin (path, name, &local_error);
+
+  if (plugin == NULL)
+    {
+      escape_message (local_error);
+      g_propagate_error (error, local_error);
+    }
   return plugin;
 }
 

@@ -6,7 +6,6 @@
 
 #include <string.h>
 
-#include <curl/curl.h>
 #include <yajl/yajl_gen.h>
 
 #include <credring/credring.h>
@@ -25,7 +24,18 @@ typedef struct {
   CrBodyFormat format;
   GString *body;
   yajl_gen json;
+  gboolean invalid; /* a value JSON cannot carry (not UTF-8) */
 } BodyWriter;
+
+/* application/x-www-form-urlencoded (RFC 6749 appendix B): everything but
+ * RFC 3986's unreserved characters as %XX.  GLib writes straight into
+ * @out, which the caller sized for it, so no copy of a secret is left in a
+ * buffer that grew and was freed. */
+static void
+append_form_escaped (GString *out, const char *value)
+{
+  g_string_append_uri_escaped (out, value, NULL, FALSE);
+}
 
 static void
 append_json (void *ctx, const char *text, size_t len)
@@ -38,24 +48,24 @@ body_add (BodyWriter *writer, const char *name, const char *value)
 {
   if (writer->format == CR_BODY_JSON)
     {
-      yajl_gen_string (writer->json, (const unsigned char *) name, strlen (name));
-      yajl_gen_string (writer->json, (const unsigned char *) value, strlen (value));
+      if (yajl_gen_string (writer->json, (const unsigned char *) name, strlen (name)) !=
+            yajl_gen_status_ok ||
+          yajl_gen_string (writer->json, (const unsigned char *) value, strlen (value)) !=
+            yajl_gen_status_ok)
+        writer->invalid = TRUE;
       return;
     }
-
-  char *escaped = curl_easy_escape (NULL, value, (int) strlen (value));
 
   if (writer->body->len > 0)
     g_string_append_c (writer->body, '&');
   g_string_append (writer->body, name);
   g_string_append_c (writer->body, '=');
-  g_string_append (writer->body, escaped);
-  cr_secret_wipe (escaped, strlen (escaped));
-  curl_free (escaped);
+  append_form_escaped (writer->body, value);
 }
 
 static gsize
-body_capacity (const CrAccount *account, const CrCredentials *credentials)
+body_capacity (const CrPluginDescriptor *provider, const CrAccount *account,
+               const CrCredentials *credentials)
 {
   gsize size = 1024;
   GHashTableIter iter;
@@ -65,6 +75,9 @@ body_capacity (const CrAccount *account, const CrCredentials *credentials)
   g_hash_table_iter_init (&iter, account->values);
   while (g_hash_table_iter_next (&iter, &key, &value))
     size += strlen (key) + 6 * strlen (value) + 8;
+  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
+    if (p->default_value != NULL)
+      size += strlen (p->name) + 6 * strlen (p->default_value) + 8;
   if (credentials->client_secret != NULL)
     size += 6 * strlen (credentials->client_secret) + 32;
   if (credentials->password != NULL)
@@ -75,24 +88,15 @@ body_capacity (const CrAccount *account, const CrCredentials *credentials)
 char *
 cr_basic_authorization (const char *client_id, const char *client_secret)
 {
-  char *id = curl_easy_escape (NULL, client_id, (int) strlen (client_id));
-  char *secret = curl_easy_escape (NULL, client_secret, (int) strlen (client_secret));
-  gsize pair_len = strlen (id) + 1 + strlen (secret);
-  g_autoptr (GString) pair = g_string_sized_new (pair_len + 1);
+  GString *pair = g_string_sized_new (3 * (strlen (client_id) + strlen (client_secret)) + 2);
   cr_autosecret char *encoded = NULL;
-  char *header;
 
-  g_string_append (pair, id);
+  append_form_escaped (pair, client_id);
   g_string_append_c (pair, ':');
-  g_string_append (pair, secret);
+  append_form_escaped (pair, client_secret);
   encoded = g_base64_encode ((const guchar *) pair->str, pair->len);
-  header = g_strconcat ("Basic ", encoded, NULL);
-
-  cr_secret_wipe (pair->str, pair->allocated_len);
-  cr_secret_wipe (secret, strlen (secret));
-  curl_free (secret);
-  curl_free (id);
-  return header;
+  cr_secret_string_free (pair);
+  return g_strconcat ("Basic ", encoded, NULL);
 }
 
 CrRequest *
@@ -100,7 +104,7 @@ cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
                   const CrCredentials *credentials, GError **error)
 {
   g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
-  BodyWriter writer = { provider->body_format, NULL, NULL };
+  BodyWriter writer = { provider->body_format, NULL, NULL, FALSE };
 
   g_return_val_if_fail (provider != NULL && account != NULL && credentials != NULL, NULL);
 
@@ -119,11 +123,12 @@ cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
   if (request->url == NULL)
     return NULL;
 
-  writer.body = g_string_sized_new (body_capacity (account, credentials));
+  writer.body = g_string_sized_new (body_capacity (provider, account, credentials));
   if (provider->body_format == CR_BODY_JSON)
     {
       writer.json = yajl_gen_alloc (NULL);
       yajl_gen_config (writer.json, yajl_gen_print_callback, append_json, writer.body);
+      yajl_gen_config (writer.json, yajl_gen_validate_utf8, 1);
       yajl_gen_map_open (writer.json);
       request->content_type = "application/json";
     }
@@ -158,6 +163,13 @@ cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
     {
       yajl_gen_map_close (writer.json);
       yajl_gen_free (writer.json);
+    }
+  if (writer.invalid)
+    {
+      cr_secret_string_free (writer.body);
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s]: a value for the JSON body is not valid UTF-8", account->name);
+      return NULL;
     }
   request->body_len = writer.body->len;
   request->body = g_string_free (writer.body, FALSE);

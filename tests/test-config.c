@@ -679,6 +679,66 @@ test_warning_line_crlf (void)
   g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, expected);
 }
 
+/* ---- found by fuzz/fuzz-config.c ----------------------------------------- */
+
+/* Fails the test unless @message is one line of printable UTF-8. */
+static void
+assert_printable (const char *message)
+{
+  if (!g_utf8_validate (message, -1, NULL))
+    {
+      g_test_fail_printf ("error message is not UTF-8");
+      return;
+    }
+  for (const char *p = message; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+        {
+          g_test_fail_printf ("control character U+%04X in error message", c);
+          return;
+        }
+    }
+}
+
+/* GLib's key-file errors quote the offending line, group or value byte
+ * for byte; passed on as they were, a CR, an escape sequence or invalid
+ * UTF-8 in accounts.conf reached the terminal through the error message
+ * (fuzz/corpus/config/message-*). */
+static void
+test_messages_printable (void)
+{
+  static const char *const bad_files[] = {
+    "[acct]\nbad line \x1b[2J\n",
+    "stray\x07line\n",
+    "[a[b\xff]\nprovider = ants\n",
+    "[a\x1b[2J]\nprovider = ants\n",
+    "[acct]\nprovider = ants\nk\x1b[2J = v\n",
+  };
+  static const char *const bad_values[] = {
+    "[acct]\nprovider = x\x1b[2Jy\xff\nclient_id = c\n",
+    "[acct]\nprovider = ants\rinjected\xff\nclient_id = c\n",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_files); i++)
+    {
+      g_autofree char *path = write_config ("printable.conf", bad_files[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrConfig) config = cr_config_load (path, &error);
+
+      g_assert_null (config);
+      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+      assert_printable (error->message);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_values); i++)
+    {
+      g_autofree char *message = account_error (bad_values[i], "acct");
+
+      assert_printable (message);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -712,6 +772,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/check/warnings", test_check_warnings);
   g_test_add_func ("/config/check/warning-line-crlf", test_warning_line_crlf);
 
+  g_test_add_func ("/config/load/messages-printable", test_messages_printable);
   status = g_test_run ();
   remove_tree (tmp_dir);
   g_free (tmp_dir);

@@ -879,6 +879,67 @@ test_refuse_other_owner (void)
   }
 }
 
+/* ---- found by fuzz/fuzz-descriptor.c --------------------------------------- */
+
+/* `credring providers` prints "NAME<TAB>DESCRIPTION" as it is: a CR, a tab
+ * or an escape sequence in the description would forge or rewrite what the
+ * user reads (fuzz/corpus/descriptor/description-control). */
+static void
+test_validate_description_controls (void)
+{
+  static const char *const bad[] = {
+    "Example\rforged line", "Example \x1b[2J", "Example\tcolumn", "Example\x7f",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      CrPluginDescriptor d = good;
+      g_autoptr (GError) error = NULL;
+
+      d.description = bad[i];
+      if (cr_descriptor_validate (&d, NULL, &error))
+        g_test_fail_printf ("core/loader.c cr_descriptor_validate(): description %" G_GSIZE_FORMAT
+                            " with a control character accepted", i);
+    }
+}
+
+/* Found by fuzz-descriptor: a default URL with control characters. */
+static void
+test_validate_url_controls (void)
+{
+  static const char *const bad[] = { "https://auth.example.com/\x12token", "https://a\x1b[2J.example/" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      CrPluginDescriptor d = good;
+      g_autoptr (GError) error = NULL;
+
+      d.token_url = bad[i];
+      g_assert_false (cr_descriptor_validate (&d, NULL, &error));
+      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+    }
+}
+
+/* The expected name is a plugin file's base name, which may hold any byte
+ * but '/' and NUL: the refusal must stay one printable line
+ * (fuzz/corpus/descriptor/expected-name-newline). */
+static void
+test_validate_expected_name_escaped (void)
+{
+  static const char *const bad[] = { "other\nfatal: forged line", "other\x1b[2J", "other\xff" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_false (cr_descriptor_validate (&good, bad[i], &error));
+      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+      if (strpbrk (error->message, "\n\x1b") != NULL || !g_utf8_validate (error->message, -1, NULL))
+        g_test_fail_printf ("core/loader.c cr_descriptor_validate(): the expected name is "
+                            "copied into the message unescaped");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -926,6 +987,9 @@ main (int argc, char **argv)
                    test_refuse_symlink_into_writable_dir);
   g_test_add_func ("/loader/refuse/other-owner", test_refuse_other_owner);
 
+  g_test_add_func ("/descriptor/validate/description-controls", test_validate_description_controls);
+  g_test_add_func ("/descriptor/validate/expected-name-escaped", test_validate_expected_name_escaped);
+  g_test_add_func ("/descriptor/validate/url-controls", test_validate_url_controls);
   status = g_test_run ();
   remove_tree (tmp_root);
   g_free (tmp_root);

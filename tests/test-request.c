@@ -382,6 +382,21 @@ token_url (const char *provider, const char *account_text, GError **error)
   return cr_account_token_url (account, cr_plugin_get_descriptor (plugin), error);
 }
 
+/* Found by fuzz-descriptor: GLib's parse error quotes the URL, control
+ * characters included; the message must stay one printable line. */
+static void
+test_token_url_error_escaped (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = token_url ("ants", "[acct]\nprovider = ants\nclient_id = c\nscope = item\n"
+                                    "token_url = https://h:\x12\x1b[2J/x\n", &error);
+
+  g_assert_null (url);
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  for (const char *p = error->message; *p != '\0'; p++)
+    g_assert_true ((unsigned char) *p >= 0x20 && *p != 0x7f);
+}
+
 static void
 test_host_substitution (void)
 {
@@ -692,19 +707,48 @@ heap_holds (const char *needle)
   "lZ0qR7vX2mN9cT4wK8bH1sD6fJ3gY5pA0eU2iO7lZ0qR7vX2mN9cT4wK8bH1sD6fJ3gY5pA0eU2iO7"       \
   "Qm3Wn8Ec1Rv6Tb9Yx4Ua2Iz7Ok5Pl0As3Dd8Ff1Gg6Hh9Jj4Kk2Ll7Zz5Xx0Cc3Vv8Bb1Nn6Mm9Qq4Ww2Ee7" \
   "Rr5Tt0Yy3Uu8Ii1Oo6Pp9Aa4Ss2Dd7Ff5Gg0Hh3Jj8Kk1Ll6Zz9Xx4Cc2Vv7Bb5Nn0Mm3Qq8Ww1Ee6Rr9Tt4"
-/* Well past the first 16 bytes of any block, which malloc reuses for its
- * free lists. */
-#define LONG_SECRET_PIECE "Qm3Wn8Ec1Rv6Tb9Yx4Ua2Iz7Ok5Pl0As3D"
+/* Bytes 24 to 55 of the secret: past the first 16 bytes of a block, which
+ * malloc reuses for its free lists, and inside the 64- and 128-byte blocks
+ * a doubling buffer leaves behind.  Whether realloc() moves a block (and
+ * so frees the old one) depends on what lies after it, so the tests below
+ * try a few heap layouts. */
+#define LONG_SECRET_PIECE "fJ3gY5pA0eU2iO7lZ0qR7vX2mN9cT4wK"
 
 static void
 test_basic_leaves_no_copy (void)
 {
-  char *header = cr_basic_authorization ("client-id", LONG_SECRET);
+  gboolean leaked = FALSE;
 
-  cr_secret_free (header);
-  if (heap_holds (LONG_SECRET_PIECE))
+  for (int i = 0; i < 4 && !leaked; i++)
+    {
+      /* Another heap layout each time round. */
+      g_autofree char *plug = g_malloc (48 << i);
+      char *header = cr_basic_authorization ("client-id", LONG_SECRET);
+
+      cr_secret_free (header);
+      leaked = heap_holds (LONG_SECRET_PIECE);
+    }
+  if (leaked)
     g_test_fail_printf ("core/request.c cr_basic_authorization(): a copy of the client secret "
                         "is left unwiped in freed memory (curl_easy_escape() grows its buffer)");
+}
+
+/* Builds and frees a request, with nothing allocated in between that could
+ * reuse the freed blocks; then looks for the secret. */
+static gboolean
+request_leaves_copy (const char *provider, const char *account_text, const char *client_secret,
+                     const char *password)
+{
+  g_autoptr (CrPlugin) plugin = load_plugin (provider);
+  g_autoptr (CrAccount) account = account_from_text (account_text);
+  g_autoptr (GError) error = NULL;
+  CrCredentials credentials = { client_secret, password };
+  CrRequest *request = cr_request_build (cr_plugin_get_descriptor (plugin), account,
+                                         &credentials, &error);
+
+  g_assert_no_error (error);
+  cr_request_free (request);
+  return heap_holds (LONG_SECRET_PIECE);
 }
 
 static void
@@ -714,14 +758,76 @@ test_form_body_leaves_no_copy (void)
   static const char acaengine[] = "[acct]\nprovider = acaengine\nhost = placeos.example.com\n"
                                   "client_id = c\nusername = alice\nauthority = a\n";
 
-  cr_request_free (build ("ants", ants, LONG_SECRET, NULL));
-  if (heap_holds (LONG_SECRET_PIECE))
+  gboolean secret_leaked = FALSE;
+  gboolean password_leaked = FALSE;
+
+  for (int i = 0; i < 4; i++)
+    {
+      /* Another heap layout each time round. */
+      g_autofree char *plug = g_malloc (48 << i);
+
+      secret_leaked = secret_leaked || request_leaves_copy ("ants", ants, LONG_SECRET, NULL);
+      password_leaked = password_leaked ||
+                        request_leaves_copy ("acaengine", acaengine, "cs", LONG_SECRET);
+    }
+  if (secret_leaked)
     g_test_fail_printf ("core/request.c cr_request_build(): a copy of the client secret is "
                         "left unwiped in freed memory (curl_easy_escape() grows its buffer)");
-  cr_request_free (build ("acaengine", acaengine, "cs", LONG_SECRET));
-  if (heap_holds (LONG_SECRET_PIECE))
+  if (password_leaked)
     g_test_fail_printf ("core/request.c cr_request_build(): a copy of the password is "
                         "left unwiped in freed memory (curl_easy_escape() grows its buffer)");
+}
+
+/* A plugin's default values were left out of the body's size: a long one
+ * made the body grow, and the old block, holding the client secret, was
+ * freed unwiped (fuzz/corpus/descriptor/long-default, found by the free
+ * hook in fuzz-descriptor.c).  The secret is short enough for
+ * curl_easy_escape() not to grow its own buffer. */
+#define SHORT_SECRET "Dq8Rt2Lm6Wx0Zp4Vb7Nc1Hs5Jk9Fg3"
+
+static void
+test_long_default_leaves_no_copy (void)
+{
+  static char long_default[1025];
+  const CrPluginParam params[] = {
+    { "scope", CR_PARAM_OPTIONAL, long_default },
+    { NULL, CR_PARAM_OPTIONAL, NULL },
+  };
+  const CrPluginDescriptor provider = {
+    CR_PLUGIN_DESCRIPTOR_HEADER,
+    .name = "example",
+    .description = "Example",
+    .token_url = "https://auth.example.com/token",
+    .grant = CR_GRANT_CLIENT_CREDENTIALS,
+    .client_auth = CR_CLIENT_AUTH_BODY,
+    .body_format = CR_BODY_FORM,
+    .params = params,
+    .token_field = "access_token",
+    .expiry_field = "expires_in",
+    .expiry_form = CR_EXPIRY_SECONDS,
+  };
+  const CrCredentials credentials = { SHORT_SECRET, NULL };
+  g_autoptr (CrAccount) account =
+    account_from_text ("[acct]\nprovider = example\nclient_id = c\n");
+  gboolean leaked = FALSE;
+
+  /* Escaped, 3072 bytes: more than the body's first allocation. */
+  memset (long_default, '/', sizeof long_default - 1);
+  for (int i = 0; i < 4 && !leaked; i++)
+    {
+      /* Another heap layout each time round. */
+      g_autofree char *plug = g_malloc (48 << i);
+      g_autoptr (GError) error = NULL;
+      CrRequest *request = cr_request_build (&provider, account, &credentials, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (request->body, "scope=%2F%2F"));
+      cr_request_free (request);
+      leaked = heap_holds (SHORT_SECRET);
+    }
+  if (leaked)
+    g_test_fail_printf ("core/request.c body_capacity(): a plugin's default values are not "
+                        "counted, so the body grows and leaves the client secret unwiped");
 }
 
 int
@@ -750,6 +856,7 @@ main (int argc, char **argv)
   g_test_add_func ("/request/json-escaping", test_json_escaping);
   g_test_add_func ("/request/missing-secret", test_missing_secret);
   g_test_add_func ("/request/url/host", test_host_substitution);
+  g_test_add_func ("/request/token-url/error-escaped", test_token_url_error_escaped);
   g_test_add_func ("/request/url/override", test_token_url_override);
   g_test_add_func ("/request/url/scheme", test_token_url_scheme);
   g_test_add_func ("/request/url/loopback-lookalike", test_token_url_loopback_lookalike);
@@ -758,6 +865,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/request/wipe/basic", test_basic_leaves_no_copy);
   g_test_add_func ("/request/wipe/form-body", test_form_body_leaves_no_copy);
+  g_test_add_func ("/request/wipe/long-default", test_long_default_leaves_no_copy);
   status = g_test_run ();
   remove_tree (tmp_dir);
   g_free (tmp_dir);

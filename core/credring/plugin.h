@@ -96,7 +96,7 @@ typedef struct {
   size_t struct_size;
 
   const char *name;        /* equals the file's base name: [a-z0-9_-]+ */
-  const char *description; /* one line, for `credring providers` */
+  const char *description; /* one line of UTF-8 without control characters */
 
   /* Default token endpoint, https only.  "{host}" is replaced by the
    * account's host key.  NULL when every customer has its own URL: the

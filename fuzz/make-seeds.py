@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora fuzz/corpus/{response,config,descriptor,encoder}/
+in each harness's input format (fuzz/proto's seeds are written by hand).
+
+Response bodies are the providers' documented ones, as in
+../shared/seeds/*.txt; config files are README.md's accounts.conf examples.
+Run from anywhere; it rewrites only the files it names.
+
+    python3 fuzz/make-seeds.py
+"""
+import os
+import re
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+CANARY = "Cnry7Qw3Zx9Kp2Vt"  # FUZZ_CANARY in fuzz/common.h
+
+
+def write(harness, name, data):
+    directory = os.path.join(HERE, "corpus", harness)
+    os.makedirs(directory, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(directory, name), "wb") as f:
+        f.write(data)
+
+
+# ---- response: status (2 bytes, 100 + n % 500), content type index, body ----
+
+# Index 0 of content_types[] in fuzz-response.c is "application/json".
+def response(status, body, content_type=0):
+    return struct.pack(">HB", status - 100, content_type) + body.encode()
+
+
+# Seed 000 (ACAEngine), verbatim.
+ACAENGINE_200 = """{
+  "access_token": "1f0af717251950dbd4d73154fdf0a474a5c5119adad999683f5b450c460726aa",
+  "token_type": "bearer",
+  "expires_in": 7200
+}"""
+# Seed 002 (ANTS).
+ANTS_200 = """{
+    "accessToken": "5474r2x214z26484u2e4y4a403q5e4z5m4j4b403s526",
+    "accessTokenExpiresAt": "2023-08-10T12:41:57.643Z",
+    "scope": "item"
+}"""
+ANTS_400 = """{
+    "statusCode": 400,
+    "status": 400,
+    "code": 400,
+    "message": "Invalid scope: Requested scope is invalid",
+    "name": "invalid_scope"
+}"""
+# Seed 003 (AutoGrab).
+AUTOGRAB_200 = """{
+    "access_token": "[obfuscated-token-string]",
+    "expires_in": 3599,
+    "scope": "",
+    "token_type": "bearer"
+}"""
+# Seed 004 (Dataloy); its 401 body is cut short in the documentation.
+DATALOY_200 = """{
+"access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1....................fXClgZe2pFQBxPqARz9xfWlrFnc1El34ZPyRLoGlLIJLiE0NvOA1JLWycXCNo9N7AenAKEbj-gb2eW4TnpAiidDRmMV3m36UCuRAxWdVcvsRaJxXcquf79wAgEoEKriJklCxwKOnOyngbTZ2vDNim0nrw6-W0NOjRARkkY_w-188dY829z_urjsWuCC7TOMwfrQDLL2h72L2UrqlyL0hHMGQesau6h8KUsGg3EIoWPQ-Pf6o2CNCtGyr7DNuuLpCw9HqXiz5v-RIvKLBoaRMAAJJqBeXvpPvOcyicBlalcTWB5NMCe6Ldi9xqFmwjhO1CAtIk9QUa8wsOcXxg",
+"expires_in": 86400,
+"token_type": "Bearer"
+}"""
+DATALOY_401_AS_DOCUMENTED = """{
+    "statusCode": 401,
+    "statusText": "Unauthorized",
+    "message": "Token expired.",
+    "date": "2019-11-13T06:26:01",
+    "statusFamily": "CLIENT_ERROR",
+    "method": "GET",
+    "uri": "http://platform-dev.dataloy.com/ws/rest/Cargo?filter=subCargos.freight%28GTE%292500000"
+"""
+DATALOY_401 = DATALOY_401_AS_DOCUMENTED + "}"
+
+
+def with_canary(body, token):
+    """The body with its token holding the canary (see fuzz/common.h)."""
+    return body.replace(token, token[:8] + CANARY + token[8:])
+
+
+write("response", "acaengine-200", response(200, ACAENGINE_200))
+write("response", "ants-200", response(200, ANTS_200))
+write("response", "ants-400", response(400, ANTS_400))
+write("response", "autograb-200", response(200, AUTOGRAB_200))
+write("response", "dataloy-200", response(200, DATALOY_200))
+write("response", "dataloy-401-as-documented", response(401, DATALOY_401_AS_DOCUMENTED))
+write("response", "dataloy-401", response(401, DATALOY_401))
+write("response", "acaengine-200-canary", response(200, with_canary(
+    ACAENGINE_200, "1f0af717251950dbd4d73154fdf0a474a5c5119adad999683f5b450c460726aa")))
+write("response", "ants-200-canary", response(200, with_canary(
+    ANTS_200, "5474r2x214z26484u2e4y4a403q5e4z5m4j4b403s526")))
+write("response", "autograb-200-canary", response(200, with_canary(
+    AUTOGRAB_200, "[obfuscated-token-string]")))
+write("response", "dataloy-200-canary", response(200, with_canary(
+    DATALOY_200, "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1")))
+
+# ---- config: README.md's accounts.conf examples -----------------------------
+
+with open(os.path.join(TOP, "README.md"), encoding="utf-8") as f:
+    readme = f.read()
+blocks = re.findall(r"```ini\n(.*?)```", readme, re.S)
+for i, block in enumerate(blocks):
+    write("config", "readme-%d" % (i + 1), block)
+    # Each account alone too, so the fuzzer starts from small files.
+    for group in re.split(r"\n(?=\[)", block):
+        found = re.search(r"^\[([^\]]+)\]", group, re.M)
+        if found:
+            write("config", "readme-%d-%s" % (i + 1, found.group(1)), group.strip() + "\n")
+
+# ---- descriptor: the four plugins in fuzz-descriptor.c's format --------------
+
+def opt(text):
+    """take_optional(): a selector byte (0 mod 8: NULL), then the string and a NUL."""
+    if text is None:
+        return b"\x00"
+    return b"\x01" + text.encode() + b"\x00"
+
+
+def descriptor(name, description, token_url, grant, client_auth, body_format, params,
+               token_field, token_type_field, expiry_field, expiry_form, expected_name=None):
+    n_params = 0 if params is None else len(params) + 1
+    header = n_params | (0x10 if expected_name is not None else 0)
+    out = bytes([header])
+    out += opt(name) + opt(description) + opt(token_url)
+    out += bytes([grant, client_auth, body_format])
+    out += opt(token_field) + opt(token_type_field) + opt(expiry_field)
+    out += bytes([expiry_form])
+    if expected_name is not None:
+        out += opt(expected_name)
+    for param_name, presence, default in params or []:
+        out += opt(param_name) + bytes([presence]) + opt(default)
+    return out
+
+
+# CR_GRANT_CLIENT_CREDENTIALS 1, CR_GRANT_PASSWORD 2; CR_CLIENT_AUTH_BASIC 1,
+# BODY 2; CR_BODY_FORM 1, JSON 2; CR_EXPIRY_SECONDS 1, ABSOLUTE 2.
+write("descriptor", "acaengine", descriptor(
+    "acaengine", "ACAEngine / PlaceOS (password grant)", "https://{host}/auth/oauth/token",
+    2, 2, 1, [("authority", 1, None), ("scope", 0, None)],
+    "access_token", "token_type", "expires_in", 1, "acaengine"))
+write("descriptor", "ants", descriptor(
+    "ants", "ANTS (client credentials; scope: item, event, profile, promotion)",
+    "https://iam.ants.tech/oauth/token", 1, 2, 1, [("scope", 1, None)],
+    "accessToken", None, "accessTokenExpiresAt", 2, "ants"))
+write("descriptor", "autograb", descriptor(
+    "autograb", "AutoGrab (client credentials, HTTP Basic)",
+    "https://api.autograb.com.au/auth-broker/request-token", 1, 1, 1, None,
+    "access_token", "token_type", "expires_in", 1))
+write("descriptor", "dataloy", descriptor(
+    "dataloy", "Dataloy (client credentials, JSON body, per-customer token URL)", None,
+    1, 2, 2, [("audience", 1, None)], "access_token", "token_type", "expires_in", 1, "dataloy"))
+write("descriptor", "defaults", descriptor(
+    "example", "Example with defaults", "https://auth.example.com/token", 1, 1, 2,
+    [("scope", 1, "read write"), ("resource", 0, "https://api.example.com/"),
+     ("audience", 0, None)],
+    "token", "type", "expires_at", 2))
+
+# ---- encoder: NUL-separated client_id, secret halves, password halves, -------
+# ---- username, scope, authority, audience -------------------------------
+
+def encoder(*fields):
+    return "\0".join(fields)
+
+
+write("encoder", "readme-accounts", encoder(
+    "7f1c2c6e8a", "ECOTBQNP", "44IFPCVMQNSZ", "correct horse", " battery staple",
+    "alice@example.com", "item,event", "sgrp-Q8f3Kc1", "https://dataloy.dev"))
+write("encoder", "ants", encoder(
+    "26156a86-b739-4c6b-9de2-314228c3e6e5", "ECOTBQNP", "44IFPCVMQNSZ", "", "",
+    "", "item,event,profile,promotion", "", ""))
+write("encoder", "special-characters", encoder(
+    "id:with:colons & spaces+plus", "p%40ss:w/rd=&+", "\"quoted\" \\ back",
+    "pässwörd €", "\t\x01\x7f", "ü@example.com", "a b;c", "é/?#[]", "https://dataloy.dev/?a=b&c"))
+write("encoder", "empty-required", encoder("", "", "", "", "", "", "", "", ""))
+
+# ---- findings, minimised: each failed a harness once (see the tests named) ----
+
+# tests/test-config.c /config/load/messages-printable
+write("config", "message-escape-in-line", "[acct]\nbad line \x1b[2J\n")
+write("config", "message-cr-in-value", b"[acct]\nprovider = ants\rinjected\xff\nclient_id = c\n")
+write("config", "message-group-name", b"[a[b\xff]\nprovider = ants\n")
+# tests/test-descriptor.c /descriptor/validate/description-controls
+write("descriptor", "description-control", descriptor(
+    "ants", "ANTS\rforged \x1b[2J", "https://iam.ants.tech/oauth/token", 1, 2, 1,
+    [("scope", 1, None)], "accessToken", None, "accessTokenExpiresAt", 2))
+# tests/test-descriptor.c /descriptor/validate/expected-name-escaped
+write("descriptor", "expected-name-newline", descriptor(
+    "ants", "ANTS", "https://iam.ants.tech/oauth/token", 1, 2, 1, [("scope", 1, None)],
+    "accessToken", None, "accessTokenExpiresAt", 2, "ants\nfatal: forged line"))
+# tests/test-request.c /request/wipe/basic and /request/wipe/form-body: the
+# seed "ants" already holds a secret long enough for curl_easy_escape() to
+# grow its buffer past the canary.
+# tests/test-request.c /request/wipe/long-default: a default value long
+# enough, escaped, to outgrow the request body's first allocation.
+write("descriptor", "long-default", descriptor(
+    "example", "Example", "https://auth.example.com/token", 1, 2, 1,
+    [("scope", 0, "/" * 1000)], "token", "type", "expires_in", 1))
