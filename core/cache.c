@@ -39,18 +39,13 @@ fetch_function (GError **error)
       void *handle = NULL;
 
       /* The same trust rules as for plugins: it runs as us. */
-      if (cr_loader_check_file (path, &local_error))
-        {
-          handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
-          if (handle == NULL)
-            failure = g_strdup_printf ("cannot load %s: %s", path, dlerror ());
-          else
-            function = (CrFetchTokenFunc) dlsym (handle, CR_FETCH_MODULE_SYMBOL);
-          if (handle != NULL && function == NULL)
-            failure = g_strdup_printf ("%s lacks %s", path, CR_FETCH_MODULE_SYMBOL);
-        }
-      else
+      handle = cr_loader_open (path, &local_error);
+      if (handle != NULL)
+        function = (CrFetchTokenFunc) dlsym (handle, CR_FETCH_MODULE_SYMBOL);
+      if (handle == NULL)
         failure = g_strdup (local_error->message);
+      else if (function == NULL)
+        failure = g_strdup_printf ("%s lacks %s", path, CR_FETCH_MODULE_SYMBOL);
       g_once_init_leave (&loaded, 1);
     }
   if (function == NULL)
@@ -153,7 +148,9 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
       g_clear_pointer (&token, cr_token_free);
     }
 
-  lock = cr_lock_acquire (account->name, account->timeout, error);
+  /* The holder may spend the whole timeout on HTTP, and more on a keyring
+   * unlock prompt: wait longer than one fetch can take. */
+  lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
   if (lock == NULL)
     return NULL;
 

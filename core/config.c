@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -124,12 +125,22 @@ cr_config_load (const char *path, GError **error)
       return NULL;
     }
 
+  /* Whoever may write the file may point token_url at a server of theirs
+   * and be sent the secrets: refused.  Reading it reveals no secret. */
+  if (g_stat (file, &st) == 0 &&
+      ((st.st_uid != 0 && st.st_uid != getuid ()) || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s is writable by others or owned by another user: refused "
+                   "(chmod 600 it)", file);
+      return NULL;
+    }
+
   config = g_new0 (CrConfig, 1);
   config->warnings = g_ptr_array_new_with_free_func (g_free);
-  /* The file holds no secret, but who may read it tells who set it up. */
   if (g_stat (file, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
     g_ptr_array_add (config->warnings,
-                     g_strdup_printf ("%s is readable or writable by others (mode %04o): "
+                     g_strdup_printf ("%s is readable by others (mode %04o): "
                                       "chmod 600 it",
                                       file, (unsigned) (st.st_mode & 07777)));
   config->path = g_steal_pointer (&file);

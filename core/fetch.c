@@ -26,8 +26,9 @@ retry_delay_ms (int attempt, gint64 retry_after)
 {
   gint64 ceiling = (gint64) BACKOFF_BASE_MS << (attempt - 1);
 
+  /* Compared before multiplying: a huge Retry-After must not overflow. */
   if (retry_after >= 0)
-    return MIN (retry_after * 1000, RETRY_AFTER_CAP_MS);
+    return retry_after >= RETRY_AFTER_CAP_MS / 1000 ? RETRY_AFTER_CAP_MS : retry_after * 1000;
   return ceiling / 2 + g_random_int_range (0, (gint32) (ceiling / 2) + 1);
 }
 

@@ -225,8 +225,12 @@ cr_git_store_save (const CrCredential *c, GError **error)
   if (c->password_expiry_utc > 0)
     g_string_append_printf (value, "\n" EXPIRY_PREFIX "%" G_GINT64_FORMAT,
                             c->password_expiry_utc);
+  /* Appended, not formatted: printf's scratch buffer would keep a copy. */
   if (c->oauth_refresh_token != NULL)
-    g_string_append_printf (value, "\n" REFRESH_PREFIX "%s", c->oauth_refresh_token);
+    {
+      g_string_append (value, "\n" REFRESH_PREFIX);
+      g_string_append (value, c->oauth_refresh_token);
+    }
 
   secret_password_storev_sync (&git_schema, attributes, SECRET_COLLECTION_DEFAULT, label,
                                value->str, NULL, &cause);

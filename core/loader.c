@@ -194,34 +194,44 @@ escape_message (GError *error)
   error->message = shown;
 }
 
-static gboolean
-check_file (const char *path, GError **error)
+/* The one place that dlopen()s: the file's trust is checked where the
+ * symlinks lead, and that resolved path is what gets loaded.  RTLD_NOW: a
+ * module with unresolved symbols fails here, not mid-request. */
+static void *
+open_trusted (const char *path, GError **error)
 {
   g_autofree char *resolved = realpath (path, NULL);
   g_autofree char *dir = NULL;
+  void *handle;
 
-  /* A symlink is judged by where it leads: the file loaded and its directory. */
   if (resolved == NULL)
     {
       int saved = errno;
 
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", path, g_strerror (saved));
-      return FALSE;
+      return NULL;
     }
   dir = g_path_get_dirname (resolved);
-  return check_ownership (dir, error) && check_ownership (resolved, error);
+  if (!check_ownership (dir, error) || !check_ownership (resolved, error))
+    return NULL;
+  handle = dlopen (resolved, RTLD_NOW | RTLD_LOCAL);
+  if (handle == NULL)
+    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: cannot load: %s", path, dlerror ());
+  return handle;
 }
 
-gboolean
-cr_loader_check_file (const char *path, GError **error)
+void *
+cr_loader_open (const char *path, GError **error)
 {
   GError *local_error = NULL;
+  void *handle = open_trusted (path, &local_error);
 
-  if (check_file (path, &local_error))
-    return TRUE;
-  escape_message (local_error);
-  g_propagate_error (error, local_error);
-  return FALSE;
+  if (handle == NULL)
+    {
+      escape_message (local_error);
+      g_propagate_error (error, local_error);
+    }
+  return handle;
 }
 
 static CrPlugin *
@@ -230,18 +240,10 @@ open_plugin (const char *path, const char *name, GError **error)
   g_autoptr (GError) reason = NULL;
   const CrPluginDescriptor *descriptor;
   CrPlugin *plugin;
-  void *handle;
+  void *handle = open_trusted (path, error);
 
-  if (!check_file (path, error))
-    return NULL;
-
-  /* RTLD_NOW: a plugin with unresolved symbols fails here, not mid-request. */
-  handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
   if (handle == NULL)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: cannot load: %s", path, dlerror ());
-      return NULL;
-    }
+    return NULL;
   descriptor = dlsym (handle, CR_PLUGIN_SYMBOL);
   if (descriptor == NULL)
     {

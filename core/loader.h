@@ -7,11 +7,11 @@
 
 G_BEGIN_DECLS
 
-/* TRUE when the file at @path, after following symlinks, and its directory
- * belong to root or to us and are writable by neither group nor others:
- * loading code from anywhere else would run someone else's code as us.
- * CR_ERROR_CONFIG naming the file and the reason otherwise. */
-gboolean cr_loader_check_file (const char *path, GError **error);
+/* dlopen()s the file at @path, after following symlinks, when it and its
+ * directory belong to root or to us and are writable by neither group nor
+ * others: loading code from anywhere else would run someone else's code as
+ * us.  CR_ERROR_CONFIG naming the file and the reason otherwise. */
+void *cr_loader_open (const char *path, GError **error);
 
 /* getenv() that returns NULL in a setuid or setgid process. */
 const char *cr_getenv_secure (const char *name);

@@ -42,6 +42,22 @@ provider_message (CrJsonObject *object)
   return cr_escape_for_message (joined, -1, MESSAGE_MAX_CHARS);
 }
 
+/* RFC 6749 §5.2 codes that say the request itself is wrong (a scope or an
+ * audience the client may not have, a missing parameter): a matter of the
+ * account's configuration, not of its credentials. */
+static gboolean
+is_configuration_error (CrJsonObject *object)
+{
+  static const char *const codes[] = {
+    "invalid_request", "invalid_scope", "unsupported_grant_type", NULL,
+  };
+  const char *code = cr_json_object_get_string (object, "error");
+
+  if (code == NULL)
+    code = cr_json_object_get_string (object, "name");
+  return code != NULL && g_strv_contains (codes, code);
+}
+
 static void
 set_error_answer (const CrResponse *response, CrJsonObject *object, GError **error)
 {
@@ -51,6 +67,13 @@ set_error_answer (const CrResponse *response, CrJsonObject *object, GError **err
                            -1, 80);
   long status = response->status;
 
+  if (status == 400 && message != NULL && is_configuration_error (object))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "the provider refused the request: %s (HTTP %ld); check the account's settings",
+                   message, status);
+      return;
+    }
   /* 400 carries OAuth errors (RFC 6749 §5.2); 401/403 mean the client or
    * user was refused even when the body says nothing useful. */
   if ((status == 400 && message != NULL) || status == 401 || status == 403)

@@ -58,12 +58,22 @@ static const char exit_statuses[] =
   "Exit status: 0 ok; 1 other failure; 2 usage or configuration error; 3 the provider\n"
   "rejected the credentials; 4 network, TLS or server error; 5 keyring unavailable or locked.";
 
+/* Every line on stderr goes through here or print_line(): one line, with
+ * whatever a file, a server or argv put in it shown, not obeyed. */
+static void
+print_line (const char *prefix, const char *message, const char *suffix)
+{
+  g_autofree char *shown = cr_escape_for_message (message, -1, 1000);
+
+  g_printerr ("credring: %s%s%s\n", prefix, shown, suffix);
+}
+
 static int
 fail (GError *error)
 {
   int status = cr_error_exit_status (error);
 
-  g_printerr ("credring: %s\n", error->message);
+  print_line ("", error->message, "");
   g_error_free (error);
   return status;
 }
@@ -71,7 +81,7 @@ fail (GError *error)
 static int
 usage_error (const char *message)
 {
-  g_printerr ("credring: %s (see credring --help)\n", message);
+  print_line ("", message, " (see credring --help)");
   return EXIT_USAGE;
 }
 
@@ -97,7 +107,7 @@ static void
 print_warnings (GPtrArray *warnings)
 {
   for (guint i = 0; i < warnings->len; i++)
-    g_printerr ("credring: warning: %s\n", (const char *) g_ptr_array_index (warnings, i));
+    print_line ("warning: ", g_ptr_array_index (warnings, i), "");
 }
 
 /* The configuration, with the warnings about the file itself shown. */
@@ -108,7 +118,7 @@ load_config (GError **error)
   g_auto (GStrv) warnings = config ? cr_config_get_warnings (config) : NULL;
 
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
-    g_printerr ("credring: warning: %s\n", warnings[i]);
+    print_line ("warning: ", warnings[i], "");
   return config;
 }
 
@@ -186,7 +196,7 @@ command_providers (void)
       printf ("\tsecrets: client_secret%s\n", d->grant == CR_GRANT_PASSWORD ? ", password" : "");
     }
   for (guint i = 0; i < failures->len; i++)
-    g_printerr ("credring: warning: %s\n", (const char *) g_ptr_array_index (failures, i));
+    print_line ("warning: ", g_ptr_array_index (failures, i), "");
   return flush_stdout ();
 }
 
@@ -673,6 +683,8 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   cr_secret_protect_process ();
+  /* Unbuffered: stdio's buffer would keep a copy of the token we print. */
+  setvbuf (stdout, NULL, _IONBF, 0);
   g_log_set_handler ("credring", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, print_debug, NULL);
 
   status = run (argc, argv);

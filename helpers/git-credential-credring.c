@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
+
 #include <credring/credring.h>
 #include <credring/gitstore.h>
 #include <credring/proto.h>
@@ -32,8 +34,11 @@ fail (GError *error)
 {
   int status = cr_error_exit_status (error);
 
-  /* Messages from the core and the parser are one line and secret-free. */
-  g_printerr ("git-credential-credring: %s\n", error->message);
+  /* Messages from the core and the parser are secret-free; escaping keeps
+   * them one line whatever they quote. */
+  g_autofree char *shown = cr_escape_for_message (error->message, -1, 1000);
+
+  g_printerr ("git-credential-credring: %s\n", shown);
   g_error_free (error);
   return status;
 }
@@ -52,6 +57,30 @@ write_answer (const CrCredential *answer)
     status = CR_ERROR_FAILED;
   cr_secret_string_free (out);
   return status;
+}
+
+static gboolean
+is_safe_destination (const CrCredential *request)
+{
+  g_autoptr (GUri) uri = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+  const char *host;
+
+  if (request->protocol != NULL && g_str_equal (request->protocol, "https"))
+    return TRUE;
+  if (request->protocol == NULL || !g_str_equal (request->protocol, "http") ||
+      request->host == NULL)
+    return FALSE;
+  url = g_strconcat ("http://", request->host, "/", NULL);
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 /* The request is for an account: its token is the credential. */
@@ -80,6 +109,14 @@ answer_for_account (Action action, const CrCredential *request, CrAccount *accou
       return 0;
     }
 
+  /* A bearer token goes over plain http only to this machine, whatever the
+   * configuration says. */
+  if (!is_safe_destination (request))
+    {
+      g_printerr ("git-credential-credring: not sending account [%s]'s token over plain %s\n",
+                  account->name, request->protocol ? "http" : "text");
+      return 0;
+    }
   plugin = cr_plugin_load (account->provider, &error);
   if (plugin == NULL || !cr_account_check (account, cr_plugin_get_descriptor (plugin), NULL, &error))
     return fail (error);
@@ -170,7 +207,11 @@ run (int argc, char **argv)
     return fail (error);
   warnings = cr_config_get_warnings (config);
   for (guint i = 0; warnings[i] != NULL; i++)
-    g_printerr ("git-credential-credring: warning: %s\n", warnings[i]);
+    {
+      g_autofree char *shown = cr_escape_for_message (warnings[i], -1, 1000);
+
+      g_printerr ("git-credential-credring: warning: %s\n", shown);
+    }
   if (opt_account != NULL)
     {
       account = cr_config_get_account (config, opt_account, &error);
@@ -192,6 +233,8 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   cr_secret_protect_process ();
+  /* Unbuffered: stdio's buffer would keep a copy of the token we answer. */
+  setvbuf (stdout, NULL, _IONBF, 0);
   status = run (argc, argv);
   cr_store_disconnect ();
   g_free (opt_account);

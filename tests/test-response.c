@@ -245,7 +245,8 @@ test_relative_expiry_bounds (void)
 
 /* ---- documented errors ------------------------------------------------- */
 
-/* Seed 002's 400 answer, verbatim. */
+/* Seed 002's 400 answer, verbatim.  A scope the client may not have is a
+ * matter of the account's settings (exit 2), not of its secret (exit 3). */
 static void
 test_ants_error (void)
 {
@@ -257,7 +258,7 @@ test_ants_error (void)
                              "    \"name\": \"invalid_scope\"\n"
                              "}";
   g_autofree char *message = parse_fails (ants, 400, "application/json; charset=utf-8", body,
-                                          CR_ERROR_REJECTED);
+                                          CR_ERROR_CONFIG);
 
   assert_contains (message, "Invalid scope: Requested scope is invalid");
   assert_contains (message, "invalid_scope");
@@ -277,7 +278,7 @@ test_rfc6749_error (void)
                                         "\"error_description\":\"Wrong username or password\"}",
                                         CR_ERROR_REJECTED);
   g_autofree char *bare = parse_fails (acaengine, 400, "application/json",
-                                       "{\"error\":\"unsupported_grant_type\"}", CR_ERROR_REJECTED);
+                                       "{\"error\":\"unsupported_grant_type\"}", CR_ERROR_CONFIG);
 
   assert_contains (client, "invalid_client");
   assert_contains (client, "Client authentication failed");
@@ -355,7 +356,7 @@ test_message_escaped (void)
                                           "\\u202e \\u0000\"}",
                                           CR_ERROR_NETWORK);
   g_autofree char *escaped = parse_fails (ants, 400, "application/json",
-                                          "{\"name\":\"invalid_scope\","
+                                          "{\"name\":\"invalid_client\","
                                           "\"message\":\"bad\\u001b[31m red\\nfatal: forged\\r"
                                           "\\u202e x\"}",
                                           CR_ERROR_REJECTED);

@@ -119,7 +119,14 @@ tap_like "--version: prints a version" "$RUN_OUT" "[0-9]+\.[0-9]+"
 chmod 644 "$CREDRING_CONFIG"
 run_credring token good
 tap_status "config mode 0644: still works" 0
-tap_contains "config mode 0644: warns, naming the file" "$RUN_ERR" "$CREDRING_CONFIG is readable or writable by others"
+tap_contains "config mode 0644: warns, naming the file" "$RUN_ERR" "$CREDRING_CONFIG is readable by others"
+# -- one that others may write could send the secrets elsewhere: refused
+n=$(emulator_request_count)
+chmod 664 "$CREDRING_CONFIG"
+run_credring token good --force-refresh
+tap_status "config mode 0664: refused, exit 2" 2
+tap_contains "config mode 0664: says why" "$RUN_ERR" "writable by others"
+tap_is "config mode 0664: the provider was not asked" "$(emulator_request_count)" "$n"
 chmod 600 "$CREDRING_CONFIG"
 run_credring token good
 tap_is "config mode 0600: no warning" "$RUN_ERR" ""
