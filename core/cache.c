@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <string.h>
 
 #include <credring/credring.h>
 
@@ -92,8 +93,51 @@ load_secret (const CrAccount *account, CrSecretKind kind, char **out, GError **e
   return TRUE;
 }
 
+char *
+cr_account_fingerprint (const CrAccount *account)
+{
+  /* Settings that do not change which token the provider issues. */
+  static const char *const ignored[] = { "timeout", "min_valid", "url", "ca_file", NULL };
+  g_autoptr (GChecksum) digest = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GList) keys = NULL;
+
+  g_return_val_if_fail (account != NULL, NULL);
+
+  keys = g_list_sort (g_hash_table_get_keys (account->values), (GCompareFunc) strcmp);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      const char *value = g_hash_table_lookup (account->values, l->data);
+
+      if (g_strv_contains (ignored, l->data))
+        continue;
+      /* Lengths first, so no two different sets of pairs read the same. */
+      g_checksum_update (digest, (const guchar *) l->data, -1);
+      g_checksum_update (digest, (const guchar *) "\0", 1);
+      g_checksum_update (digest, (const guchar *) value, -1);
+      g_checksum_update (digest, (const guchar *) "\0", 1);
+    }
+  return g_strdup (g_checksum_get_string (digest));
+}
+
+/* A cached token counts only if it was issued for the account as it is now. */
+static gboolean
+is_usable (const CrToken *token, const char *fingerprint, gint64 now, gint64 min_valid)
+{
+  return token != NULL && g_strcmp0 (token->fingerprint, fingerprint) == 0 &&
+         cr_token_is_fresh (token, now, min_valid);
+}
+
+static gboolean
+save_token (const CrAccount *account, CrToken *token, const char *fingerprint, GError **error)
+{
+  g_free (token->fingerprint);
+  token->fingerprint = g_strdup (fingerprint);
+  return cr_store_save_token (account->name, token, error);
+}
+
 static CrToken *
-fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider, GError **error)
+fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
+                 const char *fingerprint, GError **error)
 {
   cr_autosecret char *client_secret = NULL;
   cr_autosecret char *password = NULL;
@@ -109,7 +153,7 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider, G
   credentials.password = password;
 
   token = cr_token_fetch (account, provider, &credentials, error);
-  if (token == NULL || !cr_store_save_token (account->name, token, error))
+  if (token == NULL || !save_token (account, token, fingerprint, error))
     return NULL;
   return g_steal_pointer (&token);
 }
@@ -119,6 +163,7 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
                     gboolean force_refresh, GError **error)
 {
   const CrPluginDescriptor *provider;
+  g_autofree char *fingerprint = NULL;
   g_autoptr (CrToken) token = NULL;
   g_autoptr (CrLock) lock = NULL;
   GError *local_error = NULL;
@@ -129,8 +174,9 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
   provider = cr_plugin_get_descriptor (plugin);
   if (min_valid < 0)
     min_valid = account->min_valid;
+  fingerprint = cr_account_fingerprint (account);
 
-  /* The hot path: one keyring lookup, nothing else. */
+  /* The hot path: one keyring lookup, no HTTP. */
   if (!force_refresh)
     {
       token = cr_store_lookup_token (account->name, &local_error);
@@ -139,7 +185,7 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
           g_propagate_error (error, local_error);
           return NULL;
         }
-      if (token != NULL && cr_token_is_fresh (token, started, min_valid))
+      if (is_usable (token, fingerprint, started, min_valid))
         {
           g_debug ("account [%s]: cached token valid for %" G_GINT64_FORMAT " s more",
                    account->name, token->expires_at - started);
@@ -162,10 +208,60 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
       g_propagate_error (error, local_error);
       return NULL;
     }
-  if (token != NULL && cr_token_is_fresh (token, now_seconds (), min_valid) &&
+  if (is_usable (token, fingerprint, now_seconds (), min_valid) &&
       (!force_refresh || token->issued_at > started))
     return g_steal_pointer (&token);
+  g_clear_pointer (&token, cr_token_free);
 
   g_debug ("account [%s]: fetching a new token", account->name);
-  return fetch_and_store (account, provider, error);
+  token = fetch_and_store (account, provider, fingerprint, error);
+  /* An explicit minimum the provider's tokens can never meet is an error,
+   * not a token that breaks the promise. */
+  if (token != NULL && min_valid >= 0 && !cr_token_is_fresh (token, now_seconds (), min_valid))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s]: the provider's tokens last %" G_GINT64_FORMAT
+                   " s, less than the %" G_GINT64_FORMAT " s asked for (min_valid)",
+                   account->name, token->expires_at - token->issued_at, min_valid);
+      return NULL;
+    }
+  return g_steal_pointer (&token);
+}
+
+gboolean
+cr_cache_store_login (const CrAccount *account, const CrPluginDescriptor *provider,
+                      const CrCredentials *credentials, const CrToken *token, GError **error)
+{
+  g_autoptr (CrLock) lock = NULL;
+  g_autoptr (CrToken) copy = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, FALSE);
+
+  lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+  if (lock == NULL ||
+      !cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, credentials->client_secret,
+                             error) ||
+      (provider->grant == CR_GRANT_PASSWORD &&
+       !cr_store_save_secret (account->name, CR_SECRET_PASSWORD, credentials->password, error)))
+    return FALSE;
+  /* A token from the old secrets must not outlive them. */
+  if (token == NULL)
+    return cr_store_clear_token (account->name, error);
+  copy = cr_token_new (token->access_token, token->token_type, token->issued_at,
+                       token->expires_at);
+  fingerprint = cr_account_fingerprint (account);
+  return save_token (account, copy, fingerprint, error);
+}
+
+gboolean
+cr_cache_forget (const CrAccount *account, gboolean secrets_too, GError **error)
+{
+  g_autoptr (CrLock) lock = NULL;
+
+  g_return_val_if_fail (account != NULL, FALSE);
+
+  lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+  return lock != NULL && cr_store_clear_token (account->name, error) &&
+         (!secrets_too || cr_store_clear_secrets (account->name, error));
 }

@@ -47,6 +47,7 @@ cr_token_free (CrToken *token)
     return;
   cr_secret_free (token->access_token);
   g_free (token->token_type);
+  g_free (token->fingerprint);
   g_free (token);
 }
 
@@ -100,6 +101,11 @@ cr_token_serialize (const CrToken *token)
   yajl_gen_integer (gen, token->issued_at);
   gen_string (gen, "expires_at");
   yajl_gen_integer (gen, token->expires_at);
+  if (token->fingerprint != NULL)
+    {
+      gen_string (gen, "account_fingerprint");
+      gen_string (gen, token->fingerprint);
+    }
   yajl_gen_map_close (gen);
   yajl_gen_free (gen);
   return g_string_free (out, FALSE);
@@ -121,6 +127,7 @@ cr_token_deserialize (const char *data, gsize len, GError **error)
   g_autoptr (CrJsonObject) object = cr_json_parse_object (data, len, NULL);
   const char *access_token, *token_type;
   gint64 issued_at, expires_at;
+  CrToken *token;
 
   if (object == NULL)
     goto invalid;
@@ -130,7 +137,9 @@ cr_token_deserialize (const char *data, gsize len, GError **error)
       !get_time (object, "issued_at", &issued_at) ||
       !get_time (object, "expires_at", &expires_at))
     goto invalid;
-  return cr_token_new (access_token, token_type, issued_at, expires_at);
+  token = cr_token_new (access_token, token_type, issued_at, expires_at);
+  token->fingerprint = g_strdup (cr_json_object_get_string (object, "account_fingerprint"));
+  return token;
 
 invalid:
   g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "the cached token is not in credring's format");

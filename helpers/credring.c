@@ -445,6 +445,7 @@ command_login (const char *name)
   g_autoptr (CrToken) token = NULL;
   const CrPluginDescriptor *provider;
   SecretInput input = { NULL, NULL };
+  CrCredentials credentials;
   gboolean want_password;
   GError *error = NULL;
   gboolean ok;
@@ -467,27 +468,15 @@ command_login (const char *name)
   if (!ok)
     return fail (error);
 
+  credentials.client_secret = input.client_secret;
+  credentials.password = input.password;
+
   /* Check with the provider before storing: rejected secrets never reach the keyring. */
   if (!opt_no_verify)
-    {
-      CrCredentials credentials = { input.client_secret, input.password };
-
-      token = cr_token_fetch (account, provider, &credentials, &error);
-      if (token == NULL)
-        {
-          secret_input_clear (&input);
-          return fail (error);
-        }
-    }
-
-  ok = cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, input.client_secret, &error) &&
-       (!want_password ||
-        cr_store_save_secret (account->name, CR_SECRET_PASSWORD, input.password, &error));
+    token = cr_token_fetch (account, provider, &credentials, &error);
+  ok = (opt_no_verify || token != NULL) &&
+       cr_cache_store_login (account, provider, &credentials, token, &error);
   secret_input_clear (&input);
-  /* A token from the old secrets must not outlive them. */
-  if (ok)
-    ok = token != NULL ? cr_store_save_token (account->name, token, &error)
-                       : cr_store_clear_token (account->name, &error);
   if (!ok)
     return fail (error);
 
@@ -584,8 +573,7 @@ command_logout (const char *name)
   account = cr_config_get_account (config, name, &error);
   if (account == NULL)
     return fail (error);
-  if (!cr_store_clear_token (account->name, &error) ||
-      (opt_all && !cr_store_clear_secrets (account->name, &error)))
+  if (!cr_cache_forget (account, opt_all, &error))
     return fail (error);
   printf ("%s: %s\n", account->name,
           opt_all ? "cached token and stored secrets dropped" : "cached token dropped");

@@ -162,6 +162,7 @@ typedef struct {
   char *token_type;   /* "Bearer" as the provider spelled it */
   gint64 issued_at;   /* unix seconds */
   gint64 expires_at;  /* unix seconds */
+  char *fingerprint;  /* nullable: the account settings it was issued for (cache.c) */
 } CrToken;
 
 CR_EXPORT CrToken *cr_token_new (const char *access_token, const char *token_type,
@@ -213,6 +214,22 @@ CR_EXPORT void cr_store_disconnect (void);
  * libcurl and its dependencies. */
 CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
                                    const CrCredentials *credentials, GError **error);
+
+/* A digest of the settings that decide which token an account gets
+ * (provider, token URL, host, client id, username, provider parameters):
+ * a cached token issued under other settings is not served. */
+CR_EXPORT char *cr_account_fingerprint (const CrAccount *account);
+
+/* Stores @credentials as @account's secrets and @token (fetched with them;
+ * NULL: none) as its cached token, replacing what was there, under the
+ * account's lock so that no fetch with the old secrets lands afterwards. */
+CR_EXPORT gboolean cr_cache_store_login (const CrAccount *account,
+                                         const CrPluginDescriptor *provider,
+                                         const CrCredentials *credentials, const CrToken *token,
+                                         GError **error);
+/* Drops @account's cached token, and with @secrets_too its secrets, under its lock. */
+CR_EXPORT gboolean cr_cache_forget (const CrAccount *account, gboolean secrets_too,
+                                    GError **error);
 
 /* A token with at least @min_valid (-1: the account's or the default)
  * seconds left: the cached one when it qualifies and @force_refresh is
