@@ -11,71 +11,17 @@
 
 #include <credring/credring.h>
 
+#include "testutil.h"
+
 static char *tmp_dir;
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *entry;
-
-      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, entry, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-/* A throwaway HOME and XDG directories under @root, set before anything
- * reads them, so that nothing here can reach the user's configuration or
- * keyring.  (G_TEST_OPTION_ISOLATE_DIRS would do it per test, but GLib
- * leaks the old values by design, which would hide real leaks from
- * valgrind.) */
-static void
-isolate_home (const char *root)
-{
-  static const char *const vars[] = {
-    "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
-    "XDG_RUNTIME_DIR",
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, "home", vars[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (vars[i], dir, TRUE);
-    }
-  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
-  g_unsetenv ("CREDRING_CONFIG");
-}
-
-/* Writes @text to a new file in the throwaway directory; returns its path. */
-static char *
-write_config (const char *name, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (tmp_dir, name, NULL);
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
 
 static CrConfig *
 load_text (const char *text, char **path_out)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = write_config ("accounts.conf", text);
+  g_autofree char *path = cr_test_write_file (tmp_dir, "accounts.conf", text);
   CrConfig *config = cr_config_load (path, &error);
 
   g_assert_no_error (error);
@@ -83,19 +29,6 @@ load_text (const char *text, char **path_out)
   if (path_out != NULL)
     *path_out = g_steal_pointer (&path);
   return config;
-}
-
-/* Loads the one account of @text, which must be valid. */
-static CrAccount *
-account_from_text (const char *text, const char *name)
-{
-  g_autoptr (CrConfig) config = load_text (text, NULL);
-  g_autoptr (GError) error = NULL;
-  CrAccount *account = cr_config_get_account (config, name, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (account);
-  return account;
 }
 
 /* cr_config_get_account() must fail with CR_ERROR_CONFIG; returns the message. */
@@ -111,24 +44,6 @@ account_error (const char *text, const char *name)
   g_assert_null (strchr (error->message, '\n'));
   g_test_message ("error: %s", error->message);
   return g_strdup (error->message);
-}
-
-static void
-assert_contains (const char *haystack, const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("'%s' does not contain '%s'", haystack, needle);
-}
-
-static CrPlugin *
-load_plugin (const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  CrPlugin *plugin = cr_plugin_load (name, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (plugin);
-  return plugin;
 }
 
 /* ---- loading ----------------------------------------------------------- */
@@ -254,14 +169,15 @@ test_missing_file (void)
 }
 
 /* Without a path: $CREDRING_CONFIG, else the XDG config directory (the
- * throwaway one isolate_home() set, never the real one). */
+ * throwaway one cr_test_init() set, never the real one). */
 static void
 test_default_path (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *expected = g_build_filename (g_get_user_config_dir (), "credring",
                                                 "accounts.conf", NULL);
-  g_autofree char *env_path = write_config ("env.conf", "[from-env]\nprovider=ants\nclient_id=x\n");
+  g_autofree char *env_path = cr_test_write_file (tmp_dir, "env.conf",
+                                                "[from-env]\nprovider=ants\nclient_id=x\n");
   g_autoptr (CrConfig) config = NULL;
   g_autoptr (CrConfig) env_config = NULL;
   g_auto (GStrv) names = NULL;
@@ -290,15 +206,16 @@ assert_load_fails (const char *path, const char *needle)
   g_assert_null (config);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   g_test_message ("error: %s", error->message);
-  assert_contains (error->message, needle);
+  cr_test_assert_contains (error->message, needle);
 }
 
 static void
 test_syntax_error (void)
 {
-  g_autofree char *no_equals = write_config ("a.conf", "[acct]\nprovider ants\n");
-  g_autofree char *unclosed = write_config ("b.conf", "[acct\nprovider = ants\n");
-  g_autofree char *before_group = write_config ("c.conf", "provider = ants\n[acct]\n");
+  g_autofree char *no_equals = cr_test_write_file (tmp_dir, "a.conf", "[acct]\nprovider ants\n");
+  g_autofree char *unclosed = cr_test_write_file (tmp_dir, "b.conf", "[acct\nprovider = ants\n");
+  g_autofree char *before_group = cr_test_write_file (tmp_dir, "c.conf",
+                                                    "provider = ants\n[acct]\n");
   g_autofree char *binary = g_build_filename (tmp_dir, "d.conf", NULL);
   g_autofree char *large = g_build_filename (tmp_dir, "e.conf", NULL);
   g_autoptr (GError) error = NULL;
@@ -335,7 +252,7 @@ test_unknown_account (void)
 {
   g_autofree char *message = account_error (several_accounts, "nosuch");
 
-  assert_contains (message, "nosuch");
+  cr_test_assert_contains (message, "nosuch");
 }
 
 /* The name comes from the command line: the message stays one line. */
@@ -367,14 +284,14 @@ test_missing_common_keys (void)
   g_autofree char *blank_client_id = account_error ("[acct4]\nprovider = ants\nclient_id =   \n",
                                                     "acct4");
 
-  assert_contains (no_provider, "[acct1]");
-  assert_contains (no_provider, "'provider'");
-  assert_contains (empty_provider, "[acct2]");
-  assert_contains (empty_provider, "'provider'");
-  assert_contains (no_client_id, "[acct3]");
-  assert_contains (no_client_id, "'client_id'");
-  assert_contains (blank_client_id, "[acct4]");
-  assert_contains (blank_client_id, "'client_id'");
+  cr_test_assert_contains (no_provider, "[acct1]");
+  cr_test_assert_contains (no_provider, "'provider'");
+  cr_test_assert_contains (empty_provider, "[acct2]");
+  cr_test_assert_contains (empty_provider, "'provider'");
+  cr_test_assert_contains (no_client_id, "[acct3]");
+  cr_test_assert_contains (no_client_id, "'client_id'");
+  cr_test_assert_contains (blank_client_id, "[acct4]");
+  cr_test_assert_contains (blank_client_id, "'client_id'");
 }
 
 static void
@@ -399,7 +316,7 @@ test_account_names (void)
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
     {
       g_autofree char *text = g_strdup_printf ("[%s]\nprovider = ants\nclient_id = x\n", good[i]);
-      g_autoptr (CrAccount) account = account_from_text (text, good[i]);
+      g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, text, good[i]);
 
       g_assert_cmpstr (account->name, ==, good[i]);
     }
@@ -421,8 +338,8 @@ test_timeout_min_valid (void)
         g_strdup_printf ("[t]\nprovider = ants\nclient_id = x\ntimeout = %s\n", bad_timeouts[i]);
       g_autofree char *message = account_error (text, "t");
 
-      assert_contains (message, "[t]");
-      assert_contains (message, "timeout");
+      cr_test_assert_contains (message, "[t]");
+      cr_test_assert_contains (message, "timeout");
     }
   for (gsize i = 0; i < G_N_ELEMENTS (bad_min_valid); i++)
     {
@@ -430,16 +347,16 @@ test_timeout_min_valid (void)
         g_strdup_printf ("[m]\nprovider = ants\nclient_id = x\nmin_valid = %s\n", bad_min_valid[i]);
       g_autofree char *message = account_error (text, "m");
 
-      assert_contains (message, "[m]");
-      assert_contains (message, "min_valid");
+      cr_test_assert_contains (message, "[m]");
+      cr_test_assert_contains (message, "min_valid");
     }
 
   {
-    g_autoptr (CrAccount) low = account_from_text (
+    g_autoptr (CrAccount) low = cr_test_account_from_text (tmp_dir,
       "[t]\nprovider = ants\nclient_id = x\ntimeout = 1\nmin_valid = 0\n", "t");
-    g_autoptr (CrAccount) high = account_from_text (
+    g_autoptr (CrAccount) high = cr_test_account_from_text (tmp_dir,
       "[t]\nprovider = ants\nclient_id = x\ntimeout = 600\nmin_valid = 2147483647\n", "t");
-    g_autoptr (CrAccount) empty = account_from_text (
+    g_autoptr (CrAccount) empty = cr_test_account_from_text (tmp_dir,
       "[t]\nprovider = ants\nclient_id = x\ntimeout =\nmin_valid =\n", "t");
 
     g_assert_cmpint (low->timeout, ==, 1);
@@ -455,13 +372,14 @@ test_timeout_min_valid (void)
 static void
 test_url_list (void)
 {
-  g_autoptr (CrAccount) one = account_from_text (
+  g_autoptr (CrAccount) one = cr_test_account_from_text (tmp_dir,
     "[u]\nprovider = ants\nclient_id = x\nurl = https://api.example.com/v1\n", "u");
-  g_autoptr (CrAccount) two = account_from_text (
+  g_autoptr (CrAccount) two = cr_test_account_from_text (tmp_dir,
     "[u]\nprovider = ants\nclient_id = x\nurl = https://a.example/;https://b.example/x\n", "u");
-  g_autoptr (CrAccount) trailing = account_from_text (
+  g_autoptr (CrAccount) trailing = cr_test_account_from_text (tmp_dir,
     "[u]\nprovider = ants\nclient_id = x\nurl = https://a.example/;https://b.example/;\n", "u");
-  g_autoptr (CrAccount) none = account_from_text ("[u]\nprovider = ants\nclient_id = x\n", "u");
+  g_autoptr (CrAccount) none = cr_test_account_from_text (tmp_dir,
+    "[u]\nprovider = ants\nclient_id = x\n", "u");
 
   g_assert_cmpuint (g_strv_length (one->urls), ==, 1);
   g_assert_cmpstr (one->urls[0], ==, "https://api.example.com/v1");
@@ -491,7 +409,7 @@ check_undecodable (const char *text, const char *what)
     return g_strdup_printf ("%s: %s with a %s error", what,
                             account ? "account returned" : "NULL returned",
                             g_quark_to_string (error->domain));
-  assert_contains (error->message, "[esc]");
+  cr_test_assert_contains (error->message, "[esc]");
   return NULL;
 }
 
@@ -521,8 +439,8 @@ test_undecodable_value (void)
 static char *
 check_error (const char *text, const char *name, const char *provider)
 {
-  g_autoptr (CrAccount) account = account_from_text (text, name);
-  g_autoptr (CrPlugin) plugin = load_plugin (provider);
+  g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, text, name);
+  g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
@@ -536,8 +454,8 @@ check_error (const char *text, const char *name, const char *provider)
 static void
 check_ok (const char *text, const char *name, const char *provider)
 {
-  g_autoptr (CrAccount) account = account_from_text (text, name);
-  g_autoptr (CrPlugin) plugin = load_plugin (provider);
+  g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, text, name);
+  g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
@@ -553,8 +471,8 @@ assert_check_names (const char *text, const char *name, const char *provider, co
   g_autofree char *quoted_name = g_strdup_printf ("[%s]", name);
   g_autofree char *quoted_key = g_strdup_printf ("'%s'", key);
 
-  assert_contains (message, quoted_name);
-  assert_contains (message, quoted_key);
+  cr_test_assert_contains (message, quoted_name);
+  cr_test_assert_contains (message, quoted_key);
 }
 
 static void
@@ -624,7 +542,7 @@ test_check_warnings (void)
   g_autoptr (CrConfig) config = load_text (text, &path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrAccount) account = cr_config_get_account (config, "w", &error);
-  g_autoptr (CrPlugin) plugin = load_plugin ("ants");
+  g_autoptr (CrPlugin) plugin = cr_test_load_plugin ("ants");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *typo = NULL;
   g_autofree char *audience = NULL;
@@ -667,7 +585,7 @@ test_warning_line_crlf (void)
   g_autoptr (CrConfig) config = load_text (text, &path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrAccount) account = cr_config_get_account (config, "k", &error);
-  g_autoptr (CrPlugin) plugin = load_plugin ("autograb");
+  g_autoptr (CrPlugin) plugin = cr_test_load_plugin ("autograb");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *expected = NULL;
 
@@ -723,7 +641,7 @@ test_messages_printable (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad_files); i++)
     {
-      g_autofree char *path = write_config ("printable.conf", bad_files[i]);
+      g_autofree char *path = cr_test_write_file (tmp_dir, "printable.conf", bad_files[i]);
       g_autoptr (GError) error = NULL;
       g_autoptr (CrConfig) config = cr_config_load (path, &error);
 
@@ -744,18 +662,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("credring-test-config-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  isolate_home (tmp_dir);
-
-  /* Manual runs: the plugins of the build tree. */
-  if (g_getenv ("CREDRING_PLUGIN_DIR") == NULL)
-    {
-      g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "..", "plugins", ".libs", NULL);
-
-      g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
-    }
+  tmp_dir = cr_test_init (&argc, &argv, "config");
 
   g_test_add_func ("/config/load/several", test_load_several);
   g_test_add_func ("/config/load/missing-file", test_missing_file);
@@ -774,7 +681,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/config/load/messages-printable", test_messages_printable);
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  cr_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

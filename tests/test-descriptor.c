@@ -14,64 +14,14 @@
 
 #include <credring/credring.h>
 
+#include "testutil.h"
+
 /* Where the plugins of the build tree are, and the broken test plugins. */
 static char *real_plugin_dir;
 static char *test_plugin_dir;
 static char *tmp_root;
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *entry;
-
-      g_chmod (path, 0700);
-      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, entry, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-/* A throwaway HOME and XDG directories under @root, set before anything
- * reads them, so that nothing here can reach the user's configuration or
- * keyring.  (G_TEST_OPTION_ISOLATE_DIRS would do it per test, but GLib
- * leaks the old values by design, which would hide real leaks from
- * valgrind.) */
-static void
-isolate_home (const char *root)
-{
-  static const char *const vars[] = {
-    "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
-    "XDG_RUNTIME_DIR",
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, "home", vars[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (vars[i], dir, TRUE);
-    }
-  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
-  g_unsetenv ("CREDRING_CONFIG");
-}
-
-static void
-assert_contains (const char *haystack, const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("'%s' does not contain '%s'", haystack, needle);
-}
 
 /* A new, empty plugin directory (mode 0755) under the throwaway root. */
 static char *
@@ -171,7 +121,7 @@ assert_invalid (const CrPluginDescriptor *d, const char *needle)
 {
   g_autofree char *message = invalid (d, NULL);
 
-  assert_contains (message, needle);
+  cr_test_assert_contains (message, needle);
 }
 
 static void
@@ -216,18 +166,18 @@ test_validate_abi (void)
   d.abi_major = CR_PLUGIN_ABI_MAJOR + 1;
   d.abi_minor = 0;
   major = invalid (&d, NULL);
-  assert_contains (major, "2.0");
-  assert_contains (major, core);
+  cr_test_assert_contains (major, "2.0");
+  cr_test_assert_contains (major, core);
 
   d.abi_major = 0;
   older_major = invalid (&d, NULL);
-  assert_contains (older_major, "0.0");
+  cr_test_assert_contains (older_major, "0.0");
 
   d = good;
   d.abi_minor = CR_PLUGIN_ABI_MINOR + 1;
   minor = invalid (&d, NULL);
-  assert_contains (minor, "1.1");
-  assert_contains (minor, core);
+  cr_test_assert_contains (minor, "1.1");
+  cr_test_assert_contains (minor, core);
 
   d = good;
   d.struct_size = sizeof (CrPluginDescriptor) - 1;
@@ -257,13 +207,13 @@ test_validate_name (void)
   {
     g_autofree char *message = invalid (&good, "other");
 
-    assert_contains (message, "'example'");
-    assert_contains (message, "'other'");
+    cr_test_assert_contains (message, "'example'");
+    cr_test_assert_contains (message, "'other'");
   }
   {
     g_autofree char *message = invalid (&good, "example.so");
 
-    assert_contains (message, "'example.so'");
+    cr_test_assert_contains (message, "'example.so'");
   }
 
   d = good;
@@ -405,15 +355,12 @@ count_params (const CrPluginDescriptor *d)
 static CrPlugin *
 load_real (const char *name)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *expected_path = NULL;
   g_autofree char *file = g_strconcat (name, ".so", NULL);
   CrPlugin *plugin;
 
   use_plugin_dirs (real_plugin_dir);
-  plugin = cr_plugin_load (name, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (plugin);
+  plugin = cr_test_load_plugin (name);
   expected_path = g_build_filename (real_plugin_dir, file, NULL);
   g_assert_cmpstr (cr_plugin_get_path (plugin), ==, expected_path);
   {
@@ -547,7 +494,7 @@ test_load_bad_names (void)
 
   use_plugin_dirs (real_plugin_dir);
   unknown = load_error ("nosuch");
-  assert_contains (unknown, "nosuch");
+  cr_test_assert_contains (unknown, "nosuch");
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *message = load_error (bad[i]);
@@ -658,13 +605,13 @@ test_refuse_broken (void)
       g_autofree char *prefix = g_strconcat (path, ": ", NULL);
 
       g_assert_true (g_str_has_prefix (message, prefix));
-      assert_contains (message, broken_plugins[i].reason);
+      cr_test_assert_contains (message, broken_plugins[i].reason);
     }
   {
     g_autofree char *message = load_error ("garbage");
 
-    assert_contains (message, "garbage.so");
-    assert_contains (message, "cannot load");
+    cr_test_assert_contains (message, "garbage.so");
+    cr_test_assert_contains (message, "cannot load");
   }
   /* The good copies still load from there. */
   {
@@ -709,7 +656,7 @@ test_load_all_mixed (void)
 
           if (g_str_has_prefix (failure, prefix))
             {
-              assert_contains (failure, broken_plugins[i].reason);
+              cr_test_assert_contains (failure, broken_plugins[i].reason);
               found = TRUE;
             }
         }
@@ -738,7 +685,7 @@ test_first_dir_wins (void)
   {
     g_autofree char *message = load_error ("ants");
 
-    assert_contains (message, impostor);
+    cr_test_assert_contains (message, impostor);
   }
   {
     g_autoptr (GError) error = NULL;
@@ -753,7 +700,7 @@ test_first_dir_wins (void)
   g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==,
                    "autograb");
   g_assert_cmpuint (failures->len, ==, 1);
-  assert_contains (g_ptr_array_index (failures, 0), impostor);
+  cr_test_assert_contains (g_ptr_array_index (failures, 0), impostor);
 }
 
 static void
@@ -773,13 +720,13 @@ test_refuse_writable_file (void)
       g_assert_cmpint (g_chmod (path, modes[i]), ==, 0);
       use_plugin_dirs (dir);
       message = load_error ("ants");
-      assert_contains (message, path);
-      assert_contains (message, "writable");
+      cr_test_assert_contains (message, path);
+      cr_test_assert_contains (message, "writable");
 
       plugins = cr_plugin_load_all (failures);
       g_assert_cmpuint (plugins->len, ==, 0);
       g_assert_cmpuint (failures->len, ==, 1);
-      assert_contains (g_ptr_array_index (failures, 0), "writable");
+      cr_test_assert_contains (g_ptr_array_index (failures, 0), "writable");
 
       /* The same file with a safe mode loads. */
       g_assert_cmpint (g_chmod (path, 0755), ==, 0);
@@ -807,8 +754,8 @@ test_refuse_writable_dir (void)
       g_assert_cmpint (g_chmod (dir, modes[i]), ==, 0);
       use_plugin_dirs (dir);
       message = load_error ("ants");
-      assert_contains (message, dir);
-      assert_contains (message, "writable");
+      cr_test_assert_contains (message, dir);
+      cr_test_assert_contains (message, "writable");
       g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
     }
 }
@@ -863,8 +810,8 @@ test_refuse_other_owner (void)
     g_assert_cmpint (chown (path, nobody, nobody), ==, 0);
     use_plugin_dirs (dir);
     message = load_error ("ants");
-    assert_contains (message, path);
-    assert_contains (message, "owned by another user (uid 65534)");
+    cr_test_assert_contains (message, path);
+    cr_test_assert_contains (message, "owned by another user (uid 65534)");
   }
   {
     g_autofree char *dir = make_plugin_dir ("owner-dir");
@@ -874,7 +821,7 @@ test_refuse_other_owner (void)
     g_assert_cmpint (chown (dir, nobody, nobody), ==, 0);
     use_plugin_dirs (dir);
     message = load_error ("ants");
-    assert_contains (message, "owned by another user (uid 65534)");
+    cr_test_assert_contains (message, "owned by another user (uid 65534)");
     g_assert_cmpint (chown (dir, 0, 0), ==, 0);
   }
 }
@@ -946,10 +893,7 @@ main (int argc, char **argv)
   const char *env;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  tmp_root = g_dir_make_tmp ("credring-test-descriptor-XXXXXX", NULL);
-  g_assert_nonnull (tmp_root);
-  isolate_home (tmp_root);
+  tmp_root = cr_test_init (&argc, &argv, "descriptor");
 
   /* The first directory of $CREDRING_PLUGIN_DIR, else the build tree's. */
   env = g_getenv ("CREDRING_PLUGIN_DIR");
@@ -991,7 +935,7 @@ main (int argc, char **argv)
   g_test_add_func ("/descriptor/validate/expected-name-escaped", test_validate_expected_name_escaped);
   g_test_add_func ("/descriptor/validate/url-controls", test_validate_url_controls);
   status = g_test_run ();
-  remove_tree (tmp_root);
+  cr_test_remove_tree (tmp_root);
   g_free (tmp_root);
   g_free (real_plugin_dir);
   g_free (test_plugin_dir);

@@ -11,6 +11,8 @@
 
 #include "json.h"
 
+#include "testutil.h"
+
 /* 2023-08-10T12:41:57Z, the expiry in ANTS's documented answer (seed 002). */
 #define ANTS_DOC_EXPIRY G_GINT64_CONSTANT (1691671317)
 /* One hour before it. */
@@ -25,58 +27,7 @@ static const CrPluginDescriptor *ants, *acaengine, *autograb, *dataloy;
 
 static char *tmp_dir;
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *entry;
-
-      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, entry, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-/* A throwaway HOME and XDG directories under @root, set before anything
- * reads them, so that nothing here can reach the user's configuration or
- * keyring.  (G_TEST_OPTION_ISOLATE_DIRS would do it per test, but GLib
- * leaks the old values by design, which would hide real leaks from
- * valgrind.) */
-static void
-isolate_home (const char *root)
-{
-  static const char *const vars[] = {
-    "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
-    "XDG_RUNTIME_DIR",
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, "home", vars[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (vars[i], dir, TRUE);
-    }
-  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
-  g_unsetenv ("CREDRING_CONFIG");
-}
-
 /* ---- helpers ----------------------------------------------------------- */
-
-static void
-assert_contains (const char *haystack, const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("'%s' does not contain '%s'", haystack, needle);
-}
 
 static CrToken *
 parse_len (const CrPluginDescriptor *provider, long status, const char *content_type,
@@ -138,7 +89,7 @@ assert_bad_token (const CrPluginDescriptor *provider, const char *body, gint64 n
                                               strlen (body), now, CR_ERROR_NETWORK);
 
   g_assert_null (strstr (message, TOKEN));
-  assert_contains (message, "HTTP 200");
+  cr_test_assert_contains (message, "HTTP 200");
 }
 
 /* ---- documented successes ---------------------------------------------- */
@@ -260,9 +211,9 @@ test_ants_error (void)
   g_autofree char *message = parse_fails (ants, 400, "application/json; charset=utf-8", body,
                                           CR_ERROR_CONFIG);
 
-  assert_contains (message, "Invalid scope: Requested scope is invalid");
-  assert_contains (message, "invalid_scope");
-  assert_contains (message, "400");
+  cr_test_assert_contains (message, "Invalid scope: Requested scope is invalid");
+  cr_test_assert_contains (message, "invalid_scope");
+  cr_test_assert_contains (message, "400");
 }
 
 /* RFC 6749 §5.2. */
@@ -280,12 +231,12 @@ test_rfc6749_error (void)
   g_autofree char *bare = parse_fails (acaengine, 400, "application/json",
                                        "{\"error\":\"unsupported_grant_type\"}", CR_ERROR_CONFIG);
 
-  assert_contains (client, "invalid_client");
-  assert_contains (client, "Client authentication failed");
-  assert_contains (client, "401");
-  assert_contains (grant, "invalid_grant");
-  assert_contains (grant, "Wrong username or password");
-  assert_contains (bare, "unsupported_grant_type");
+  cr_test_assert_contains (client, "invalid_client");
+  cr_test_assert_contains (client, "Client authentication failed");
+  cr_test_assert_contains (client, "401");
+  cr_test_assert_contains (grant, "invalid_grant");
+  cr_test_assert_contains (grant, "Wrong username or password");
+  cr_test_assert_contains (bare, "unsupported_grant_type");
 }
 
 /* Seed 004's 401 shape. */
@@ -307,8 +258,8 @@ test_dataloy_error (void)
                                             "{\"message\":\"Unauthorized client\"}",
                                             CR_ERROR_REJECTED);
 
-  assert_contains (message, "Token expired.");
-  assert_contains (forbidden, "Unauthorized client");
+  cr_test_assert_contains (message, "Token expired.");
+  cr_test_assert_contains (forbidden, "Unauthorized client");
 }
 
 /* 401 or 403 with a body saying nothing: still a refusal. */
@@ -320,9 +271,9 @@ test_refused_without_message (void)
                                        CR_ERROR_REJECTED);
   g_autofree char *empty = parse_fails (autograb, 403, NULL, "", CR_ERROR_REJECTED);
 
-  assert_contains (html, "401");
-  assert_contains (html, "text/html");
-  assert_contains (empty, "403");
+  cr_test_assert_contains (html, "401");
+  cr_test_assert_contains (html, "text/html");
+  cr_test_assert_contains (empty, "403");
 }
 
 static void
@@ -338,12 +289,12 @@ test_server_error (void)
                                                    CR_ERROR_NETWORK);
   g_autofree char *redirect = parse_fails (ants, 302, "text/html", "", CR_ERROR_NETWORK);
 
-  assert_contains (html, "500");
-  assert_contains (html, "text/html");
-  assert_contains (json, "503");
-  assert_contains (json, "Service Unavailable");
-  assert_contains (bad_request_html, "400");
-  assert_contains (redirect, "302");
+  cr_test_assert_contains (html, "500");
+  cr_test_assert_contains (html, "text/html");
+  cr_test_assert_contains (json, "503");
+  cr_test_assert_contains (json, "Service Unavailable");
+  cr_test_assert_contains (bad_request_html, "400");
+  cr_test_assert_contains (redirect, "302");
 }
 
 /* A hostile provider message cannot forge lines or terminal sequences. */
@@ -365,7 +316,7 @@ test_message_escaped (void)
   /* "\u0000" makes the whole body invalid: no message is used at all. */
   g_assert_null (strstr (message, "forged"));
 
-  assert_contains (escaped, "bad\\x1B[31m red\\x0Afatal: forged\\x0D\\u202E x");
+  cr_test_assert_contains (escaped, "bad\\x1B[31m red\\x0Afatal: forged\\x0D\\u202E x");
   g_assert_null (strchr (escaped, '\x1b'));
   g_assert_null (strstr (escaped, "\xe2\x80\xae"));
 
@@ -377,7 +328,7 @@ test_message_escaped (void)
 
     long_message = parse_fails (ants, 401, "application/json", body, CR_ERROR_REJECTED);
     g_assert_cmpuint (strlen (long_message), <, 400);
-    assert_contains (long_message, "zzz...");
+    cr_test_assert_contains (long_message, "zzz...");
   }
 
   /* The content type is escaped too. */
@@ -385,7 +336,7 @@ test_message_escaped (void)
     g_autofree char *ct = parse_fails (ants, 500, "text/html\r\nX-Injected: 1", "<p>x</p>",
                                        CR_ERROR_NETWORK);
 
-    assert_contains (ct, "text/html\\x0D\\x0AX-Injected: 1");
+    cr_test_assert_contains (ct, "text/html\\x0D\\x0AX-Injected: 1");
   }
 }
 
@@ -399,9 +350,9 @@ test_not_json (void)
                                        CR_ERROR_NETWORK);
   g_autofree char *empty = parse_fails (ants, 200, NULL, "", CR_ERROR_NETWORK);
 
-  assert_contains (html, "HTTP 200");
-  assert_contains (html, "text/html");
-  assert_contains (empty, "no content type");
+  cr_test_assert_contains (html, "HTTP 200");
+  cr_test_assert_contains (html, "text/html");
+  cr_test_assert_contains (empty, "no content type");
   g_free (parse_fails (autograb, 200, "application/json", "[]", CR_ERROR_NETWORK));
   g_free (parse_fails (autograb, 200, "application/json", "\"" TOKEN "\"", CR_ERROR_NETWORK));
   g_free (parse_fails (autograb, 200, "application/json", "null", CR_ERROR_NETWORK));
@@ -419,7 +370,7 @@ test_error_with_200 (void)
                                              TOKEN "\",\"expires_in\":3600}",
                                              CR_ERROR_NETWORK);
 
-  assert_contains (message, "x");
+  cr_test_assert_contains (message, "x");
   g_assert_null (strstr (with_token, TOKEN));
 }
 
@@ -502,9 +453,9 @@ test_nul_byte (void)
   g_autofree char *m2 = parse_fails_len (autograb, 200, "application/json", after,
                                          sizeof after - 1, NOW, CR_ERROR_NETWORK);
 
-  assert_contains (m1, "HTTP 200");
-  assert_contains (m1, "NUL");
-  assert_contains (m2, "NUL");
+  cr_test_assert_contains (m1, "HTTP 200");
+  cr_test_assert_contains (m1, "NUL");
+  cr_test_assert_contains (m2, "NUL");
   assert_bad_token (autograb, escaped, NOW);
   assert_bad_token (autograb, in_key, NOW);
 }
@@ -798,25 +749,9 @@ main (int argc, char **argv)
   static const char *const names[] = { "ants", "acaengine", "autograb", "dataloy" };
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("credring-test-response-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  isolate_home (tmp_dir);
-
-  /* Manual runs: the plugins of the build tree. */
-  if (g_getenv ("CREDRING_PLUGIN_DIR") == NULL)
-    {
-      g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "..", "plugins", ".libs", NULL);
-
-      g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
-    }
+  tmp_dir = cr_test_init (&argc, &argv, "response");
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autoptr (GError) error = NULL;
-
-      plugins[i] = cr_plugin_load (names[i], &error);
-      g_assert_no_error (error);
-    }
+    plugins[i] = cr_test_load_plugin (names[i]);
   ants = cr_plugin_get_descriptor (plugins[0]);
   acaengine = cr_plugin_get_descriptor (plugins[1]);
   autograb = cr_plugin_get_descriptor (plugins[2]);
@@ -850,7 +785,7 @@ main (int argc, char **argv)
   status = g_test_run ();
   for (gsize i = 0; i < G_N_ELEMENTS (plugins); i++)
     cr_plugin_free (plugins[i]);
-  remove_tree (tmp_dir);
+  cr_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -8,51 +8,9 @@
 
 #include <credring/credring.h>
 
+#include "testutil.h"
+
 static char *tmp_dir;
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *entry;
-
-      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, entry, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-/* A throwaway HOME and XDG directories under @root, set before anything
- * reads them, so that nothing here can reach the user's configuration or
- * keyring.  (G_TEST_OPTION_ISOLATE_DIRS would do it per test, but GLib
- * leaks the old values by design, which would hide real leaks from
- * valgrind.) */
-static void
-isolate_home (const char *root)
-{
-  static const char *const vars[] = {
-    "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
-    "XDG_RUNTIME_DIR",
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, "home", vars[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (vars[i], dir, TRUE);
-    }
-  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
-  g_unsetenv ("CREDRING_CONFIG");
-}
 
 /* ---- freshness --------------------------------------------------------- */
 
@@ -402,10 +360,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("credring-test-token-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  isolate_home (tmp_dir);
+  tmp_dir = cr_test_init (&argc, &argv, "token");
 
   g_test_add_func ("/token/default-min-valid", test_default_min_valid);
   g_test_add_func ("/token/is-fresh/boundaries", test_is_fresh_boundaries);
@@ -422,7 +377,7 @@ main (int argc, char **argv)
   g_test_add_func ("/secret/equal", test_secret_equal);
 
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  cr_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

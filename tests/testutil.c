@@ -1,0 +1,130 @@
+/* Helpers shared by the GTest unit tests (see testutil.h). */
+
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include <credring/credring.h>
+
+#include "testutil.h"
+
+/* A throwaway HOME and XDG directories under @root, set before anything
+ * reads them, so that nothing here can reach the user's configuration or
+ * keyring.  (G_TEST_OPTION_ISOLATE_DIRS would do it per test, but GLib
+ * leaks the old values by design, which would hide real leaks from
+ * valgrind.) */
+static void
+isolate_home (const char *root)
+{
+  static const char *const vars[] = {
+    "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+    "XDG_RUNTIME_DIR",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, "home", vars[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (vars[i], dir, TRUE);
+    }
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_unsetenv ("CREDRING_CONFIG");
+}
+
+char *
+cr_test_init (int *argc, char ***argv, const char *name)
+{
+  g_autofree char *template = g_strdup_printf ("credring-test-%s-XXXXXX", name);
+  char *tmp_dir;
+
+  g_test_init (argc, argv, NULL);
+
+  tmp_dir = g_dir_make_tmp (template, NULL);
+  g_assert_nonnull (tmp_dir);
+  isolate_home (tmp_dir);
+
+  /* Manual runs: the plugins and the fetch module of the build tree. */
+  if (g_getenv ("CREDRING_PLUGIN_DIR") == NULL)
+    {
+      g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "..", "plugins", ".libs", NULL);
+
+      g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
+    }
+  if (g_getenv ("CREDRING_FETCH_MODULE") == NULL)
+    {
+      g_autofree char *module = g_test_build_filename (G_TEST_BUILT, "..", "core", ".libs",
+                                                       "fetch.so", NULL);
+
+      g_setenv ("CREDRING_FETCH_MODULE", module, TRUE);
+    }
+  return tmp_dir;
+}
+
+void
+cr_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      const char *entry;
+
+      /* Tests may leave directories read-only. */
+      g_chmod (path, 0700);
+      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, entry, NULL);
+
+          cr_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+char *
+cr_test_write_file (const char *dir, const char *name, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+CrPlugin *
+cr_test_load_plugin (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  CrPlugin *plugin = cr_plugin_load (name, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (plugin);
+  return plugin;
+}
+
+CrAccount *
+cr_test_account_from_text (const char *dir, const char *text, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = cr_test_write_file (dir, "accounts.conf", text);
+  g_autoptr (CrConfig) config = cr_config_load (path, &error);
+  CrAccount *account;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  account = cr_config_get_account (config, name, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  return account;
+}
+
+void
+cr_test_assert_contains (const char *haystack, const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("'%s' does not contain '%s'", haystack, needle);
+}

@@ -1,0 +1,41 @@
+/* Helpers shared by the GTest unit tests: a throwaway directory and HOME,
+ * the build tree's plugins and fetch module for manual runs, files and
+ * accounts written from text. */
+#ifndef CR_TESTUTIL_H
+#define CR_TESTUTIL_H
+
+#include <glib.h>
+
+#include <credring/credring.h>
+
+G_BEGIN_DECLS
+
+/* g_test_init(), then a new throwaway directory (credring-test-@name-XXXXXX)
+ * with a HOME and XDG directories under it, set before anything reads them,
+ * so that nothing can reach the user's configuration or keyring
+ * ($DBUS_SESSION_BUS_ADDRESS and $CREDRING_CONFIG are unset).  For manual
+ * runs, $CREDRING_PLUGIN_DIR and $CREDRING_FETCH_MODULE default to the
+ * build tree's.  Returns the directory; free it with g_free() after
+ * cr_test_remove_tree(). */
+char *cr_test_init (int *argc, char ***argv, const char *name);
+
+/* Removes @path and, for a directory, everything under it (symbolic links
+ * are removed, never followed). */
+void cr_test_remove_tree (const char *path);
+
+/* Writes @text to @dir/@name, which must succeed; returns the path. */
+char *cr_test_write_file (const char *dir, const char *name, const char *text);
+
+/* Loads the plugin @name, which must succeed. */
+CrPlugin *cr_test_load_plugin (const char *name);
+
+/* Writes @text to @dir/accounts.conf and loads its account @name, which
+ * must both succeed. */
+CrAccount *cr_test_account_from_text (const char *dir, const char *text, const char *name);
+
+/* Fails the test unless @haystack contains @needle. */
+void cr_test_assert_contains (const char *haystack, const char *needle);
+
+G_END_DECLS
+
+#endif /* CR_TESTUTIL_H */
