@@ -29,7 +29,6 @@ start_ants_emulator() {
 	emulator_pid=$!
 	for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 	cat >"$CREDRING_CONFIG" <<EOC
-chmod 600 "$CREDRING_CONFIG"
 [bench]
 provider = ants
 client_id = bench-client
@@ -37,6 +36,7 @@ scope = item
 token_url = https://127.0.0.1:$(cat "$work/port")/oauth/token
 ca_file = $work/ca/ca.pem
 EOC
+	chmod 600 "$CREDRING_CONFIG"
 	printf 'client_secret=bench-secret\n' | "$credring" login bench --secret-stdin --no-verify >/dev/null
 }
 
