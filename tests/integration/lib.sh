@@ -40,6 +40,10 @@ fi
 
 CREDRING=$abs_top_builddir/helpers/credring
 read -ra CREDRING_WRAP <<<"${CREDRING_WRAPPER:-}"
+# Under a wrapper (valgrind) every run is many times slower: the tests'
+# short token lifetimes and time limits are multiplied by this.
+TIME_SCALE=1
+[ -n "${CREDRING_WRAPPER:-}" ] && TIME_SCALE=10
 export CREDRING_PLUGIN_DIR=$abs_top_builddir/plugins/.libs
 export CREDRING_FETCH_MODULE=$abs_top_builddir/core/.libs/fetch.so
 EMULATOR=$abs_top_srcdir/tests/emulator/provider-emulator.py
