@@ -110,7 +110,7 @@ tap_is "503, 503, 200: 3 requests" "$(hs_count)" 3
 tap_is "503, 503, 200: backs off before the 2nd attempt (>= 0.1 s)" \
 	"$(hs_query 'gaps[0] >= 0.1')" True
 record_gaps
-tap_is "503, 503, 200: the pauses are short without Retry-After (< 3 s each)" \
+tap_timing_is "503, 503, 200: the pauses are short without Retry-After (< 3 s each)" \
 	"$(hs_query 'max(gaps) < 3')" True
 
 sequence_case s503-fail 503,503,503,200
@@ -164,7 +164,7 @@ tap_is "Retry-After: 3600: capped, 2 requests within the timeout" \
 # A Retry-After that does not fit in what is left of the timeout: no
 # sleeping past the deadline.
 sequence_case s429-long 429@3600,200 timeout=4
-tap_ok "Retry-After: 3600 with timeout = 4: over within the timeout ($ELAPSED_MS ms)" \
+tap_timing_ok "Retry-After: 3600 with timeout = 4: over within the timeout ($ELAPSED_MS ms)" \
 	test "$ELAPSED_MS" -lt 5000
 outcome="exit $RUN_STATUS, stdout ${#RUN_OUT} bytes"
 case $RUN_STATUS:$RUN_OUT in
@@ -178,8 +178,8 @@ tap_is "Retry-After: 3600 with timeout = 4: a token (exit 0) or exit 4 and no ou
 # leave room for 2 attempts, not for the 3rd (which would succeed).
 sequence_case s503-budget 503@2,503@2,200 timeout=3
 failed "503 (Retry-After: 2) x 2 with timeout = 3" s503-budget 4
-tap_is "timeout = 3: no attempt after the deadline (2 requests)" "$(hs_count)" 2
-tap_ok "timeout = 3: over in under 4.5 s ($ELAPSED_MS ms)" test "$ELAPSED_MS" -lt 4500
+tap_timing_is "timeout = 3: no attempt after the deadline (2 requests)" "$(hs_count)" 2
+tap_timing_ok "timeout = 3: over in under 4.5 s ($ELAPSED_MS ms)" test "$ELAPSED_MS" -lt 4500
 
 # ---- other 4xx: never tried again
 sequence_case s400 400,200
@@ -241,24 +241,24 @@ start=$(date +%s%N)
 run_credring token refused
 ELAPSED_MS=$((($(date +%s%N) - start) / 1000000))
 failed "connection refused" refused 4
-tap_ok "connection refused: over well before the timeout of 10 s ($ELAPSED_MS ms)" \
+tap_timing_ok "connection refused: over well before the timeout of 10 s ($ELAPSED_MS ms)" \
 	test "$ELAPSED_MS" -lt 5000
-tap_ok "connection refused: tried again after a pause (took $ELAPSED_MS ms; one attempt: $ONE_ATTEMPT_MS ms)" \
+tap_timing_ok "connection refused: tried again after a pause (took $ELAPSED_MS ms; one attempt: $ONE_ATTEMPT_MS ms)" \
 	test "$ELAPSED_MS" -ge $((ONE_ATTEMPT_MS + 400))
 
 # ---- timeouts: all attempts within the account's timeout
 sequence_case hang hang,hang,hang,200 timeout=3
 failed "a server that reads the request and never answers (timeout = 3)" hang 4
-tap_ok "never answers: over in 2.5-5 s ($ELAPSED_MS ms)" \
+tap_timing_ok "never answers: over in 2.5-5 s ($ELAPSED_MS ms)" \
 	test "$ELAPSED_MS" -ge 2500 -a "$ELAPSED_MS" -lt 5000
-tap_is "never answers: 1 to 3 requests, all within the 3 s" \
+tap_timing_is "never answers: 1 to 3 requests, all within the 3 s" \
 	"$(hs_query '1 <= len(log) <= 3 and log[-1]["time"] - log[0]["time"] < 3')" True
 
 sequence_case silent silent,silent,silent,200 timeout=3
 failed "a server that accepts and never says a word, not even TLS (timeout = 3)" silent 4
-tap_ok "silent: over in 2.5-5 s ($ELAPSED_MS ms)" \
+tap_timing_ok "silent: over in 2.5-5 s ($ELAPSED_MS ms)" \
 	test "$ELAPSED_MS" -ge 2500 -a "$ELAPSED_MS" -lt 5000
-tap_is "silent: 1 to 3 connections, all within the 3 s" \
+tap_timing_is "silent: 1 to 3 connections, all within the 3 s" \
 	"$(hs_query '1 <= len(log) <= 3 and log[-1]["time"] - log[0]["time"] < 3')" True
 
 tap_done
