@@ -292,6 +292,36 @@ start_emulator() {
 	export EMU_PORT EMU_URL EMU_TOKEN_URL EMU_LOG EMU_PID
 }
 
+# tests/emulator/hostile-server.py: a server that misbehaves on request.
+HOSTILE=$abs_top_srcdir/tests/emulator/hostile-server.py
+
+# start_hostile [SERVER-ARGS...]: a hostile server with the test CA's
+# 127.0.0.1 certificate (args may override --cert/--key). Sets HS_URL,
+# HS_LOG, HS_PID.
+_hs_n=0
+start_hostile() {
+	make_ca
+	_hs_n=$((_hs_n + 1))
+	HS_LOG=$TEST_TMP/hostile.$_hs_n.log
+	local port_file=$TEST_TMP/hostile.$_hs_n.port i
+	: >"$HS_LOG"
+	"$PYTHON" "$HOSTILE" --cert "$CA_DIR/server.pem" --key "$CA_DIR/server-key.pem" \
+		--port-file "$port_file" --log "$HS_LOG" "$@" \
+		2>>"$TEST_TMP/hostile.$_hs_n.stderr" &
+	HS_PID=$!
+	_emu_pids+=("$HS_PID")
+	for i in $(seq 100); do
+		[ -s "$port_file" ] && break
+		kill -0 "$HS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -s "$port_file" ] || {
+		cat "$TEST_TMP/hostile.$_hs_n.stderr" >&2
+		tap_bail "hostile-server did not start: $*"
+	}
+	HS_URL=https://127.0.0.1:$(cat "$port_file")
+}
+
 # stop_emulator [PID]: default the last one started.
 stop_emulator() {
 	local pid=${1:-$EMU_PID}
