@@ -182,6 +182,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
               if (response.status != 400 && response.status != 401 && response.status != 403)
                 fuzz_fail ("CR_ERROR_REJECTED for HTTP %ld", response.status);
             }
+          /* A 400 calling the request itself wrong (invalid_scope, ...) is the
+           * account's configuration. */
+          else if (error->code == CR_ERROR_CONFIG)
+            {
+              if (response.status != 400)
+                fuzz_fail ("CR_ERROR_CONFIG for HTTP %ld", response.status);
+            }
           else if (error->code != CR_ERROR_NETWORK)
             fuzz_fail ("error code %d for a response", error->code);
           g_error_free (error);

@@ -230,7 +230,7 @@ start=$(date +%s%N)
 hostile_case "headers trickled a byte every 0.3 s (timeout = 2)" trickle-headers 4 autograb \
 	timeout=2
 ms=$(elapsed_ms "$start")
-tap_ok "trickled headers: over in under 5 s (took $ms ms)" test "$ms" -lt 5000
+tap_timing_ok "trickled headers: over in under 5 s (took $ms ms)" test "$ms" -lt 5000
 
 # ---- what the provider says is escaped before it is printed
 hostile_case "400 invalid_client with control characters" reject-control 3

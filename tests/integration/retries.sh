@@ -201,7 +201,7 @@ record_gaps
 # second pause is on average clearly longer than the first (a constant
 # backoff, even with jitter, makes them about equal). Averaged because
 # jitter, and the machine's load, make any single pair noisy.
-tap_is "backoff grows: second pauses average >= 1.2 x the first ($(paste -sd' ' "$GAPS"))" \
+tap_timing_is "backoff grows: second pauses average >= 1.2 x the first ($(paste -sd' ' "$GAPS"))" \
 	"$("$PYTHON" -c '
 import sys
 pairs = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
