@@ -10,6 +10,8 @@
 
 #include <credring/credring.h>
 
+#include "keyfile.h"
+
 /* A config file is small; anything bigger is a mistake, not a config. */
 #define CONFIG_MAX_BYTES (256 * 1024)
 
@@ -18,10 +20,9 @@
 
 struct _CrConfig {
   char *path;
-  GKeyFile *keyfile;
+  CrKeyFile *file;     /* with the line of every key, for warnings */
+  GKeyFile *keyfile;   /* file->keyfile */
   GPtrArray *warnings;
-  /* "group\nkey" -> line number, so warnings can point at the line. */
-  GHashTable *key_lines;
 };
 
 /* Keys every account may have, whatever its provider. */
@@ -40,90 +41,17 @@ default_config_path (void)
   return g_build_filename (g_get_user_config_dir (), "credring", "accounts.conf", NULL);
 }
 
-/* GKeyFile forgets where a key came from; one pass over the text remembers. */
-static GHashTable *
-index_key_lines (const char *text)
-{
-  GHashTable *lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_auto (GStrv) rows = g_strsplit (text, "\n", -1);
-  g_autofree char *group = NULL;
-
-  for (guint i = 0; rows[i] != NULL; i++)
-    {
-      const char *row = rows[i];
-      const char *equals;
-
-      while (g_ascii_isspace (*row))
-        row++;
-      if (*row == '#' || *row == '\0')
-        continue;
-      if (*row == '[')
-        {
-          const char *end = strchr (row, ']');
-
-          g_free (group);
-          group = end ? g_strndup (row + 1, end - row - 1) : NULL;
-          continue;
-        }
-      equals = strchr (row, '=');
-      if (group == NULL || equals == NULL)
-        continue;
-      g_autofree char *key = g_strstrip (g_strndup (row, equals - row));
-      g_hash_table_replace (lines, g_strconcat (group, "\n", key, NULL), GUINT_TO_POINTER (i + 1));
-    }
-  return lines;
-}
-
 CrConfig *
 cr_config_load (const char *path, GError **error)
 {
   g_autofree char *file = path ? g_strdup (path) : default_config_path ();
-  g_autofree char *text = NULL;
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GError) local_error = NULL;
-  gsize length = 0;
+  g_autoptr (CrKeyFile) parsed = NULL;
   GStatBuf st;
   CrConfig *config;
 
-  /* Refuse devices and huge files before reading them into memory. */
-  if (g_file_test (file, G_FILE_TEST_EXISTS) && !g_file_test (file, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a regular file", file);
-      return NULL;
-    }
-  if (g_stat (file, &st) == 0 && st.st_size > CONFIG_MAX_BYTES)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "%s: not a configuration file (too large or binary)", file);
-      return NULL;
-    }
-  if (!g_file_get_contents (file, &text, &length, &local_error))
-    {
-      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_autofree char *shown = cr_escape_for_message (local_error->message, -1, 300);
-
-          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s", shown);
-          return NULL;
-        }
-      g_clear_pointer (&text, g_free);
-      text = g_strdup ("");
-      length = 0;
-    }
-  if (length > CONFIG_MAX_BYTES || strlen (text) != length)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "%s: not a configuration file (too large or binary)", file);
-      return NULL;
-    }
-  if (!g_key_file_load_from_data (keyfile, text, length, G_KEY_FILE_NONE, &local_error))
-    {
-      /* GLib quotes the offending line: show it, do not obey it. */
-      g_autofree char *shown = cr_escape_for_message (local_error->message, -1, 200);
-
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", file, shown);
-      return NULL;
-    }
+  parsed = cr_keyfile_read (file, "configuration file", CONFIG_MAX_BYTES, TRUE, error);
+  if (parsed == NULL)
+    return NULL;
 
   /* Whoever may write the file may point token_url at a server of theirs
    * and be sent the secrets: refused.  Reading it reveals no secret. */
@@ -144,8 +72,8 @@ cr_config_load (const char *path, GError **error)
                                       "chmod 600 it",
                                       file, (unsigned) (st.st_mode & 07777)));
   config->path = g_steal_pointer (&file);
-  config->keyfile = g_steal_pointer (&keyfile);
-  config->key_lines = index_key_lines (text);
+  config->file = g_steal_pointer (&parsed);
+  config->keyfile = config->file->keyfile;
   return config;
 }
 
@@ -182,8 +110,7 @@ cr_config_free (CrConfig *config)
     return;
   g_ptr_array_unref (config->warnings);
   g_free (config->path);
-  g_key_file_unref (config->keyfile);
-  g_hash_table_unref (config->key_lines);
+  cr_keyfile_free (config->file);
   g_free (config);
 }
 
@@ -291,7 +218,6 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   keys = g_key_file_get_keys (config->keyfile, name, NULL, NULL);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     {
-      g_autofree char *lookup = g_strconcat (name, "\n", keys[i], NULL);
       g_autoptr (GError) value_error = NULL;
       char *value = g_key_file_get_string (config->keyfile, name, keys[i], &value_error);
 
@@ -308,7 +234,7 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
         }
       g_hash_table_replace (account->values, g_strdup (keys[i]), g_strstrip (value));
       g_hash_table_replace (account->lines, g_strdup (keys[i]),
-                            g_hash_table_lookup (config->key_lines, lookup));
+                            GUINT_TO_POINTER (cr_keyfile_key_line (config->file, name, keys[i])));
     }
 
   if (!require_key (account, "provider", error) || !require_key (account, "client_id", error))

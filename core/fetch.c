@@ -88,5 +88,5 @@ cr_fetch_module_fetch_token (const CrAccount *account, const CrPluginDescriptor 
     response = post_with_retries (request, account, error);
   if (response == NULL)
     return NULL;
-  return cr_response_parse (provider, response, g_get_real_time () / G_USEC_PER_SEC, error);
+  return cr_response_parse (provider, account, response, g_get_real_time () / G_USEC_PER_SEC, error);
 }

@@ -1,6 +1,6 @@
 /* Private to libcredring: the fetch module, which does the HTTP side of
- * getting a token (request.c, http.c, fetch.c) and is the only part that
- * links libcurl.  cache.c loads it on the first fetch, so the cache-hit
+ * getting a token (http.c, fetch.c) and is the only part that links
+ * libcurl.  cache.c loads it on the first fetch, so the cache-hit
  * path never maps libcurl and its dependencies. */
 #ifndef CR_FETCH_H
 #define CR_FETCH_H
@@ -9,18 +9,8 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
-  char *url;
-  const char *content_type;
-  char *authorization; /* secret; NULL unless client authentication is Basic */
-  char *body;          /* secret; NUL-terminated */
-  gsize body_len;
-} CrRequest;
-
-CrRequest *cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
-                             const CrCredentials *credentials, GError **error);
-void cr_request_free (CrRequest *request);
-/* "Basic " + base64 (form-urlencode (id) ":" form-urlencode (secret)), RFC 6749 §2.3.1.  Secret. */
+/* "Basic " + base64 (form-urlencode (id) ":" form-urlencode (secret)), RFC
+ * 6749 §2.3.1 (request.c, for the tests).  Secret. */
 char *cr_basic_authorization (const char *client_id, const char *client_secret);
 
 /* POSTs @request within @timeout_ms.  Only https (http for loopback hosts),
@@ -40,8 +30,6 @@ CR_PLUGIN_EXPORT CrToken *cr_fetch_module_fetch_token (const CrAccount *account,
                                                        const CrPluginDescriptor *provider,
                                                        const CrCredentials *credentials,
                                                        GError **error);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrRequest, cr_request_free)
 
 G_END_DECLS
 

@@ -140,10 +140,9 @@ static struct curl_slist *
 build_headers (const CrRequest *request)
 {
   struct curl_slist *headers = NULL;
-  g_autofree char *content_type = g_strconcat ("Content-Type: ", request->content_type, NULL);
 
-  headers = curl_slist_append (headers, content_type);
-  headers = curl_slist_append (headers, "Accept: application/json");
+  for (guint i = 0; request->headers[i] != NULL; i++)
+    headers = curl_slist_append (headers, request->headers[i]);
   /* A 100-continue round trip only slows down a body this small. */
   headers = curl_slist_append (headers, "Expect:");
   if (request->authorization != NULL)
@@ -253,7 +252,6 @@ cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, MIN (CONNECT_TIMEOUT_MS, (long) timeout_ms));
   curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) MAX (timeout_ms, 1));
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt (curl, CURLOPT_POST, 1L);
   curl_easy_setopt (curl, CURLOPT_POSTFIELDS, request->body);

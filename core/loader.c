@@ -1,4 +1,5 @@
-/* Finding, checking and dlopen()ing provider plugins.
+/* Finding, checking and loading providers: compiled plugins (NAME.so,
+ * dlopen()ed) and provider files (NAME.conf, read by provider-file.c).
  *
  * Fail closed: a plugin that is planted, broken or from another ABI becomes
  * an error naming the file and the reason, never a crash or a silent skip. */
@@ -13,17 +14,19 @@
 
 #include <credring/credring.h>
 
+#include "descriptor.h"
 #include "loader.h"
+#include "provider-file.h"
 
 struct _CrPlugin {
-  void *handle;
+  CrPluginKind kind;
+  void *handle;           /* a compiled plugin's */
+  CrProviderFile *file;   /* a provider file's */
   char *path;
-  const CrPluginDescriptor *descriptor;
-};
-
-/* Parameter names the core itself sends; a plugin may not redefine them. */
-static const char *const reserved_params[] = {
-  "grant_type", "client_id", "client_secret", "username", "password", NULL,
+  /* The plugin's descriptor, normalised (descriptor.h): its strings and
+   * hooks point into the plugin or the provider file. */
+  CrPluginDescriptor descriptor;
+  char **warnings;
 };
 
 const char *
@@ -36,123 +39,48 @@ cr_getenv_secure (const char *name)
 #endif
 }
 
-char **
-cr_plugin_dirs (void)
+/* @env, a colon list, as directories; @fallback when it is unset or empty. */
+static void
+add_dir_list (GStrvBuilder *dirs, const char *env, const char *fallback)
 {
-  const char *env = cr_getenv_secure ("CREDRING_PLUGIN_DIR");
-  g_autoptr (GStrvBuilder) dirs = g_strv_builder_new ();
+  g_auto (GStrv) parts = NULL;
 
   if (env == NULL || *env == '\0')
     {
-      g_strv_builder_add (dirs, CR_PLUGINDIR);
-      return g_strv_builder_end (dirs);
+      g_strv_builder_add (dirs, fallback);
+      return;
     }
-  g_auto (GStrv) parts = g_strsplit (env, ":", -1);
+  parts = g_strsplit (env, ":", -1);
   for (guint i = 0; parts[i] != NULL; i++)
     if (*parts[i] != '\0')
       g_strv_builder_add (dirs, parts[i]);
+}
+
+char **
+cr_plugin_dirs (void)
+{
+  g_autoptr (GStrvBuilder) dirs = g_strv_builder_new ();
+
+  add_dir_list (dirs, cr_getenv_secure ("CREDRING_PLUGIN_DIR"), CR_PLUGINDIR);
   return g_strv_builder_end (dirs);
 }
 
-static gboolean
-is_plugin_name (const char *name)
+char **
+cr_provider_file_dirs (void)
 {
-  if (name == NULL || *name == '\0' || strlen (name) > 64)
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_' && *p != '-')
-      return FALSE;
-  return TRUE;
-}
+  g_autoptr (GStrvBuilder) dirs = g_strv_builder_new ();
+  g_autofree char *user = g_build_filename (g_get_user_config_dir (), "credring", "providers",
+                                            NULL);
 
-static gboolean
-is_param_name (const char *name)
-{
-  if (name == NULL || *name == '\0' || strlen (name) > 64)
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
-      return FALSE;
-  return TRUE;
-}
-
-/* Text a plugin shows to people: no control characters, valid UTF-8. */
-static gboolean
-is_printable_line (const char *text)
-{
-  if (!g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-invalid (GError **error, const char *reason)
-{
-  g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s", reason);
-  return FALSE;
-}
-
-static gboolean
-is_https_url (const char *url)
-{
-  return g_str_has_prefix (url, "https://") && url[strlen ("https://")] != '\0' &&
-         url[strlen ("https://")] != '/';
-}
-
-gboolean
-cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, GError **error)
-{
-  g_return_val_if_fail (d != NULL, FALSE);
-
-  if (d->abi_major != CR_PLUGIN_ABI_MAJOR || d->abi_minor > CR_PLUGIN_ABI_MINOR)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "plugin ABI %u.%u is not supported by this credring (ABI %d.%d)",
-                   d->abi_major, d->abi_minor, CR_PLUGIN_ABI_MAJOR, CR_PLUGIN_ABI_MINOR);
-      return FALSE;
-    }
-  if (d->struct_size < sizeof (CrPluginDescriptor))
-    return invalid (error, "descriptor is smaller than ABI 1.0 requires");
-  if (!is_plugin_name (d->name))
-    return invalid (error, "descriptor has no valid name ([a-z0-9_-]+)");
-  if (expected_name != NULL && strcmp (d->name, expected_name) != 0)
-    {
-      g_autofree char *shown = cr_escape_for_message (expected_name, -1, 64);
-
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "descriptor name '%s' differs from the file name '%s'", d->name, shown);
-      return FALSE;
-    }
-  if (d->description == NULL || *d->description == '\0' || !is_printable_line (d->description))
-    return invalid (error, "descriptor has no one-line description");
-  if (d->token_url != NULL && (!is_https_url (d->token_url) || !is_printable_line (d->token_url)))
-    return invalid (error, "default token URL is not https");
-  if (d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD)
-    return invalid (error, "unknown grant type");
-  if (d->client_auth != CR_CLIENT_AUTH_BASIC && d->client_auth != CR_CLIENT_AUTH_BODY)
-    return invalid (error, "unknown client authentication");
-  if (d->body_format != CR_BODY_FORM && d->body_format != CR_BODY_JSON)
-    return invalid (error, "unknown body format");
-  if (d->expiry_form != CR_EXPIRY_SECONDS && d->expiry_form != CR_EXPIRY_ABSOLUTE)
-    return invalid (error, "unknown expiry form");
-  if (d->token_field == NULL || *d->token_field == '\0' || d->expiry_field == NULL ||
-      *d->expiry_field == '\0')
-    return invalid (error, "descriptor lacks the token or expiry field name");
-  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
-    {
-      if (!is_param_name (p->name) || g_strv_contains (reserved_params, p->name))
-        return invalid (error, "descriptor has an invalid or reserved parameter name");
-      if (p->presence != CR_PARAM_OPTIONAL && p->presence != CR_PARAM_REQUIRED)
-        return invalid (error, "unknown parameter presence");
-    }
-  return TRUE;
+  /* The user's own first: that is where someone without root adds one. */
+  g_strv_builder_add (dirs, user);
+  add_dir_list (dirs, cr_getenv_secure ("CREDRING_PROVIDER_DIR"), CR_PROVIDERDIR);
+  return g_strv_builder_end (dirs);
 }
 
 /* Root's and our own files are trusted; anything another user or a group
- * could have written is not, since loading it runs its code as us. */
+ * could have written is not, since loading it runs its code as us (or, for
+ * a provider file, sends our secrets where it says). */
 static gboolean
 check_ownership (const char *path, GError **error)
 {
@@ -194,15 +122,13 @@ escape_message (GError *error)
   error->message = shown;
 }
 
-/* The one place that dlopen()s: the file's trust is checked where the
- * symlinks lead, and that resolved path is what gets loaded.  RTLD_NOW: a
- * module with unresolved symbols fails here, not mid-request. */
-static void *
-open_trusted (const char *path, GError **error)
+/* The file's trust is checked where the symlinks lead; that resolved path
+ * is returned, so that what was checked is what gets used. */
+static char *
+resolve_trusted (const char *path, GError **error)
 {
   g_autofree char *resolved = realpath (path, NULL);
   g_autofree char *dir = NULL;
-  void *handle;
 
   if (resolved == NULL)
     {
@@ -213,6 +139,33 @@ open_trusted (const char *path, GError **error)
     }
   dir = g_path_get_dirname (resolved);
   if (!check_ownership (dir, error) || !check_ownership (resolved, error))
+    return NULL;
+  return g_steal_pointer (&resolved);
+}
+
+gboolean
+cr_loader_check_trust (const char *path, GError **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *resolved = resolve_trusted (path, &local_error);
+
+  if (resolved == NULL)
+    {
+      escape_message (local_error);
+      g_propagate_error (error, local_error);
+    }
+  return resolved != NULL;
+}
+
+/* The one place that dlopen()s.  RTLD_NOW: a module with unresolved
+ * symbols fails here, not mid-request. */
+static void *
+open_trusted (const char *path, GError **error)
+{
+  g_autofree char *resolved = resolve_trusted (path, error);
+  void *handle;
+
+  if (resolved == NULL)
     return NULL;
   handle = dlopen (resolved, RTLD_NOW | RTLD_LOCAL);
   if (handle == NULL)
@@ -235,7 +188,19 @@ cr_loader_open (const char *path, GError **error)
 }
 
 static CrPlugin *
-open_plugin (const char *path, const char *name, GError **error)
+plugin_new (CrPluginKind kind, const char *path, const CrPluginDescriptor *descriptor)
+{
+  CrPlugin *plugin = g_new0 (CrPlugin, 1);
+
+  plugin->kind = kind;
+  plugin->path = g_strdup (path);
+  cr_descriptor_normalize (descriptor, &plugin->descriptor);
+  plugin->warnings = g_new0 (char *, 1);
+  return plugin;
+}
+
+static CrPlugin *
+open_compiled (const char *path, const char *name, GError **error)
 {
   g_autoptr (GError) reason = NULL;
   const CrPluginDescriptor *descriptor;
@@ -259,19 +224,17 @@ open_plugin (const char *path, const char *name, GError **error)
       return NULL;
     }
 
-  plugin = g_new0 (CrPlugin, 1);
+  plugin = plugin_new (CR_PLUGIN_KIND_COMPILED, path, descriptor);
   plugin->handle = handle;
-  plugin->path = g_strdup (path);
-  plugin->descriptor = descriptor;
   g_debug ("loaded plugin %s", path);
   return plugin;
 }
 
 static CrPlugin *
-load_file (const char *path, const char *name, GError **error)
+load_compiled (const char *path, const char *name, GError **error)
 {
   GError *local_error = NULL;
-  CrPlugin *plugin = open_plugin (path, name, &local_error);
+  CrPlugin *plugin = open_compiled (path, name, &local_error);
 
   if (plugin == NULL)
     {
@@ -281,32 +244,88 @@ load_file (const char *path, const char *name, GError **error)
   return plugin;
 }
 
+static CrPlugin *
+load_provider_file (const char *path, const char *name, GError **error)
+{
+  CrProviderFile *file = cr_provider_file_load (path, name, error);
+  CrPlugin *plugin;
+
+  if (file == NULL)
+    return NULL;
+  plugin = plugin_new (CR_PLUGIN_KIND_FILE, path, cr_provider_file_get_descriptor (file));
+  plugin->file = file;
+  g_debug ("loaded provider file %s", path);
+  return plugin;
+}
+
+/* The first of @dirs holding @file, or NULL. */
+static char *
+find_in_dirs (char **dirs, const char *file)
+{
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      char *path = g_build_filename (dirs[i], file, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return path;
+      g_free (path);
+    }
+  return NULL;
+}
+
+static char *
+shadowed_warning (const char *file_path, const char *plugin_path)
+{
+  return g_strdup_printf ("%s: ignored: the compiled plugin %s has the same name", file_path,
+                          plugin_path);
+}
+
 CrPlugin *
 cr_plugin_load (const char *name, GError **error)
 {
-  g_auto (GStrv) dirs = cr_plugin_dirs ();
-  g_autofree char *file = NULL;
+  g_auto (GStrv) plugin_dirs = NULL;
+  g_auto (GStrv) file_dirs = NULL;
+  g_autofree char *so_name = NULL;
+  g_autofree char *conf_name = NULL;
+  g_autofree char *so_path = NULL;
+  g_autofree char *conf_path = NULL;
+  g_autofree char *looked_in = NULL;
+  CrPlugin *plugin;
 
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (!is_plugin_name (name))
+  if (!cr_descriptor_is_provider_name (name))
     {
       g_autofree char *shown = cr_escape_for_message (name, -1, 64);
 
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "'%s' is not a valid provider name", shown);
       return NULL;
     }
-  file = g_strconcat (name, ".so", NULL);
-  for (guint i = 0; dirs[i] != NULL; i++)
-    {
-      g_autofree char *path = g_build_filename (dirs[i], file, NULL);
+  plugin_dirs = cr_plugin_dirs ();
+  file_dirs = cr_provider_file_dirs ();
+  so_name = g_strconcat (name, ".so", NULL);
+  conf_name = g_strconcat (name, ".conf", NULL);
+  so_path = find_in_dirs (plugin_dirs, so_name);
+  conf_path = find_in_dirs (file_dirs, conf_name);
 
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        return load_file (path, name, error);
+  if (so_path != NULL)
+    {
+      plugin = load_compiled (so_path, name, error);
+      if (plugin != NULL && conf_path != NULL)
+        {
+          g_strfreev (plugin->warnings);
+          plugin->warnings = g_new0 (char *, 2);
+          plugin->warnings[0] = shadowed_warning (conf_path, so_path);
+        }
+      return plugin;
     }
+  if (conf_path != NULL)
+    return load_provider_file (conf_path, name, error);
+
+  looked_in = g_strjoinv (":", file_dirs);
   g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-               "no plugin for provider '%s' (looked for %s in %s)", name, file,
-               dirs[0] != NULL ? dirs[0] : "(no directory)");
+               "no plugin or provider file for provider '%s' (looked for %s in %s and %s in %s)", name, so_name,
+               plugin_dirs[0] != NULL ? plugin_dirs[0] : "(no directory)", conf_name, looked_in);
   return NULL;
 }
 
@@ -316,16 +335,17 @@ compare_plugins (gconstpointer a, gconstpointer b)
   const CrPlugin *pa = *(CrPlugin *const *) a;
   const CrPlugin *pb = *(CrPlugin *const *) b;
 
-  return strcmp (pa->descriptor->name, pb->descriptor->name);
+  return strcmp (pa->descriptor.name, pb->descriptor.name);
 }
 
-GPtrArray *
-cr_plugin_load_all (GPtrArray *failures)
-{
-  g_auto (GStrv) dirs = cr_plugin_dirs ();
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GPtrArray *plugins = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_plugin_free);
+typedef CrPlugin *(*LoadFunc) (const char *path, const char *name, GError **error);
 
+/* Loads every NAME@suffix in @dirs not yet in @seen (name -> path), the
+ * first directory winning, as for cr_plugin_load(). */
+static void
+load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPtrArray *plugins,
+           GPtrArray *failures)
+{
   for (guint i = 0; dirs[i] != NULL; i++)
     {
       g_autoptr (GDir) dir = g_dir_open (dirs[i], 0, NULL);
@@ -336,23 +356,44 @@ cr_plugin_load_all (GPtrArray *failures)
           g_autofree char *name = NULL;
           g_autofree char *path = NULL;
           g_autoptr (GError) error = NULL;
+          const char *winner;
           CrPlugin *plugin;
 
-          if (!g_str_has_suffix (entry, ".so"))
+          if (!g_str_has_suffix (entry, suffix))
             continue;
-          name = g_strndup (entry, strlen (entry) - strlen (".so"));
-          /* The first directory wins, as for cr_plugin_load(). */
-          if (g_hash_table_contains (seen, name))
-            continue;
-          g_hash_table_add (seen, g_strdup (name));
+          name = g_strndup (entry, strlen (entry) - strlen (suffix));
           path = g_build_filename (dirs[i], entry, NULL);
-          plugin = load_file (path, name, &error);
+          winner = g_hash_table_lookup (seen, name);
+          if (winner != NULL)
+            {
+              /* A shadowed plugin in a later directory is the search order
+               * at work; a provider file under a compiled plugin is worth
+               * a word, since someone wrote it to be used. */
+              if (failures != NULL && g_str_has_suffix (winner, ".so") &&
+                  g_str_equal (suffix, ".conf"))
+                g_ptr_array_add (failures, shadowed_warning (path, winner));
+              continue;
+            }
+          g_hash_table_insert (seen, g_strdup (name), g_strdup (path));
+          plugin = load (path, name, &error);
           if (plugin != NULL)
             g_ptr_array_add (plugins, plugin);
           else if (failures != NULL)
             g_ptr_array_add (failures, g_strdup (error->message));
         }
     }
+}
+
+GPtrArray *
+cr_plugin_load_all (GPtrArray *failures)
+{
+  g_auto (GStrv) plugin_dirs = cr_plugin_dirs ();
+  g_auto (GStrv) file_dirs = cr_provider_file_dirs ();
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GPtrArray *plugins = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_plugin_free);
+
+  load_dirs (plugin_dirs, ".so", load_compiled, seen, plugins, failures);
+  load_dirs (file_dirs, ".conf", load_provider_file, seen, plugins, failures);
   g_ptr_array_sort (plugins, compare_plugins);
   return plugins;
 }
@@ -361,7 +402,7 @@ const CrPluginDescriptor *
 cr_plugin_get_descriptor (CrPlugin *plugin)
 {
   g_return_val_if_fail (plugin != NULL, NULL);
-  return plugin->descriptor;
+  return &plugin->descriptor;
 }
 
 const char *
@@ -371,12 +412,29 @@ cr_plugin_get_path (CrPlugin *plugin)
   return plugin->path;
 }
 
+CrPluginKind
+cr_plugin_get_kind (CrPlugin *plugin)
+{
+  g_return_val_if_fail (plugin != NULL, CR_PLUGIN_KIND_COMPILED);
+  return plugin->kind;
+}
+
+const char *const *
+cr_plugin_get_warnings (CrPlugin *plugin)
+{
+  g_return_val_if_fail (plugin != NULL, NULL);
+  return (const char *const *) plugin->warnings;
+}
+
 void
 cr_plugin_free (CrPlugin *plugin)
 {
   if (plugin == NULL)
     return;
-  dlclose (plugin->handle);
+  if (plugin->handle != NULL)
+    dlclose (plugin->handle);
+  cr_provider_file_free (plugin->file);
+  g_strfreev (plugin->warnings);
   g_free (plugin->path);
   g_free (plugin);
 }

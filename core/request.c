@@ -1,7 +1,8 @@
 /* Building a token request from a provider descriptor and an account.
  *
- * Kept apart from the HTTP transfer so that the exact bytes each provider
- * receives can be tested without a network. */
+ * Kept apart from the HTTP transfer (and out of the fetch module) so that
+ * the exact bytes each provider receives can be tested without a network,
+ * and shown by `credring token --dry-run` with the secrets masked. */
 #include "config.h"
 
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <credring/credring.h>
 
 #include "fetch.h"
+#include "hooks.h"
 
 static const char *
 grant_type_name (CrGrantType grant)
@@ -25,6 +27,7 @@ typedef struct {
   GString *body;
   yajl_gen json;
   gboolean invalid; /* a value JSON cannot carry (not UTF-8) */
+  gboolean masked;  /* secrets are written as CR_REQUEST_MASK */
 } BodyWriter;
 
 /* application/x-www-form-urlencoded (RFC 6749 appendix B): everything but
@@ -63,6 +66,26 @@ body_add (BodyWriter *writer, const char *name, const char *value)
   append_form_escaped (writer->body, value);
 }
 
+/* A secret, or in a masked request the mask, which is written as it is:
+ * escaped it would read %2A%2A... */
+static void
+body_add_secret (BodyWriter *writer, const char *name, const char *secret)
+{
+  if (!writer->masked)
+    {
+      body_add (writer, name, secret);
+      return;
+    }
+  if (writer->format == CR_BODY_JSON)
+    {
+      body_add (writer, name, CR_REQUEST_MASK);
+      return;
+    }
+  if (writer->body->len > 0)
+    g_string_append_c (writer->body, '&');
+  g_string_append_printf (writer->body, "%s=%s", name, CR_REQUEST_MASK);
+}
+
 static gsize
 body_capacity (const CrPluginDescriptor *provider, const CrAccount *account,
                const CrCredentials *credentials)
@@ -78,9 +101,9 @@ body_capacity (const CrPluginDescriptor *provider, const CrAccount *account,
   for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
     if (p->default_value != NULL)
       size += strlen (p->name) + 6 * strlen (p->default_value) + 8;
-  if (credentials->client_secret != NULL)
+  if (credentials != NULL && credentials->client_secret != NULL)
     size += 6 * strlen (credentials->client_secret) + 32;
-  if (credentials->password != NULL)
+  if (credentials != NULL && credentials->password != NULL)
     size += 6 * strlen (credentials->password) + 32;
   return size;
 }
@@ -99,17 +122,61 @@ cr_basic_authorization (const char *client_id, const char *client_secret)
   return g_strconcat ("Basic ", encoded, NULL);
 }
 
-CrRequest *
-cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
-                  const CrCredentials *credentials, GError **error)
+/* RFC 7617 as servers that skip RFC 6749's encoding read it: the bytes of
+ * "id:secret" as they are. */
+static char *
+basic_raw_authorization (const char *client_id, const char *client_secret)
+{
+  GString *pair = g_string_sized_new (strlen (client_id) + strlen (client_secret) + 2);
+  cr_autosecret char *encoded = NULL;
+
+  g_string_append (pair, client_id);
+  g_string_append_c (pair, ':');
+  g_string_append (pair, client_secret);
+  encoded = g_base64_encode ((const guchar *) pair->str, pair->len);
+  cr_secret_string_free (pair);
+  return g_strconcat ("Basic ", encoded, NULL);
+}
+
+static char *
+authorization (const CrPluginDescriptor *provider, const CrAccount *account,
+               const CrCredentials *credentials)
+{
+  if (credentials == NULL)
+    return g_strdup ("Basic " CR_REQUEST_MASK);
+  if (provider->client_auth == CR_CLIENT_AUTH_BASIC_RAW)
+    return basic_raw_authorization (account->client_id, credentials->client_secret);
+  return cr_basic_authorization (account->client_id, credentials->client_secret);
+}
+
+/* The headers credring sets, then the plugin's. */
+static char **
+build_headers (const CrPluginDescriptor *provider, const CrAccount *account,
+               const char *content_type, GError **error)
+{
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (lines, g_strconcat ("Content-Type: ", content_type, NULL));
+  g_ptr_array_add (lines, g_strdup ("Accept: application/json"));
+  g_ptr_array_add (lines, g_strdup ("User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION));
+  if (!cr_hook_add_headers (provider, account, lines, error))
+    return NULL;
+  g_ptr_array_add (lines, NULL);
+  g_ptr_array_set_free_func (lines, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
+}
+
+/* @credentials NULL: a masked request. */
+static CrRequest *
+build (const CrPluginDescriptor *provider, const CrAccount *account,
+       const CrCredentials *credentials, GError **error)
 {
   g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
-  BodyWriter writer = { provider->body_format, NULL, NULL, FALSE };
+  BodyWriter writer = { provider->body_format, NULL, NULL, FALSE, credentials == NULL };
 
-  g_return_val_if_fail (provider != NULL && account != NULL && credentials != NULL, NULL);
-
-  if (credentials->client_secret == NULL ||
-      (provider->grant == CR_GRANT_PASSWORD && credentials->password == NULL))
+  if (credentials != NULL &&
+      (credentials->client_secret == NULL ||
+       (provider->grant == CR_GRANT_PASSWORD && credentials->password == NULL)))
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                    "account [%s] has no stored %s: run 'credring login %s'", account->name,
@@ -119,8 +186,15 @@ cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
     }
   if (!cr_account_check (account, provider, NULL, error))
     return NULL;
+  request->masked = credentials == NULL;
   request->url = cr_account_token_url (account, provider, error);
   if (request->url == NULL)
+    return NULL;
+  request->content_type = provider->body_format == CR_BODY_JSON
+                            ? "application/json"
+                            : "application/x-www-form-urlencoded";
+  request->headers = build_headers (provider, account, request->content_type, error);
+  if (request->headers == NULL)
     return NULL;
 
   writer.body = g_string_sized_new (body_capacity (provider, account, credentials));
@@ -130,24 +204,20 @@ cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
       yajl_gen_config (writer.json, yajl_gen_print_callback, append_json, writer.body);
       yajl_gen_config (writer.json, yajl_gen_validate_utf8, 1);
       yajl_gen_map_open (writer.json);
-      request->content_type = "application/json";
     }
-  else
-    request->content_type = "application/x-www-form-urlencoded";
 
   body_add (&writer, "grant_type", grant_type_name (provider->grant));
   if (provider->client_auth == CR_CLIENT_AUTH_BODY)
     {
       body_add (&writer, "client_id", account->client_id);
-      body_add (&writer, "client_secret", credentials->client_secret);
+      body_add_secret (&writer, "client_secret", credentials ? credentials->client_secret : NULL);
     }
   else
-    request->authorization = cr_basic_authorization (account->client_id,
-                                                     credentials->client_secret);
+    request->authorization = authorization (provider, account, credentials);
   if (provider->grant == CR_GRANT_PASSWORD)
     {
       body_add (&writer, "username", account->username);
-      body_add (&writer, "password", credentials->password);
+      body_add_secret (&writer, "password", credentials ? credentials->password : NULL);
     }
   for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
     {
@@ -176,12 +246,50 @@ cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
   return g_steal_pointer (&request);
 }
 
+CrRequest *
+cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
+                  const CrCredentials *credentials, GError **error)
+{
+  g_return_val_if_fail (provider != NULL && account != NULL && credentials != NULL, NULL);
+  return build (provider, account, credentials, error);
+}
+
+CrRequest *
+cr_request_build_masked (const CrPluginDescriptor *provider, const CrAccount *account,
+                         GError **error)
+{
+  g_return_val_if_fail (provider != NULL && account != NULL, NULL);
+  return build (provider, account, NULL, error);
+}
+
+char *
+cr_request_format (const CrRequest *request)
+{
+  GString *out;
+
+  g_return_val_if_fail (request != NULL, NULL);
+  /* Only a request that holds no secret may be shown. */
+  g_return_val_if_fail (request->masked, NULL);
+
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "POST %s\n", request->url);
+  for (guint i = 0; request->headers[i] != NULL; i++)
+    g_string_append_printf (out, "%s\n", request->headers[i]);
+  if (request->authorization != NULL)
+    g_string_append_printf (out, "Authorization: %s\n", request->authorization);
+  g_string_append_c (out, '\n');
+  g_string_append_len (out, request->body, (gssize) request->body_len);
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
+
 void
 cr_request_free (CrRequest *request)
 {
   if (request == NULL)
     return;
   g_free (request->url);
+  g_strfreev (request->headers);
   cr_secret_free (request->authorization);
   if (request->body != NULL)
     cr_secret_wipe (request->body, request->body_len);

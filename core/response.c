@@ -8,7 +8,9 @@
 
 #include <credring/credring.h>
 
+#include "hooks.h"
 #include "json.h"
+#include "response.h"
 
 /* No provider issues tokens for longer; a bigger number is an error. */
 #define MAX_LIFETIME_SECONDS (10 * 366 * 24 * 3600)
@@ -131,25 +133,40 @@ read_expiry (const CrPluginDescriptor *provider, CrJsonObject *object, long stat
   if (when == NULL)
     return invalid_token (error, status, "with an expiry that is not an ISO-8601 time with a zone");
   *expires_at = g_date_time_to_unix (when);
-  if (*expires_at <= now)
+  return TRUE;
+}
+
+gboolean
+cr_response_check_token (const char *access_token, const char *token_type, gint64 expires_at,
+                         gint64 now, long status, GError **error)
+{
+  if (!cr_token_text_is_valid (access_token))
+    return invalid_token (error, status,
+                          "with an empty token or one holding characters outside %x20-7E");
+  if (token_type != NULL && g_ascii_strcasecmp (token_type, "Bearer") != 0)
+    return invalid_token (error, status, "with a token_type other than Bearer");
+  if (expires_at <= now)
     return invalid_token (error, status, "with a token that has already expired");
-  if (*expires_at - now > MAX_LIFETIME_SECONDS)
+  if (expires_at - now > MAX_LIFETIME_SECONDS)
     return invalid_token (error, status, "with an expiry more than ten years away");
   return TRUE;
 }
 
 CrToken *
-cr_response_parse (const CrPluginDescriptor *provider, const CrResponse *response, gint64 now,
-                   GError **error)
+cr_response_parse (const CrPluginDescriptor *provider, const CrAccount *account,
+                   const CrResponse *response, gint64 now, GError **error)
 {
   g_autoptr (CrJsonObject) object = NULL;
   g_autoptr (GError) json_error = NULL;
   const char *access_token;
-  const char *token_type = "Bearer";
+  const char *token_type = NULL;
   gint64 expires_at = 0;
   CrJsonType type;
 
   g_return_val_if_fail (provider != NULL && response != NULL, NULL);
+
+  if (provider->parse_response != NULL)
+    return cr_hook_parse_response (provider, account, response, now, error);
 
   object = cr_json_parse_object (response->body, response->body_len, &json_error);
   if (!is_success (response->status) ||
@@ -175,25 +192,21 @@ cr_response_parse (const CrPluginDescriptor *provider, const CrResponse *respons
       invalid_token (error, response->status, "without a token");
       return NULL;
     }
-  if (!cr_token_text_is_valid (access_token))
-    {
-      invalid_token (error, response->status,
-                     "with an empty token or one holding characters outside %x20-7E");
-      return NULL;
-    }
   if (provider->token_type_field != NULL &&
       cr_json_object_get (object, provider->token_type_field, NULL, NULL))
     {
       token_type = cr_json_object_get_string (object, provider->token_type_field);
-      if (token_type == NULL || g_ascii_strcasecmp (token_type, "Bearer") != 0)
+      if (token_type == NULL)
         {
           invalid_token (error, response->status, "with a token_type other than Bearer");
           return NULL;
         }
     }
-  if (!read_expiry (provider, object, response->status, now, &expires_at, error))
+  if (!read_expiry (provider, object, response->status, now, &expires_at, error) ||
+      !cr_response_check_token (access_token, token_type, expires_at, now, response->status,
+                                error))
     return NULL;
-  return cr_token_new (access_token, token_type, now, expires_at);
+  return cr_token_new (access_token, token_type ? token_type : "Bearer", now, expires_at);
 }
 
 void

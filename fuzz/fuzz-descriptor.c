@@ -270,7 +270,7 @@ use_descriptor (const CrPluginDescriptor *d)
   body = success_body (d);
   response.body = body;
   response.body_len = strlen (body);
-  token = cr_response_parse (d, &response, NOW, &error);
+  token = cr_response_parse (d, NULL, &response, NOW, &error);
   if (token == NULL)
     fuzz_check_message (error);
   cr_token_free (token);

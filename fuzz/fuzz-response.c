@@ -166,7 +166,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
       if (watch)
         fuzz_watch_secret (FUZZ_CANARY);
-      token = cr_response_parse (provider, &response, NOW, &error);
+      token = cr_response_parse (provider, NULL, &response, NOW, &error);
       if (token != NULL)
         {
           if (error != NULL)

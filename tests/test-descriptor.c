@@ -243,7 +243,13 @@ test_validate_enums (void)
   d = good;
   d.client_auth = (CrClientAuth) 0;
   assert_invalid (&d, "client authentication");
-  d.client_auth = (CrClientAuth) 3;
+  d.client_auth = (CrClientAuth) 4;
+  assert_invalid (&d, "client authentication");
+  /* basic-raw came with ABI 1.1: a 1.0 descriptor cannot mean it. */
+  d.client_auth = CR_CLIENT_AUTH_BASIC_RAW;
+  assert_valid (&d, NULL);
+  d.abi_minor = 0;
+  d.struct_size = CR_PLUGIN_DESCRIPTOR_SIZE_1_0;
   assert_invalid (&d, "client authentication");
 
   d = good;
@@ -552,8 +558,8 @@ static const struct {
   const char *name;
   const char *reason;
 } broken_plugins[] = {
-  { "bad-abi", "plugin ABI 2.0 is not supported by this credring (ABI 1.0)" },
-  { "newer-minor", "plugin ABI 1.1 is not supported by this credring (ABI 1.0)" },
+  { "bad-abi", "plugin ABI 2.0 is not supported by this credring (ABI 1.1)" },
+  { "newer-minor", "plugin ABI 1.2 is not supported by this credring (ABI 1.1)" },
   { "no-symbol", "no 'credring_plugin' symbol" },
   { "wrong-name", "descriptor name 'ants' differs from the file name 'wrong-name'" },
   { "http-url", "default token URL is not https" },

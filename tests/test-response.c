@@ -40,7 +40,7 @@ parse_len (const CrPluginDescriptor *provider, long status, const char *content_
     .body_len = len,
   };
 
-  return cr_response_parse (provider, &response, now, error);
+  return cr_response_parse (provider, NULL, &response, now, error);
 }
 
 static CrToken *

@@ -112,18 +112,40 @@ CR_EXPORT gboolean cr_account_check (const CrAccount *account,
 
 typedef struct _CrPlugin CrPlugin;
 
-/* Loads NAME.so from the plugin directories ($CREDRING_PLUGIN_DIR, a colon
- * list, or else the compiled-in directory) and validates it.  Failures are
- * CR_ERROR_CONFIG with a message naming the file and the reason. */
+/* Where a provider came from. */
+typedef enum {
+  CR_PLUGIN_KIND_COMPILED = 1, /* a plugin, NAME.so */
+  CR_PLUGIN_KIND_FILE = 2,     /* a provider file, NAME.conf (doc/writing-a-provider.md) */
+} CrPluginKind;
+
+/* Loads the provider NAME: the plugin NAME.so from the plugin directories
+ * (cr_plugin_dirs()), else the provider file NAME.conf from the provider
+ * file directories (cr_provider_file_dirs()), and validates it.  A plugin
+ * wins over a provider file of the same name, which is then named in the
+ * plugin's warnings.  Failures are CR_ERROR_CONFIG with a message naming
+ * the file and the reason. */
 CR_EXPORT CrPlugin *cr_plugin_load (const char *name, GError **error);
-/* Loads every plugin found; those that fail are skipped and their errors'
- * messages appended to @failures (nullable).  Sorted by name. */
+/* Loads every provider found, plugins and provider files; those that fail
+ * are skipped and their errors' messages appended to @failures (nullable),
+ * as are provider files that a plugin of the same name overrides.  Sorted
+ * by name. */
 CR_EXPORT GPtrArray *cr_plugin_load_all (GPtrArray *failures);
+/* The descriptor, valid as long as @plugin.  Its fields of ABI minors newer
+ * than the plugin was built for read as zero/NULL. */
 CR_EXPORT const CrPluginDescriptor *cr_plugin_get_descriptor (CrPlugin *plugin);
+/* The file it was loaded from. */
 CR_EXPORT const char *cr_plugin_get_path (CrPlugin *plugin);
+CR_EXPORT CrPluginKind cr_plugin_get_kind (CrPlugin *plugin);
+/* Things worth telling about how it was found, one line each (NULL-terminated, may be empty). */
+CR_EXPORT const char *const *cr_plugin_get_warnings (CrPlugin *plugin);
 CR_EXPORT void cr_plugin_free (CrPlugin *plugin);
-/* NULL-terminated list of directories searched; free with g_strfreev(). */
+/* Directories searched for plugins, in order: $CREDRING_PLUGIN_DIR (a
+ * colon list) when set, else the compiled-in one.  Free with g_strfreev(). */
 CR_EXPORT char **cr_plugin_dirs (void);
+/* Directories searched for provider files, in order:
+ * $XDG_CONFIG_HOME/credring/providers, then $CREDRING_PROVIDER_DIR (a colon
+ * list) when set, else $(datadir)/credring/providers.  Free with g_strfreev(). */
+CR_EXPORT char **cr_provider_file_dirs (void);
 /* Validates a descriptor; @expected_name is the file's base name (nullable). */
 CR_EXPORT gboolean cr_descriptor_validate (const CrPluginDescriptor *descriptor,
                                            const char *expected_name, GError **error);
@@ -179,11 +201,48 @@ CR_EXPORT char *cr_token_serialize (const CrToken *token);
 CR_EXPORT CrToken *cr_token_deserialize (const char *data, gsize len, GError **error);
 
 /* Turns a token endpoint's answer into a token, or into one clear line of
- * error: CR_ERROR_REJECTED for the provider's OAuth error, CR_ERROR_NETWORK
- * for anything else that is not a valid token response. */
+ * error: CR_ERROR_REJECTED for the provider's OAuth error, CR_ERROR_CONFIG
+ * for a request it calls wrong, CR_ERROR_NETWORK for anything else that is
+ * not a valid token response.  A provider with a parse_response hook reads
+ * the answer itself, seeing @account (nullable: no account values). */
 CR_EXPORT CrToken *cr_response_parse (const CrPluginDescriptor *provider,
-                                      const CrResponse *response, gint64 now,
-                                      GError **error);
+                                      const CrAccount *account, const CrResponse *response,
+                                      gint64 now, GError **error);
+
+/* ---- the token request (request.c) ------------------------------------- */
+
+/* What the secrets are replaced by in a masked request. */
+#define CR_REQUEST_MASK "********"
+
+/* A token request, as credring sends it (a POST). */
+typedef struct {
+  char *url;
+  const char *content_type;
+  /* "Name: value" lines in the order sent: Content-Type, Accept,
+   * User-Agent, then the plugin's own (add_headers).  None is secret. */
+  char **headers;
+  char *authorization; /* secret; "Basic ..." when the client authenticates so, else NULL */
+  char *body;          /* secret; NUL-terminated */
+  gsize body_len;
+  gboolean masked;     /* every secret in it is CR_REQUEST_MASK */
+} CrRequest;
+
+/* The request that fetches a token for @account from @provider with
+ * @credentials.  CR_ERROR_CONFIG for an account that lacks what the
+ * provider needs, a missing secret, or a plugin hook that fails. */
+CR_EXPORT CrRequest *cr_request_build (const CrPluginDescriptor *provider,
+                                       const CrAccount *account,
+                                       const CrCredentials *credentials, GError **error);
+/* The same request with every secret (client secret, password, the Basic
+ * credentials) shown as CR_REQUEST_MASK, built without any secret: what
+ * `credring token --dry-run` shows. */
+CR_EXPORT CrRequest *cr_request_build_masked (const CrPluginDescriptor *provider,
+                                              const CrAccount *account, GError **error);
+/* A masked request as text: the request line (method and URL), the
+ * headers credring sets (curl adds Host and Content-Length), an empty
+ * line and the body.  NULL for a request that is not masked. */
+CR_EXPORT char *cr_request_format (const CrRequest *request);
+CR_EXPORT void cr_request_free (CrRequest *request);
 
 /* ---- keyring (store.c) ------------------------------------------------- */
 
@@ -259,6 +318,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrConfig, cr_config_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrAccount, cr_account_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrPlugin, cr_plugin_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrResponse, cr_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrRequest, cr_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrToken, cr_token_free)
 
 G_END_DECLS

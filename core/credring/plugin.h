@@ -2,13 +2,14 @@
  *
  * A plugin is a shared object NAME.so that exports exactly one symbol,
  * CR_PLUGIN_SYMBOL, a const CrPluginDescriptor.  For an OAuth2 provider whose
- * token endpoint plain data can describe, the whole plugin is:
+ * token endpoint plain data can describe, this is the whole plugin:
  *
  *   #include <credring/plugin.h>
  *
  *   static const CrPluginParam params[] = {
  *     { "scope", CR_PARAM_REQUIRED, NULL },
- *     { NULL, 0, NULL }
+ *     { "audience", CR_PARAM_OPTIONAL, "https://api.example.com" },
+ *     { NULL, CR_PARAM_OPTIONAL, NULL },
  *   };
  *
  *   CR_PLUGIN_EXPORT const CrPluginDescriptor credring_plugin = {
@@ -26,13 +27,42 @@
  *     .expiry_form = CR_EXPIRY_SECONDS,
  *   };
  *
- * The descriptor's name must equal the file's base name.  Plugins do not link
- * against libcredring and use no GLib types: the ABI is plain C.
+ * Build it with
  *
- * Compatibility: the loader refuses a descriptor whose abi_major differs from
- * CR_PLUGIN_ABI_MAJOR, or whose abi_minor is newer than the core's.  Fields are
- * only ever appended; a field added in minor N is read only from plugins that
- * declare abi_minor >= N.  Enum values are never renumbered.
+ *   cc -shared -fPIC -fvisibility=hidden $(pkg-config --cflags credring) \
+ *      -o example.so example.c
+ *
+ * and install it as $(pkg-config --variable=plugindir credring)/example.so.
+ * An account then says "provider = example".  doc/writing-a-provider.md
+ * walks through it, and through the provider files that need no compiler.
+ *
+ * What the core does with a descriptor: it POSTs grant_type (and username
+ * and password for the password grant), the client credentials (in the
+ * body or in an Authorization: Basic header) and every parameter that has a
+ * value to the token URL, as a form or a JSON object of strings; then it
+ * reads the token, its type and its expiry from the top-level members of
+ * the JSON answer.  A provider that data cannot describe adds hooks (ABI
+ * 1.1, below); tests/plugins/hooks.c uses both.
+ *
+ * Rules the loader enforces (it refuses the plugin, naming the file and the
+ * rule, otherwise): the file and its directory are owned by root or the
+ * user and writable by neither group nor others; the symbol exists; the
+ * ABI is this one (below); name equals the file's base name; description
+ * is one printable line; a default token URL is https; every enum holds a
+ * value this header defines; parameter names are [A-Za-z0-9_.-]+ and not
+ * one the core sends itself (grant_type, client_id, client_secret,
+ * username, password).
+ *
+ * Plugins do not link against libcredring and the ABI has no GLib types:
+ * it is plain C, and what a hook needs is passed in.
+ *
+ * Compatibility: the loader refuses a descriptor whose abi_major differs
+ * from CR_PLUGIN_ABI_MAJOR, or whose abi_minor is newer than the core's,
+ * with a message naming both.  Fields are only ever appended, and a field
+ * added in minor N is read only from a plugin that declares abi_minor >= N
+ * (and whose struct_size covers it): a plugin built against 1.0 keeps
+ * loading, unchanged, into every 1.x core.  Enum values are never
+ * renumbered.
  */
 #ifndef CREDRING_PLUGIN_H
 #define CREDRING_PLUGIN_H
@@ -44,7 +74,8 @@ extern "C" {
 #endif
 
 #define CR_PLUGIN_ABI_MAJOR 1
-#define CR_PLUGIN_ABI_MINOR 0
+/* 1.0: the data descriptor.  1.1: CR_CLIENT_AUTH_BASIC_RAW and the hooks. */
+#define CR_PLUGIN_ABI_MINOR 1
 
 /* The one symbol a plugin exports. */
 #define CR_PLUGIN_SYMBOL "credring_plugin"
@@ -59,19 +90,27 @@ typedef enum {
 
 /* Where the client id and secret go (RFC 6749 §2.3.1). */
 typedef enum {
-  CR_CLIENT_AUTH_BASIC = 1, /* Authorization: Basic, id and secret form-urlencoded first */
-  CR_CLIENT_AUTH_BODY = 2,  /* client_id and client_secret as body parameters */
+  /* Authorization: Basic base64 (form-urlencode (id) ":" form-urlencode
+   * (secret)), as RFC 6749 §2.3.1 says. */
+  CR_CLIENT_AUTH_BASIC = 1,
+  /* client_id and client_secret as body parameters. */
+  CR_CLIENT_AUTH_BODY = 2,
+  /* ABI 1.1.  Authorization: Basic base64 (id ":" secret), the bytes as
+   * they are (RFC 7617), for servers that do not decode the pair.  The same
+   * as CR_CLIENT_AUTH_BASIC for ids and secrets of letters, digits and
+   * "-._~". */
+  CR_CLIENT_AUTH_BASIC_RAW = 3,
 } CrClientAuth;
 
 /* How the request body is encoded. */
 typedef enum {
   CR_BODY_FORM = 1, /* application/x-www-form-urlencoded */
-  CR_BODY_JSON = 2, /* application/json, every value a string */
+  CR_BODY_JSON = 2, /* application/json, an object whose values are all strings */
 } CrBodyFormat;
 
 /* How the response says when the token expires. */
 typedef enum {
-  CR_EXPIRY_SECONDS = 1,  /* a number of seconds from now (RFC 6749 expires_in) */
+  CR_EXPIRY_SECONDS = 1,  /* a whole number of seconds from now (RFC 6749 expires_in) */
   CR_EXPIRY_ABSOLUTE = 2, /* an ISO-8601 timestamp with a zone */
 } CrExpiryForm;
 
@@ -82,12 +121,86 @@ typedef enum {
 
 /* A provider-specific body parameter, taken from the account key of the same
  * name.  The account value wins over default_value; an optional parameter
- * with neither is left out of the request. */
+ * with neither is left out of the request; a required one with neither
+ * makes the account invalid (an error naming the account and the key). */
 typedef struct {
   const char *name;
   CrParamPresence presence;
-  const char *default_value;
+  const char *default_value; /* NULL: none */
 } CrPluginParam;
+
+/* ---- hooks (ABI 1.1) ----------------------------------------------------
+ *
+ * A hook returns CR_PLUGIN_OK, or one of the failure codes with one line
+ * of text written into @error (at most @error_size bytes, NUL included;
+ * the core shows it, escaped, after the account's name).  A hook never
+ * sees a secret: the core alone puts the client secret and the password on
+ * the wire.  Hooks run in the credring process, may be called from any
+ * thread but never concurrently for one request, and must not keep the
+ * pointers they are given. */
+
+typedef enum {
+  CR_PLUGIN_OK = 0,
+  CR_PLUGIN_ERROR_CONFIG = 2,   /* the account's settings are wrong */
+  CR_PLUGIN_ERROR_REJECTED = 3, /* the provider refused the credentials */
+  CR_PLUGIN_ERROR_RESPONSE = 4, /* the answer is not a token (or a server error) */
+} CrPluginStatus;
+
+/* What a hook may read of the account. */
+typedef struct CrPluginContext CrPluginContext;
+struct CrPluginContext {
+  const char *account;   /* the account's name */
+  const char *client_id;
+  /* The account's value for @key (a parameter, "host", "username", ...),
+   * or NULL when it has none.  Never a secret: secrets are not keys. */
+  const char *(*get_value) (const CrPluginContext *context, const char *key);
+  void *core; /* the core's own; do not touch */
+};
+
+/* Hands one request header to the core, which copies it.  Returns 0, or -1
+ * when the core refuses it: a name that is not an HTTP token, a value with
+ * a control character, more than 16 headers or 8 KiB, or a header the
+ * core sets itself (Authorization, Content-Type, Content-Length, Host,
+ * Accept, Expect, Transfer-Encoding, Connection, Cookie).  A refused
+ * header fails the request. */
+typedef int (*CrPluginAddHeaderFunc) (void *sink, const char *name, const char *value);
+
+/* Adds headers to the token request, before the core sends it (and in
+ * `credring token --dry-run`, which shows them). */
+typedef CrPluginStatus (*CrPluginAddHeadersFunc) (const CrPluginContext *context,
+                                                  CrPluginAddHeaderFunc add_header, void *sink,
+                                                  char *error, size_t error_size);
+
+/* The token endpoint's answer, any HTTP status. */
+typedef struct {
+  long status;              /* the HTTP status */
+  const char *content_type; /* NULL when the server sent none */
+  const char *body;         /* NUL-terminated; may hold NULs before body_len */
+  size_t body_len;          /* at most 1 MiB */
+  long long now;            /* the time of the answer, unix seconds */
+} CrPluginResponse;
+
+/* Hands the token to the core, which copies it.  @token_type NULL means
+ * Bearer; @expires_at is unix seconds.  The core checks what it is given
+ * as it checks the standard mapping's result (printable ASCII, Bearer, in
+ * the future, at most ten years away) and returns -1, storing nothing,
+ * when it fails. */
+typedef int (*CrPluginSetTokenFunc) (void *sink, const char *access_token,
+                                     const char *token_type, long long expires_at);
+
+/* Reads the token out of an answer the standard mapping cannot read:
+ * calls set_token once and returns CR_PLUGIN_OK, or returns a failure code
+ * with the provider's message (REJECTED for refused credentials, CONFIG
+ * for a refused request, RESPONSE for anything else).  When it is set, the
+ * descriptor's token, token type and expiry fields are not used (they may
+ * be NULL). */
+typedef CrPluginStatus (*CrPluginParseResponseFunc) (const CrPluginContext *context,
+                                                     const CrPluginResponse *response,
+                                                     CrPluginSetTokenFunc set_token,
+                                                     void *sink, char *error,
+                                                     size_t error_size);
+
+/* ---- the descriptor ------------------------------------------------------ */
 
 typedef struct {
   /* Fields of ABI 1.0.  Start every descriptor with CR_PLUGIN_DESCRIPTOR_HEADER. */
@@ -95,12 +208,12 @@ typedef struct {
   unsigned int abi_minor;
   size_t struct_size;
 
-  const char *name;        /* equals the file's base name: [a-z0-9_-]+ */
+  const char *name;        /* equals the file's base name: [a-z0-9_-]+, at most 64 */
   const char *description; /* one line of UTF-8 without control characters */
 
   /* Default token endpoint, https only.  "{host}" is replaced by the
-   * account's host key.  NULL when every customer has its own URL: the
-   * account must then set token_url. */
+   * account's host key (which then is required).  NULL when every customer
+   * has its own URL: the account must then set token_url. */
   const char *token_url;
 
   CrGrantType grant;
@@ -110,12 +223,19 @@ typedef struct {
   /* Extra body parameters, ended by an entry whose name is NULL.  May be NULL. */
   const CrPluginParam *params;
 
-  /* Response mapping: names of the top-level JSON members. */
-  const char *token_field;      /* the access token */
+  /* Response mapping: names of top-level members of the JSON answer. */
+  const char *token_field;      /* the access token, a string */
   const char *token_type_field; /* NULL: the provider sends none, Bearer is implied */
-  const char *expiry_field;
+  const char *expiry_field;     /* the expiry, in expiry_form */
   CrExpiryForm expiry_form;
+
+  /* Fields of ABI 1.1.  NULL: the standard behaviour. */
+  CrPluginAddHeadersFunc add_headers;
+  CrPluginParseResponseFunc parse_response;
 } CrPluginDescriptor;
+
+/* The size of a descriptor built against ABI 1.0. */
+#define CR_PLUGIN_DESCRIPTOR_SIZE_1_0 offsetof (CrPluginDescriptor, add_headers)
 
 #define CR_PLUGIN_DESCRIPTOR_HEADER                                            \
   .abi_major = CR_PLUGIN_ABI_MAJOR, .abi_minor = CR_PLUGIN_ABI_MINOR,          \

@@ -20,7 +20,7 @@ tap_status "status: exit 0 though one account is broken" 0
 tap_like "status: the ready account has its secret stored" "$RUN_OUT" "ready \(autograb\)"$'\n'"  client secret: stored"
 tap_like "status: the ready account's token is valid" "$RUN_OUT" "token: valid until 20[0-9-]+T"
 tap_like "status: the fresh account has no secret" "$RUN_OUT" "fresh \(autograb\)"$'\n'"  client secret: not stored"
-tap_like "status: the broken account names its problem" "$RUN_OUT" "broken \(nosuch\)"$'\n'"  problem: no plugin for provider 'nosuch'"
+tap_like "status: the broken account names its problem" "$RUN_OUT" "broken \(nosuch\)"$'\n'"  problem: no plugin or provider file for provider 'nosuch'"
 tap_lacks "status: no token on stdout" "$RUN_OUT" "$TOKEN"
 tap_lacks "status: no secret on stdout" "$RUN_OUT" "$SECRET"
 
@@ -37,7 +37,7 @@ print(" ".join(str(x) for x in [
     r["provider"] == "autograb" and r["client_secret_stored"] is True and r["token_valid"] is True,
     3500 < r["expires_in"] <= 3599 and r["expires_at"].endswith("Z") and r["will_refresh"] is False,
     f["client_secret_stored"] is False and f["token_valid"] is False and f["problem"] is None,
-    b["problem"].startswith("no plugin for provider"),
+    b["problem"].startswith("no plugin or provider file for provider"),
 ]))
 PY
 )

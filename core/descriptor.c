@@ -1,0 +1,147 @@
+/* The rules a provider descriptor follows, whether it comes from a
+ * compiled plugin or from a provider file (credring/plugin.h states them). */
+#include "config.h"
+
+#include <string.h>
+
+#include <credring/credring.h>
+
+#include "descriptor.h"
+
+/* Parameter names the core itself sends; a plugin may not redefine them. */
+static const char *const reserved_params[] = {
+  "grant_type", "client_id", "client_secret", "username", "password", NULL,
+};
+
+gboolean
+cr_descriptor_is_provider_name (const char *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > CR_PROVIDER_NAME_MAX)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+cr_descriptor_is_param_name (const char *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > CR_PARAM_NAME_MAX)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+cr_descriptor_is_reserved_param (const char *name)
+{
+  return g_strv_contains (reserved_params, name);
+}
+
+gboolean
+cr_descriptor_is_printable_line (const char *text)
+{
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+cr_descriptor_is_https_url (const char *url)
+{
+  return g_str_has_prefix (url, "https://") && url[strlen ("https://")] != '\0' &&
+         url[strlen ("https://")] != '/';
+}
+
+static gboolean
+invalid (GError **error, const char *reason)
+{
+  g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s", reason);
+  return FALSE;
+}
+
+static gboolean
+is_field_name (const char *name)
+{
+  return name != NULL && *name != '\0';
+}
+
+gboolean
+cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, GError **error)
+{
+  gboolean has_parser;
+
+  g_return_val_if_fail (d != NULL, FALSE);
+
+  if (d->abi_major != CR_PLUGIN_ABI_MAJOR || d->abi_minor > CR_PLUGIN_ABI_MINOR)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "plugin ABI %u.%u is not supported by this credring (ABI %d.%d)",
+                   d->abi_major, d->abi_minor, CR_PLUGIN_ABI_MAJOR, CR_PLUGIN_ABI_MINOR);
+      return FALSE;
+    }
+  if (d->struct_size < CR_PLUGIN_DESCRIPTOR_SIZE_1_0)
+    return invalid (error, "descriptor is smaller than ABI 1.0 requires");
+  if (d->abi_minor >= 1 && d->struct_size < sizeof (CrPluginDescriptor))
+    return invalid (error, "descriptor is smaller than its ABI 1.1 requires");
+  if (!cr_descriptor_is_provider_name (d->name))
+    return invalid (error, "descriptor has no valid name ([a-z0-9_-]+)");
+  if (expected_name != NULL && strcmp (d->name, expected_name) != 0)
+    {
+      g_autofree char *shown = cr_escape_for_message (expected_name, -1, 64);
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "descriptor name '%s' differs from the file name '%s'", d->name, shown);
+      return FALSE;
+    }
+  if (d->description == NULL || *d->description == '\0' ||
+      !cr_descriptor_is_printable_line (d->description))
+    return invalid (error, "descriptor has no one-line description");
+  if (d->token_url != NULL &&
+      (!cr_descriptor_is_https_url (d->token_url) ||
+       !cr_descriptor_is_printable_line (d->token_url)))
+    return invalid (error, "default token URL is not https");
+  if (d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD)
+    return invalid (error, "unknown grant type");
+  if (d->client_auth != CR_CLIENT_AUTH_BASIC && d->client_auth != CR_CLIENT_AUTH_BODY &&
+      !(d->client_auth == CR_CLIENT_AUTH_BASIC_RAW && d->abi_minor >= 1))
+    return invalid (error, "unknown client authentication");
+  if (d->body_format != CR_BODY_FORM && d->body_format != CR_BODY_JSON)
+    return invalid (error, "unknown body format");
+
+  /* Fields of 1.1 exist only in descriptors that declare 1.1. */
+  has_parser = d->abi_minor >= 1 && d->parse_response != NULL;
+  if (!has_parser)
+    {
+      if (d->expiry_form != CR_EXPIRY_SECONDS && d->expiry_form != CR_EXPIRY_ABSOLUTE)
+        return invalid (error, "unknown expiry form");
+      if (!is_field_name (d->token_field) || !is_field_name (d->expiry_field))
+        return invalid (error, "descriptor lacks the token or expiry field name");
+    }
+  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+    {
+      if (!cr_descriptor_is_param_name (p->name) || cr_descriptor_is_reserved_param (p->name))
+        return invalid (error, "descriptor has an invalid or reserved parameter name");
+      if (p->presence != CR_PARAM_OPTIONAL && p->presence != CR_PARAM_REQUIRED)
+        return invalid (error, "unknown parameter presence");
+    }
+  return TRUE;
+}
+
+void
+cr_descriptor_normalize (const CrPluginDescriptor *descriptor, CrPluginDescriptor *copy)
+{
+  gsize size = descriptor->abi_minor >= 1 ? sizeof (CrPluginDescriptor)
+                                          : CR_PLUGIN_DESCRIPTOR_SIZE_1_0;
+
+  g_return_if_fail (descriptor != NULL && copy != NULL);
+
+  memset (copy, 0, sizeof *copy);
+  memcpy (copy, descriptor, size);
+}

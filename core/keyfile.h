@@ -1,0 +1,38 @@
+/* Private to libcredring: reading the small key files credring trusts
+ * (accounts.conf, provider files) with the checks both need, and the line
+ * each key came from, which GKeyFile forgets. */
+#ifndef CR_KEYFILE_H
+#define CR_KEYFILE_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  GKeyFile *keyfile;
+  /* "group\nkey" -> GUINT_TO_POINTER (line of the key's last occurrence) */
+  GHashTable *key_lines;
+  /* group -> GUINT_TO_POINTER (line of its first header) */
+  GHashTable *group_lines;
+  /* The first key given twice within one group ("group\nkey"), or NULL,
+   * and the line of its second occurrence. */
+  char *repeated_key;
+  guint repeated_line;
+} CrKeyFile;
+
+/* Reads and parses @path, refusing what is not a regular file, is larger
+ * than @max_bytes or holds a NUL byte; @what names the kind of file in
+ * those messages ("configuration file").  A missing file is an empty one
+ * when @missing_ok, else an error.  Errors are CR_ERROR_CONFIG, one line,
+ * starting with the path. */
+CrKeyFile *cr_keyfile_read (const char *path, const char *what, gsize max_bytes,
+                            gboolean missing_ok, GError **error);
+/* The line of @key in @group, or 0 when unknown. */
+guint cr_keyfile_key_line (const CrKeyFile *file, const char *group, const char *key);
+void cr_keyfile_free (CrKeyFile *file);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrKeyFile, cr_keyfile_free)
+
+G_END_DECLS
+
+#endif /* CR_KEYFILE_H */

@@ -1,0 +1,372 @@
+/* Provider files: a provider described in a key file, for standard OAuth2
+ * APIs, so that adding one needs no compiler.
+ *
+ *   [provider]
+ *   description = Example API (client credentials)
+ *   token_url = https://auth.example.com/oauth/token
+ *   grant = client_credentials
+ *   client_auth = body
+ *   body = form
+ *   params = audience!;scope
+ *
+ * The checks are those of a compiled plugin's descriptor, and stricter
+ * about the file: an unknown group or key, a key given twice or an empty
+ * value is an error, and every error names the file, the line and the key. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <credring/credring.h>
+
+#include "descriptor.h"
+#include "keyfile.h"
+#include "loader.h"
+#include "provider-file.h"
+
+#define GROUP "provider"
+#define FIELD_NAME_MAX 128
+#define DESCRIPTION_MAX 200
+#define URL_MAX 2048
+
+struct _CrProviderFile {
+  CrPluginDescriptor descriptor;
+  CrPluginParam *params;  /* the descriptor's, NULL-name terminated */
+  GStringChunk *strings;  /* every string the descriptor points to */
+};
+
+typedef struct {
+  const char *text;
+  int value;
+} Choice;
+
+static const Choice grants[] = {
+  { "client_credentials", CR_GRANT_CLIENT_CREDENTIALS },
+  { "password", CR_GRANT_PASSWORD },
+  { NULL, 0 },
+};
+
+static const Choice client_auths[] = {
+  { "basic", CR_CLIENT_AUTH_BASIC },
+  { "basic-raw", CR_CLIENT_AUTH_BASIC_RAW },
+  { "body", CR_CLIENT_AUTH_BODY },
+  { NULL, 0 },
+};
+
+static const Choice body_formats[] = {
+  { "form", CR_BODY_FORM },
+  { "json", CR_BODY_JSON },
+  { NULL, 0 },
+};
+
+static const char *const known_keys[] = {
+  "description", "token_url", "grant", "client_auth", "body", "params",
+  "token_field", "token_type_field", "expires_in_field", "expires_at_field", NULL,
+};
+
+typedef struct {
+  const char *path;
+  CrKeyFile *file;
+  CrProviderFile *result;
+} Reader;
+
+/* "FILE:LINE: key 'KEY': ..." — the line when the file has the key. */
+G_GNUC_PRINTF (4, 5) static gboolean
+key_error (Reader *reader, const char *key, GError **error, const char *format, ...)
+{
+  guint line = cr_keyfile_key_line (reader->file, GROUP, key);
+  g_autofree char *what = NULL;
+  g_autofree char *shown = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  /* Values come from the file: shown, not obeyed. */
+  shown = cr_escape_for_message (what, -1, 300);
+  if (line > 0)
+    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s:%u: key '%s': %s", reader->path, line, key,
+                 shown);
+  else
+    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: key '%s': %s", reader->path, key, shown);
+  return FALSE;
+}
+
+/* The value of @key, stripped; NULL without an error when it is absent. */
+static gboolean
+get_value (Reader *reader, const char *key, gboolean required, const char **out, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *value = NULL;
+
+  *out = NULL;
+  if (!g_key_file_has_key (reader->file->keyfile, GROUP, key, NULL))
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: [%s] has no '%s' key", reader->path,
+                   GROUP, key);
+      return FALSE;
+    }
+  value = g_key_file_get_string (reader->file->keyfile, GROUP, key, &local_error);
+  if (local_error != NULL)
+    return key_error (reader, key, error, "%s", local_error->message);
+  g_strstrip (value);
+  if (*value == '\0')
+    return key_error (reader, key, error, "empty value");
+  *out = g_string_chunk_insert (reader->result->strings, value);
+  return TRUE;
+}
+
+static gboolean
+get_choice (Reader *reader, const char *key, const Choice *choices, int *out, GError **error)
+{
+  g_autoptr (GString) allowed = g_string_new (NULL);
+  const char *value;
+
+  if (!get_value (reader, key, TRUE, &value, error))
+    return FALSE;
+  for (const Choice *c = choices; c->text != NULL; c++)
+    {
+      if (g_str_equal (value, c->text))
+        {
+          *out = c->value;
+          return TRUE;
+        }
+      g_string_append_printf (allowed, "%s%s", allowed->len > 0 ? ", " : "", c->text);
+    }
+  return key_error (reader, key, error, "'%s' is not one of %s", value, allowed->str);
+}
+
+static gboolean
+get_field_name (Reader *reader, const char *key, const char *fallback, const char **out,
+                GError **error)
+{
+  if (!get_value (reader, key, FALSE, out, error))
+    return FALSE;
+  if (*out == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (strlen (*out) > FIELD_NAME_MAX || !cr_descriptor_is_printable_line (*out))
+    return key_error (reader, key, error, "not a JSON member name of at most %d printable bytes",
+                      FIELD_NAME_MAX);
+  return TRUE;
+}
+
+static gboolean
+check_token_url (Reader *reader, const char *url, GError **error)
+{
+  g_auto (GStrv) parts = NULL;
+  g_autofree char *example = NULL;
+  g_autoptr (GUri) uri = NULL;
+
+  if (strlen (url) > URL_MAX || !cr_descriptor_is_printable_line (url) ||
+      !cr_descriptor_is_https_url (url))
+    return key_error (reader, "token_url", error, "'%s' is not an https URL", url);
+  /* {host} stands for a host name; with one in its place, it must parse. */
+  parts = g_strsplit (url, "{host}", -1);
+  example = g_strjoinv ("host.example", parts);
+  uri = g_uri_parse (example, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      strchr (example, '{') != NULL || strchr (example, '}') != NULL)
+    return key_error (reader, "token_url", error,
+                      "'%s' is not a URL (only {host} may stand in it)", url);
+  return TRUE;
+}
+
+/* "audience!;scope": names, a trailing '!' marking the required ones. */
+static gboolean
+get_params (Reader *reader, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_auto (GStrv) items = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gsize count = 0;
+  CrPluginParam *params;
+
+  if (!g_key_file_has_key (reader->file->keyfile, GROUP, "params", NULL))
+    return TRUE;
+  items = g_key_file_get_string_list (reader->file->keyfile, GROUP, "params", &count, &local_error);
+  if (local_error != NULL)
+    return key_error (reader, "params", error, "%s", local_error->message);
+  if (count > CR_PROVIDER_FILE_MAX_PARAMS)
+    return key_error (reader, "params", error, "more than %d parameters",
+                      CR_PROVIDER_FILE_MAX_PARAMS);
+
+  params = g_new0 (CrPluginParam, count + 1);
+  reader->result->params = params;
+  for (gsize i = 0; i < count; i++)
+    {
+      char *name = g_strstrip (items[i]);
+      gsize len = strlen (name);
+      gboolean required = len > 0 && name[len - 1] == '!';
+
+      if (required)
+        name[--len] = '\0';
+      if (!cr_descriptor_is_param_name (name))
+        return key_error (reader, "params", error,
+                          "'%s' is not a parameter name ([A-Za-z0-9_.-]+, at most %d, "
+                          "then '!' if required)",
+                          items[i], CR_PARAM_NAME_MAX);
+      if (cr_descriptor_is_reserved_param (name))
+        return key_error (reader, "params", error, "'%s' is sent by credring itself", name);
+      if (!g_hash_table_add (seen, name))
+        return key_error (reader, "params", error, "'%s' is listed twice", name);
+      params[i].name = g_string_chunk_insert (reader->result->strings, name);
+      params[i].presence = required ? CR_PARAM_REQUIRED : CR_PARAM_OPTIONAL;
+    }
+  reader->result->descriptor.params = params;
+  return TRUE;
+}
+
+static gboolean
+check_layout (Reader *reader, GError **error)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (reader->file->keyfile, NULL);
+  g_auto (GStrv) keys = NULL;
+
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (!g_str_equal (groups[i], GROUP))
+      {
+        g_autofree char *shown = cr_escape_for_message (groups[i], -1, 64);
+
+        g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s:%u: unknown group [%s] (only [%s])",
+                     reader->path,
+                     GPOINTER_TO_UINT (g_hash_table_lookup (reader->file->group_lines, groups[i])),
+                     shown, GROUP);
+        return FALSE;
+      }
+  if (!g_key_file_has_group (reader->file->keyfile, GROUP))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: no [%s] group", reader->path, GROUP);
+      return FALSE;
+    }
+  if (reader->file->repeated_key != NULL)
+    {
+      g_autofree char *shown =
+        cr_escape_for_message (strchr (reader->file->repeated_key, '\n') + 1, -1, 64);
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s:%u: key '%s' is given twice",
+                   reader->path, reader->file->repeated_line, shown);
+      return FALSE;
+    }
+  keys = g_key_file_get_keys (reader->file->keyfile, GROUP, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!g_strv_contains (known_keys, keys[i]))
+      return key_error (reader, keys[i], error,
+                        "unknown key (known: description, token_url, grant, client_auth, body, "
+                        "params, token_field, token_type_field, expires_in_field, "
+                        "expires_at_field)");
+  return TRUE;
+}
+
+static gboolean
+read_descriptor (Reader *reader, const char *name, GError **error)
+{
+  CrPluginDescriptor *d = &reader->result->descriptor;
+  const char *expires_in = NULL, *expires_at = NULL;
+  int grant = 0, client_auth = 0, body = 0;
+
+  if (!check_layout (reader, error))
+    return FALSE;
+
+  d->abi_major = CR_PLUGIN_ABI_MAJOR;
+  d->abi_minor = CR_PLUGIN_ABI_MINOR;
+  d->struct_size = sizeof (CrPluginDescriptor);
+  d->name = g_string_chunk_insert (reader->result->strings, name);
+
+  if (!get_value (reader, "description", TRUE, &d->description, error))
+    return FALSE;
+  if (strlen (d->description) > DESCRIPTION_MAX ||
+      !cr_descriptor_is_printable_line (d->description))
+    return key_error (reader, "description", error, "not one line of at most %d printable bytes",
+                      DESCRIPTION_MAX);
+  if (!get_value (reader, "token_url", FALSE, &d->token_url, error) ||
+      (d->token_url != NULL && !check_token_url (reader, d->token_url, error)))
+    return FALSE;
+  if (!get_choice (reader, "grant", grants, &grant, error) ||
+      !get_choice (reader, "client_auth", client_auths, &client_auth, error) ||
+      !get_choice (reader, "body", body_formats, &body, error))
+    return FALSE;
+  d->grant = grant;
+  d->client_auth = client_auth;
+  d->body_format = body;
+  if (!get_params (reader, error))
+    return FALSE;
+
+  if (!get_field_name (reader, "token_field", "access_token", &d->token_field, error) ||
+      !get_field_name (reader, "token_type_field", "token_type", &d->token_type_field, error) ||
+      !get_field_name (reader, "expires_in_field", NULL, &expires_in, error) ||
+      !get_field_name (reader, "expires_at_field", NULL, &expires_at, error))
+    return FALSE;
+  if (expires_in != NULL && expires_at != NULL)
+    return key_error (reader, "expires_at_field", error,
+                      "the expiry is either expires_in_field or expires_at_field, not both");
+  d->expiry_form = expires_at != NULL ? CR_EXPIRY_ABSOLUTE : CR_EXPIRY_SECONDS;
+  d->expiry_field = expires_at != NULL  ? expires_at
+                    : expires_in != NULL ? expires_in
+                                        : "expires_in";
+  return TRUE;
+}
+
+CrProviderFile *
+cr_provider_file_load (const char *path, const char *name, GError **error)
+{
+  g_autoptr (CrKeyFile) file = NULL;
+  g_autoptr (GError) invalid = NULL;
+  CrProviderFile *result;
+  Reader reader;
+
+  g_return_val_if_fail (path != NULL && name != NULL, NULL);
+
+  if (!cr_descriptor_is_provider_name (name))
+    {
+      g_autofree char *shown = cr_escape_for_message (path, -1, 200);
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: refused: the file name is not a provider name ([a-z0-9_-]+.conf)", shown);
+      return NULL;
+    }
+  /* It decides where the secrets go: the same trust as a plugin. */
+  if (!cr_loader_check_trust (path, error))
+    return NULL;
+  file = cr_keyfile_read (path, "provider file", CR_PROVIDER_FILE_MAX_BYTES, FALSE, error);
+  if (file == NULL)
+    return NULL;
+
+  result = g_new0 (CrProviderFile, 1);
+  result->strings = g_string_chunk_new (256);
+  reader = (Reader) { path, file, result };
+  if (!read_descriptor (&reader, name, error))
+    {
+      cr_provider_file_free (result);
+      return NULL;
+    }
+  /* What the checks above missed, the plugin rules catch. */
+  if (!cr_descriptor_validate (&result->descriptor, name, &invalid))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", path, invalid->message);
+      cr_provider_file_free (result);
+      return NULL;
+    }
+  return result;
+}
+
+const CrPluginDescriptor *
+cr_provider_file_get_descriptor (const CrProviderFile *file)
+{
+  g_return_val_if_fail (file != NULL, NULL);
+  return &file->descriptor;
+}
+
+void
+cr_provider_file_free (CrProviderFile *file)
+{
+  if (file == NULL)
+    return;
+  g_free (file->params);
+  g_string_chunk_free (file->strings);
+  g_free (file);
+}

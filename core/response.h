@@ -1,0 +1,18 @@
+/* Private to libcredring: what response.c shares with the hooks. */
+#ifndef CR_RESPONSE_H
+#define CR_RESPONSE_H
+
+#include <credring/credring.h>
+
+G_BEGIN_DECLS
+
+/* The checks every token passes before it is stored, whoever parsed it:
+ * printable ASCII (RFC 6749 A.12), a Bearer type (NULL: implied), an
+ * expiry in the future and at most ten years away.  CR_ERROR_NETWORK
+ * naming the HTTP @status otherwise. */
+gboolean cr_response_check_token (const char *access_token, const char *token_type,
+                                  gint64 expires_at, gint64 now, long status, GError **error);
+
+G_END_DECLS
+
+#endif /* CR_RESPONSE_H */
