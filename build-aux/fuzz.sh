@@ -180,9 +180,10 @@ fi
 # links only what it uses.  fuzz/config.h stands in for configure's.
 # shellcheck disable=SC2206 # $deps_cflags is a list
 core_cflags=(-I "$top/fuzz" -I "$top/core" "${yajl_include[@]}" $deps_cflags -DHAVE_CONFIG_H
-  '-DG_LOG_DOMAIN="credring"' '-DCR_PLUGINDIR="/nonexistent"')
+  '-DG_LOG_DOMAIN="credring"' '-DCR_PLUGINDIR="/nonexistent"' '-DCR_PROVIDERDIR="/nonexistent"')
 core_objs=()
-for name in error secret config loader endpoint request json response token proto match; do
+for name in error secret keyfile config descriptor loader provider-file hooks endpoint request json \
+  response token proto match; do
   [ -f "$top/core/$name.c" ] || continue
   obj=$build/obj/core-$name.o
   compile "$obj" "$top/core/$name.c" "${core_cflags[@]}" || exit 1

@@ -255,6 +255,13 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   return g_steal_pointer (&account);
 }
 
+/* A provider's parameter that the account must give itself. */
+static gboolean
+param_is_required (const CrPluginParam *p)
+{
+  return p->presence == CR_PARAM_REQUIRED && p->default_value == NULL;
+}
+
 static gboolean
 provider_has_param (const CrPluginDescriptor *provider, const char *key)
 {
@@ -285,8 +292,7 @@ cr_account_check (const CrAccount *account, const CrPluginDescriptor *provider,
   if (provider->grant == CR_GRANT_PASSWORD && !require_key (account, "username", error))
     return FALSE;
   for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
-    if (p->presence == CR_PARAM_REQUIRED && p->default_value == NULL &&
-        !require_key (account, p->name, error))
+    if (param_is_required (p) && !require_key (account, p->name, error))
       return FALSE;
 
   if (warnings == NULL)
@@ -303,4 +309,36 @@ cr_account_check (const CrAccount *account, const CrPluginDescriptor *provider,
                                         (const char *) key, account->name, provider->name));
     }
   return TRUE;
+}
+
+char **
+cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
+{
+  static const char *const optional_common[] = { "url", "ca_file", "timeout", "min_valid", NULL };
+  g_autoptr (GStrvBuilder) keys = g_strv_builder_new ();
+  gboolean has_host = provider->token_url != NULL && strstr (provider->token_url, "{host}");
+
+  g_return_val_if_fail (provider != NULL, NULL);
+
+  /* The same rules as cr_account_check(), as lists. */
+  if (required)
+    {
+      g_strv_builder_add_many (keys, "provider", "client_id", NULL);
+      if (provider->token_url == NULL)
+        g_strv_builder_add (keys, "token_url");
+      if (has_host)
+        g_strv_builder_add (keys, "host");
+      if (provider->grant == CR_GRANT_PASSWORD)
+        g_strv_builder_add (keys, "username");
+    }
+  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
+    if (param_is_required (p) == required)
+      g_strv_builder_add (keys, p->name);
+  if (!required)
+    {
+      if (provider->token_url != NULL)
+        g_strv_builder_add (keys, "token_url");
+      g_strv_builder_addv (keys, (const char **) optional_common);
+    }
+  return g_strv_builder_end (keys);
 }

@@ -11,4 +11,8 @@
 #define HAVE_SECURE_GETENV 1
 #define HAVE_SYS_PRCTL_H 1
 
+/* What request.c puts in its User-Agent. */
+#define PACKAGE_NAME "credring"
+#define PACKAGE_VERSION "fuzz"
+
 #endif /* CR_FUZZ_CONFIG_H */

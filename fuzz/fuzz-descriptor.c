@@ -62,7 +62,8 @@ take_optional (FuzzInput *in)
   return take_optional_max (in, 96);
 }
 
-/* Mostly 0..3 (0 and 3 invalid for every enum), sometimes any number. */
+/* Mostly 0..3 (0 invalid for every enum, 3 valid only for client_auth
+ * from ABI 1.1 on), sometimes any number. */
 static unsigned int
 take_enum (FuzzInput *in)
 {
@@ -112,7 +113,8 @@ expect_valid (const CrPluginDescriptor *d, const char *expected_name)
   };
 
   if (d->abi_major != CR_PLUGIN_ABI_MAJOR || d->abi_minor > CR_PLUGIN_ABI_MINOR ||
-      d->struct_size < sizeof (CrPluginDescriptor))
+      d->struct_size < CR_PLUGIN_DESCRIPTOR_SIZE_1_0 ||
+      (d->abi_minor >= 1 && d->struct_size < sizeof (CrPluginDescriptor)))
     return FALSE;
   if (!matches (d->name, "_-", FALSE))
     return FALSE;
@@ -126,7 +128,8 @@ expect_valid (const CrPluginDescriptor *d, const char *expected_name)
        d->token_url[8] == '/' || !is_one_line (d->token_url)))
     return FALSE;
   if ((d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD) ||
-      (d->client_auth != CR_CLIENT_AUTH_BASIC && d->client_auth != CR_CLIENT_AUTH_BODY) ||
+      (d->client_auth != CR_CLIENT_AUTH_BASIC && d->client_auth != CR_CLIENT_AUTH_BODY &&
+       !(d->client_auth == CR_CLIENT_AUTH_BASIC_RAW && d->abi_minor >= 1)) ||
       (d->body_format != CR_BODY_FORM && d->body_format != CR_BODY_JSON) ||
       (d->expiry_form != CR_EXPIRY_SECONDS && d->expiry_form != CR_EXPIRY_ABSOLUTE))
     return FALSE;

@@ -29,6 +29,8 @@ static gboolean opt_force_refresh;
 static gboolean opt_secret_stdin;
 static gboolean opt_no_verify;
 static gboolean opt_all;
+static char *opt_describe;
+static gboolean opt_dry_run;
 
 static const GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file (default: $CREDRING_CONFIG or ~/.config/credring/accounts.conf)", "FILE" },
@@ -40,6 +42,8 @@ static const GOptionEntry entries[] = {
   { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "login: read client_secret=... / password=... lines from stdin", NULL },
   { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "login: store the secrets without fetching a first token", NULL },
   { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, "logout: drop the stored secrets too", NULL },
+  { "describe", 0, 0, G_OPTION_ARG_STRING, &opt_describe, "providers: what provider NAME needs [--format json]", "NAME" },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run, "token: print the request that would be sent, secrets masked, and send nothing", NULL },
   { NULL },
 };
 
@@ -47,11 +51,12 @@ static const char commands_summary[] =
   "Get OAuth2 bearer tokens for REST APIs, kept in the desktop keyring.\n"
   "\n"
   "Commands:\n"
-  "  providers                 the provider plugins and what each needs\n"
+  "  providers                 the providers (plugins and provider files)\n"
+  "                            [--describe NAME [--format json]]\n"
   "  status [ACCOUNT]          accounts, stored secrets, token validity [--format json]\n"
   "  login ACCOUNT             store the account's secrets [--secret-stdin] [--no-verify]\n"
   "  token ACCOUNT             print a valid token [--format raw|header|json]\n"
-  "                            [--min-valid SECONDS] [--force-refresh]\n"
+  "                            [--min-valid SECONDS] [--force-refresh] [--dry-run]\n"
   "  logout ACCOUNT            drop the cached token; --all: the secrets too";
 
 static const char exit_statuses[] =
@@ -110,6 +115,38 @@ print_warnings (GPtrArray *warnings)
     print_line ("warning: ", g_ptr_array_index (warnings, i), "");
 }
 
+static void
+print_plugin_warnings (CrPlugin *plugin)
+{
+  const char *const *warnings = cr_plugin_get_warnings (plugin);
+
+  for (guint i = 0; warnings[i] != NULL; i++)
+    print_line ("warning: ", warnings[i], "");
+}
+
+/* JSON output (status --format json, providers --describe --format json). */
+static void
+gen_key (yajl_gen gen, const char *key)
+{
+  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
+}
+
+static void
+gen_nullable_string (yajl_gen gen, const char *key, const char *value)
+{
+  gen_key (gen, key);
+  if (value != NULL)
+    yajl_gen_string (gen, (const unsigned char *) value, strlen (value));
+  else
+    yajl_gen_null (gen);
+}
+
+static void
+append_json (void *ctx, const char *text, size_t len)
+{
+  g_string_append_len (ctx, text, len);
+}
+
 /* The configuration, with the warnings about the file itself shown. */
 static CrConfig *
 load_config (GError **error)
@@ -142,6 +179,7 @@ load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
     return FALSE;
   if (!cr_account_check (account, cr_plugin_get_descriptor (plugin), warnings, error))
     return FALSE;
+  print_plugin_warnings (plugin);
   print_warnings (warnings);
   if (config_out != NULL)
     *config_out = g_steal_pointer (&config);
@@ -166,35 +204,127 @@ grant_name (CrGrantType grant)
 
 /* ---- providers ---------------------------------------------------------- */
 
+static const char *
+client_auth_name (CrClientAuth auth)
+{
+  switch (auth)
+    {
+    case CR_CLIENT_AUTH_BASIC:
+      return "HTTP Basic";
+    case CR_CLIENT_AUTH_BASIC_RAW:
+      return "HTTP Basic (id:secret not form-encoded)";
+    default:
+      return "in the body";
+    }
+}
+
+static const char *
+kind_name (CrPlugin *plugin)
+{
+  return cr_plugin_get_kind (plugin) == CR_PLUGIN_KIND_FILE ? "provider file" : "compiled plugin";
+}
+
+static void
+print_provider (CrPlugin *plugin, gboolean full)
+{
+  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
+  g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
+  g_autofree char *required_text = g_strjoinv (", ", required);
+  g_autofree char *optional_text = g_strjoinv (", ", optional);
+
+  printf ("%s\t%s\n", d->name, d->description);
+  printf ("\tfrom: %s (%s)\n", cr_plugin_get_path (plugin), kind_name (plugin));
+  printf ("\tgrant: %s; client authentication: %s; body: %s\n", grant_name (d->grant),
+          client_auth_name (d->client_auth), d->body_format == CR_BODY_JSON ? "JSON" : "form");
+  printf ("\ttoken URL: %s\n", d->token_url ? d->token_url : "(per account: token_url)");
+  printf ("\trequired account keys: %s\n", required_text);
+  if (full)
+    printf ("\toptional account keys: %s\n", optional_text);
+  printf ("\tsecrets: client_secret%s%s\n", d->grant == CR_GRANT_PASSWORD ? ", password" : "",
+          full ? " (asked for by credring login; never in accounts.conf)" : "");
+  if (full && (d->add_headers != NULL || d->parse_response != NULL))
+    printf ("\thooks:%s%s\n", d->add_headers ? " add_headers" : "",
+            d->parse_response ? " parse_response" : "");
+}
+
+static void
+gen_strv (yajl_gen gen, const char *key, char **values)
+{
+  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
+  yajl_gen_array_open (gen);
+  for (guint i = 0; values[i] != NULL; i++)
+    yajl_gen_string (gen, (const unsigned char *) values[i], strlen (values[i]));
+  yajl_gen_array_close (gen);
+}
+
+/* --describe --format json: the same facts for desktop programs. */
+static void
+print_provider_json (CrPlugin *plugin)
+{
+  static const char *const client_auths[] = { NULL, "basic", "body", "basic-raw" };
+  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
+  g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
+  g_autoptr (GString) out = g_string_new (NULL);
+  char *secrets[] = { "client_secret", d->grant == CR_GRANT_PASSWORD ? "password" : NULL, NULL };
+  char *hooks[3] = { NULL, NULL, NULL };
+  guint n_hooks = 0;
+  yajl_gen gen = yajl_gen_alloc (NULL);
+
+  if (d->add_headers != NULL)
+    hooks[n_hooks++] = "add_headers";
+  if (d->parse_response != NULL)
+    hooks[n_hooks++] = "parse_response";
+  yajl_gen_config (gen, yajl_gen_print_callback, append_json, out);
+  yajl_gen_map_open (gen);
+  gen_nullable_string (gen, "name", d->name);
+  gen_nullable_string (gen, "description", d->description);
+  gen_nullable_string (gen, "kind", cr_plugin_get_kind (plugin) == CR_PLUGIN_KIND_FILE
+                                      ? "provider-file" : "plugin");
+  gen_nullable_string (gen, "path", cr_plugin_get_path (plugin));
+  gen_nullable_string (gen, "grant", d->grant == CR_GRANT_PASSWORD ? "password"
+                                                                    : "client_credentials");
+  gen_nullable_string (gen, "client_auth", client_auths[d->client_auth]);
+  gen_nullable_string (gen, "body", d->body_format == CR_BODY_JSON ? "json" : "form");
+  gen_nullable_string (gen, "token_url", d->token_url);
+  gen_strv (gen, "required_keys", required);
+  gen_strv (gen, "optional_keys", optional);
+  gen_strv (gen, "secrets", secrets);
+  gen_strv (gen, "hooks", hooks);
+  yajl_gen_map_close (gen);
+  yajl_gen_free (gen);
+  printf ("%s\n", out->str);
+}
+
+static int
+command_describe (const char *name, gboolean json)
+{
+  g_autoptr (CrPlugin) plugin = NULL;
+  GError *error = NULL;
+
+  plugin = cr_plugin_load (name, &error);
+  if (plugin == NULL)
+    return fail (error);
+  print_plugin_warnings (plugin);
+  if (json)
+    print_provider_json (plugin);
+  else
+    print_provider (plugin, TRUE);
+  return flush_stdout ();
+}
+
 static int
 command_providers (void)
 {
   g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) plugins = cr_plugin_load_all (failures);
+  g_autoptr (GPtrArray) plugins = NULL;
 
+  if (opt_describe != NULL)
+    return command_describe (opt_describe, opt_format != NULL);
+  plugins = cr_plugin_load_all (failures);
   for (guint i = 0; i < plugins->len; i++)
-    {
-      const CrPluginDescriptor *d = cr_plugin_get_descriptor (g_ptr_array_index (plugins, i));
-      g_autoptr (GString) keys = g_string_new ("client_id");
-
-      if (d->token_url == NULL)
-        g_string_append (keys, ", token_url");
-      else if (strstr (d->token_url, "{host}") != NULL)
-        g_string_append (keys, ", host");
-      if (d->grant == CR_GRANT_PASSWORD)
-        g_string_append (keys, ", username");
-      for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
-        g_string_append_printf (keys, ", %s%s", p->name,
-                                p->presence == CR_PARAM_REQUIRED ? "" : " (optional)");
-
-      printf ("%s\t%s\n", d->name, d->description);
-      printf ("\tgrant: %s; client authentication: %s; body: %s\n", grant_name (d->grant),
-              d->client_auth == CR_CLIENT_AUTH_BASIC ? "HTTP Basic" : "in the body",
-              d->body_format == CR_BODY_JSON ? "JSON" : "form");
-      printf ("\ttoken URL: %s\n", d->token_url ? d->token_url : "(per account: token_url)");
-      printf ("\taccount keys: %s\n", keys->str);
-      printf ("\tsecrets: client_secret%s\n", d->grant == CR_GRANT_PASSWORD ? ", password" : "");
-    }
+    print_provider (g_ptr_array_index (plugins, i), FALSE);
   for (guint i = 0; i < failures->len; i++)
     print_line ("warning: ", g_ptr_array_index (failures, i), "");
   return flush_stdout ();
@@ -311,22 +441,6 @@ print_status_text (const AccountStatus *status, gint64 now)
 }
 
 static void
-gen_key (yajl_gen gen, const char *key)
-{
-  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
-}
-
-static void
-gen_nullable_string (yajl_gen gen, const char *key, const char *value)
-{
-  gen_key (gen, key);
-  if (value != NULL)
-    yajl_gen_string (gen, (const unsigned char *) value, strlen (value));
-  else
-    yajl_gen_null (gen);
-}
-
-static void
 gen_tristate (yajl_gen gen, const char *key, int state)
 {
   gen_key (gen, key);
@@ -358,12 +472,6 @@ gen_status_json (yajl_gen gen, const AccountStatus *status, gint64 now)
       yajl_gen_bool (gen, status->will_refresh);
     }
   yajl_gen_map_close (gen);
-}
-
-static void
-append_json (void *ctx, const char *text, size_t len)
-{
-  g_string_append_len (ctx, text, len);
 }
 
 static int
@@ -525,6 +633,24 @@ print_token_json (const CrAccount *account, const CrToken *token, gint64 now)
   cr_secret_string_free (out);
 }
 
+/* --dry-run: the request, masked, built without a secret and not sent:
+ * neither the keyring nor the network is touched. */
+static int
+print_dry_run (const CrAccount *account, CrPlugin *plugin)
+{
+  g_autoptr (CrRequest) request = NULL;
+  g_autofree char *text = NULL;
+  GError *error = NULL;
+
+  request = cr_request_build_masked (cr_plugin_get_descriptor (plugin), account, &error);
+  if (request == NULL)
+    return fail (error);
+  text = cr_request_format (request);
+  fputs (text, stdout);
+  g_printerr ("credring: dry run: nothing was sent; secrets are shown as %s\n", CR_REQUEST_MASK);
+  return flush_stdout ();
+}
+
 static int
 command_token (const char *name)
 {
@@ -540,6 +666,8 @@ command_token (const char *name)
     return usage_error ("--min-valid takes a whole number of seconds");
   if (!load_account (name, NULL, &account, &plugin, &error))
     return fail (error);
+  if (opt_dry_run)
+    return print_dry_run (account, plugin);
 
   token = cr_cache_get_token (account, plugin, opt_min_valid ? (gint64) min_valid : -1,
                               opt_force_refresh, &error);
@@ -590,11 +718,19 @@ misplaced_option (const char *command)
   gboolean is_token = g_str_equal (command, "token");
   gboolean is_login = g_str_equal (command, "login");
 
-  if (!is_token && (opt_min_valid || opt_force_refresh))
-    return "--min-valid and --force-refresh belong to 'token'";
+  gboolean is_providers = g_str_equal (command, "providers");
+
+  if (!is_token && (opt_min_valid || opt_force_refresh || opt_dry_run))
+    return "--min-valid, --force-refresh and --dry-run belong to 'token'";
+  if (opt_dry_run && (opt_min_valid || opt_force_refresh || opt_format))
+    return "--dry-run takes no --min-valid, --force-refresh or --format";
+  if (!is_providers && opt_describe != NULL)
+    return "--describe belongs to 'providers'";
   if (opt_format != NULL && !is_token &&
-      !(g_str_equal (command, "status") && g_str_equal (opt_format, "json")))
-    return "--format belongs to 'token' (and --format json to 'status')";
+      !((g_str_equal (command, "status") || (is_providers && opt_describe != NULL)) &&
+        g_str_equal (opt_format, "json")))
+    return "--format belongs to 'token' (and --format json to 'status' and "
+           "'providers --describe')";
   if (!is_login && (opt_secret_stdin || opt_no_verify))
     return "--secret-stdin and --no-verify belong to 'login'";
   if (!g_str_equal (command, "logout") && opt_all)
@@ -681,5 +817,6 @@ main (int argc, char **argv)
   g_free (opt_config);
   g_free (opt_format);
   g_free (opt_min_valid);
+  g_free (opt_describe);
   return status;
 }

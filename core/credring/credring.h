@@ -108,6 +108,13 @@ CR_EXPORT gboolean cr_account_check (const CrAccount *account,
                                      const CrPluginDescriptor *provider,
                                      GPtrArray *warnings, GError **error);
 
+/* The account keys @provider needs (@required: provider, client_id, host
+ * or token_url, username, its required parameters) or may take (its other
+ * parameters, token_url, url, ca_file, timeout, min_valid), in that order.
+ * The rules of cr_account_check(), for showing.  Free with g_strfreev(). */
+CR_EXPORT char **cr_provider_account_keys (const CrPluginDescriptor *provider,
+                                           gboolean required);
+
 /* ---- plugin loader (loader.c) ------------------------------------------ */
 
 typedef struct _CrPlugin CrPlugin;

@@ -20,6 +20,7 @@ import argparse
 import base64
 import binascii
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -29,6 +30,7 @@ import ssl
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FORM = "application/x-www-form-urlencoded"
@@ -159,6 +161,10 @@ class Provider:
 
     def error_headers(self, reject):
         return {}
+
+    def encode_answer(self, obj):
+        """(Content-Type, bytes) of an answer: JSON unless the provider says otherwise."""
+        return JSON, json.dumps(obj, separators=(",", ":")).encode("utf-8")
 
     def content_type_error(self):
         return Reject(415, "invalid_request",
@@ -294,6 +300,13 @@ class AutoGrab(Provider):
         if b":" not in raw:
             raise Reject(400, "invalid_request", "Malformed Basic credentials (no ':')")
         user, password = raw.split(b":", 1)
+        if self.args.basic_raw:
+            # --basic-raw: a server that takes the pair's bytes as they are
+            # (RFC 7617), for client_auth = basic-raw.
+            try:
+                return user.decode("utf-8"), password.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Reject(401, "invalid_client", "Invalid client credentials")
         # Both parts were form-urlencoded by the client before joining; a part
         # that does not decode cannot match any client: bad credentials.
         try:
@@ -359,7 +372,42 @@ class Dataloy(Provider):
                 "token_type": "Bearer"}, token
 
 
-PROVIDERS = {p.name: p for p in (AcaEngine, Ants, AutoGrab, Dataloy)}
+class Hooks(Provider):
+    """Not a seed provider: the API tests/plugins/hooks.c is written for.
+
+    Client credentials in a form body, like ANTS, but it also wants an
+    X-Api-Version: 2 header and the client id again in X-Client-Id, and it
+    answers form-encoded (token and errors alike), which the standard
+    mapping cannot read: the plugin's two hooks exist for this."""
+
+    name = "hooks"
+    token_path = "/oauth/token"
+    default_expires_in = 600
+
+    def encode_answer(self, obj):
+        return FORM, urllib.parse.urlencode(obj).encode("ascii")
+
+    def handle(self, headers, body, content_type):
+        self.check_no_authorization(headers)
+        if headers.get("X-Api-Version") != "2":
+            raise Reject(400, "invalid_request", "X-Api-Version: 2 is required")
+        params = parse_form(body)
+        check_params(params, ("grant_type", "client_id", "client_secret"), ("scope",))
+        if headers.get("X-Client-Id") != params["client_id"]:
+            raise Reject(400, "invalid_request", "X-Client-Id must equal client_id")
+        if params["grant_type"] != "client_credentials":
+            raise Reject(400, "unsupported_grant_type", "Unsupported grant type")
+        a = self.args
+        if params["client_id"] != a.client_id or params["client_secret"] != a.client_secret:
+            raise Reject(401, "invalid_client", "Unknown client or wrong secret")
+        if "scope" in params and params["scope"] not in (a.scope or "read").split(" "):
+            raise Reject(400, "invalid_scope", "Unknown scope")
+        token = b64url(secrets.token_bytes(32))
+        return {"access_token": token, "token_type": "bearer",
+                "expires_in": self.expires_in}, token
+
+
+PROVIDERS = {p.name: p for p in (AcaEngine, Ants, AutoGrab, Dataloy, Hooks)}
 
 
 # ------------------------------------------------------------------ server --
@@ -406,10 +454,11 @@ class Handler(BaseHTTPRequestHandler):
     # -- plumbing
 
     def send_json(self, status, obj, headers=None):
-        data = b"" if obj is None else json.dumps(obj, separators=(",", ":")).encode("utf-8")
+        content_type, data = (None, b"") if obj is None else \
+            self.server.provider.encode_answer(obj)
         self.send_response(status)
-        if obj is not None:
-            self.send_header("Content-Type", "application/json")
+        if content_type is not None:
+            self.send_header("Content-Type", content_type)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
@@ -474,6 +523,19 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(401, {"error": "invalid_token"},
                            {"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
+    def request_digest(self, method, body):
+        """A digest of everything credring chooses to send (not Host, which
+        names the emulator's port, nor Content-Length, which the body
+        decides): two clients with equal digests sent the same request,
+        byte for byte, without a secret reaching the log."""
+        h = hashlib.sha256()
+        h.update(("%s %s\n" % (method, self.path)).encode())
+        for name, value in self.headers.items():
+            if name.lower() not in ("host", "content-length"):
+                h.update(("%s: %s\n" % (name, value)).encode("utf-8", "surrogateescape"))
+        h.update(b"\n" + body)
+        return h.hexdigest()
+
     def token_endpoint(self, method):
         provider = self.server.provider
         args = self.server.args
@@ -486,6 +548,7 @@ class Handler(BaseHTTPRequestHandler):
             if method != "POST":
                 raise provider.method_error()
             body = self.read_body()
+            entry["request_digest"] = self.request_digest(method, body)
             matched = [t for t in provider.content_types if media_type_ok(content_type, t)]
             if not matched:
                 raise provider.content_type_error()
@@ -545,6 +608,8 @@ def main():
                    "acaengine: space-separated)")
     p.add_argument("--audience", default="https://dataloy.dev")
     p.add_argument("--expires-in", type=int)
+    p.add_argument("--basic-raw", action="store_true",
+                   help="autograb: the Basic pair is not form-encoded (RFC 7617 bytes)")
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args()

@@ -46,6 +46,9 @@ TIME_SCALE=1
 [ -n "${CREDRING_WRAPPER:-}" ] && TIME_SCALE=10
 export CREDRING_PLUGIN_DIR=$abs_top_builddir/plugins/.libs
 export CREDRING_FETCH_MODULE=$abs_top_builddir/core/.libs/fetch.so
+# Provider files only from the test's own $XDG_CONFIG_HOME, never from an
+# installed credring's data directory.
+export CREDRING_PROVIDER_DIR=$abs_top_builddir/tests/no-provider-files
 EMULATOR=$abs_top_srcdir/tests/emulator/provider-emulator.py
 
 # HOME is the session's throwaway home: everything of this test lives in it.
@@ -244,6 +247,7 @@ emulator_path() {
 	ants) echo /oauth/token ;;
 	autograb) echo /auth-broker/request-token ;;
 	dataloy) echo /oauth/token ;;
+	hooks) echo /oauth/token ;;
 	*) tap_bail "no emulator for provider $1" ;;
 	esac
 }
