@@ -39,11 +39,21 @@ hook_message (char *buffer)
   return cr_escape_for_message (*buffer != '\0' ? buffer : "(no message)", -1, MESSAGE_MAX_CHARS);
 }
 
-static gboolean
-is_known_failure (CrPluginStatus status)
+/* A hook's failure as a CR_ERROR code: the same numbers, by design. */
+static int
+error_code (CrPluginStatus status)
 {
-  return status == CR_PLUGIN_ERROR_CONFIG || status == CR_PLUGIN_ERROR_REJECTED ||
-         status == CR_PLUGIN_ERROR_RESPONSE;
+  switch (status)
+    {
+    case CR_PLUGIN_ERROR_CONFIG:
+      return CR_ERROR_CONFIG;
+    case CR_PLUGIN_ERROR_REJECTED:
+      return CR_ERROR_REJECTED;
+    case CR_PLUGIN_ERROR_RESPONSE:
+      return CR_ERROR_NETWORK;
+    default:
+      return CR_ERROR_FAILED;
+    }
 }
 
 /* ---- add_headers ---------------------------------------------------------- */
@@ -143,8 +153,7 @@ cr_hook_add_headers (const CrPluginDescriptor *provider, const CrAccount *accoun
     {
       g_autofree char *shown = hook_message (message);
 
-      g_set_error (error, CR_ERROR,
-                   status == CR_PLUGIN_ERROR_CONFIG ? CR_ERROR_CONFIG : CR_ERROR_FAILED,
+      g_set_error (error, CR_ERROR, error_code (status),
                    "provider '%s' cannot build the request: %s", provider->name, shown);
       return FALSE;
     }
@@ -221,7 +230,7 @@ cr_hook_parse_response (const CrPluginDescriptor *provider, const CrAccount *acc
     g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                  "the provider refused the request: %s (HTTP %ld); check the account's settings",
                  shown, response->status);
-  else if (is_known_failure (status))
+  else if (status == CR_PLUGIN_ERROR_RESPONSE)
     g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "token endpoint error: %s (HTTP %ld)", shown,
                  response->status);
   else

@@ -21,7 +21,9 @@ static void
 index_lines (CrKeyFile *file, const char *text)
 {
   g_auto (GStrv) rows = g_strsplit (text, "\n", -1);
-  g_autoptr (GHashTable) seen_in_group = NULL;
+  /* "group\nkey" seen so far: GKeyFile merges a group given twice, so a
+   * key repeated under a second header of the same group is repeated too. */
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *group = NULL;
 
   for (guint i = 0; rows[i] != NULL; i++)
@@ -41,8 +43,6 @@ index_lines (CrKeyFile *file, const char *text)
           group = end ? g_strndup (row + 1, end - row - 1) : NULL;
           if (group != NULL && !g_hash_table_contains (file->group_lines, group))
             g_hash_table_insert (file->group_lines, g_strdup (group), GUINT_TO_POINTER (i + 1));
-          g_clear_pointer (&seen_in_group, g_hash_table_unref);
-          seen_in_group = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
           continue;
         }
       equals = strchr (row, '=');
@@ -51,7 +51,7 @@ index_lines (CrKeyFile *file, const char *text)
       g_autofree char *key = g_strstrip (g_strndup (row, equals - row));
       char *where = line_key (group, key);
 
-      if (!g_hash_table_add (seen_in_group, g_strdup (key)) && file->repeated_key == NULL)
+      if (!g_hash_table_add (seen, g_strdup (where)) && file->repeated_key == NULL)
         {
           file->repeated_key = g_strdup (where);
           file->repeated_line = i + 1;
@@ -117,6 +117,21 @@ cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean m
     }
   index_lines (file, text);
   return g_steal_pointer (&file);
+}
+
+char **
+cr_keyfile_keys_as_written (const CrKeyFile *file, const char *group)
+{
+  g_autoptr (GStrvBuilder) keys = g_strv_builder_new ();
+  g_autofree char *prefix = g_strconcat (group, "\n", NULL);
+  GHashTableIter iter;
+  gpointer where;
+
+  g_hash_table_iter_init (&iter, file->key_lines);
+  while (g_hash_table_iter_next (&iter, &where, NULL))
+    if (g_str_has_prefix (where, prefix))
+      g_strv_builder_add (keys, (const char *) where + strlen (prefix));
+  return g_strv_builder_end (keys);
 }
 
 guint

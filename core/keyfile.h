@@ -27,6 +27,9 @@ typedef struct {
  * starting with the path. */
 CrKeyFile *cr_keyfile_read (const char *path, const char *what, gsize max_bytes,
                             gboolean missing_ok, GError **error);
+/* The keys of @group as the file spells them, locale suffixes
+ * ("description[de]") included, which GKeyFile hides.  Free with g_strfreev(). */
+char **cr_keyfile_keys_as_written (const CrKeyFile *file, const char *group);
 /* The line of @key in @group, or 0 when unknown. */
 guint cr_keyfile_key_line (const CrKeyFile *file, const char *group, const char *key);
 void cr_keyfile_free (CrKeyFile *file);

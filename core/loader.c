@@ -290,6 +290,7 @@ cr_plugin_load (const char *name, GError **error)
   g_autofree char *so_path = NULL;
   g_autofree char *conf_path = NULL;
   g_autofree char *looked_in = NULL;
+  g_autofree char *plugins_looked_in = NULL;
   CrPlugin *plugin;
 
   g_return_val_if_fail (name != NULL, NULL);
@@ -323,9 +324,11 @@ cr_plugin_load (const char *name, GError **error)
     return load_provider_file (conf_path, name, error);
 
   looked_in = g_strjoinv (":", file_dirs);
+  plugins_looked_in = g_strjoinv (":", plugin_dirs);
   g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-               "no plugin or provider file for provider '%s' (looked for %s in %s and %s in %s)", name, so_name,
-               plugin_dirs[0] != NULL ? plugin_dirs[0] : "(no directory)", conf_name, looked_in);
+               "no plugin or provider file for provider '%s' (looked for %s in %s and %s in %s)",
+               name, so_name, plugin_dirs[0] != NULL ? plugins_looked_in : "(no directory)",
+               conf_name, looked_in);
   return NULL;
 }
 

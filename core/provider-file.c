@@ -184,10 +184,13 @@ get_params (Reader *reader, GError **error)
   g_auto (GStrv) items = NULL;
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   gsize count = 0;
+  const char *text;
   CrPluginParam *params;
 
   if (!g_key_file_has_key (reader->file->keyfile, GROUP, "params", NULL))
     return TRUE;
+  if (!get_value (reader, "params", TRUE, &text, error))
+    return FALSE; /* an empty list is an empty value, refused as any other */
   items = g_key_file_get_string_list (reader->file->keyfile, GROUP, "params", &count, &local_error);
   if (local_error != NULL)
     return key_error (reader, "params", error, "%s", local_error->message);
@@ -252,8 +255,9 @@ check_layout (Reader *reader, GError **error)
                    reader->path, reader->file->repeated_line, shown);
       return FALSE;
     }
-  keys = g_key_file_get_keys (reader->file->keyfile, GROUP, NULL, NULL);
-  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+  /* As written: a translated "description[de]" is unknown here too. */
+  keys = cr_keyfile_keys_as_written (reader->file, GROUP);
+  for (guint i = 0; keys[i] != NULL; i++)
     if (!g_strv_contains (known_keys, keys[i]))
       return key_error (reader, keys[i], error,
                         "unknown key (known: description, token_url, grant, client_auth, body, "

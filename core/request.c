@@ -108,34 +108,33 @@ body_capacity (const CrPluginDescriptor *provider, const CrAccount *account,
   return size;
 }
 
-char *
-cr_basic_authorization (const char *client_id, const char *client_secret)
+/* "Basic " + base64 of "id:secret", each part form-urlencoded first when
+ * @form_encode (RFC 6749 §2.3.1), else the bytes as they are (RFC 7617,
+ * for servers that skip RFC 6749's encoding). */
+static char *
+basic_header (const char *client_id, const char *client_secret, gboolean form_encode)
 {
   GString *pair = g_string_sized_new (3 * (strlen (client_id) + strlen (client_secret)) + 2);
   cr_autosecret char *encoded = NULL;
 
-  append_form_escaped (pair, client_id);
+  if (form_encode)
+    append_form_escaped (pair, client_id);
+  else
+    g_string_append (pair, client_id);
   g_string_append_c (pair, ':');
-  append_form_escaped (pair, client_secret);
+  if (form_encode)
+    append_form_escaped (pair, client_secret);
+  else
+    g_string_append (pair, client_secret);
   encoded = g_base64_encode ((const guchar *) pair->str, pair->len);
   cr_secret_string_free (pair);
   return g_strconcat ("Basic ", encoded, NULL);
 }
 
-/* RFC 7617 as servers that skip RFC 6749's encoding read it: the bytes of
- * "id:secret" as they are. */
-static char *
-basic_raw_authorization (const char *client_id, const char *client_secret)
+char *
+cr_basic_authorization (const char *client_id, const char *client_secret)
 {
-  GString *pair = g_string_sized_new (strlen (client_id) + strlen (client_secret) + 2);
-  cr_autosecret char *encoded = NULL;
-
-  g_string_append (pair, client_id);
-  g_string_append_c (pair, ':');
-  g_string_append (pair, client_secret);
-  encoded = g_base64_encode ((const guchar *) pair->str, pair->len);
-  cr_secret_string_free (pair);
-  return g_strconcat ("Basic ", encoded, NULL);
+  return basic_header (client_id, client_secret, TRUE);
 }
 
 static char *
@@ -144,9 +143,8 @@ authorization (const CrPluginDescriptor *provider, const CrAccount *account,
 {
   if (credentials == NULL)
     return g_strdup ("Basic " CR_REQUEST_MASK);
-  if (provider->client_auth == CR_CLIENT_AUTH_BASIC_RAW)
-    return basic_raw_authorization (account->client_id, credentials->client_secret);
-  return cr_basic_authorization (account->client_id, credentials->client_secret);
+  return basic_header (account->client_id, credentials->client_secret,
+                       provider->client_auth != CR_CLIENT_AUTH_BASIC_RAW);
 }
 
 /* The headers credring sets, then the plugin's. */

@@ -137,7 +137,8 @@ typedef struct {
  * sees a secret: the core alone puts the client secret and the password on
  * the wire.  Hooks run in the credring process, may be called from any
  * thread but never concurrently for one request, and must not keep the
- * pointers they are given. */
+ * pointers they are given.  A hook that copies the answer (it holds the
+ * token) should wipe its copies before it returns. */
 
 typedef enum {
   CR_PLUGIN_OK = 0,
@@ -158,15 +159,18 @@ struct CrPluginContext {
 };
 
 /* Hands one request header to the core, which copies it.  Returns 0, or -1
- * when the core refuses it: a name that is not an HTTP token, a value with
- * a control character, more than 16 headers or 8 KiB, or a header the
- * core sets itself (Authorization, Content-Type, Content-Length, Host,
- * Accept, Expect, Transfer-Encoding, Connection, Cookie).  A refused
- * header fails the request. */
+ * when the core refuses it: a name that is not an HTTP token of at most 64
+ * characters, a value with anything but printable ASCII, more than 16
+ * headers or 8 KiB, or a header the core sets itself or that frames the
+ * request (Authorization, Proxy-Authorization, Content-Type,
+ * Content-Length, Host, Accept, User-Agent, Expect, Transfer-Encoding,
+ * Connection, Cookie).  A refused header fails the request with
+ * CR_ERROR_CONFIG (exit 2), whatever the hook returns. */
 typedef int (*CrPluginAddHeaderFunc) (void *sink, const char *name, const char *value);
 
 /* Adds headers to the token request, before the core sends it (and in
- * `credring token --dry-run`, which shows them). */
+ * `credring token --dry-run`, which shows them).  A failure code fails
+ * the request with the same exit status as from parse_response. */
 typedef CrPluginStatus (*CrPluginAddHeadersFunc) (const CrPluginContext *context,
                                                   CrPluginAddHeaderFunc add_header, void *sink,
                                                   char *error, size_t error_size);
