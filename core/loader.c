@@ -138,7 +138,19 @@ resolve_trusted (const char *path, GError **error)
       return NULL;
     }
   dir = g_path_get_dirname (resolved);
-  if (!check_ownership (dir, error) || !check_ownership (resolved, error))
+  if (!check_ownership (dir, error))
+    {
+      /* Say which file it was about: a directory holds many. */
+      if (error != NULL && *error != NULL)
+        {
+          char *message = g_strdup_printf ("%s (the directory of %s)", (*error)->message, path);
+
+          g_free ((*error)->message);
+          (*error)->message = message;
+        }
+      return NULL;
+    }
+  if (!check_ownership (resolved, error))
     return NULL;
   return g_steal_pointer (&resolved);
 }
@@ -247,11 +259,16 @@ load_compiled (const char *path, const char *name, GError **error)
 static CrPlugin *
 load_provider_file (const char *path, const char *name, GError **error)
 {
-  CrProviderFile *file = cr_provider_file_load (path, name, error);
+  GError *local_error = NULL;
+  CrProviderFile *file = cr_provider_file_load (path, name, &local_error);
   CrPlugin *plugin;
 
   if (file == NULL)
-    return NULL;
+    {
+      escape_message (local_error);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
   plugin = plugin_new (CR_PLUGIN_KIND_FILE, path, cr_provider_file_get_descriptor (file));
   plugin->file = file;
   g_debug ("loaded provider file %s", path);

@@ -77,18 +77,21 @@ key_error (Reader *reader, const char *key, GError **error, const char *format, 
   guint line = cr_keyfile_key_line (reader->file, GROUP, key);
   g_autofree char *what = NULL;
   g_autofree char *shown = NULL;
+  g_autofree char *shown_key = NULL;
   va_list args;
 
   va_start (args, format);
   what = g_strdup_vprintf (format, args);
   va_end (args);
-  /* Values come from the file: shown, not obeyed. */
+  /* Keys and values come from the file: shown, not obeyed. */
   shown = cr_escape_for_message (what, -1, 300);
+  shown_key = cr_escape_for_message (key, -1, 64);
   if (line > 0)
-    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s:%u: key '%s': %s", reader->path, line, key,
-                 shown);
+    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s:%u: key '%s': %s", reader->path, line,
+                 shown_key, shown);
   else
-    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: key '%s': %s", reader->path, key, shown);
+    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: key '%s': %s", reader->path, shown_key,
+                 shown);
   return FALSE;
 }
 

@@ -39,17 +39,8 @@ static char *
 copy_plugin (const char *from_dir, const char *file, const char *to_dir, const char *as)
 {
   g_autofree char *from = g_build_filename (from_dir, file, NULL);
-  char *to = g_build_filename (to_dir, as ? as : file, NULL);
-  g_autofree char *data = NULL;
-  g_autoptr (GError) error = NULL;
-  gsize len = 0;
 
-  g_file_get_contents (from, &data, &len, &error);
-  g_assert_no_error (error);
-  g_file_set_contents_full (to, data, len, G_FILE_SET_CONTENTS_NONE, 0755, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (to, 0755), ==, 0);
-  return to;
+  return cr_test_copy_file (from, to_dir, as, 0755);
 }
 
 static void

@@ -31,16 +31,7 @@ copy_test_plugin (const char *name)
 {
   g_autofree char *file = g_strconcat (name, ".so", NULL);
   g_autofree char *from = g_test_build_filename (G_TEST_BUILT, "plugins", ".libs", file, NULL);
-  g_autofree char *to = g_build_filename (plugin_dir, file, NULL);
-  g_autofree char *data = NULL;
-  g_autoptr (GError) error = NULL;
-  gsize len = 0;
-
-  g_file_get_contents (from, &data, &len, &error);
-  g_assert_no_error (error);
-  g_file_set_contents_full (to, data, len, G_FILE_SET_CONTENTS_NONE, 0755, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (to, 0755), ==, 0);
+  g_autofree char *to = cr_test_copy_file (from, plugin_dir, NULL, 0755);
 }
 
 static CrPlugin *

@@ -95,6 +95,25 @@ cr_test_write_file (const char *dir, const char *name, const char *text)
   return path;
 }
 
+char *
+cr_test_copy_file (const char *from, const char *to_dir, const char *as, int mode)
+{
+  g_autofree char *base = g_path_get_basename (from);
+  char *to = g_build_filename (to_dir, as != NULL ? as : base, NULL);
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (from, &data, &len, &error);
+  g_assert_no_error (error);
+  /* CONSISTENT: a new file, so that a shorter copy leaves no old tail. */
+  g_file_set_contents_full (to, data, len, G_FILE_SET_CONTENTS_CONSISTENT, mode, &error);
+  g_assert_no_error (error);
+  /* The umask may have taken bits the loader's checks are about. */
+  g_assert_cmpint (g_chmod (to, mode), ==, 0);
+  return to;
+}
+
 CrPlugin *
 cr_test_load_plugin (const char *name)
 {

@@ -26,6 +26,10 @@ void cr_test_remove_tree (const char *path);
 /* Writes @text to @dir/@name, which must succeed; returns the path. */
 char *cr_test_write_file (const char *dir, const char *name, const char *text);
 
+/* Copies the file @from into @to_dir, as @as (or its own name), with
+ * exactly @mode, which must succeed; returns the new path. */
+char *cr_test_copy_file (const char *from, const char *to_dir, const char *as, int mode);
+
 /* Loads the plugin @name, which must succeed. */
 CrPlugin *cr_test_load_plugin (const char *name);
 
