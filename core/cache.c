@@ -93,28 +93,52 @@ load_secret (const CrAccount *account, CrSecretKind kind, char **out, GError **e
   return TRUE;
 }
 
+/* Strings with their terminators, so that no two different lists read the same. */
+static void
+digest_string (GChecksum *digest, const char *text)
+{
+  g_checksum_update (digest, (const guchar *) (text ? text : "(null)"), -1);
+  g_checksum_update (digest, (const guchar *) "\0", 1);
+}
+
+static void
+digest_number (GChecksum *digest, unsigned int number)
+{
+  g_autofree char *text = g_strdup_printf ("%u", number);
+
+  digest_string (digest, text);
+}
+
 char *
-cr_account_fingerprint (const CrAccount *account)
+cr_account_fingerprint (const CrAccount *account, const CrPluginDescriptor *provider)
 {
   /* Settings that do not change which token the provider issues. */
   static const char *const ignored[] = { "timeout", "min_valid", "url", "ca_file", NULL };
   g_autoptr (GChecksum) digest = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr (GList) keys = NULL;
 
-  g_return_val_if_fail (account != NULL, NULL);
+  g_return_val_if_fail (account != NULL && provider != NULL, NULL);
 
   keys = g_list_sort (g_hash_table_get_keys (account->values), (GCompareFunc) strcmp);
   for (GList *l = keys; l != NULL; l = l->next)
     {
-      const char *value = g_hash_table_lookup (account->values, l->data);
-
       if (g_strv_contains (ignored, l->data))
         continue;
-      /* Lengths first, so no two different sets of pairs read the same. */
-      g_checksum_update (digest, (const guchar *) l->data, -1);
-      g_checksum_update (digest, (const guchar *) "\0", 1);
-      g_checksum_update (digest, (const guchar *) value, -1);
-      g_checksum_update (digest, (const guchar *) "\0", 1);
+      digest_string (digest, l->data);
+      digest_string (digest, g_hash_table_lookup (account->values, l->data));
+    }
+  /* And what the provider makes of them: an edited provider file, or a
+   * plugin that now wins over it, sends another request. */
+  digest_string (digest, provider->name);
+  digest_string (digest, provider->token_url);
+  digest_number (digest, provider->grant);
+  digest_number (digest, provider->client_auth);
+  digest_number (digest, provider->body_format);
+  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
+    {
+      digest_string (digest, p->name);
+      digest_number (digest, p->presence);
+      digest_string (digest, p->default_value);
     }
   return g_strdup (g_checksum_get_string (digest));
 }
@@ -174,7 +198,7 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
   provider = cr_plugin_get_descriptor (plugin);
   if (min_valid < 0)
     min_valid = account->min_valid;
-  fingerprint = cr_account_fingerprint (account);
+  fingerprint = cr_account_fingerprint (account, provider);
 
   /* The hot path: one keyring lookup, no HTTP. */
   if (!force_refresh)
@@ -250,7 +274,7 @@ cr_cache_store_login (const CrAccount *account, const CrPluginDescriptor *provid
     return cr_store_clear_token (account->name, error);
   copy = cr_token_new (token->access_token, token->token_type, token->issued_at,
                        token->expires_at);
-  fingerprint = cr_account_fingerprint (account);
+  fingerprint = cr_account_fingerprint (account, provider);
   return save_token (account, copy, fingerprint, error);
 }
 

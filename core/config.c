@@ -49,7 +49,7 @@ cr_config_load (const char *path, GError **error)
   GStatBuf st;
   CrConfig *config;
 
-  parsed = cr_keyfile_read (file, "configuration file", CONFIG_MAX_BYTES, TRUE, error);
+  parsed = cr_keyfile_read (file, NULL, "configuration file", CONFIG_MAX_BYTES, TRUE, error);
   if (parsed == NULL)
     return NULL;
 
@@ -315,10 +315,13 @@ char **
 cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
 {
   static const char *const optional_common[] = { "url", "ca_file", "timeout", "min_valid", NULL };
-  g_autoptr (GStrvBuilder) keys = g_strv_builder_new ();
-  gboolean has_host = provider->token_url != NULL && strstr (provider->token_url, "{host}");
+  g_autoptr (GStrvBuilder) keys = NULL;
+  gboolean has_host;
 
   g_return_val_if_fail (provider != NULL, NULL);
+
+  keys = g_strv_builder_new ();
+  has_host = provider->token_url != NULL && strstr (provider->token_url, "{host}") != NULL;
 
   /* The same rules as cr_account_check(), as lists. */
   if (required)

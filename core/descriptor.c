@@ -8,9 +8,18 @@
 
 #include "descriptor.h"
 
-/* Parameter names the core itself sends; a plugin may not redefine them. */
+/* The size of a descriptor of each minor of ABI 1: indexed by abi_minor. */
+static const gsize descriptor_sizes[] = {
+  CR_PLUGIN_DESCRIPTOR_SIZE_1_0,
+  CR_PLUGIN_DESCRIPTOR_SIZE_1_1,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (descriptor_sizes) == CR_PLUGIN_ABI_MINOR + 1);
+
+/* Parameter names the core itself sends, and account keys that mean
+ * something else: a plugin may not redefine them. */
 static const char *const reserved_params[] = {
-  "grant_type", "client_id", "client_secret", "username", "password", NULL,
+  "grant_type", "client_id", "client_secret", "username", "password",
+  "provider", "token_url", "host", "url", "ca_file", "timeout", "min_valid", NULL,
 };
 
 gboolean
@@ -55,8 +64,11 @@ cr_descriptor_is_printable_line (const char *text)
 gboolean
 cr_descriptor_is_https_url (const char *url)
 {
-  return g_str_has_prefix (url, "https://") && url[strlen ("https://")] != '\0' &&
-         url[strlen ("https://")] != '/';
+  const char *authority = url + strlen ("https://");
+
+  /* No user:password@ either: curl would send it as its own Basic header. */
+  return g_str_has_prefix (url, "https://") && *authority != '\0' && *authority != '/' &&
+         memchr (authority, '@', strcspn (authority, "/?#")) == NULL;
 }
 
 static gboolean
@@ -88,8 +100,12 @@ cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, 
     }
   if (d->struct_size < CR_PLUGIN_DESCRIPTOR_SIZE_1_0)
     return invalid (error, "descriptor is smaller than ABI 1.0 requires");
-  if (d->abi_minor >= 1 && d->struct_size < sizeof (CrPluginDescriptor))
-    return invalid (error, "descriptor is smaller than its ABI 1.1 requires");
+  if (d->struct_size < descriptor_sizes[d->abi_minor])
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "descriptor is smaller than its ABI 1.%u requires", d->abi_minor);
+      return FALSE;
+    }
   if (!cr_descriptor_is_provider_name (d->name))
     return invalid (error, "descriptor has no valid name ([a-z0-9_-]+)");
   if (expected_name != NULL && strcmp (d->name, expected_name) != 0)
@@ -137,10 +153,12 @@ cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, 
 void
 cr_descriptor_normalize (const CrPluginDescriptor *descriptor, CrPluginDescriptor *copy)
 {
-  gsize size = descriptor->abi_minor >= 1 ? sizeof (CrPluginDescriptor)
-                                          : CR_PLUGIN_DESCRIPTOR_SIZE_1_0;
+  gsize size;
 
   g_return_if_fail (descriptor != NULL && copy != NULL);
+  g_return_if_fail (descriptor->abi_minor <= CR_PLUGIN_ABI_MINOR);
+
+  size = descriptor_sizes[descriptor->abi_minor];
 
   memset (copy, 0, sizeof *copy);
   memcpy (copy, descriptor, size);

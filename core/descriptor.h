@@ -21,7 +21,7 @@ gboolean cr_descriptor_is_param_name (const char *name);
 gboolean cr_descriptor_is_reserved_param (const char *name);
 /* Valid UTF-8 without control characters: text shown to people. */
 gboolean cr_descriptor_is_printable_line (const char *text);
-/* "https://" followed by a host: a default token URL. */
+/* "https://" followed by a host, without user or password: a default token URL. */
 gboolean cr_descriptor_is_https_url (const char *url);
 
 /* Copies @descriptor into @copy with the fields of minors newer than the

@@ -87,6 +87,16 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
                    account->config_path, account->name, why);
       return NULL;
     }
+  /* curl would turn user:password@ into an Authorization header of its
+   * own, beside the provider's client authentication, unmasked by
+   * --dry-run and --verbose. */
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: account [%s]: the token URL must not hold a user or password",
+                   account->config_path, account->name);
+      return NULL;
+    }
   scheme = g_uri_get_scheme (uri);
   host = g_uri_get_host (uri);
   /* Plain http would hand the client secret to anyone on the path. */

@@ -68,7 +68,8 @@ typedef struct {
 /* Headers the core sets, or that change how the request is framed. */
 static const char *const reserved_headers[] = {
   "authorization", "proxy-authorization", "content-type", "content-length", "host",
-  "accept", "expect", "transfer-encoding", "connection", "cookie", "user-agent", NULL,
+  "accept", "expect", "transfer-encoding", "connection", "cookie", "user-agent",
+  "te", "trailer", "upgrade", "keep-alive", "proxy-connection", "http2-settings", NULL,
 };
 
 /* RFC 9110 §5.6.2 token characters. */
@@ -83,10 +84,14 @@ is_header_name (const char *name)
   return TRUE;
 }
 
-/* Printable ASCII only: no CR or LF to start another header with. */
+/* Printable ASCII only: no CR or LF to start another header with.  Not
+ * empty: curl drops a header without a value, and --dry-run would show
+ * one that is never sent. */
 static gboolean
 is_header_value (const char *value)
 {
+  if (*value == '\0')
+    return FALSE;
   for (const unsigned char *p = (const unsigned char *) value; *p != '\0'; p++)
     if (*p < 0x20 || *p > 0x7e)
       return FALSE;
@@ -117,7 +122,8 @@ sink_add_header (void *data, const char *name, const char *value)
   if (g_strv_contains (reserved_headers, lower))
     return refuse_header (sink, "credring sets it itself", name);
   if (!is_header_value (value))
-    return refuse_header (sink, "its value holds a character outside printable ASCII", name);
+    return refuse_header (sink, "its value is empty or holds a character outside printable ASCII",
+                          name);
   if (sink->count + 1 > CR_HOOK_MAX_HEADERS ||
       sink->bytes + strlen (name) + strlen (value) > CR_HOOK_MAX_HEADER_BYTES)
     return refuse_header (sink, "more headers than credring takes from a plugin", name);
@@ -204,8 +210,10 @@ cr_hook_parse_response (const CrPluginDescriptor *provider, const CrAccount *acc
   g_return_val_if_fail (provider != NULL && provider->parse_response != NULL, NULL);
 
   context_init (&context, account);
-  answer = (CrPluginResponse) { response->status, response->content_type, response->body,
-                                response->body_len, now };
+  /* plugin.h promises a string, whatever the caller passed. */
+  answer = (CrPluginResponse) { response->status, response->content_type,
+                                response->body != NULL ? response->body : "",
+                                response->body != NULL ? response->body_len : 0, now };
   status = provider->parse_response (&context, &answer, sink_set_token, &sink, message,
                                      sizeof message);
   if (sink.error != NULL)

@@ -1,9 +1,11 @@
 /* Reading small key files whole, and remembering where each key was. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
-
-#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <credring/credring.h>
 
@@ -60,46 +62,98 @@ index_lines (CrKeyFile *file, const char *text)
     }
 }
 
+/* The contents of @path, read through one descriptor, so that what is
+ * checked (a regular file, not too large) is what is read, and never more
+ * than @max_bytes: a FIFO or a device swapped in cannot stall or flood us. */
+static gboolean
+read_capped (const char *path, const char *shown_path, const char *what, gsize max_bytes,
+             gboolean missing_ok, char **text_out, gsize *length_out, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0, capacity;
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT && missing_ok)
+        {
+          *text_out = g_strdup ("");
+          *length_out = 0;
+          return TRUE;
+        }
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a regular file", shown_path);
+      return FALSE;
+    }
+  if ((gsize) st.st_size > max_bytes)
+    {
+      close (fd);
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)",
+                   shown_path, what);
+      return FALSE;
+    }
+  /* One byte more than fstat() promised shows a file that grew meanwhile. */
+  capacity = (gsize) st.st_size + 1;
+  text = g_malloc (capacity + 1);
+  while (length < capacity)
+    {
+      ssize_t n = read (fd, text + length, capacity - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      length += (gsize) n;
+    }
+  close (fd);
+  if (length > (gsize) st.st_size)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: changed while it was read", shown_path);
+      return FALSE;
+    }
+  text[length] = '\0';
+  *text_out = g_steal_pointer (&text);
+  *length_out = length;
+  return TRUE;
+}
+
 CrKeyFile *
-cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean missing_ok,
-                 GError **error)
+cr_keyfile_read (const char *path, const char *open_path, const char *what, gsize max_bytes,
+                 gboolean missing_ok, GError **error)
 {
   g_autoptr (CrKeyFile) file = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *shown_path = NULL;
   gsize length = 0;
-  GStatBuf st;
 
   g_return_val_if_fail (path != NULL && what != NULL, NULL);
 
-  /* Refuse devices and huge files before reading them into memory. */
-  if (g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  shown_path = cr_escape_for_message (path, -1, 300);
+  if (!read_capped (open_path != NULL ? open_path : path, shown_path, what, max_bytes,
+                    missing_ok, &text, &length, error))
+    return NULL;
+  if (strlen (text) != length)
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a regular file", path);
-      return NULL;
-    }
-  if (g_stat (path, &st) == 0 && (gsize) st.st_size > max_bytes)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)", path,
-                   what);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &text, &length, &local_error))
-    {
-      if (!missing_ok || !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_autofree char *shown = cr_escape_for_message (local_error->message, -1, 300);
-
-          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s", shown);
-          return NULL;
-        }
-      text = g_strdup ("");
-      length = 0;
-    }
-  if (length > max_bytes || strlen (text) != length)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)", path,
-                   what);
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)",
+                   shown_path, what);
       return NULL;
     }
 
@@ -112,7 +166,7 @@ cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean m
       /* GLib quotes the offending line: show it, do not obey it. */
       g_autofree char *shown = cr_escape_for_message (local_error->message, -1, 200);
 
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", path, shown);
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, shown);
       return NULL;
     }
   index_lines (file, text);

@@ -122,12 +122,29 @@ escape_message (GError *error)
   error->message = shown;
 }
 
-/* The file's trust is checked where the symlinks lead; that resolved path
- * is returned, so that what was checked is what gets used. */
+/* Appends which file a refusal of its directory was about: a directory
+ * holds many. */
+static void
+name_the_file (GError **error, const char *path)
+{
+  char *message;
+
+  if (error == NULL || *error == NULL)
+    return;
+  message = g_strdup_printf ("%s (the directory of %s)", (*error)->message, path);
+  g_free ((*error)->message);
+  (*error)->message = message;
+}
+
+/* The file's trust is checked where the symlinks lead, and in the
+ * directory it was found in (whoever may write that may point the link
+ * elsewhere); the resolved path is returned, so that what was checked is
+ * what gets used. */
 static char *
 resolve_trusted (const char *path, GError **error)
 {
   g_autofree char *resolved = realpath (path, NULL);
+  g_autofree char *found_in = g_path_get_dirname (path);
   g_autofree char *dir = NULL;
 
   if (resolved == NULL)
@@ -138,16 +155,9 @@ resolve_trusted (const char *path, GError **error)
       return NULL;
     }
   dir = g_path_get_dirname (resolved);
-  if (!check_ownership (dir, error))
+  if (!check_ownership (found_in, error) || !check_ownership (dir, error))
     {
-      /* Say which file it was about: a directory holds many. */
-      if (error != NULL && *error != NULL)
-        {
-          char *message = g_strdup_printf ("%s (the directory of %s)", (*error)->message, path);
-
-          g_free ((*error)->message);
-          (*error)->message = message;
-        }
+      name_the_file (error, path);
       return NULL;
     }
   if (!check_ownership (resolved, error))
@@ -155,18 +165,18 @@ resolve_trusted (const char *path, GError **error)
   return g_steal_pointer (&resolved);
 }
 
-gboolean
-cr_loader_check_trust (const char *path, GError **error)
+char *
+cr_loader_resolve_trusted (const char *path, GError **error)
 {
   GError *local_error = NULL;
-  g_autofree char *resolved = resolve_trusted (path, &local_error);
+  char *resolved = resolve_trusted (path, &local_error);
 
   if (resolved == NULL)
     {
       escape_message (local_error);
       g_propagate_error (error, local_error);
     }
-  return resolved != NULL;
+  return resolved;
 }
 
 /* The one place that dlopen()s.  RTLD_NOW: a module with unresolved
@@ -358,6 +368,12 @@ compare_plugins (gconstpointer a, gconstpointer b)
   return strcmp (pa->descriptor.name, pb->descriptor.name);
 }
 
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 typedef CrPlugin *(*LoadFunc) (const char *path, const char *name, GError **error);
 
 /* Loads every NAME@suffix in @dirs not yet in @seen (name -> path), the
@@ -415,6 +431,9 @@ cr_plugin_load_all (GPtrArray *failures)
   load_dirs (plugin_dirs, ".so", load_compiled, seen, plugins, failures);
   load_dirs (file_dirs, ".conf", load_provider_file, seen, plugins, failures);
   g_ptr_array_sort (plugins, compare_plugins);
+  /* Directory order is the file system's: sorted, the output is stable. */
+  if (failures != NULL)
+    g_ptr_array_sort (failures, compare_strings);
   return plugins;
 }
 

@@ -13,10 +13,12 @@ G_BEGIN_DECLS
  * us.  CR_ERROR_CONFIG naming the file and the reason otherwise. */
 void *cr_loader_open (const char *path, GError **error);
 
-/* TRUE when @path, with symlinks followed, and its directory belong to
- * root or to us and are writable by neither group nor others; the same
- * CR_ERROR_CONFIG as cr_loader_open() otherwise. */
-gboolean cr_loader_check_trust (const char *path, GError **error);
+/* @path with its symlinks resolved, when it, the directory it leads to and
+ * the directory it was found in belong to root or to us and are writable
+ * by neither group nor others; NULL and the same CR_ERROR_CONFIG as
+ * cr_loader_open() otherwise.  Use the returned path, not @path: it is
+ * what was checked. */
+char *cr_loader_resolve_trusted (const char *path, GError **error);
 
 /* getenv() that returns NULL in a setuid or setgid process. */
 const char *cr_getenv_secure (const char *name);

@@ -168,14 +168,18 @@ check_token_url (Reader *reader, const char *url, GError **error)
   if (strlen (url) > URL_MAX || !cr_descriptor_is_printable_line (url) ||
       !cr_descriptor_is_https_url (url))
     return key_error (reader, "token_url", error, "'%s' is not an https URL", url);
-  /* {host} stands for a host name; with one in its place, it must parse. */
+  /* {host} stands for (part of) the host, once: with a name in its place
+   * the URL must parse, and have that name in its host. */
   parts = g_strsplit (url, "{host}", -1);
   example = g_strjoinv ("host.example", parts);
   uri = g_uri_parse (example, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      strchr (example, '{') != NULL || strchr (example, '}') != NULL)
+      strchr (example, '{') != NULL || strchr (example, '}') != NULL ||
+      g_strv_length (parts) > 2 ||
+      (g_strv_length (parts) == 2 && strstr (g_uri_get_host (uri), "host.example") == NULL))
     return key_error (reader, "token_url", error,
-                      "'%s' is not a URL (only {host} may stand in it)", url);
+                      "'%s' is not a URL (only {host} may stand in it, once, in the host)",
+                      url);
   return TRUE;
 }
 
@@ -185,7 +189,7 @@ get_params (Reader *reader, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_auto (GStrv) items = NULL;
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gsize count = 0;
   const char *text;
   CrPluginParam *params;
@@ -205,20 +209,20 @@ get_params (Reader *reader, GError **error)
   reader->result->params = params;
   for (gsize i = 0; i < count; i++)
     {
-      char *name = g_strstrip (items[i]);
-      gsize len = strlen (name);
-      gboolean required = len > 0 && name[len - 1] == '!';
+      const char *written = g_strstrip (items[i]);
+      gsize len = strlen (written);
+      gboolean required = len > 0 && written[len - 1] == '!';
+      g_autofree char *name = g_strndup (written, required ? len - 1 : len);
 
-      if (required)
-        name[--len] = '\0';
       if (!cr_descriptor_is_param_name (name))
         return key_error (reader, "params", error,
                           "'%s' is not a parameter name ([A-Za-z0-9_.-]+, at most %d, "
                           "then '!' if required)",
-                          items[i], CR_PARAM_NAME_MAX);
+                          written, CR_PARAM_NAME_MAX);
       if (cr_descriptor_is_reserved_param (name))
-        return key_error (reader, "params", error, "'%s' is sent by credring itself", name);
-      if (!g_hash_table_add (seen, name))
+        return key_error (reader, "params", error,
+                          "'%s' is a key credring sends or reads itself", name);
+      if (!g_hash_table_add (seen, g_strdup (name)))
         return key_error (reader, "params", error, "'%s' is listed twice", name);
       params[i].name = g_string_chunk_insert (reader->result->strings, name);
       params[i].presence = required ? CR_PARAM_REQUIRED : CR_PARAM_OPTIONAL;
@@ -323,6 +327,7 @@ cr_provider_file_load (const char *path, const char *name, GError **error)
 {
   g_autoptr (CrKeyFile) file = NULL;
   g_autoptr (GError) invalid = NULL;
+  g_autofree char *resolved = NULL;
   CrProviderFile *result;
   Reader reader;
 
@@ -336,10 +341,13 @@ cr_provider_file_load (const char *path, const char *name, GError **error)
                    "%s: refused: the file name is not a provider name ([a-z0-9_-]+.conf)", shown);
       return NULL;
     }
-  /* It decides where the secrets go: the same trust as a plugin. */
-  if (!cr_loader_check_trust (path, error))
+  /* It decides where the secrets go: the same trust as a plugin, and the
+   * file checked is the file read. */
+  resolved = cr_loader_resolve_trusted (path, error);
+  if (resolved == NULL)
     return NULL;
-  file = cr_keyfile_read (path, "provider file", CR_PROVIDER_FILE_MAX_BYTES, FALSE, error);
+  file = cr_keyfile_read (path, resolved, "provider file", CR_PROVIDER_FILE_MAX_BYTES, FALSE,
+                          error);
   if (file == NULL)
     return NULL;
 

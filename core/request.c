@@ -184,6 +184,15 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
     }
   if (!cr_account_check (account, provider, NULL, error))
     return NULL;
+  /* RFC 7617: the server splits the raw pair at its first ':'. */
+  if (provider->client_auth == CR_CLIENT_AUTH_BASIC_RAW && strchr (account->client_id, ':'))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s]: a client_id holding ':' cannot travel in HTTP Basic "
+                   "unencoded (client_auth basic-raw)",
+                   account->name);
+      return NULL;
+    }
   request->masked = credentials == NULL;
   request->url = cr_account_token_url (account, provider, error);
   if (request->url == NULL)

@@ -109,7 +109,8 @@ static gboolean
 expect_valid (const CrPluginDescriptor *d, const char *expected_name)
 {
   static const char *const reserved[] = {
-    "grant_type", "client_id", "client_secret", "username", "password", NULL,
+    "grant_type", "client_id", "client_secret", "username", "password",
+    "provider", "token_url", "host", "url", "ca_file", "timeout", "min_valid", NULL,
   };
 
   if (d->abi_major != CR_PLUGIN_ABI_MAJOR || d->abi_minor > CR_PLUGIN_ABI_MINOR ||
@@ -125,7 +126,8 @@ expect_valid (const CrPluginDescriptor *d, const char *expected_name)
     return FALSE;
   if (d->token_url != NULL &&
       (!g_str_has_prefix (d->token_url, "https://") || d->token_url[8] == '\0' ||
-       d->token_url[8] == '/' || !is_one_line (d->token_url)))
+       d->token_url[8] == '/' || !is_one_line (d->token_url) ||
+       memchr (d->token_url + 8, '@', strcspn (d->token_url + 8, "/?#")) != NULL))
     return FALSE;
   if ((d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD) ||
       (d->client_auth != CR_CLIENT_AUTH_BASIC && d->client_auth != CR_CLIENT_AUTH_BODY &&

@@ -37,6 +37,8 @@ static guint dir_counter;
 #define SECRET "S3:cr/et+ wi%th sp\xc3\xa4" "ce \xe2\x82\xac\xf0\x9f\x94\x91"
 #define PASSWORD "pa:ss/wo+rd %41 \xc3\xb1" "o\xe2\x9c\x93"
 #define CLIENT_ID "cli:ent/id+ %7E \xc3\xbc"
+/* basic-raw cannot carry a ':' in the id. */
+#define RAW_CLIENT_ID "cli-ent/id+ %7E \xc3\xbc"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -821,6 +823,12 @@ test_invalid_token_url (void)
     { 3, "token_url = https://auth.example.com/{tenant}/token", "token_url", 3,
       "only {host}" },
     { 3, "token_url = https://{host}}/token", "token_url", 3, "only {host}" },
+    /* {host} stands in the host, once; and no user:password@ at all. */
+    { 3, "token_url = https://auth.example.com/{host}/token", "token_url", 3, "in the host" },
+    { 3, "token_url = https://{host}{host}/token", "token_url", 3, "once" },
+    { 3, "token_url = https://{host}@evil.example/token", "token_url", 3, "is not an https URL" },
+    { 3, "token_url = https://alice:pw@auth.example.com/token", "token_url", 3,
+      "is not an https URL" },
     { 3, "token_url = https://auth.example.com/token{", "token_url", 3, "only {host}" },
     { 3, "token_url = https://auth.example.com:99999/token", "token_url", 3, "not a URL" },
   };
@@ -854,11 +862,14 @@ test_invalid_params (void)
     { 7, "params = a; ;b", "params", 7, "not a parameter name" },
     { 7, "params = a;;", "params", 7, "not a parameter name" },
     /* Reserved. */
-    { 7, "params = client_secret", "params", 7, "'client_secret' is sent by credring itself" },
-    { 7, "params = scope;grant_type!", "params", 7, "'grant_type' is sent by credring itself" },
-    { 7, "params = client_id", "params", 7, "sent by credring itself" },
-    { 7, "params = username", "params", 7, "sent by credring itself" },
-    { 7, "params = password!", "params", 7, "sent by credring itself" },
+    { 7, "params = client_secret", "params", 7, "'client_secret' is a key credring sends or reads itself" },
+    { 7, "params = scope;grant_type!", "params", 7, "'grant_type' is a key credring sends or reads itself" },
+    { 7, "params = host!", "params", 7, "'host' is a key credring sends or reads itself" },
+    { 7, "params = token_url;provider", "params", 7, "'token_url' is a key credring" },
+    { 7, "params = scope!!", "params", 7, "'scope!!' is not a parameter name" },
+    { 7, "params = client_id", "params", 7, "is a key credring sends or reads itself" },
+    { 7, "params = username", "params", 7, "is a key credring sends or reads itself" },
+    { 7, "params = password!", "params", 7, "is a key credring sends or reads itself" },
     /* Twice. */
     { 7, "params = scope;scope!", "params", 7, "'scope' is listed twice" },
     { 7, "params = a; audience ;b;audience", "params", 7, "'audience' is listed twice" },
@@ -1475,7 +1486,7 @@ test_valid_basic_raw_request (void)
   g_autoptr (CrProviderFile) raw = load_ok (raw_path, "raw");
   g_autoptr (CrProviderFile) basic = load_ok (basic_path, "basic");
   g_autoptr (CrAccount) account =
-    cr_test_account_from_text (dir, "[acct]\nprovider = raw\nclient_id = " CLIENT_ID "\n", "acct");
+    cr_test_account_from_text (dir, "[acct]\nprovider = raw\nclient_id = " RAW_CLIENT_ID "\n", "acct");
   CrCredentials credentials = { SECRET, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (CrRequest) raw_request =
@@ -1487,8 +1498,8 @@ test_valid_basic_raw_request (void)
   g_assert_no_error (error);
   g_assert_cmpint (cr_provider_file_get_descriptor (raw)->client_auth, ==,
                    CR_CLIENT_AUTH_BASIC_RAW);
-  raw_expected = g_base64_encode ((const guchar *) CLIENT_ID ":" SECRET,
-                                  strlen (CLIENT_ID ":" SECRET));
+  raw_expected = g_base64_encode ((const guchar *) RAW_CLIENT_ID ":" SECRET,
+                                  strlen (RAW_CLIENT_ID ":" SECRET));
   raw_header = g_strconcat ("Basic ", raw_expected, NULL);
   g_assert_cmpstr (raw_request->authorization, ==, raw_header);
   g_assert_cmpstr (raw_request->body, ==, "grant_type=client_credentials");
@@ -1497,6 +1508,19 @@ test_valid_basic_raw_request (void)
     cr_request_build (cr_provider_file_get_descriptor (basic), account, &credentials, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (basic_request->authorization, !=, raw_request->authorization);
+
+  /* The server splits the raw pair at its first ':': such an id is refused. */
+  {
+    g_autoptr (CrAccount) colon = cr_test_account_from_text (
+      dir, "[acct]\nprovider = raw\nclient_id = " CLIENT_ID "\n", "acct");
+    g_autoptr (GError) colon_error = NULL;
+    g_autoptr (CrRequest) refused =
+      cr_request_build (cr_provider_file_get_descriptor (raw), colon, &credentials, &colon_error);
+
+    g_assert_null (refused);
+    g_assert_error (colon_error, CR_ERROR, CR_ERROR_CONFIG);
+    cr_test_assert_contains (colon_error->message, "holding ':'");
+  }
 }
 
 static void
@@ -1687,7 +1711,6 @@ test_valid_host_url (void)
     "https://{host}",
     "https://{host}:8443/token",
     "https://login.{host}/token",
-    "https://auth.example.com/{host}/token",
     "https://auth.example.com:8443/oauth/token?x=1",
   };
 

@@ -282,9 +282,12 @@ CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescr
                                    const CrCredentials *credentials, GError **error);
 
 /* A digest of the settings that decide which token an account gets
- * (provider, token URL, host, client id, username, provider parameters):
- * a cached token issued under other settings is not served. */
-CR_EXPORT char *cr_account_fingerprint (const CrAccount *account);
+ * (provider, token URL, host, client id, username, provider parameters)
+ * and of what @provider makes of them (its token URL, grant, client
+ * authentication, body format and parameters): a cached token issued
+ * under other settings, or by a provider described otherwise, is not served. */
+CR_EXPORT char *cr_account_fingerprint (const CrAccount *account,
+                                        const CrPluginDescriptor *provider);
 
 /* Stores @credentials as @account's secrets and @token (fetched with them;
  * NULL: none) as its cached token, replacing what was there, under the

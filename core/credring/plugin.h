@@ -48,10 +48,12 @@
  * rule, otherwise): the file and its directory are owned by root or the
  * user and writable by neither group nor others; the symbol exists; the
  * ABI is this one (below); name equals the file's base name; description
- * is one printable line; a default token URL is https; every enum holds a
- * value this header defines; parameter names are [A-Za-z0-9_.-]+ and not
- * one the core sends itself (grant_type, client_id, client_secret,
- * username, password).
+ * is one printable line; a default token URL is https, without user or
+ * password; every enum holds a value this header defines; parameter names
+ * are [A-Za-z0-9_.-]+ and neither one the core sends itself (grant_type,
+ * client_id, client_secret, username, password) nor an account key of its
+ * own meaning (provider, token_url, host, url, ca_file, timeout,
+ * min_valid).
  *
  * Plugins do not link against libcredring and the ABI has no GLib types:
  * it is plain C, and what a hook needs is passed in.
@@ -160,11 +162,12 @@ struct CrPluginContext {
 
 /* Hands one request header to the core, which copies it.  Returns 0, or -1
  * when the core refuses it: a name that is not an HTTP token of at most 64
- * characters, a value with anything but printable ASCII, more than 16
- * headers or 8 KiB, or a header the core sets itself or that frames the
- * request (Authorization, Proxy-Authorization, Content-Type,
+ * characters, an empty value or one with anything but printable ASCII,
+ * more than 16 headers or 8 KiB, or a header the core sets itself or that
+ * frames the request (Authorization, Proxy-Authorization, Content-Type,
  * Content-Length, Host, Accept, User-Agent, Expect, Transfer-Encoding,
- * Connection, Cookie).  A refused header fails the request with
+ * Connection, Cookie, TE, Trailer, Upgrade, Keep-Alive, Proxy-Connection,
+ * HTTP2-Settings).  A refused header fails the request with
  * CR_ERROR_CONFIG (exit 2), whatever the hook returns. */
 typedef int (*CrPluginAddHeaderFunc) (void *sink, const char *name, const char *value);
 
@@ -238,8 +241,11 @@ typedef struct {
   CrPluginParseResponseFunc parse_response;
 } CrPluginDescriptor;
 
-/* The size of a descriptor built against ABI 1.0. */
+/* The size of a descriptor built against each minor: the loader reads no
+ * further into a plugin's descriptor than its minor's size. */
 #define CR_PLUGIN_DESCRIPTOR_SIZE_1_0 offsetof (CrPluginDescriptor, add_headers)
+#define CR_PLUGIN_DESCRIPTOR_SIZE_1_1                                           \
+  (offsetof (CrPluginDescriptor, parse_response) + sizeof (CrPluginParseResponseFunc))
 
 #define CR_PLUGIN_DESCRIPTOR_HEADER                                            \
   .abi_major = CR_PLUGIN_ABI_MAJOR, .abi_minor = CR_PLUGIN_ABI_MINOR,          \

@@ -64,6 +64,14 @@ tap_status "--dry-run without a Secret Service: exit 0" 0
 tap_contains "--dry-run shows the provider's default URL" "$RUN_OUT" "POST https://iam.ants.tech/oauth/token"
 
 # -- what it refuses
+# user:password@ in a URL would make curl send a Basic header of its own.
+write_account userinfo provider=ants client_id=ants-1 scope=item \
+	token_url=https://alice:pw@127.0.0.1:1/oauth/token
+run_credring token userinfo --dry-run
+tap_status "--dry-run, a token URL with user:password: exit 2" 2
+tap_contains "--dry-run, a token URL with user:password: says why" "$RUN_ERR" "must not hold a user or password"
+tap_lacks "--dry-run, a token URL with user:password: the password is not shown" "$RUN_OUT$RUN_ERR" "alice:pw"
+
 write_account incomplete provider=ants client_id=ants-1
 run_credring token incomplete --dry-run
 tap_status "--dry-run for an account without its required scope: exit 2" 2

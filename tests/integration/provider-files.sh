@@ -125,6 +125,28 @@ write_account raw-rfc provider=autograb token_url="$EMU_TOKEN_URL" ca_file="$CA_
 login raw-rfc "client_secret=$SECRET"$'\n'
 tap_status "basic (form-encoded pair) against a raw-Basic server: exit 3" 3
 
+# An edited provider file changes what a cached token was issued for: its
+# tokens are not served any more.
+n=$(emulator_request_count)
+run_credring token raw
+tap_is "cached token of a provider file: served (no request)" "$(emulator_request_count)" "$n"
+sed -i 's/^description = .*/description = The same provider, described in other words/' \
+	"$PROVIDERS_DIR/rawbasic.conf"
+run_credring token raw
+tap_is "a new description changes no request: still served" "$(emulator_request_count)" "$n"
+printf 'token_url = %s\n' "$EMU_TOKEN_URL" >>"$PROVIDERS_DIR/rawbasic.conf"
+run_credring token raw
+tap_status "an edited provider file: exit 0" 0
+tap_is "an edited provider file: its old token is not served, a new one is fetched" \
+	"$(emulator_request_count)" $((n + 1))
+
+# basic-raw cannot carry a client id with ':' (the server splits there).
+write_account raw-colon provider=rawbasic token_url="$EMU_TOKEN_URL" ca_file="$CA_DIR/ca.pem" \
+	client_id=raw:id
+run_credring token raw-colon --dry-run
+tap_status "basic-raw with ':' in the client id: exit 2" 2
+tap_contains "basic-raw with ':' in the client id: says why" "$RUN_ERR" "cannot travel in HTTP Basic"
+
 # -- a broken provider file: one clear line naming file, line and key
 cat >"$PROVIDERS_DIR/broken.conf" <<'CONF'
 [provider]
