@@ -232,6 +232,11 @@ print_provider (CrPlugin *plugin, gboolean full)
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
   g_autofree char *required_text = g_strjoinv (", ", required);
   g_autofree char *optional_text = g_strjoinv (", ", optional);
+  g_autoptr (GString) optional_params = g_string_new (NULL);
+
+  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+    if (p->presence != CR_PARAM_REQUIRED || p->default_value != NULL)
+      g_string_append_printf (optional_params, "%s%s", optional_params->len ? ", " : "", p->name);
 
   printf ("%s\t%s\n", d->name, d->description);
   printf ("\tfrom: %s (%s)\n", cr_plugin_get_path (plugin), kind_name (plugin));
@@ -241,6 +246,8 @@ print_provider (CrPlugin *plugin, gboolean full)
   printf ("\trequired account keys: %s\n", required_text);
   if (full)
     printf ("\toptional account keys: %s\n", optional_text);
+  else if (optional_params->len > 0)
+    printf ("\toptional parameters: %s\n", optional_params->str);
   printf ("\tsecrets: client_secret%s%s\n", d->grant == CR_GRANT_PASSWORD ? ", password" : "",
           full ? " (asked for by credring login; never in accounts.conf)" : "");
   if (full && (d->add_headers != NULL || d->parse_response != NULL))
