@@ -62,6 +62,28 @@ index_lines (CrKeyFile *file, const char *text)
     }
 }
 
+/* The first line GKeyFile cannot take — neither blank, a comment, a group
+ * header nor a key = value pair — or 0: its errors quote the line but do
+ * not number it. */
+static guint
+malformed_line (const char *text)
+{
+  g_auto (GStrv) rows = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; rows[i] != NULL; i++)
+    {
+      const char *row = rows[i];
+
+      while (g_ascii_isspace (*row))
+        row++;
+      if (*row == '\0' || *row == '#')
+        continue;
+      if (*row == '[' ? strchr (row, ']') == NULL : strchr (row, '=') == NULL)
+        return i + 1;
+    }
+  return 0;
+}
+
 /* The contents of @path, read through one descriptor, so that what is
  * checked (a regular file, not too large) is what is read, and never more
  * than @max_bytes: a FIFO or a device swapped in cannot stall or flood us. */
@@ -165,8 +187,12 @@ cr_keyfile_read (const char *path, const char *open_path, const char *what, gsiz
     {
       /* GLib quotes the offending line: show it, do not obey it. */
       g_autofree char *shown = cr_escape_for_message (local_error->message, -1, 200);
+      guint line = malformed_line (text);
 
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, shown);
+      if (line > 0)
+        g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s:%u: %s", shown_path, line, shown);
+      else
+        g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, shown);
       return NULL;
     }
   index_lines (file, text);

@@ -1097,13 +1097,14 @@ test_invalid_syntax (void)
   static const struct {
     const char *text;
     const char *needle;
+    guint line; /* 0: GLib names no line we can */
   } cases[] = {
-    { L1 L2 "grant client_credentials\n" L5 L6, "grant client_credentials" },
-    { "[provider\n" L2 L4 L5 L6, "[provider" },
-    { "description = before any group\n" BASE, NULL },
-    { L1 L2 "= no key\n" L4 L5 L6, NULL },
+    { L1 L2 "grant client_credentials\n" L5 L6, "grant client_credentials", 3 },
+    { "[provider\n" L2 L4 L5 L6, "[provider", 1 },
+    { "description = before any group\n" BASE, NULL, 0 },
+    { L1 L2 "= no key\n" L4 L5 L6, NULL, 0 },
     /* GLib quotes the line: its control characters are shown escaped. */
-    { L1 L2 "\x1b[2Jforged\rline\n" L4 L5 L6, "forged" },
+    { L1 L2 "\x1b[2Jforged\rline\n" L4 L5 L6, "forged", 3 },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1113,6 +1114,12 @@ test_invalid_syntax (void)
 
       if (cases[i].needle != NULL)
         cr_test_assert_contains (message, cases[i].needle);
+      if (cases[i].line > 0)
+        {
+          g_autofree char *prefix = g_strdup_printf ("%s:%u: ", path, cases[i].line);
+
+          assert_prefix (message, prefix);
+        }
     }
 }
 
