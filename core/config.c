@@ -219,7 +219,7 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     {
       g_autoptr (GError) value_error = NULL;
-      char *value = g_key_file_get_string (config->keyfile, name, keys[i], &value_error);
+      char *value = cr_keyfile_get_string (config->file, name, keys[i], &value_error);
 
       /* GLib may return a value and an error (an unknown escape) at once. */
       if (value_error != NULL)
@@ -251,7 +251,7 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   account->username = g_strdup (optional_value (account, "username"));
   account->ca_file = g_strdup (optional_value (account, "ca_file"));
   if (optional_value (account, "url") != NULL)
-    account->urls = g_key_file_get_string_list (config->keyfile, name, "url", NULL, NULL);
+    account->urls = cr_keyfile_get_string_list (config->file, name, "url", NULL, NULL);
   return g_steal_pointer (&account);
 }
 

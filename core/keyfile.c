@@ -62,26 +62,47 @@ index_lines (CrKeyFile *file, const char *text)
     }
 }
 
-/* The first line GKeyFile cannot take — neither blank, a comment, a group
- * header nor a key = value pair — or 0: its errors quote the line but do
- * not number it. */
+/* Whether the first @count of @rows parse, each line with its newline as
+ * in the file (GLib reads a "...\r" that ends the text otherwise than
+ * "...\r\n"). */
+static gboolean
+prefix_parses (char **rows, guint count)
+{
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_string_append (text, rows[i]);
+      g_string_append_c (text, '\n');
+    }
+  return g_key_file_load_from_data (keyfile, text->str, text->len, G_KEY_FILE_NONE, NULL);
+}
+
+/* The line GKeyFile refused in @text, which it refuses, or 0: its errors
+ * quote the line but do not number it.  GLib itself is the judge: it reads
+ * line by line, so the first N lines parse exactly when the bad line comes
+ * later, and a binary search over N finds it in a few parses. */
 static guint
 malformed_line (const char *text)
 {
   g_auto (GStrv) rows = g_strsplit (text, "\n", -1);
+  guint good = 0, bad = g_strv_length (rows);
 
-  for (guint i = 0; rows[i] != NULL; i++)
+  /* The last row is what follows the file's last newline: "" or a line
+   * without one, which the search below reads with one. */
+  if (bad == 0 || prefix_parses (rows, bad))
+    return 0;
+  while (bad - good > 1)
     {
-      const char *row = rows[i];
+      guint middle = good + (bad - good) / 2;
 
-      while (g_ascii_isspace (*row))
-        row++;
-      if (*row == '\0' || *row == '#')
-        continue;
-      if (*row == '[' ? strchr (row, ']') == NULL : strchr (row, '=') == NULL)
-        return i + 1;
+      if (prefix_parses (rows, middle))
+        good = middle;
+      else
+        bad = middle;
     }
-  return 0;
+  return bad;
 }
 
 /* The contents of @path, read through one descriptor, so that what is
@@ -197,6 +218,44 @@ cr_keyfile_read (const char *path, const char *open_path, const char *what, gsiz
     }
   index_lines (file, text);
   return g_steal_pointer (&file);
+}
+
+/* GLib 2.74 sets its GError twice (and warns) for a value holding a bad
+ * escape and ending in a lone backslash: such a value is refused here,
+ * before GLib reads it. */
+static gboolean
+check_escapes (GKeyFile *keyfile, const char *group, const char *key, GError **error)
+{
+  g_autofree char *raw = g_key_file_get_value (keyfile, group, key, NULL);
+  gsize len = raw ? strlen (raw) : 0, backslashes = 0;
+
+  while (backslashes < len && raw[len - 1 - backslashes] == '\\')
+    backslashes++;
+  if (backslashes % 2 == 1)
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "the value ends in an escape character (\\)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+cr_keyfile_get_string (const CrKeyFile *file, const char *group, const char *key,
+                       GError **error)
+{
+  if (!check_escapes (file->keyfile, group, key, error))
+    return NULL;
+  return g_key_file_get_string (file->keyfile, group, key, error);
+}
+
+char **
+cr_keyfile_get_string_list (const CrKeyFile *file, const char *group, const char *key,
+                            gsize *length, GError **error)
+{
+  if (!check_escapes (file->keyfile, group, key, error))
+    return NULL;
+  return g_key_file_get_string_list (file->keyfile, group, key, length, error);
 }
 
 char **

@@ -31,6 +31,12 @@ CrKeyFile *cr_keyfile_read (const char *path, const char *open_path, const char 
 /* The keys of @group as the file spells them, locale suffixes
  * ("description[de]") included, which GKeyFile hides.  Free with g_strfreev(). */
 char **cr_keyfile_keys_as_written (const CrKeyFile *file, const char *group);
+/* g_key_file_get_string() and _get_string_list(), without GLib's warning
+ * for a value with a bad escape that ends in a backslash. */
+char *cr_keyfile_get_string (const CrKeyFile *file, const char *group, const char *key,
+                             GError **error);
+char **cr_keyfile_get_string_list (const CrKeyFile *file, const char *group, const char *key,
+                                   gsize *length, GError **error);
 /* The line of @key in @group, or 0 when unknown. */
 guint cr_keyfile_key_line (const CrKeyFile *file, const char *group, const char *key);
 void cr_keyfile_free (CrKeyFile *file);

@@ -111,7 +111,7 @@ get_value (Reader *reader, const char *key, gboolean required, const char **out,
                    GROUP, key);
       return FALSE;
     }
-  value = g_key_file_get_string (reader->file->keyfile, GROUP, key, &local_error);
+  value = cr_keyfile_get_string (reader->file, GROUP, key, &local_error);
   if (local_error != NULL)
     return key_error (reader, key, error, "%s", local_error->message);
   g_strstrip (value);
@@ -198,7 +198,7 @@ get_params (Reader *reader, GError **error)
     return TRUE;
   if (!get_value (reader, "params", TRUE, &text, error))
     return FALSE; /* an empty list is an empty value, refused as any other */
-  items = g_key_file_get_string_list (reader->file->keyfile, GROUP, "params", &count, &local_error);
+  items = cr_keyfile_get_string_list (reader->file, GROUP, "params", &count, &local_error);
   if (local_error != NULL)
     return key_error (reader, "params", error, "%s", local_error->message);
   if (count > CR_PROVIDER_FILE_MAX_PARAMS)

@@ -223,6 +223,30 @@ test_syntax_error (void)
   assert_load_fails (no_equals, no_equals);
   assert_load_fails (unclosed, unclosed);
   assert_load_fails (before_group, before_group);
+  /* The message numbers the line GLib refused, even when a later line
+   * looks worse to a simpler reader. */
+  {
+    g_autofree char *tricky = cr_test_write_file (tmp_dir, "f.conf",
+                                                  "[acct]\nprovider = ants\n[a]b\nfoo\n");
+    g_autofree char *prefix = g_strconcat (tricky, ":3: ", NULL);
+
+    assert_load_fails (tricky, prefix);
+  }
+  /* A bad escape then a lone backslash: GLib 2.74 would warn (fatal in a
+   * test) rather than only fail. */
+  {
+    g_autoptr (GError) escape_error = NULL;
+    g_autofree char *escape = cr_test_write_file (tmp_dir, "g.conf",
+                                                  "[acct]\nprovider = \\x\\\nclient_id = c\n");
+    g_autoptr (CrConfig) config = cr_config_load (escape, &escape_error);
+    g_autoptr (CrAccount) account = NULL;
+
+    g_assert_no_error (escape_error);
+    account = cr_config_get_account (config, "acct", &escape_error);
+    g_assert_null (account);
+    g_assert_error (escape_error, CR_ERROR, CR_ERROR_CONFIG);
+    cr_test_assert_contains (escape_error->message, "ends in an escape character");
+  }
 
   /* A NUL byte: not a configuration file. */
   g_file_set_contents (binary, "[acct]\nprovider = an\0ts\n", 24, &error);
