@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -40,6 +41,10 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   file_fd = memfd_create ("accounts.conf", MFD_CLOEXEC);
   if (file_fd < 0)
     fuzz_fail ("memfd_create: %s", g_strerror (errno));
+  /* A memfd is created 0777, which cr_config_load() rightly refuses as
+   * writable by others: every input would stop there. */
+  if (fchmod (file_fd, 0600) != 0)
+    fuzz_fail ("fchmod: %s", g_strerror (errno));
   file_path = g_strdup_printf ("/proc/self/fd/%d", file_fd);
   return 0;
 }

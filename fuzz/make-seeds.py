@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora fuzz/corpus/{response,config,descriptor,encoder}/
+"""Writes the seed corpora fuzz/corpus/{response,config,descriptor,encoder,provider}/
 in each harness's input format (fuzz/proto's seeds are written by hand).
 
 Response bodies are the providers' documented ones, as in
-../shared/seeds/*.txt; config files are README.md's accounts.conf examples.
+../shared/seeds/*.txt; config files are README.md's accounts.conf examples;
+provider files are examples/providers/*.conf and edge cases.
 Run from anywhere; it rewrites only the files it names.
 
     python3 fuzz/make-seeds.py
@@ -103,6 +104,8 @@ write("response", "dataloy-200-canary", response(200, with_canary(
 with open(os.path.join(TOP, "README.md"), encoding="utf-8") as f:
     readme = f.read()
 blocks = re.findall(r"```ini\n(.*?)```", readme, re.S)
+# Provider files ([provider]) are the provider harness's, not accounts.conf.
+blocks = [b for b in blocks if not re.search(r"^\s*\[provider\]", b, re.M)]
 for i, block in enumerate(blocks):
     write("config", "readme-%d" % (i + 1), block)
     # Each account alone too, so the fuzzer starts from small files.
@@ -177,6 +180,64 @@ write("encoder", "special-characters", encoder(
     "pässwörd €", "\t\x01\x7f", "ü@example.com", "a b;c", "é/?#[]", "https://dataloy.dev/?a=b&c"))
 write("encoder", "empty-required", encoder("", "", "", "", "", "", "", "", ""))
 
+# ---- provider: examples/providers/*.conf, then edge cases --------------------
+
+EXAMPLES = os.path.join(TOP, "examples", "providers")
+for conf in sorted(os.listdir(EXAMPLES)):
+    if conf.endswith(".conf"):
+        with open(os.path.join(EXAMPLES, conf), "rb") as f:
+            write("provider", conf[:-len(".conf")], f.read())
+
+PROVIDER_HEAD = "[provider]\ndescription = Example API\n"
+# Every key, and the values the examples do not use.
+write("provider", "every-key", PROVIDER_HEAD + """\
+token_url = https://login.{host}:8443/oauth/token?tenant=x
+grant = password
+client_auth = basic-raw
+body = json
+params = audience!; scope ;resource.id-2!;
+token_field = token
+token_type_field = type
+expires_at_field = expires.at
+""")
+write("provider", "basic-expires-in", """# Comments and blank lines, the lines numbered.
+
+[provider]
+  description   =   \\sSpaced \\\\ escaped\\s
+token_url=https://auth.example.com/token?x=1#frag
+grant=client_credentials
+client_auth=basic
+body=form
+expires_in_field = lifetime
+""")
+write("provider", "params-32", PROVIDER_HEAD + "grant = client_credentials\n"
+      "client_auth = body\nbody = form\nparams = "
+      + ";".join("p%d%s" % (i, "!" if i % 3 == 0 else "") for i in range(32)) + "\n")
+PROVIDER_BASE = PROVIDER_HEAD + "grant = client_credentials\nclient_auth = body\nbody = form\n"
+# CR LF line ends: GKeyFile drops the CR, so this loads.
+write("provider", "crlf", PROVIDER_BASE.replace("\n", "\r\n"))
+# Refused, each for one reason.
+write("provider", "params-33", PROVIDER_BASE + "params = "
+      + ";".join("p%d" % i for i in range(33)) + "\n")
+write("provider", "param-reserved", PROVIDER_BASE + "params = scope;client_secret\n")
+write("provider", "param-twice", PROVIDER_BASE + "params = scope!;scope\n")
+write("provider", "translated-description", PROVIDER_BASE + "description[de] = Beispiel\n")
+write("provider", "key-twice", PROVIDER_BASE + "grant = password\n")
+write("provider", "group-twice", PROVIDER_BASE + "[provider]\nbody = json\n")
+write("provider", "unknown-group", PROVIDER_BASE + "[extra]\nkey = value\n")
+write("provider", "comment-after-value", PROVIDER_BASE.replace(
+    "grant = client_credentials", "grant = client_credentials # the usual"))
+write("provider", "expires-both", PROVIDER_BASE + "expires_in_field = a\nexpires_at_field = b\n")
+write("provider", "empty-value", PROVIDER_BASE + "params =\n")
+write("provider", "token-url-http", PROVIDER_BASE + "token_url = http://auth.example.com/token\n")
+write("provider", "token-url-brace", PROVIDER_BASE + "token_url = https://{host}/{tenant}\n")
+write("provider", "token-url-host-twice", PROVIDER_BASE + "token_url = https://{host}/{host}\n")
+write("provider", "token-url-userinfo",
+      PROVIDER_BASE + "token_url = https://user:pw@{host}/token\n")
+write("provider", "param-account-key", PROVIDER_BASE + "params = scope;host!\n")
+write("provider", "syntax-error", PROVIDER_BASE + "  not a key-value pair\n")
+write("provider", "no-group", "description = Example API\n")
+
 # ---- findings, minimised: each failed a harness once (see the tests named) ----
 
 # tests/test-config.c /config/load/messages-printable
@@ -199,3 +260,11 @@ write("descriptor", "expected-name-newline", descriptor(
 write("descriptor", "long-default", descriptor(
     "example", "Example", "https://auth.example.com/token", 1, 2, 1,
     [("scope", 0, "/" * 1000)], "token", "type", "expires_in", 1))
+# tests/test-config.c /config/load/syntax-error and test-provider-file.c
+# /provider-file/invalid/trailing-escape: GLib 2.74 set its GError twice.
+write("config", "escape-then-trailing-backslash", "[acct]\nprovider = \\x\\\nclient_id = c\n")
+write("provider", "escape-then-trailing-backslash", "[provider]\ndescription = \\x\\\n")
+# tests/test-provider-file.c /provider-file/invalid/syntax: the line numbered
+# must be the one GLib refused, CRLF line ends included.
+write("provider", "syntax-line-numbered", "[provider]\n[a]b\nfoo\n")
+write("provider", "syntax-line-crlf", b"[pro\xdbvider]\r\ndescription E Example API\r\n")
