@@ -189,3 +189,36 @@ fuzz_unwatch_secret (void)
 {
   watched = NULL;
 }
+
+CrAccount *
+fuzz_make_account (const CrPluginDescriptor *d)
+{
+  CrAccount *account = g_new0 (CrAccount, 1);
+
+  account->name = g_strdup ("fuzz");
+  account->config_path = g_strdup ("fuzz.conf");
+  account->provider = g_strdup (d->name);
+  account->client_id = g_strdup ("client id");
+  account->username = g_strdup ("user");
+  account->host = g_strdup ("auth.example.com");
+  account->token_url = d->token_url ? NULL : g_strdup ("https://auth.example.com/token");
+  account->timeout = 30;
+  account->min_valid = -1;
+  account->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  account->lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_insert (account->values, g_strdup ("provider"), g_strdup (d->name));
+  g_hash_table_insert (account->values, g_strdup ("client_id"), g_strdup ("client id"));
+  g_hash_table_insert (account->values, g_strdup ("username"), g_strdup ("user"));
+  g_hash_table_insert (account->values, g_strdup ("host"), g_strdup ("auth.example.com"));
+  if (account->token_url != NULL)
+    g_hash_table_insert (account->values, g_strdup ("token_url"), g_strdup (account->token_url));
+  /* Every other parameter without a default gets a value: "v-" and its
+   * name; those with one are sent their default. */
+  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+    if (p->default_value == NULL && !g_hash_table_contains (account->values, p->name))
+      {
+        g_hash_table_insert (account->values, g_strdup (p->name), g_strconcat ("v-", p->name, NULL));
+        g_hash_table_insert (account->lines, g_strdup (p->name), GUINT_TO_POINTER (1));
+      }
+  return account;
+}

@@ -70,6 +70,13 @@ guint32 fuzz_take_u32 (FuzzInput *in);
  * consumed) or the end of input.  Never NULL; free with g_free(). */
 char *fuzz_take_string (FuzzInput *in, gsize max);
 
+/* ---- accounts ----------------------------------------------------------------- */
+
+/* An account with every key @d may need: client id, username, host, a
+ * token URL when @d has none, and "v-NAME" for each parameter without a
+ * default (those with one are sent their default). */
+CrAccount *fuzz_make_account (const CrPluginDescriptor *d);
+
 /* ---- secrets freed unwiped ------------------------------------------------ */
 
 /* A string no fuzzer invents by chance.  Seeds put it inside secret values
