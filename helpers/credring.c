@@ -36,7 +36,7 @@ static const GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file (default: $CREDRING_CONFIG or ~/.config/credring/accounts.conf)", "FILE" },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Say what is done (never a secret)", NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
-  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "token: raw (default), header or json; status: json", "FORMAT" },
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "token: raw (default), header or json; status, providers --describe: json", "FORMAT" },
   { "min-valid", 0, 0, G_OPTION_ARG_STRING, &opt_min_valid, "token: seconds the token must still be valid", "SECONDS" },
   { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, "token: fetch a new token even if the cached one is valid", NULL },
   { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "login: read client_secret=... / password=... lines from stdin", NULL },
