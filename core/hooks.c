@@ -231,19 +231,11 @@ cr_hook_parse_response (const CrPluginDescriptor *provider, const CrAccount *acc
     g_set_error (error, CR_ERROR, CR_ERROR_NETWORK,
                  "token endpoint answered HTTP %ld, and provider '%s' found no token in it",
                  response->status, provider->name);
-  else if (status == CR_PLUGIN_ERROR_REJECTED)
-    g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "the provider refused: %s (HTTP %ld)",
-                 shown, response->status);
-  else if (status == CR_PLUGIN_ERROR_CONFIG)
-    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                 "the provider refused the request: %s (HTTP %ld); check the account's settings",
-                 shown, response->status);
-  else if (status == CR_PLUGIN_ERROR_RESPONSE)
-    g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "token endpoint error: %s (HTTP %ld)", shown,
-                 response->status);
-  else
+  else if (error_code (status) == CR_ERROR_FAILED)
     g_set_error (error, CR_ERROR, CR_ERROR_FAILED,
                  "provider '%s' returned an unknown status %d from parse_response",
                  provider->name, (int) status);
+  else
+    cr_response_set_provider_error (error, error_code (status), shown, response->status);
   return NULL;
 }

@@ -109,17 +109,19 @@ check_ownership (const char *path, GError **error)
 }
 
 /* File names come from directory listings and the environment: whatever
- * bytes they hold are shown, not obeyed. */
+ * bytes they hold are shown, not obeyed.  Hands @local_error (nullable),
+ * so escaped, to @error. */
 static void
-escape_message (GError *error)
+propagate_escaped (GError **error, GError *local_error)
 {
   char *shown;
 
-  if (error == NULL)
+  if (local_error == NULL)
     return;
-  shown = cr_escape_for_message (error->message, -1, 400);
-  g_free (error->message);
-  error->message = shown;
+  shown = cr_escape_for_message (local_error->message, -1, 400);
+  g_free (local_error->message);
+  local_error->message = shown;
+  g_propagate_error (error, local_error);
 }
 
 /* Appends which file a refusal of its directory was about: a directory
@@ -171,11 +173,7 @@ cr_loader_resolve_trusted (const char *path, GError **error)
   GError *local_error = NULL;
   char *resolved = resolve_trusted (path, &local_error);
 
-  if (resolved == NULL)
-    {
-      escape_message (local_error);
-      g_propagate_error (error, local_error);
-    }
+  propagate_escaped (error, local_error);
   return resolved;
 }
 
@@ -201,11 +199,7 @@ cr_loader_open (const char *path, GError **error)
   GError *local_error = NULL;
   void *handle = open_trusted (path, &local_error);
 
-  if (handle == NULL)
-    {
-      escape_message (local_error);
-      g_propagate_error (error, local_error);
-    }
+  propagate_escaped (error, local_error);
   return handle;
 }
 
@@ -258,11 +252,7 @@ load_compiled (const char *path, const char *name, GError **error)
   GError *local_error = NULL;
   CrPlugin *plugin = open_compiled (path, name, &local_error);
 
-  if (plugin == NULL)
-    {
-      escape_message (local_error);
-      g_propagate_error (error, local_error);
-    }
+  propagate_escaped (error, local_error);
   return plugin;
 }
 
@@ -275,8 +265,7 @@ load_provider_file (const char *path, const char *name, GError **error)
 
   if (file == NULL)
     {
-      escape_message (local_error);
-      g_propagate_error (error, local_error);
+      propagate_escaped (error, local_error);
       return NULL;
     }
   plugin = plugin_new (CR_PLUGIN_KIND_FILE, path, cr_provider_file_get_descriptor (file));

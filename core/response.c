@@ -60,6 +60,27 @@ is_configuration_error (CrJsonObject *object)
   return code != NULL && g_strv_contains (codes, code);
 }
 
+void
+cr_response_set_provider_error (GError **error, int code, const char *message, long status)
+{
+  switch (code)
+    {
+    case CR_ERROR_CONFIG:
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "the provider refused the request: %s (HTTP %ld); check the account's settings",
+                   message, status);
+      break;
+    case CR_ERROR_REJECTED:
+      g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "the provider refused: %s (HTTP %ld)",
+                   message, status);
+      break;
+    default:
+      g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "token endpoint error: %s (HTTP %ld)",
+                   message, status);
+      break;
+    }
+}
+
 static void
 set_error_answer (const CrResponse *response, CrJsonObject *object, GError **error)
 {
@@ -71,9 +92,7 @@ set_error_answer (const CrResponse *response, CrJsonObject *object, GError **err
 
   if (status == 400 && message != NULL && is_configuration_error (object))
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "the provider refused the request: %s (HTTP %ld); check the account's settings",
-                   message, status);
+      cr_response_set_provider_error (error, CR_ERROR_CONFIG, message, status);
       return;
     }
   /* 400 carries OAuth errors (RFC 6749 §5.2); 401/403 mean the client or
@@ -81,16 +100,14 @@ set_error_answer (const CrResponse *response, CrJsonObject *object, GError **err
   if ((status == 400 && message != NULL) || status == 401 || status == 403)
     {
       if (message != NULL)
-        g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "the provider refused: %s (HTTP %ld)",
-                     message, status);
+        cr_response_set_provider_error (error, CR_ERROR_REJECTED, message, status);
       else
         g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
                      "the provider refused the credentials (HTTP %ld, %s)", status, content_type);
       return;
     }
   if (message != NULL)
-    g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "token endpoint error: %s (HTTP %ld)",
-                 message, status);
+    cr_response_set_provider_error (error, CR_ERROR_NETWORK, message, status);
   else
     g_set_error (error, CR_ERROR, CR_ERROR_NETWORK,
                  "token endpoint answered HTTP %ld (%s) without a token", status, content_type);
