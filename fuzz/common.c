@@ -190,6 +190,22 @@ fuzz_unwatch_secret (void)
   watched = NULL;
 }
 
+gboolean
+fuzz_is_one_line (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  if (fuzz_lax_text ())
+    return strchr (text, '\n') == NULL;
+  /* plugin.h: one line of UTF-8 text without control characters (C0, DEL or C1). */
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
 CrAccount *
 fuzz_make_account (const CrPluginDescriptor *d)
 {

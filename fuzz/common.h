@@ -70,6 +70,10 @@ guint32 fuzz_take_u32 (FuzzInput *in);
  * consumed) or the end of input.  Never NULL; free with g_free(). */
 char *fuzz_take_string (FuzzInput *in, gsize max);
 
+/* A non-empty line of text as plugin.h means it: valid UTF-8 without
+ * control characters (under FUZZ_LAX_TEXT, merely without a newline). */
+gboolean fuzz_is_one_line (const char *text);
+
 /* ---- accounts ----------------------------------------------------------------- */
 
 /* An account with every key @d may need: client id, username, host, a

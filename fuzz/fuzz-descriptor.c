@@ -90,22 +90,6 @@ matches (const char *text, const char *extra, gboolean upper)
 }
 
 static gboolean
-is_one_line (const char *text)
-{
-  if (text == NULL || *text == '\0')
-    return FALSE;
-  if (fuzz_lax_text ())
-    return strchr (text, '\n') == NULL;
-  /* plugin.h: one line of UTF-8 text without control characters (C0, DEL or C1). */
-  if (!g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 expect_valid (const CrPluginDescriptor *d, const char *expected_name)
 {
   static const char *const reserved[] = {
@@ -122,11 +106,11 @@ expect_valid (const CrPluginDescriptor *d, const char *expected_name)
   if (expected_name != NULL && strcmp (d->name, expected_name) != 0)
     return FALSE;
   /* "one line, for `credring providers`", which prints it as it is. */
-  if (!is_one_line (d->description))
+  if (!fuzz_is_one_line (d->description))
     return FALSE;
   if (d->token_url != NULL &&
       (!g_str_has_prefix (d->token_url, "https://") || d->token_url[8] == '\0' ||
-       d->token_url[8] == '/' || !is_one_line (d->token_url) ||
+       d->token_url[8] == '/' || !fuzz_is_one_line (d->token_url) ||
        memchr (d->token_url + 8, '@', strcspn (d->token_url + 8, "/?#")) != NULL))
     return FALSE;
   if ((d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD) ||

@@ -262,24 +262,9 @@ check_failure (const GError *error, const char *text)
 /* ---- the descriptor ----------------------------------------------------------- */
 
 static gboolean
-is_printable_line (const char *text)
-{
-  if (text == NULL || *text == '\0')
-    return FALSE;
-  if (fuzz_lax_text ())
-    return strchr (text, '\n') == NULL;
-  if (!g_utf8_validate (text, -1, NULL))
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 is_field_name (const char *name)
 {
-  return name != NULL && strlen (name) <= 128 && is_printable_line (name);
+  return name != NULL && strlen (name) <= 128 && fuzz_is_one_line (name);
 }
 
 static gboolean
@@ -327,7 +312,7 @@ check_descriptor (const CrPluginDescriptor *d)
       (d->expiry_form != CR_EXPIRY_SECONDS && d->expiry_form != CR_EXPIRY_ABSOLUTE))
     fuzz_fail ("enum out of range: grant %d, client_auth %d, body %d, expiry %d", d->grant,
                d->client_auth, d->body_format, d->expiry_form);
-  if (!is_printable_line (d->description) || strlen (d->description) > 200)
+  if (!fuzz_is_one_line (d->description) || strlen (d->description) > 200)
     fuzz_fail ("description is not one printable line of at most 200 bytes");
   if (d->token_url != NULL)
     {

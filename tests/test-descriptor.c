@@ -330,25 +330,6 @@ test_validate_fields (void)
 
 /* ---- the real plugins -------------------------------------------------- */
 
-static const CrPluginParam *
-find_param (const CrPluginDescriptor *d, const char *name)
-{
-  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
-    if (g_str_equal (p->name, name))
-      return p;
-  return NULL;
-}
-
-static guint
-count_params (const CrPluginDescriptor *d)
-{
-  guint n = 0;
-
-  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
-    n++;
-  return n;
-}
-
 static CrPlugin *
 load_real (const char *name)
 {
@@ -379,13 +360,13 @@ test_plugin_ants (void)
 {
   g_autoptr (CrPlugin) plugin = load_real ("ants");
   const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
-  const CrPluginParam *scope = find_param (d, "scope");
+  const CrPluginParam *scope = cr_test_find_param (d, "scope");
 
   g_assert_cmpstr (d->token_url, ==, "https://iam.ants.tech/oauth/token");
   g_assert_cmpint (d->grant, ==, CR_GRANT_CLIENT_CREDENTIALS);
   g_assert_cmpint (d->client_auth, ==, CR_CLIENT_AUTH_BODY);
   g_assert_cmpint (d->body_format, ==, CR_BODY_FORM);
-  g_assert_cmpuint (count_params (d), ==, 1);
+  g_assert_cmpuint (cr_test_count_params (d), ==, 1);
   g_assert_nonnull (scope);
   g_assert_cmpint (scope->presence, ==, CR_PARAM_REQUIRED);
   g_assert_null (scope->default_value);
@@ -401,14 +382,14 @@ test_plugin_acaengine (void)
 {
   g_autoptr (CrPlugin) plugin = load_real ("acaengine");
   const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
-  const CrPluginParam *authority = find_param (d, "authority");
-  const CrPluginParam *scope = find_param (d, "scope");
+  const CrPluginParam *authority = cr_test_find_param (d, "authority");
+  const CrPluginParam *scope = cr_test_find_param (d, "scope");
 
   g_assert_cmpstr (d->token_url, ==, "https://{host}/auth/oauth/token");
   g_assert_cmpint (d->grant, ==, CR_GRANT_PASSWORD);
   g_assert_cmpint (d->client_auth, ==, CR_CLIENT_AUTH_BODY);
   g_assert_cmpint (d->body_format, ==, CR_BODY_FORM);
-  g_assert_cmpuint (count_params (d), ==, 2);
+  g_assert_cmpuint (cr_test_count_params (d), ==, 2);
   g_assert_nonnull (authority);
   g_assert_cmpint (authority->presence, ==, CR_PARAM_REQUIRED);
   g_assert_null (authority->default_value);
@@ -432,7 +413,7 @@ test_plugin_autograb (void)
   g_assert_cmpint (d->grant, ==, CR_GRANT_CLIENT_CREDENTIALS);
   g_assert_cmpint (d->client_auth, ==, CR_CLIENT_AUTH_BASIC);
   g_assert_cmpint (d->body_format, ==, CR_BODY_FORM);
-  g_assert_cmpuint (count_params (d), ==, 0);
+  g_assert_cmpuint (cr_test_count_params (d), ==, 0);
   g_assert_cmpstr (d->token_field, ==, "access_token");
   g_assert_cmpstr (d->token_type_field, ==, "token_type");
   g_assert_cmpstr (d->expiry_field, ==, "expires_in");
@@ -445,13 +426,13 @@ test_plugin_dataloy (void)
 {
   g_autoptr (CrPlugin) plugin = load_real ("dataloy");
   const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
-  const CrPluginParam *audience = find_param (d, "audience");
+  const CrPluginParam *audience = cr_test_find_param (d, "audience");
 
   g_assert_null (d->token_url);
   g_assert_cmpint (d->grant, ==, CR_GRANT_CLIENT_CREDENTIALS);
   g_assert_cmpint (d->client_auth, ==, CR_CLIENT_AUTH_BODY);
   g_assert_cmpint (d->body_format, ==, CR_BODY_JSON);
-  g_assert_cmpuint (count_params (d), ==, 1);
+  g_assert_cmpuint (cr_test_count_params (d), ==, 1);
   g_assert_nonnull (audience);
   g_assert_cmpint (audience->presence, ==, CR_PARAM_REQUIRED);
   g_assert_null (audience->default_value);

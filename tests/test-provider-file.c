@@ -213,25 +213,6 @@ base_with (guint line, const char *replacement)
   return g_string_free (out, FALSE);
 }
 
-static const CrPluginParam *
-find_param (const CrPluginDescriptor *d, const char *name)
-{
-  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
-    if (g_str_equal (p->name, name))
-      return p;
-  return NULL;
-}
-
-static guint
-count_params (const CrPluginDescriptor *d)
-{
-  guint n = 0;
-
-  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
-    n++;
-  return n;
-}
-
 /* ---- the environment fixture ------------------------------------------- */
 
 typedef struct {
@@ -343,8 +324,8 @@ static const Seed seeds[] = {
 static void
 assert_params_equal (const CrPluginDescriptor *file, const CrPluginDescriptor *compiled)
 {
-  g_assert_cmpuint (count_params (file), ==, count_params (compiled));
-  for (guint i = 0; i < count_params (compiled); i++)
+  g_assert_cmpuint (cr_test_count_params (file), ==, cr_test_count_params (compiled));
+  for (guint i = 0; i < cr_test_count_params (compiled); i++)
     {
       /* In order: the body lists them so. */
       g_assert_cmpstr (file->params[i].name, ==, compiled->params[i].name);
@@ -653,25 +634,9 @@ test_invalid_unknown_key_escaped (void)
 static void
 test_invalid_localized_key (void)
 {
-  static const char *const extra[] = {
-    "description[de] = Beispiel\n",
-    "token_url[en_GB] = https://elsewhere.example/token\n",
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (extra); i++)
-    {
-      g_autofree char *text = g_strconcat (BASE, extra[i], NULL);
-      g_autofree char *dir = new_dir ("localized");
-      g_autofree char *path = write_conf (dir, "p.conf", text);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (CrProviderFile) file = cr_provider_file_load (path, "p", &error);
-      g_autofree char *prefix = g_strconcat (path, ":8: key '", NULL);
-
-      g_assert_null (file);
-      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
-      assert_one_line (error->message);
-      assert_prefix (error->message, prefix);
-    }
+  assert_key_error (BASE "description[de] = Beispiel\n", "description[de]", 8, "unknown key");
+  assert_key_error (BASE "token_url[en_GB] = https://elsewhere.example/token\n",
+                    "token_url[en_GB]", 8, "unknown key");
 }
 
 static void
@@ -760,16 +725,8 @@ test_invalid_empty_params (void)
   for (gsize i = 0; i < G_N_ELEMENTS (empty); i++)
     {
       g_autofree char *text = base_with (7, empty[i]);
-      g_autofree char *dir = new_dir ("empty-params");
-      g_autofree char *path = write_conf (dir, "p.conf", text);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (CrProviderFile) file = cr_provider_file_load (path, "p", &error);
-      g_autofree char *prefix = g_strconcat (path, ":7: key 'params'", NULL);
 
-      g_assert_null (file);
-      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
-      assert_one_line (error->message);
-      assert_prefix (error->message, prefix);
+      assert_key_error (text, "params", 7, "empty value");
     }
 }
 
@@ -976,18 +933,12 @@ test_invalid_key_twice (void)
 static void
 test_invalid_key_twice_across_groups (void)
 {
-  g_autofree char *text = g_strconcat (BASE, "[provider]\ntoken_url = https://evil.example/token\n",
-                                       NULL);
-  g_autofree char *dir = new_dir ("twice-groups");
-  g_autofree char *path = write_conf (dir, "p.conf", text);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CrProviderFile) file = cr_provider_file_load (path, "p", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *message =
+    text_fail (BASE "[provider]\ntoken_url = https://evil.example/token\n", &path);
+  g_autofree char *expected = g_strdup_printf ("%s:9: key 'token_url' is given twice", path);
 
-  g_assert_null (file);
-  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
-  assert_one_line (error->message);
-  assert_prefix (error->message, path);
-  cr_test_assert_contains (error->message, "token_url");
+  g_assert_cmpstr (message, ==, expected);
 }
 
 static void
@@ -1554,7 +1505,7 @@ test_valid_params (void)
       g_autoptr (CrProviderFile) file = text_ok (text);
       const CrPluginDescriptor *d = cr_provider_file_get_descriptor (file);
 
-      g_assert_cmpuint (count_params (d), ==, 3);
+      g_assert_cmpuint (cr_test_count_params (d), ==, 3);
       g_assert_cmpstr (d->params[0].name, ==, "audience");
       g_assert_cmpint (d->params[0].presence, ==, CR_PARAM_REQUIRED);
       g_assert_cmpstr (d->params[1].name, ==, "scope");
@@ -1570,14 +1521,14 @@ test_valid_params (void)
   {
     g_autofree char *text = base_with (7, "params = scope");
     g_autoptr (CrProviderFile) file = text_ok (text);
-    const CrParamPresence presence = find_param (cr_provider_file_get_descriptor (file), "scope")->presence;
+    const CrParamPresence presence = cr_test_find_param (cr_provider_file_get_descriptor (file), "scope")->presence;
 
     g_assert_cmpint (presence, ==, CR_PARAM_OPTIONAL);
   }
   {
     g_autofree char *text = base_with (7, "params = scope!");
     g_autoptr (CrProviderFile) file = text_ok (text);
-    const CrParamPresence presence = find_param (cr_provider_file_get_descriptor (file), "scope")->presence;
+    const CrParamPresence presence = cr_test_find_param (cr_provider_file_get_descriptor (file), "scope")->presence;
 
     g_assert_cmpint (presence, ==, CR_PARAM_REQUIRED);
   }
@@ -1592,7 +1543,7 @@ test_valid_params (void)
       g_string_append_printf (line, "%sp%u%s", i > 0 ? ";" : "", i, i % 2 ? "!" : "");
     text = base_with (7, line->str);
     file = text_ok (text);
-    g_assert_cmpuint (count_params (cr_provider_file_get_descriptor (file)), ==,
+    g_assert_cmpuint (cr_test_count_params (cr_provider_file_get_descriptor (file)), ==,
                       CR_PROVIDER_FILE_MAX_PARAMS);
   }
   /* 64 bytes is a name. */
@@ -1602,7 +1553,7 @@ test_valid_params (void)
     g_autofree char *text = base_with (7, line);
     g_autoptr (CrProviderFile) file = text_ok (text);
 
-    g_assert_nonnull (find_param (cr_provider_file_get_descriptor (file), name));
+    g_assert_nonnull (cr_test_find_param (cr_provider_file_get_descriptor (file), name));
   }
 }
 
@@ -1683,7 +1634,7 @@ test_valid_crlf (void)
 
   g_assert_cmpstr (d->description, ==, "Windows");
   g_assert_cmpint (d->grant, ==, CR_GRANT_PASSWORD);
-  g_assert_cmpuint (count_params (d), ==, 2);
+  g_assert_cmpuint (cr_test_count_params (d), ==, 2);
   g_assert_cmpstr (d->params[1].name, ==, "b");
 }
 

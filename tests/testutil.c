@@ -114,6 +114,25 @@ cr_test_copy_file (const char *from, const char *to_dir, const char *as, int mod
   return to;
 }
 
+const CrPluginParam *
+cr_test_find_param (const CrPluginDescriptor *d, const char *name)
+{
+  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+    if (g_str_equal (p->name, name))
+      return p;
+  return NULL;
+}
+
+guint
+cr_test_count_params (const CrPluginDescriptor *d)
+{
+  guint n = 0;
+
+  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+    n++;
+  return n;
+}
+
 CrPlugin *
 cr_test_load_plugin (const char *name)
 {

@@ -30,6 +30,10 @@ char *cr_test_write_file (const char *dir, const char *name, const char *text);
  * exactly @mode, which must succeed; returns the new path. */
 char *cr_test_copy_file (const char *from, const char *to_dir, const char *as, int mode);
 
+/* @d's parameter @name, or NULL; how many parameters @d has. */
+const CrPluginParam *cr_test_find_param (const CrPluginDescriptor *d, const char *name);
+guint cr_test_count_params (const CrPluginDescriptor *d);
+
 /* Loads the plugin @name, which must succeed. */
 CrPlugin *cr_test_load_plugin (const char *name);
 
