@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <glib/gstdio.h>
 
 #include <credring/credring.h>
 
@@ -21,7 +20,6 @@
 struct _CrConfig {
   char *path;
   CrKeyFile *file;     /* with the line of every key, for warnings */
-  GKeyFile *keyfile;   /* file->keyfile */
   GPtrArray *warnings;
 };
 
@@ -46,7 +44,6 @@ cr_config_load (const char *path, GError **error)
 {
   g_autofree char *file = path ? g_strdup (path) : default_config_path ();
   g_autoptr (CrKeyFile) parsed = NULL;
-  GStatBuf st;
   CrConfig *config;
 
   parsed = cr_keyfile_read (file, NULL, "configuration file", CONFIG_MAX_BYTES, TRUE, error);
@@ -54,9 +51,11 @@ cr_config_load (const char *path, GError **error)
     return NULL;
 
   /* Whoever may write the file may point token_url at a server of theirs
-   * and be sent the secrets: refused.  Reading it reveals no secret. */
-  if (g_stat (file, &st) == 0 &&
-      ((st.st_uid != 0 && st.st_uid != getuid ()) || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0))
+   * and be sent the secrets: refused.  Reading it reveals no secret.  The
+   * modes are those of the file just read. */
+  if (parsed->found &&
+      ((parsed->st.st_uid != 0 && parsed->st.st_uid != getuid ()) ||
+       (parsed->st.st_mode & (S_IWGRP | S_IWOTH)) != 0))
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                    "%s is writable by others or owned by another user: refused "
@@ -66,14 +65,13 @@ cr_config_load (const char *path, GError **error)
 
   config = g_new0 (CrConfig, 1);
   config->warnings = g_ptr_array_new_with_free_func (g_free);
-  if (g_stat (file, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+  if (parsed->found && (parsed->st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
     g_ptr_array_add (config->warnings,
                      g_strdup_printf ("%s is readable by others (mode %04o): "
                                       "chmod 600 it",
-                                      file, (unsigned) (st.st_mode & 07777)));
+                                      file, (unsigned) (parsed->st.st_mode & 07777)));
   config->path = g_steal_pointer (&file);
   config->file = g_steal_pointer (&parsed);
-  config->keyfile = config->file->keyfile;
   return config;
 }
 
@@ -88,7 +86,7 @@ char **
 cr_config_list_accounts (CrConfig *config)
 {
   g_return_val_if_fail (config != NULL, NULL);
-  return g_key_file_get_groups (config->keyfile, NULL);
+  return g_key_file_get_groups (config->file->keyfile, NULL);
 }
 
 char **
@@ -194,11 +192,11 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (!g_key_file_has_group (config->keyfile, name) || !account_name_is_valid (name))
+  if (!g_key_file_has_group (config->file->keyfile, name) || !account_name_is_valid (name))
     {
       g_autofree char *shown = cr_escape_for_message (name, -1, 64);
 
-      if (!g_key_file_has_group (config->keyfile, name))
+      if (!g_key_file_has_group (config->file->keyfile, name))
         g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "no account [%s] in %s", shown,
                      config->path);
       else
@@ -215,7 +213,7 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   account->lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   account->min_valid = -1;
 
-  keys = g_key_file_get_keys (config->keyfile, name, NULL, NULL);
+  keys = g_key_file_get_keys (config->file->keyfile, name, NULL, NULL);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     {
       g_autoptr (GError) value_error = NULL;

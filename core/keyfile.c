@@ -110,7 +110,8 @@ malformed_line (const char *text)
  * than @max_bytes: a FIFO or a device swapped in cannot stall or flood us. */
 static gboolean
 read_capped (const char *path, const char *shown_path, const char *what, gsize max_bytes,
-             gboolean missing_ok, char **text_out, gsize *length_out, GError **error)
+             gboolean missing_ok, char **text_out, gsize *length_out, gboolean *found,
+             struct stat *st_out, GError **error)
 {
   g_autofree char *text = NULL;
   gsize length = 0, capacity;
@@ -125,6 +126,7 @@ read_capped (const char *path, const char *shown_path, const char *what, gsize m
         {
           *text_out = g_strdup ("");
           *length_out = 0;
+          *found = FALSE;
           return TRUE;
         }
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
@@ -174,6 +176,8 @@ read_capped (const char *path, const char *shown_path, const char *what, gsize m
   text[length] = '\0';
   *text_out = g_steal_pointer (&text);
   *length_out = length;
+  *found = TRUE;
+  *st_out = st;
   return TRUE;
 }
 
@@ -186,12 +190,14 @@ cr_keyfile_read (const char *path, const char *open_path, const char *what, gsiz
   g_autofree char *text = NULL;
   g_autofree char *shown_path = NULL;
   gsize length = 0;
+  gboolean found = FALSE;
+  struct stat st = { 0 };
 
   g_return_val_if_fail (path != NULL && what != NULL, NULL);
 
   shown_path = cr_escape_for_message (path, -1, 300);
   if (!read_capped (open_path != NULL ? open_path : path, shown_path, what, max_bytes,
-                    missing_ok, &text, &length, error))
+                    missing_ok, &text, &length, &found, &st, error))
     return NULL;
   if (strlen (text) != length)
     {
@@ -204,6 +210,8 @@ cr_keyfile_read (const char *path, const char *open_path, const char *what, gsiz
   file->keyfile = g_key_file_new ();
   file->key_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   file->group_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  file->found = found;
+  file->st = st;
   if (!g_key_file_load_from_data (file->keyfile, text, length, G_KEY_FILE_NONE, &local_error))
     {
       /* GLib quotes the offending line: show it, do not obey it. */

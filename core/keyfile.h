@@ -4,6 +4,8 @@
 #ifndef CR_KEYFILE_H
 #define CR_KEYFILE_H
 
+#include <sys/stat.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -18,6 +20,10 @@ typedef struct {
    * and the line of its second occurrence. */
   char *repeated_key;
   guint repeated_line;
+  /* The file as read (fstat() of the descriptor read from); found is
+   * FALSE for a missing file read as an empty one. */
+  gboolean found;
+  struct stat st;
 } CrKeyFile;
 
 /* Reads and parses @path (from @open_path when not NULL: where its
