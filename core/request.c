@@ -46,6 +46,16 @@ append_json (void *ctx, const char *text, size_t len)
   g_string_append_len (ctx, text, len);
 }
 
+/* "&name=" ("name=" for the first), for the value to follow. */
+static void
+append_form_name (BodyWriter *writer, const char *name)
+{
+  if (writer->body->len > 0)
+    g_string_append_c (writer->body, '&');
+  g_string_append (writer->body, name);
+  g_string_append_c (writer->body, '=');
+}
+
 static void
 body_add (BodyWriter *writer, const char *name, const char *value)
 {
@@ -59,10 +69,7 @@ body_add (BodyWriter *writer, const char *name, const char *value)
       return;
     }
 
-  if (writer->body->len > 0)
-    g_string_append_c (writer->body, '&');
-  g_string_append (writer->body, name);
-  g_string_append_c (writer->body, '=');
+  append_form_name (writer, name);
   append_form_escaped (writer->body, value);
 }
 
@@ -81,9 +88,8 @@ body_add_secret (BodyWriter *writer, const char *name, const char *secret)
       body_add (writer, name, CR_REQUEST_MASK);
       return;
     }
-  if (writer->body->len > 0)
-    g_string_append_c (writer->body, '&');
-  g_string_append_printf (writer->body, "%s=%s", name, CR_REQUEST_MASK);
+  append_form_name (writer, name);
+  g_string_append (writer->body, CR_REQUEST_MASK);
 }
 
 static gsize
