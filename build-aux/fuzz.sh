@@ -133,7 +133,7 @@ cflags="-g -O1 -fno-omit-frame-pointer $san"
 deps_cflags=$(pkg-config --cflags glib-2.0 gio-2.0 libcurl) || exit 1
 deps_libs=$(pkg-config --libs glib-2.0 gio-2.0 libcurl) || exit 1
 # What the core files include; an object older than any of them is rebuilt.
-headers=$(ls "$top"/core/*.h "$top"/core/credring/*.h "$top"/fuzz/*.h "$top/build-aux/fuzz.sh")
+headers=$(ls "$top"/core/*/*.h "$top"/core/credring/*.h "$top"/fuzz/*.h "$top/build-aux/fuzz.sh")
 
 # compile OUT SRC FLAGS...: compiles SRC unless OUT is newer than it and the headers.
 compile() {
@@ -182,11 +182,11 @@ fi
 core_cflags=(-I "$top/fuzz" -I "$top/core" "${yajl_include[@]}" $deps_cflags -DHAVE_CONFIG_H
   '-DG_LOG_DOMAIN="credring"' '-DCR_PLUGINDIR="/nonexistent"' '-DCR_PROVIDERDIR="/nonexistent"')
 core_objs=()
-for name in error secret keyfile config descriptor loader provider-file hooks endpoint request json \
-  response token proto match; do
-  [ -f "$top/core/$name.c" ] || continue
-  obj=$build/obj/core-$name.o
-  compile "$obj" "$top/core/$name.c" "${core_cflags[@]}" || exit 1
+for src in base/error base/secret base/keyfile account/config provider/descriptor provider/loader \
+  provider/provider-file provider/hooks account/endpoint token/request token/json token/response \
+  token/token git/proto account/match; do
+  obj=$build/obj/core-${src//\//-}.o
+  compile "$obj" "$top/core/$src.c" "${core_cflags[@]}" || exit 1
   core_objs+=("$obj")
 done
 # The four real provider descriptors, each under its own symbol name.

@@ -1,4 +1,4 @@
-/* libFuzzer harness for accounts.conf: cr_config_load() (core/config.c),
+/* libFuzzer harness for accounts.conf: cr_config_load() (core/account/config.c),
  * then every account through cr_config_get_account(), cr_account_check()
  * against the four real provider descriptors, cr_account_token_url(),
  * cr_account_urls(), cr_url_matches(), cr_request_build(), and
@@ -29,7 +29,7 @@
 
 #include "common.h"
 /* cr_request_build() and cr_basic_authorization(): private to the core. */
-#include "fetch.h"
+#include "fetch/fetch.h"
 
 static int file_fd = -1;
 static char *file_path;

@@ -1,5 +1,5 @@
 /* libFuzzer harness for plugin descriptors: cr_descriptor_validate()
- * (core/loader.c) on a CrPluginDescriptor built from the input, then the
+ * (core/provider/loader.c) on a CrPluginDescriptor built from the input, then the
  * core's use of any descriptor it accepts.
  *
  * Every field comes from the input: ABI numbers and struct size, the
@@ -28,7 +28,7 @@
 
 #include "common.h"
 /* cr_request_build() and cr_basic_authorization(): private to the core. */
-#include "fetch.h"
+#include "fetch/fetch.h"
 
 #define NOW G_GINT64_CONSTANT (1700000000)
 

@@ -1,5 +1,5 @@
 /* libFuzzer harness for what credring sends a token endpoint:
- * cr_basic_authorization() and cr_request_build() (core/request.c) for the
+ * cr_basic_authorization() and cr_request_build() (core/token/request.c) for the
  * four real providers, each checked by decoding it back.
  *
  * Input: NUL-separated strings: client_id, two halves of the client
@@ -33,7 +33,7 @@
 
 #include "common.h"
 /* cr_request_build() and cr_basic_authorization(): private to the core. */
-#include "fetch.h"
+#include "fetch/fetch.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)

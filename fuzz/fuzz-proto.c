@@ -1,4 +1,4 @@
-/* libFuzzer harness for the git credential protocol (core/proto.c).
+/* libFuzzer harness for the git credential protocol (core/git/proto.c).
  *
  * Parses the input; when that succeeds, writes the result, reparses what
  * was written and writes again.  The writer must accept whatever the parser

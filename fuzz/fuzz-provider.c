@@ -1,5 +1,5 @@
 /* libFuzzer harness for provider files: cr_provider_file_load()
- * (core/provider-file.c, with core/keyfile.c and the loader's trust check),
+ * (core/provider/provider-file.c, with core/base/keyfile.c and the loader's trust check),
  * then the core's use of the descriptor it returns: cr_account_check(),
  * cr_request_build_masked(), cr_request_format() and cr_response_parse().
  *
@@ -52,7 +52,7 @@
 
 #include "common.h"
 /* The provider file reader: private to the core. */
-#include "provider-file.h"
+#include "provider/provider-file.h"
 
 #define NAME "fuzz"
 #define NOW G_GINT64_CONSTANT (1700000000)

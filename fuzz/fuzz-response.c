@@ -1,5 +1,5 @@
-/* libFuzzer harness for token responses: cr_response_parse() (core/response.c)
- * over the JSON reader (core/json.c) and yajl, against the four real
+/* libFuzzer harness for token responses: cr_response_parse() (core/token/response.c)
+ * over the JSON reader (core/token/json.c) and yajl, against the four real
  * provider descriptors.
  *
  * Input: 2 bytes big-endian -> HTTP status 100..599, 1 byte -> an index

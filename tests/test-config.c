@@ -1,4 +1,4 @@
-/* Unit tests for accounts.conf (core/config.c).
+/* Unit tests for accounts.conf (core/account/config.c).
  *
  * Every file lives in a throwaway directory; the account checks use the
  * real provider plugins from $CREDRING_PLUGIN_DIR (set by `make check`). */
@@ -292,7 +292,7 @@ test_unknown_account_escaped (void)
   if (strchr (error->message, '\n') != NULL)
     {
       /* Regression guard (a bug found and fixed): the name is printed unescaped. */
-      g_test_fail_printf ("%s", "core/config.c cr_config_get_account(): an unknown account name is "
+      g_test_fail_printf ("%s", "core/account/config.c cr_config_get_account(): an unknown account name is "
                          "copied into the error message unescaped (a newline forges a line)");
     }
 }
@@ -450,7 +450,7 @@ test_undecodable_value (void)
       /* Regression guard (a bug found and fixed): g_key_file_get_string()'s error is passed
        * through as is, and for an unknown escape the account is returned
        * with the error set. */
-      g_autofree char *why = g_strdup_printf ("core/config.c cr_config_get_account(): %s%s%s", escape ? escape : "",
+      g_autofree char *why = g_strdup_printf ("core/account/config.c cr_config_get_account(): %s%s%s", escape ? escape : "",
                                               escape && utf8 ? "; " : "", utf8 ? utf8 : "");
 
       g_test_fail_printf ("%s", why);

@@ -1,4 +1,4 @@
-/* Unit tests for plugin descriptors and the loader (core/loader.c).
+/* Unit tests for plugin descriptors and the loader (core/provider/loader.c).
  *
  * The four real plugins come from $CREDRING_PLUGIN_DIR (set by `make
  * check`); the broken ones are built from tests/plugins/ and copied into a
@@ -494,7 +494,7 @@ test_load_bad_name_escaped (void)
   if (strchr (error->message, '\n') != NULL)
     {
       /* Regression guard (a bug found and fixed): the name is printed unescaped. */
-      g_test_fail_printf ("%s", "core/loader.c cr_plugin_load(): an invalid provider name is copied "
+      g_test_fail_printf ("%s", "core/provider/loader.c cr_plugin_load(): an invalid provider name is copied "
                          "into the error message unescaped (a newline forges a line)");
     }
 }
@@ -760,7 +760,7 @@ test_refuse_symlink_into_writable_dir (void)
     {
       /* Regression guard (a weakness found and fixed): check_ownership() stat()s through
        * the link and checks only the link's directory. */
-      g_test_fail_printf ("%s", "core/loader.c load_file(): a symlink to a plugin in a world-writable "
+      g_test_fail_printf ("%s", "core/provider/loader.c load_file(): a symlink to a plugin in a world-writable "
                          "directory is loaded");
       return;
     }
@@ -823,7 +823,7 @@ test_validate_description_controls (void)
 
       d.description = bad[i];
       if (cr_descriptor_validate (&d, NULL, &error))
-        g_test_fail_printf ("core/loader.c cr_descriptor_validate(): description %" G_GSIZE_FORMAT
+        g_test_fail_printf ("core/provider/loader.c cr_descriptor_validate(): description %" G_GSIZE_FORMAT
                             " with a control character accepted", i);
     }
 }
@@ -860,7 +860,7 @@ test_validate_expected_name_escaped (void)
       g_assert_false (cr_descriptor_validate (&good, bad[i], &error));
       g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
       if (strpbrk (error->message, "\n\x1b") != NULL || !g_utf8_validate (error->message, -1, NULL))
-        g_test_fail_printf ("core/loader.c cr_descriptor_validate(): the expected name is "
+        g_test_fail_printf ("core/provider/loader.c cr_descriptor_validate(): the expected name is "
                             "copied into the message unescaped");
     }
 }

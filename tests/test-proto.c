@@ -1,4 +1,4 @@
-/* Unit tests for the git credential protocol (core/proto.c). */
+/* Unit tests for the git credential protocol (core/git/proto.c). */
 
 #include <fcntl.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* Unit tests for provider files (core/provider-file.c) and how the loader
- * finds them (core/loader.c).
+/* Unit tests for provider files (core/provider/provider-file.c) and how the loader
+ * finds them (core/provider/loader.c).
  *
  * The seed providers exist twice, as compiled plugins ($CREDRING_PLUGIN_DIR,
  * set by `make check`) and as provider files (examples/providers/): both
@@ -22,7 +22,7 @@
 
 #include <credring/credring.h>
 
-#include "provider-file.h"
+#include "provider/provider-file.h"
 
 #include "testutil.h"
 

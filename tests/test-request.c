@@ -1,4 +1,4 @@
-/* Unit tests for token requests (core/request.c): the exact bytes each seed
+/* Unit tests for token requests (core/token/request.c): the exact bytes each seed
  * provider receives, as its documentation (tests/../seeds) describes them. */
 
 #include <fcntl.h>
@@ -10,9 +10,9 @@
 
 #include <credring/credring.h>
 
-#include "fetch.h"
+#include "fetch/fetch.h"
 
-#include "json.h"
+#include "token/json.h"
 
 #include "testutil.h"
 
@@ -489,7 +489,7 @@ test_token_url_loopback_lookalike (void)
   if (accepted->len > 0)
     {
       /* Regression guard (a bug found and fixed): is_loopback_host() tests a "127." prefix. */
-      g_autofree char *why = g_strdup_printf ("core/request.c is_loopback_host(): plain-http token URL accepted "
+      g_autofree char *why = g_strdup_printf ("core/token/request.c is_loopback_host(): plain-http token URL accepted "
                                               "for a non-loopback host:%s", accepted->str);
 
       g_test_fail_printf ("%s", why);
@@ -675,7 +675,7 @@ test_basic_leaves_no_copy (void)
       leaked = heap_holds (LONG_SECRET_PIECE);
     }
   if (leaked)
-    g_test_fail_printf ("core/request.c cr_basic_authorization(): a copy of the client secret "
+    g_test_fail_printf ("core/token/request.c cr_basic_authorization(): a copy of the client secret "
                         "is left unwiped in freed memory (curl_easy_escape() grows its buffer)");
 }
 
@@ -723,10 +723,10 @@ test_form_body_leaves_no_copy (void)
                         request_leaves_copy ("acaengine", acaengine, "cs", LONG_SECRET);
     }
   if (secret_leaked)
-    g_test_fail_printf ("core/request.c cr_request_build(): a copy of the client secret is "
+    g_test_fail_printf ("core/token/request.c cr_request_build(): a copy of the client secret is "
                         "left unwiped in freed memory (curl_easy_escape() grows its buffer)");
   if (password_leaked)
-    g_test_fail_printf ("core/request.c cr_request_build(): a copy of the password is "
+    g_test_fail_printf ("core/token/request.c cr_request_build(): a copy of the password is "
                         "left unwiped in freed memory (curl_easy_escape() grows its buffer)");
 }
 
@@ -784,7 +784,7 @@ test_long_default_leaves_no_copy (void)
       leaked = heap_holds (SHORT_SECRET);
     }
   if (leaked)
-    g_test_fail_printf ("core/request.c body_capacity(): a plugin's default values are not "
+    g_test_fail_printf ("core/token/request.c body_capacity(): a plugin's default values are not "
                         "counted, so the body grows and leaves the client secret unwiped");
 }
 

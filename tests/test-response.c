@@ -1,5 +1,5 @@
-/* Unit tests for token responses (core/response.c) and the JSON reader
- * (core/json.c): every documented success and error body of the seed
+/* Unit tests for token responses (core/token/response.c) and the JSON reader
+ * (core/token/json.c): every documented success and error body of the seed
  * providers, and bodies a hostile or broken server could send. */
 
 #include <string.h>
@@ -9,7 +9,7 @@
 
 #include <credring/credring.h>
 
-#include "json.h"
+#include "token/json.h"
 
 #include "testutil.h"
 

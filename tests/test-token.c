@@ -1,5 +1,5 @@
-/* Unit tests for tokens (core/token.c), message escaping (core/error.c)
- * and secret wiping (core/secret.c). */
+/* Unit tests for tokens (core/token/token.c), message escaping (core/base/error.c)
+ * and secret wiping (core/base/secret.c). */
 
 #include <string.h>
 
@@ -201,7 +201,7 @@ test_deserialize_unprintable_token (void)
         {
           /* Regression guard (a bug found and fixed): cr_token_deserialize() does not check
            * the token text. */
-          g_test_fail_printf ("%s", "core/token.c cr_token_deserialize() accepts an empty access_token "
+          g_test_fail_printf ("%s", "core/token/token.c cr_token_deserialize() accepts an empty access_token "
                              "or one holding control characters");
           return;
         }

@@ -11,8 +11,8 @@
 
 #include <credring/credring.h>
 
-#include "fetch.h"
-#include "hooks.h"
+#include "fetch/fetch.h"
+#include "provider/hooks.h"
 
 static const char *
 grant_type_name (CrGrantType grant)

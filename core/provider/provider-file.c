@@ -19,10 +19,10 @@
 
 #include <credring/credring.h>
 
-#include "descriptor.h"
-#include "keyfile.h"
-#include "loader.h"
-#include "provider-file.h"
+#include "provider/descriptor.h"
+#include "base/keyfile.h"
+#include "provider/loader.h"
+#include "provider/provider-file.h"
 
 #define GROUP "provider"
 #define FIELD_NAME_MAX 128

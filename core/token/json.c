@@ -7,7 +7,7 @@
 
 #include <credring/credring.h>
 
-#include "json.h"
+#include "token/json.h"
 
 #define MAX_MEMBERS 256
 

@@ -7,7 +7,7 @@
 
 #include <credring/credring.h>
 
-#include "json.h"
+#include "token/json.h"
 
 #define MIN_VALID_FLOOR_SECONDS 60
 

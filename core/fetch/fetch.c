@@ -5,7 +5,7 @@
 
 #include <credring/credring.h>
 
-#include "fetch.h"
+#include "fetch/fetch.h"
 
 /* Attempts per token request, all within the account's timeout. */
 #define MAX_ATTEMPTS 3

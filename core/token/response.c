@@ -8,9 +8,9 @@
 
 #include <credring/credring.h>
 
-#include "hooks.h"
-#include "json.h"
-#include "response.h"
+#include "provider/hooks.h"
+#include "token/json.h"
+#include "token/response.h"
 
 /* No provider issues tokens for longer; a bigger number is an error. */
 #define MAX_LIFETIME_SECONDS (10 * 366 * 24 * 3600)

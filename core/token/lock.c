@@ -11,7 +11,7 @@
 
 #include <credring/credring.h>
 
-#include "lock.h"
+#include "token/lock.h"
 
 #define POLL_INTERVAL_USEC (20 * 1000)
 

@@ -8,7 +8,7 @@
 
 #include <credring/gitstore.h>
 
-#include "store.h"
+#include "keyring/store.h"
 
 static const SecretSchema git_schema = {
   .name = "org.git.Password",

@@ -6,9 +6,9 @@
 
 #include <credring/credring.h>
 
-#include "fetch.h"
-#include "loader.h"
-#include "lock.h"
+#include "fetch/fetch.h"
+#include "provider/loader.h"
+#include "token/lock.h"
 
 static gint64
 now_seconds (void)

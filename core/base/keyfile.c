@@ -9,7 +9,7 @@
 
 #include <credring/credring.h>
 
-#include "keyfile.h"
+#include "base/keyfile.h"
 
 static char *
 line_key (const char *group, const char *key)

@@ -14,9 +14,9 @@
 
 #include <credring/credring.h>
 
-#include "descriptor.h"
-#include "loader.h"
-#include "provider-file.h"
+#include "provider/descriptor.h"
+#include "provider/loader.h"
+#include "provider/provider-file.h"
 
 struct _CrPlugin {
   CrPluginKind kind;

@@ -9,7 +9,7 @@
 
 #include <credring/credring.h>
 
-#include "fetch.h"
+#include "fetch/fetch.h"
 
 #define CONNECT_TIMEOUT_MS 10000L
 

@@ -9,7 +9,7 @@
 
 #include <credring/credring.h>
 
-#include "keyfile.h"
+#include "base/keyfile.h"
 
 /* A config file is small; anything bigger is a mistake, not a config. */
 #define CONFIG_MAX_BYTES (256 * 1024)

@@ -13,7 +13,7 @@
 
 #include <credring/credring.h>
 
-#include "store.h"
+#include "keyring/store.h"
 
 static const SecretSchema secret_schema = {
   .name = "org.credring.Secret",
