@@ -157,6 +157,32 @@ CR_EXPORT char **cr_provider_file_dirs (void);
 CR_EXPORT gboolean cr_descriptor_validate (const CrPluginDescriptor *descriptor,
                                            const char *expected_name, GError **error);
 
+/* ---- names of the descriptor's enums (provider/names.c) ----------------- */
+
+/* One table per enum, read by provider files, requests, `credring
+ * providers` and JSON alike.  _to_string(): the name provider files, JSON
+ * and the wire use ("client_credentials", "basic-raw", "json",
+ * "expires_in"), NULL for a value this core does not know.  _describe():
+ * the words for people ("client credentials", "HTTP Basic").
+ * _from_string(): FALSE for a name that is not in the table.
+ * _list_names(): every name, "a, b, c", for messages; free with g_free(). */
+CR_EXPORT const char *cr_grant_to_string (CrGrantType grant);
+CR_EXPORT const char *cr_grant_describe (CrGrantType grant);
+CR_EXPORT gboolean cr_grant_from_string (const char *name, CrGrantType *grant);
+CR_EXPORT char *cr_grant_list_names (void);
+CR_EXPORT const char *cr_client_auth_to_string (CrClientAuth auth);
+CR_EXPORT const char *cr_client_auth_describe (CrClientAuth auth);
+CR_EXPORT gboolean cr_client_auth_from_string (const char *name, CrClientAuth *auth);
+CR_EXPORT char *cr_client_auth_list_names (void);
+CR_EXPORT const char *cr_body_format_to_string (CrBodyFormat format);
+CR_EXPORT const char *cr_body_format_describe (CrBodyFormat format);
+CR_EXPORT gboolean cr_body_format_from_string (const char *name, CrBodyFormat *format);
+CR_EXPORT char *cr_body_format_list_names (void);
+CR_EXPORT const char *cr_expiry_form_to_string (CrExpiryForm form);
+CR_EXPORT const char *cr_expiry_form_describe (CrExpiryForm form);
+CR_EXPORT gboolean cr_expiry_form_from_string (const char *name, CrExpiryForm *form);
+CR_EXPORT char *cr_expiry_form_list_names (void);
+
 /* ---- token endpoint (endpoint.c) --------------------------------------- */
 
 /* The secrets a request needs: client_secret always, password for the password grant. */

@@ -123,19 +123,20 @@ cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, 
       (!cr_descriptor_is_https_url (d->token_url) ||
        !cr_descriptor_is_printable_line (d->token_url)))
     return invalid (error, "default token URL is not https");
-  if (d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD)
+  if (cr_grant_to_string (d->grant) == NULL)
     return invalid (error, "unknown grant type");
-  if (d->client_auth != CR_CLIENT_AUTH_BASIC && d->client_auth != CR_CLIENT_AUTH_BODY &&
-      !(d->client_auth == CR_CLIENT_AUTH_BASIC_RAW && d->abi_minor >= 1))
+  /* basic-raw came with ABI 1.1. */
+  if (cr_client_auth_to_string (d->client_auth) == NULL ||
+      (d->client_auth == CR_CLIENT_AUTH_BASIC_RAW && d->abi_minor < 1))
     return invalid (error, "unknown client authentication");
-  if (d->body_format != CR_BODY_FORM && d->body_format != CR_BODY_JSON)
+  if (cr_body_format_to_string (d->body_format) == NULL)
     return invalid (error, "unknown body format");
 
   /* Fields of 1.1 exist only in descriptors that declare 1.1. */
   has_parser = d->abi_minor >= 1 && d->parse_response != NULL;
   if (!has_parser)
     {
-      if (d->expiry_form != CR_EXPIRY_SECONDS && d->expiry_form != CR_EXPIRY_ABSOLUTE)
+      if (cr_expiry_form_to_string (d->expiry_form) == NULL)
         return invalid (error, "unknown expiry form");
       if (!is_field_name (d->token_field) || !is_field_name (d->expiry_field))
         return invalid (error, "descriptor lacks the token or expiry field name");

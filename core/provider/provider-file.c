@@ -35,30 +35,6 @@ struct _CrProviderFile {
   GStringChunk *strings;  /* every string the descriptor points to */
 };
 
-typedef struct {
-  const char *text;
-  int value;
-} Choice;
-
-static const Choice grants[] = {
-  { "client_credentials", CR_GRANT_CLIENT_CREDENTIALS },
-  { "password", CR_GRANT_PASSWORD },
-  { NULL, 0 },
-};
-
-static const Choice client_auths[] = {
-  { "basic", CR_CLIENT_AUTH_BASIC },
-  { "basic-raw", CR_CLIENT_AUTH_BASIC_RAW },
-  { "body", CR_CLIENT_AUTH_BODY },
-  { NULL, 0 },
-};
-
-static const Choice body_formats[] = {
-  { "form", CR_BODY_FORM },
-  { "json", CR_BODY_JSON },
-  { NULL, 0 },
-};
-
 static const char *const known_keys[] = {
   "description", "token_url", "grant", "client_auth", "body", "params",
   "token_field", "token_type_field", "expires_in_field", "expires_at_field", NULL,
@@ -121,24 +97,13 @@ get_value (Reader *reader, const char *key, gboolean required, const char **out,
   return TRUE;
 }
 
+/* A value that names none of @names (a list from provider/names.c, freed here). */
 static gboolean
-get_choice (Reader *reader, const char *key, const Choice *choices, int *out, GError **error)
+not_a_choice (Reader *reader, const char *key, const char *value, char *names, GError **error)
 {
-  g_autoptr (GString) allowed = g_string_new (NULL);
-  const char *value;
+  g_autofree char *allowed = names;
 
-  if (!get_value (reader, key, TRUE, &value, error))
-    return FALSE;
-  for (const Choice *c = choices; c->text != NULL; c++)
-    {
-      if (g_str_equal (value, c->text))
-        {
-          *out = c->value;
-          return TRUE;
-        }
-      g_string_append_printf (allowed, "%s%s", allowed->len > 0 ? ", " : "", c->text);
-    }
-  return key_error (reader, key, error, "'%s' is not one of %s", value, allowed->str);
+  return key_error (reader, key, error, "'%s' is not one of %s", value, allowed);
 }
 
 static gboolean
@@ -278,7 +243,7 @@ read_descriptor (Reader *reader, const char *name, GError **error)
 {
   CrPluginDescriptor *d = &reader->result->descriptor;
   const char *expires_in = NULL, *expires_at = NULL;
-  int grant = 0, client_auth = 0, body = 0;
+  const char *grant, *client_auth, *body;
 
   if (!check_layout (reader, error))
     return FALSE;
@@ -297,13 +262,18 @@ read_descriptor (Reader *reader, const char *name, GError **error)
   if (!get_value (reader, "token_url", FALSE, &d->token_url, error) ||
       (d->token_url != NULL && !check_token_url (reader, d->token_url, error)))
     return FALSE;
-  if (!get_choice (reader, "grant", grants, &grant, error) ||
-      !get_choice (reader, "client_auth", client_auths, &client_auth, error) ||
-      !get_choice (reader, "body", body_formats, &body, error))
+  if (!get_value (reader, "grant", TRUE, &grant, error))
     return FALSE;
-  d->grant = grant;
-  d->client_auth = client_auth;
-  d->body_format = body;
+  if (!cr_grant_from_string (grant, &d->grant))
+    return not_a_choice (reader, "grant", grant, cr_grant_list_names (), error);
+  if (!get_value (reader, "client_auth", TRUE, &client_auth, error))
+    return FALSE;
+  if (!cr_client_auth_from_string (client_auth, &d->client_auth))
+    return not_a_choice (reader, "client_auth", client_auth, cr_client_auth_list_names (), error);
+  if (!get_value (reader, "body", TRUE, &body, error))
+    return FALSE;
+  if (!cr_body_format_from_string (body, &d->body_format))
+    return not_a_choice (reader, "body", body, cr_body_format_list_names (), error);
   if (!get_params (reader, error))
     return FALSE;
 

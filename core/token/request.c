@@ -14,12 +14,6 @@
 #include "fetch/fetch.h"
 #include "provider/hooks.h"
 
-static const char *
-grant_type_name (CrGrantType grant)
-{
-  return grant == CR_GRANT_PASSWORD ? "password" : "client_credentials";
-}
-
 /* The body is built in one buffer sized up front, so that growing it never
  * leaves an unwiped copy of a secret behind in freed memory. */
 typedef struct {
@@ -219,7 +213,7 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
       yajl_gen_map_open (writer.json);
     }
 
-  body_add (&writer, "grant_type", grant_type_name (provider->grant));
+  body_add (&writer, "grant_type", cr_grant_to_string (provider->grant));
   if (provider->client_auth == CR_CLIENT_AUTH_BODY)
     {
       body_add (&writer, "client_id", account->client_id);
