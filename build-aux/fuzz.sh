@@ -183,7 +183,7 @@ core_cflags=(-I "$top/fuzz" -I "$top/core" "${yajl_include[@]}" $deps_cflags -DH
   '-DG_LOG_DOMAIN="credring"' '-DCR_PLUGINDIR="/nonexistent"' '-DCR_PROVIDERDIR="/nonexistent"')
 core_objs=()
 for src in base/error base/secret base/keyfile account/config provider/descriptor provider/loader \
-  provider/provider-file provider/hooks provider/names account/endpoint token/request token/json token/response \
+  provider/provider-file token/hooks provider/names account/endpoint token/request token/json token/response token/response-rules \
   token/token git/proto account/match; do
   obj=$build/obj/core-${src//\//-}.o
   compile "$obj" "$top/core/$src.c" "${core_cflags[@]}" || exit 1

@@ -1,4 +1,4 @@
-/* Unit tests for plugin hooks (core/provider/hooks.c, ABI 1.1) and for ABI 1.0
+/* Unit tests for plugin hooks (core/token/hooks.c, ABI 1.1) and for ABI 1.0
  * plugins in a 1.1 core: the real test plugins tests/plugins/hooks.c and
  * abi-1-0.c loaded through the loader, and descriptors with misbehaving
  * hooks defined here. */

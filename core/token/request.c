@@ -12,7 +12,7 @@
 #include <credring/credring.h>
 
 #include "fetch/fetch.h"
-#include "provider/hooks.h"
+#include "token/hooks.h"
 
 /* The body is built in one buffer sized up front, so that growing it never
  * leaves an unwiped copy of a secret behind in freed memory. */

@@ -8,12 +8,10 @@
 
 #include <credring/credring.h>
 
-#include "provider/hooks.h"
+#include "token/hooks.h"
 #include "token/json.h"
-#include "token/response.h"
+#include "token/response-rules.h"
 
-/* No provider issues tokens for longer; a bigger number is an error. */
-#define MAX_LIFETIME_SECONDS (10 * 366 * 24 * 3600)
 #define MESSAGE_MAX_CHARS 200
 
 static gboolean
@@ -60,27 +58,6 @@ is_configuration_error (CrJsonObject *object)
   return code != NULL && g_strv_contains (codes, code);
 }
 
-void
-cr_response_set_provider_error (GError **error, int code, const char *message, long status)
-{
-  switch (code)
-    {
-    case CR_ERROR_CONFIG:
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "the provider refused the request: %s (HTTP %ld); check the account's settings",
-                   message, status);
-      break;
-    case CR_ERROR_REJECTED:
-      g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "the provider refused: %s (HTTP %ld)",
-                   message, status);
-      break;
-    default:
-      g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "token endpoint error: %s (HTTP %ld)",
-                   message, status);
-      break;
-    }
-}
-
 static void
 set_error_answer (const CrResponse *response, CrJsonObject *object, GError **error)
 {
@@ -114,14 +91,6 @@ set_error_answer (const CrResponse *response, CrJsonObject *object, GError **err
 }
 
 static gboolean
-invalid_token (GError **error, long status, const char *why)
-{
-  g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "token endpoint answered HTTP %ld but %s",
-               status, why);
-  return FALSE;
-}
-
-static gboolean
 read_expiry (const CrPluginDescriptor *provider, CrJsonObject *object, long status, gint64 now,
              gint64 *expires_at, GError **error)
 {
@@ -129,7 +98,7 @@ read_expiry (const CrPluginDescriptor *provider, CrJsonObject *object, long stat
   const char *text;
 
   if (!cr_json_object_get (object, provider->expiry_field, &type, &text))
-    return invalid_token (error, status, "without an expiry");
+    return cr_response_invalid_token (error, status, "without an expiry");
 
   if (provider->expiry_form == CR_EXPIRY_SECONDS)
     {
@@ -137,8 +106,8 @@ read_expiry (const CrPluginDescriptor *provider, CrJsonObject *object, long stat
 
       /* Digits only: no sign, fraction or exponent, and no overflow past the cap. */
       if (type != CR_JSON_NUMBER || strspn (text, "0123456789") != strlen (text) ||
-          !g_ascii_string_to_unsigned (text, 10, 1, MAX_LIFETIME_SECONDS, &seconds, NULL))
-        return invalid_token (error, status, "with an expires_in that is not a whole number of "
+          !g_ascii_string_to_unsigned (text, 10, 1, CR_TOKEN_MAX_LIFETIME_SECONDS, &seconds, NULL))
+        return cr_response_invalid_token (error, status, "with an expires_in that is not a whole number of "
                                              "seconds from 1 to ten years");
       *expires_at = now + (gint64) seconds;
       return TRUE;
@@ -148,24 +117,8 @@ read_expiry (const CrPluginDescriptor *provider, CrJsonObject *object, long stat
   if (type == CR_JSON_STRING)
     when = g_date_time_new_from_iso8601 (text, NULL);
   if (when == NULL)
-    return invalid_token (error, status, "with an expiry that is not an ISO-8601 time with a zone");
+    return cr_response_invalid_token (error, status, "with an expiry that is not an ISO-8601 time with a zone");
   *expires_at = g_date_time_to_unix (when);
-  return TRUE;
-}
-
-gboolean
-cr_response_check_token (const char *access_token, const char *token_type, gint64 expires_at,
-                         gint64 now, long status, GError **error)
-{
-  if (!cr_token_text_is_valid (access_token))
-    return invalid_token (error, status,
-                          "with an empty token or one holding characters outside %x20-7E");
-  if (token_type != NULL && g_ascii_strcasecmp (token_type, "Bearer") != 0)
-    return invalid_token (error, status, "with a token_type other than Bearer");
-  if (expires_at <= now)
-    return invalid_token (error, status, "with a token that has already expired");
-  if (expires_at - now > MAX_LIFETIME_SECONDS)
-    return invalid_token (error, status, "with an expiry more than ten years away");
   return TRUE;
 }
 
@@ -199,14 +152,14 @@ cr_response_parse (const CrPluginDescriptor *provider, const CrAccount *account,
       g_autofree char *why = g_strdup_printf ("with %s that is not a token: %s", content_type,
                                               json_error->message);
 
-      invalid_token (error, response->status, why);
+      cr_response_invalid_token (error, response->status, why);
       return NULL;
     }
 
   if (!cr_json_object_get (object, provider->token_field, &type, &access_token) ||
       type != CR_JSON_STRING)
     {
-      invalid_token (error, response->status, "without a token");
+      cr_response_invalid_token (error, response->status, "without a token");
       return NULL;
     }
   if (provider->token_type_field != NULL &&
@@ -215,7 +168,7 @@ cr_response_parse (const CrPluginDescriptor *provider, const CrAccount *account,
       token_type = cr_json_object_get_string (object, provider->token_type_field);
       if (token_type == NULL)
         {
-          invalid_token (error, response->status, "with a token_type other than Bearer");
+          cr_response_invalid_token (error, response->status, "with a token_type other than Bearer");
           return NULL;
         }
     }

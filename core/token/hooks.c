@@ -7,8 +7,8 @@
 
 #include <credring/credring.h>
 
-#include "provider/hooks.h"
-#include "token/response.h"
+#include "token/hooks.h"
+#include "token/response-rules.h"
 
 #define HOOK_MESSAGE_BYTES 512
 #define MESSAGE_MAX_CHARS 200

@@ -1,6 +1,8 @@
-/* Private to libcredring: what response.c shares with the hooks. */
-#ifndef CR_RESPONSE_H
-#define CR_RESPONSE_H
+/* Private to libcredring: the verdicts on a token endpoint's answer that
+ * the standard mapping (response.c) and the parse_response hook (hooks.c)
+ * share. */
+#ifndef CR_RESPONSE_RULES_H
+#define CR_RESPONSE_RULES_H
 
 #include <credring/credring.h>
 
@@ -19,6 +21,13 @@ gboolean cr_response_check_token (const char *access_token, const char *token_ty
  * @status.  The words are the same whoever read the answer. */
 void cr_response_set_provider_error (GError **error, int code, const char *message, long status);
 
+/* "token endpoint answered HTTP @status but @why" as CR_ERROR_NETWORK.
+ * Returns FALSE. */
+gboolean cr_response_invalid_token (GError **error, long status, const char *why);
+
+/* No provider issues tokens for longer; a bigger number is an error. */
+#define CR_TOKEN_MAX_LIFETIME_SECONDS (10 * 366 * 24 * 3600)
+
 G_END_DECLS
 
-#endif /* CR_RESPONSE_H */
+#endif /* CR_RESPONSE_RULES_H */
