@@ -2,7 +2,9 @@
 # The path people hit every minute: `credring token` with a valid cached
 # token.  Reports wall time per call, the instruction count of one call
 # (callgrind: repeatable), and checks what the path must not do: load any
-# plugin but the account's, or map libcurl at all.
+# plugin but the account's, or map libcurl at all.  Then the same call
+# with 1,000 accounts in accounts.conf, the asked-for one last, and the
+# ratio of the two instruction counts (at most 1.10 is the goal).
 . "$(dirname "$0")/common.sh"
 
 # The binary itself, not libtool's wrapper script (which costs more than
@@ -31,13 +33,33 @@ echo "plugins loaded:        $(echo $plugins)"
 echo "libcurl mapped:        $libcurl times"
 echo "shared objects mapped: $(grep -o 'file=[^ ]*' "$work/ld.log" | sort -u | wc -l)"
 
+# instructions OUT: callgrind's count for one cached call.
+instructions() {
+	valgrind --tool=callgrind --callgrind-out-file="$1" "$credring" token bench >/dev/null 2>&1
+	grep -m1 '^summary:' "$1" | awk '{print $2}'
+}
+
 if command -v valgrind >/dev/null; then
-	valgrind --tool=callgrind \
-		--callgrind-out-file="$work/callgrind.out" "$credring" token bench >/dev/null 2>&1
-	echo "instructions:          $(grep -m1 '^summary:' "$work/callgrind.out" | awk '{print $2}')"
+	one=$(instructions "$work/callgrind.out")
+	echo "instructions:          $one"
 	curl_calls=$(callgrind_annotate "$work/callgrind.out" 2>/dev/null | grep -c 'curl_global_init\|Curl_' || true)
 	echo "libcurl functions run: $curl_calls"
+
+	# 999 other accounts before the one asked for: what a big file costs.
+	{
+		for i in $(seq 999); do
+			printf '[filler-%d]\nprovider = ants\nclient_id = client-%d\nscope = item\n' "$i" "$i"
+			printf 'url = https://api-%d.example.com/v1\n\n' "$i"
+		done
+		cat "$CREDRING_CONFIG"
+	} >"$work/big.conf"
+	chmod 600 "$work/big.conf"
+	mv "$work/big.conf" "$CREDRING_CONFIG"
+	"$credring" token bench >/dev/null
+	many=$(instructions "$work/callgrind-1000.out")
+	echo "instructions, 1000 accounts: $many ($(awk -v a="$many" -v b="$one" 'BEGIN { printf "%.2f", a / b }')x)"
 else
+	echo "instructions:          (valgrind is not installed: apt-get install valgrind)"
 	curl_calls=0
 fi
 [ "$(( $(requests) - before ))" = 0 ] && [ "$plugins" = ants.so ] && [ "$libcurl" = 0 ] &&
