@@ -173,6 +173,12 @@ CR_EXPORT char *cr_account_token_url (const CrAccount *account,
 /* ---- a token endpoint's answer ------------------------------------------ */
 
 #define CR_RESPONSE_MAX_BYTES (1024 * 1024)
+/* The longest access token credring takes, in bytes (it is ASCII): far more
+ * than a big JWT (~8 KiB), and what every output carries, git's protocol
+ * included (CR_PROTO_MAX_LINE leaves room for it).  An answer with a longer
+ * one is CR_ERROR_NETWORK, like any answer that is not a valid token, and
+ * nothing is cached. */
+#define CR_TOKEN_MAX_BYTES (64 * 1024)
 
 typedef struct {
   long status;
@@ -197,7 +203,8 @@ typedef struct {
 CR_EXPORT CrToken *cr_token_new (const char *access_token, const char *token_type,
                                  gint64 issued_at, gint64 expires_at);
 CR_EXPORT void cr_token_free (CrToken *token);
-/* TRUE for a non-empty string of printable ASCII (%x20-7E), RFC 6749 A.12. */
+/* TRUE for a non-empty string of printable ASCII (%x20-7E), RFC 6749 A.12,
+ * of at most CR_TOKEN_MAX_BYTES bytes. */
 CR_EXPORT gboolean cr_token_text_is_valid (const char *text);
 /* The default minimum remaining lifetime: max (60 s, 10% of the lifetime). */
 CR_EXPORT gint64 cr_token_default_min_valid (const CrToken *token);
