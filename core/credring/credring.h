@@ -317,10 +317,14 @@ CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrPlugin *plugi
 
 /* ---- which account a URL belongs to (match.c) -------------------------- */
 
-/* TRUE when a request for @protocol://@host/@path falls under @url: same
- * scheme and host (with port, as git writes it), and @path starting with
- * @url's path at a segment boundary when @url has one.  A missing or empty
- * protocol or host never matches. */
+/* TRUE when a request for @protocol://@host/@path falls under @url: the
+ * same origin, and @path starting with @url's path at a segment boundary
+ * when @url has one.  @host is as git writes it ("name", "name:port",
+ * "[v6]:port").  Origins compare as RFC 3986 §6.2 says: scheme and host in
+ * any case, the scheme's default port (443, 80) the same as none, one
+ * trailing dot of a host name ignored, IPv6 literals as addresses.  A query
+ * or fragment git left in @path is ignored.  A missing or empty protocol or
+ * host, or a host that is not one, never matches. */
 CR_EXPORT gboolean cr_url_matches (const char *url, const char *protocol, const char *host,
                                    const char *path);
 /* The API URLs @account's token is for: its url key, else the origin of its
