@@ -67,9 +67,11 @@ is_safe_destination (const CrCredential *request)
   g_autoptr (GInetAddress) address = NULL;
   const char *host;
 
-  if (request->protocol != NULL && g_str_equal (request->protocol, "https"))
+  /* Schemes are case-insensitive (RFC 3986 §3.1), as they are when the
+   * request is matched to an account. */
+  if (request->protocol != NULL && g_ascii_strcasecmp (request->protocol, "https") == 0)
     return TRUE;
-  if (request->protocol == NULL || !g_str_equal (request->protocol, "http") ||
+  if (request->protocol == NULL || g_ascii_strcasecmp (request->protocol, "http") != 0 ||
       request->host == NULL)
     return FALSE;
   url = g_strconcat ("http://", request->host, "/", NULL);
@@ -113,8 +115,14 @@ answer_for_account (Action action, const CrCredential *request, CrAccount *accou
    * configuration says. */
   if (!is_safe_destination (request))
     {
-      g_printerr ("git-credential-credring: not sending account [%s]'s token over plain %s\n",
-                  account->name, request->protocol ? "http" : "text");
+      /* --account answers any request, whatever its protocol (smtp, ...). */
+      g_autofree char *protocol = cr_escape_for_message (request->protocol ? request->protocol
+                                                                           : "an unnamed protocol",
+                                                         -1, 40);
+
+      g_printerr ("git-credential-credring: not sending account [%s]'s token over %s "
+                  "(https only; http only to this machine)\n",
+                  account->name, protocol);
       return 0;
     }
   plugin = cr_plugin_load (account->provider, &error);

@@ -285,7 +285,7 @@ test_unknown_keys (void)
 static void
 test_line_length (void)
 {
-  /* The limit counts the newline: 65534 bytes of text + '\n' is the longest line. */
+  /* The limit counts the newline: CR_PROTO_MAX_LINE - 1 bytes of text + '\n' is the longest line. */
   gsize room = CR_PROTO_MAX_LINE - 1 - strlen ("path=");
   g_autofree char *value = repeat ('a', room);
   g_autofree char *longest = g_strdup_printf ("path=%s\nhost=h\n", value);
@@ -294,6 +294,8 @@ test_line_length (void)
   g_autofree char *too_long_last = g_strdup_printf ("host=h\npath=%sa", value);
   g_autofree char *unknown_too_long = g_strdup_printf ("zzzz=%sa\n", value);
   g_autofree char *secret_too_long = g_strdup_printf ("password=" SECRET "%s\n", value);
+  g_autofree char *line_1_too_long = g_strdup_printf ("line 1: longer than %d bytes", CR_PROTO_MAX_LINE);
+  g_autofree char *line_2_too_long = g_strdup_printf ("line 2: longer than %d bytes", CR_PROTO_MAX_LINE);
   g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
@@ -306,10 +308,10 @@ test_line_length (void)
   g_assert_no_error (error);
   g_assert_cmpuint (strlen (c.path), ==, room);
 
-  assert_parse_error (too_long, "line 1: longer than 65535 bytes");
-  assert_parse_error (too_long_last, "line 2: longer than 65535 bytes");
-  assert_parse_error (unknown_too_long, "line 1: longer than 65535 bytes");
-  assert_parse_error (secret_too_long, "line 1: longer than 65535 bytes");
+  assert_parse_error (too_long, line_1_too_long);
+  assert_parse_error (too_long_last, line_2_too_long);
+  assert_parse_error (unknown_too_long, line_1_too_long);
+  assert_parse_error (secret_too_long, line_1_too_long);
 }
 
 static void
@@ -573,6 +575,8 @@ test_write_refuses (void)
   g_autoptr(GString) out = g_string_new ("kept\n");
   g_autoptr(GError) error = NULL;
   g_autofree char *too_long = repeat ('a', CR_PROTO_MAX_LINE);
+  g_autofree char *too_long_message =
+    g_strdup_printf ("cannot write 'path': the line would be longer than %d bytes", CR_PROTO_MAX_LINE);
 
   {
     g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
@@ -596,7 +600,7 @@ test_write_refuses (void)
     c.password_expiry_utc = 0;
     g_free (c.path);
     c.path = g_strdup (too_long);
-    assert_write_refused (&c, "cannot write 'path': the line would be longer than 65535 bytes");
+    assert_write_refused (&c, too_long_message);
   }
 
   g_assert_false (cr_proto_write_pair (out, "password", SECRET "\0x", sizeof SECRET + 1, &error));
@@ -612,6 +616,43 @@ test_write_refuses (void)
   g_assert_false (cr_proto_write_pair (out, "a\nb", "v", -1, &error));
   g_assert_cmpstr (error->message, ==, "cannot write 'a\\x0ab': the key holds '=' or a control character");
   g_assert_cmpstr (out->str, ==, "kept\n");
+}
+
+/* Whatever token credring takes goes to git whole, as a password or as a
+ * credential, and comes back (git's store and erase) whole. */
+static void
+test_longest_token (void)
+{
+  cr_autosecret char *token = repeat ('t', CR_TOKEN_MAX_BYTES);
+  gboolean with_authtype[] = { FALSE, TRUE };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (with_authtype); i++)
+    {
+      g_auto(CrCredential) answer = CR_CREDENTIAL_INIT;
+      g_auto(CrCredential) back = CR_CREDENTIAL_INIT;
+      GString *out = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+
+      answer.protocol = g_strdup ("https");
+      answer.host = g_strdup ("api.example.com");
+      if (with_authtype[i])
+        {
+          answer.capabilities = CR_CAPABILITY_AUTHTYPE;
+          answer.authtype = g_strdup ("Bearer");
+          answer.credential = g_strdup (token);
+        }
+      else
+        {
+          answer.username = g_strdup ("client");
+          answer.password = g_strdup (token);
+        }
+      g_assert_true (cr_credential_write (&answer, out, &error));
+      g_assert_no_error (error);
+      g_assert_true (cr_credential_parse (&back, out->str, out->len, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (with_authtype[i] ? back.credential : back.password, ==, token);
+      cr_secret_string_free (out);
+    }
 }
 
 static void
@@ -689,6 +730,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/proto/read-fd/error", test_read_fd_error);
   g_test_add_func ("/proto/write/fields", test_write);
   g_test_add_func ("/proto/write/refuses", test_write_refuses);
+  g_test_add_func ("/proto/write/longest-token", test_longest_token);
   g_test_add_func ("/proto/round-trip", test_round_trip);
   g_test_add_func ("/proto/clear-secrets", test_clear_secrets);
 

@@ -10,6 +10,7 @@
 #include <credring/credring.h>
 
 #include "token/json.h"
+#include "token/response-rules.h"
 
 #include "testutil.h"
 
@@ -508,6 +509,64 @@ test_bad_token_value (void)
                     ANTS_DOC_NOW);
 }
 
+/* An answer of @len token characters, cycling through base64url and '.'. */
+static char *
+answer_with_token_of (gsize len)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+  g_autofree char *token = g_malloc (len + 1);
+
+  for (gsize i = 0; i < len; i++)
+    token[i] = alphabet[i % (sizeof alphabet - 1)];
+  token[len] = '\0';
+  return g_strdup_printf ("{\"access_token\":\"%s\",\"expires_in\":3599,"
+                          "\"token_type\":\"bearer\"}", token);
+}
+
+/* The longest token is taken whole; one byte more is not a token at all,
+ * and the message says what is wrong with it. */
+static void
+test_token_length (void)
+{
+  g_autofree char *longest = answer_with_token_of (CR_TOKEN_MAX_BYTES);
+  g_autofree char *too_long = answer_with_token_of (CR_TOKEN_MAX_BYTES + 1);
+  g_autofree char *jwt_sized = answer_with_token_of (8192);
+  g_autofree char *expected = g_strdup_printf ("token endpoint answered HTTP 200 but with a "
+                                               "token longer than %d bytes", CR_TOKEN_MAX_BYTES);
+  g_autofree char *message = NULL;
+
+  {
+    g_autoptr (CrToken) token = parse_ok (autograb, longest, NOW);
+
+    g_assert_cmpuint (strlen (token->access_token), ==, CR_TOKEN_MAX_BYTES);
+    g_assert_true (cr_token_text_is_valid (token->access_token));
+  }
+  {
+    g_autoptr (CrToken) token = parse_ok (dataloy, jwt_sized, NOW);
+
+    g_assert_cmpuint (strlen (token->access_token), ==, 8192);
+  }
+  message = parse_fails_len (autograb, 200, "application/json", too_long, strlen (too_long), NOW,
+                             CR_ERROR_NETWORK);
+  g_assert_cmpstr (message, ==, expected);
+  g_clear_pointer (&message, g_free);
+  message = parse_fails_len (dataloy, 200, "application/json", too_long, strlen (too_long), NOW,
+                             CR_ERROR_NETWORK);
+  g_assert_cmpstr (message, ==, expected);
+
+  /* What a parse_response hook hands over is held to the same limit. */
+  {
+    g_autofree char *token = g_strnfill (CR_TOKEN_MAX_BYTES + 1, 'a');
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (cr_response_check_token (token + 1, "Bearer", NOW + 60, NOW, 200, &error));
+    g_assert_no_error (error);
+    g_assert_false (cr_response_check_token (token, "Bearer", NOW + 60, NOW, 200, &error));
+    g_assert_error (error, CR_ERROR, CR_ERROR_NETWORK);
+    g_assert_cmpstr (error->message, ==, expected);
+  }
+}
+
 static void
 test_token_type (void)
 {
@@ -776,6 +835,7 @@ main (int argc, char **argv)
   g_test_add_func ("/response/hostile/nul-byte", test_nul_byte);
   g_test_add_func ("/response/hostile/duplicate-keys", test_duplicate_keys);
   g_test_add_func ("/response/hostile/token", test_bad_token_value);
+  g_test_add_func ("/response/hostile/token-length", test_token_length);
   g_test_add_func ("/response/hostile/token-type", test_token_type);
   g_test_add_func ("/response/hostile/expires-in", test_bad_expires_in);
   g_test_add_func ("/response/hostile/absolute-expiry", test_bad_absolute_expiry);

@@ -209,6 +209,32 @@ test_deserialize_unprintable_token (void)
     }
 }
 
+/* One limit everywhere a token is taken: an answer, and the keyring too, so
+ * that a token cached by another version cannot be served past it. */
+static void
+test_token_length (void)
+{
+  g_autofree char *longest = g_strnfill (CR_TOKEN_MAX_BYTES, 'a');
+  g_autofree char *too_long = g_strnfill (CR_TOKEN_MAX_BYTES + 1, 'a');
+  g_autoptr (CrToken) kept = cr_token_new (longest, "Bearer", 1, 2);
+  g_autoptr (CrToken) over = cr_token_new (too_long, "Bearer", 1, 2);
+  g_autofree char *kept_value = cr_token_serialize (kept);
+  g_autofree char *over_value = cr_token_serialize (over);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrToken) read_back = NULL;
+  g_autoptr (CrToken) refused = NULL;
+
+  g_assert_true (cr_token_text_is_valid (longest));
+  g_assert_false (cr_token_text_is_valid (too_long));
+
+  read_back = cr_token_deserialize (kept_value, strlen (kept_value), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read_back->access_token, ==, longest);
+  refused = cr_token_deserialize (over_value, strlen (over_value), &error);
+  g_assert_null (refused);
+  g_assert_error (error, CR_ERROR, CR_ERROR_FAILED);
+}
+
 /* ---- messages ---------------------------------------------------------- */
 
 static void
@@ -370,6 +396,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token/serialize/json", test_serialize_is_json);
   g_test_add_func ("/token/deserialize/garbage", test_deserialize_garbage);
   g_test_add_func ("/token/deserialize/unprintable-token", test_deserialize_unprintable_token);
+  g_test_add_func ("/token/length", test_token_length);
   g_test_add_func ("/error/escape-for-message", test_escape_for_message);
   g_test_add_func ("/error/escape-cut", test_escape_cut);
   g_test_add_func ("/error/exit-status", test_exit_status);

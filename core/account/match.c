@@ -3,20 +3,139 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include <credring/credring.h>
 
-/* "host" or "host:port" as git writes it: no default port, IPv6 in brackets. */
+/* What names a server, compared the way RFC 3986 §6.2.2-6.2.3 says two
+ * spellings of one are equal: scheme and host name in any case, no port
+ * meaning the scheme's default, and a fully qualified name's trailing dot
+ * (RFC 1034 §3.1) left out.  @host is an IP literal without its brackets. */
+typedef struct {
+  const char *scheme;
+  char *host;
+  int port; /* -1: none given and the scheme has no default */
+} Origin;
+
+static void
+origin_clear (Origin *origin)
+{
+  g_clear_pointer (&origin->host, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Origin, origin_clear)
+
+static int
+default_port (const char *scheme)
+{
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return 443;
+  if (g_ascii_strcasecmp (scheme, "http") == 0)
+    return 80;
+  return -1;
+}
+
+/* A host name without one trailing dot; an IP literal (it holds ':') as it is. */
 static char *
-git_host (GUri *uri)
+host_name (const char *name, gsize len)
+{
+  if (len > 1 && name[len - 1] == '.' && name[len - 2] != '.' && memchr (name, ':', len) == NULL)
+    len--;
+  return g_strndup (name, len);
+}
+
+/* @port_text as a port: empty means the default (RFC 3986 §3.2.3), else
+ * decimal digits naming 1 to 65535. */
+static gboolean
+parse_port (const char *scheme, const char *port_text, int *port)
+{
+  guint64 number;
+
+  if (*port_text == '\0')
+    {
+      *port = default_port (scheme);
+      return TRUE;
+    }
+  if (strspn (port_text, "0123456789") != strlen (port_text) ||
+      !g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &number, NULL))
+    return FALSE;
+  *port = (int) number;
+  return TRUE;
+}
+
+/* The origin of a request: @host as git writes it, "name", "name:port" or
+ * "[v6]:port".  FALSE when it is none of those. */
+static gboolean
+request_origin (const char *protocol, const char *host, Origin *origin)
+{
+  const char *port_text = "";
+  const char *name = host;
+  gsize name_len;
+
+  if (host[0] == '[')
+    {
+      const char *close = strchr (host, ']');
+
+      if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+        return FALSE;
+      name = host + 1;
+      name_len = (gsize) (close - name);
+      if (close[1] == ':')
+        port_text = close + 2;
+    }
+  else
+    {
+      const char *colon = strrchr (host, ':');
+
+      name_len = colon != NULL ? (gsize) (colon - host) : strlen (host);
+      if (colon != NULL)
+        port_text = colon + 1;
+      /* Only a bracketed literal may hold ':'. */
+      if (memchr (name, ':', name_len) != NULL)
+        return FALSE;
+    }
+  if (name_len == 0 || !parse_port (protocol, port_text, &origin->port))
+    return FALSE;
+  origin->scheme = protocol;
+  origin->host = host_name (name, name_len);
+  return TRUE;
+}
+
+/* The origin of an account URL; GLib has taken the brackets off an IP literal. */
+static gboolean
+url_origin (GUri *uri, Origin *origin)
 {
   const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri);
-  const char *scheme = g_uri_get_scheme (uri);
-  gboolean default_port = port == -1 || (g_str_equal (scheme, "https") && port == 443) ||
-                          (g_str_equal (scheme, "http") && port == 80);
-  g_autofree char *name = strchr (host, ':') ? g_strdup_printf ("[%s]", host) : g_strdup (host);
 
-  return default_port ? g_steal_pointer (&name) : g_strdup_printf ("%s:%d", name, port);
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  origin->scheme = g_uri_get_scheme (uri);
+  origin->host = host_name (host, strlen (host));
+  origin->port = g_uri_get_port (uri) != -1 ? g_uri_get_port (uri) : default_port (origin->scheme);
+  return TRUE;
+}
+
+/* IPv6 literals are compared as addresses: "::1" and "0:0::1" are one host. */
+static gboolean
+same_host (const char *a, const char *b)
+{
+  g_autoptr (GInetAddress) address_a = NULL;
+  g_autoptr (GInetAddress) address_b = NULL;
+
+  if (g_ascii_strcasecmp (a, b) == 0)
+    return TRUE;
+  if (strchr (a, ':') == NULL || strchr (b, ':') == NULL)
+    return FALSE;
+  address_a = g_inet_address_new_from_string (a);
+  address_b = g_inet_address_new_from_string (b);
+  return address_a != NULL && address_b != NULL && g_inet_address_equal (address_a, address_b);
+}
+
+static gboolean
+same_origin (const Origin *a, const Origin *b)
+{
+  return g_ascii_strcasecmp (a->scheme, b->scheme) == 0 && a->port == b->port &&
+         same_host (a->host, b->host);
 }
 
 /* A path prefix matches whole segments: "v2" covers "v2" and "v2/x", not "v2x". */
@@ -36,23 +155,26 @@ gboolean
 cr_url_matches (const char *url, const char *protocol, const char *host, const char *path)
 {
   g_autoptr (GUri) uri = NULL;
-  g_autofree char *uri_host = NULL;
+  g_auto (Origin) wanted = { 0 };
+  g_auto (Origin) requested = { 0 };
+  g_autofree char *request_path = NULL;
   const char *uri_path;
 
   /* No protocol or host is no request at all: never a wildcard. */
   if (protocol == NULL || *protocol == '\0' || host == NULL || *host == '\0')
     return FALSE;
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return FALSE;
-  uri_host = git_host (uri);
-  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), protocol) != 0 ||
-      g_ascii_strcasecmp (uri_host, host) != 0)
+  if (uri == NULL || !url_origin (uri, &wanted) || !request_origin (protocol, host, &requested) ||
+      !same_origin (&wanted, &requested))
     return FALSE;
   uri_path = g_uri_get_path (uri);
   while (*uri_path == '/')
     uri_path++;
-  return path_covers (uri_path, path);
+  /* git leaves a URL's query and fragment in its path; they name no other
+   * place for credentials. */
+  if (path != NULL)
+    request_path = g_strndup (path, strcspn (path, "?#"));
+  return path_covers (uri_path, request_path);
 }
 
 char **

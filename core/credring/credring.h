@@ -199,6 +199,12 @@ CR_EXPORT char *cr_account_token_url (const CrAccount *account,
 /* ---- a token endpoint's answer ------------------------------------------ */
 
 #define CR_RESPONSE_MAX_BYTES (1024 * 1024)
+/* The longest access token credring takes, in bytes (it is ASCII): far more
+ * than a big JWT (~8 KiB), and what every output carries, git's protocol
+ * included (CR_PROTO_MAX_LINE leaves room for it).  An answer with a longer
+ * one is CR_ERROR_NETWORK, like any answer that is not a valid token, and
+ * nothing is cached. */
+#define CR_TOKEN_MAX_BYTES (64 * 1024)
 
 typedef struct {
   long status;
@@ -223,7 +229,8 @@ typedef struct {
 CR_EXPORT CrToken *cr_token_new (const char *access_token, const char *token_type,
                                  gint64 issued_at, gint64 expires_at);
 CR_EXPORT void cr_token_free (CrToken *token);
-/* TRUE for a non-empty string of printable ASCII (%x20-7E), RFC 6749 A.12. */
+/* TRUE for a non-empty string of printable ASCII (%x20-7E), RFC 6749 A.12,
+ * of at most CR_TOKEN_MAX_BYTES bytes. */
 CR_EXPORT gboolean cr_token_text_is_valid (const char *text);
 /* The default minimum remaining lifetime: max (60 s, 10% of the lifetime). */
 CR_EXPORT gint64 cr_token_default_min_valid (const CrToken *token);
@@ -336,10 +343,14 @@ CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrPlugin *plugi
 
 /* ---- which account a URL belongs to (match.c) -------------------------- */
 
-/* TRUE when a request for @protocol://@host/@path falls under @url: same
- * scheme and host (with port, as git writes it), and @path starting with
- * @url's path at a segment boundary when @url has one.  A missing or empty
- * protocol or host never matches. */
+/* TRUE when a request for @protocol://@host/@path falls under @url: the
+ * same origin, and @path starting with @url's path at a segment boundary
+ * when @url has one.  @host is as git writes it ("name", "name:port",
+ * "[v6]:port").  Origins compare as RFC 3986 §6.2 says: scheme and host in
+ * any case, the scheme's default port (443, 80) the same as none, one
+ * trailing dot of a host name ignored, IPv6 literals as addresses.  A query
+ * or fragment git left in @path is ignored.  A missing or empty protocol or
+ * host, or a host that is not one, never matches. */
 CR_EXPORT gboolean cr_url_matches (const char *url, const char *protocol, const char *host,
                                    const char *path);
 /* The API URLs @account's token is for: its url key, else the origin of its

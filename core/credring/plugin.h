@@ -189,9 +189,9 @@ typedef struct {
 
 /* Hands the token to the core, which copies it.  @token_type NULL means
  * Bearer; @expires_at is unix seconds.  The core checks what it is given
- * as it checks the standard mapping's result (printable ASCII, Bearer, in
- * the future, at most ten years away) and returns -1, storing nothing,
- * when it fails. */
+ * as it checks the standard mapping's result (printable ASCII of at most
+ * 64 KiB, Bearer, in the future, at most ten years away) and returns -1,
+ * storing nothing, when it fails. */
 typedef int (*CrPluginSetTokenFunc) (void *sink, const char *access_token,
                                      const char *token_type, long long expires_at);
 

@@ -41,8 +41,11 @@
 
 G_BEGIN_DECLS
 
-/* The most bytes in one line, its newline included (gitcredentials(7)). */
-#define CR_PROTO_MAX_LINE 65535
+/* The most bytes in one line, its newline included.  git itself has no
+ * limit; ours leaves room for any key before the longest token credring
+ * takes, so every token it serves can be written, and read back when git
+ * returns it with store or erase. */
+#define CR_PROTO_MAX_LINE (CR_TOKEN_MAX_BYTES + 64)
 /* The most bytes cr_credential_read_fd() accepts. */
 #define CR_PROTO_MAX_INPUT (1024 * 1024)
 /* The most entries a multi-valued key (wwwauth[], state[], capability[]) may hold. */

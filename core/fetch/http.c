@@ -238,8 +238,9 @@ cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout
 
   curl_easy_setopt (curl, CURLOPT_URL, request->url);
   /* endpoint.c allowed plain http only to this machine: then no proxy may
-   * stand in between, and nothing but http is spoken. */
-  if (g_str_has_prefix (request->url, "http://"))
+   * stand in between, and nothing but http is spoken.  It read the scheme
+   * in any case (RFC 3986 §3.1), and so must this. */
+  if (g_ascii_strncasecmp (request->url, "http://", strlen ("http://")) == 0)
     {
       curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http");
       curl_easy_setopt (curl, CURLOPT_NOPROXY, "*");

@@ -55,6 +55,9 @@ static const Key keys[] = {
 
 #define N_KEYS G_N_ELEMENTS (keys)
 
+/* The longest key, its '=' and the newline fit beside the longest token. */
+G_STATIC_ASSERT (sizeof "oauth_refresh_token=\n" - 1 <= CR_PROTO_MAX_LINE - CR_TOKEN_MAX_BYTES);
+
 static const struct {
   CrCapability bit;
   const char *name;
@@ -598,7 +601,12 @@ put_pair (GString *out, gsize *size, const char *key, const char *value, gsize v
       || memchr (value, '\0', value_len) != NULL)
     return refuse (error, key, "the value holds a newline, CR or NUL");
   if (line_len > CR_PROTO_MAX_LINE)
-    return refuse (error, key, "the line would be longer than " G_STRINGIFY (CR_PROTO_MAX_LINE) " bytes");
+    {
+      g_autofree char *reason = g_strdup_printf ("the line would be longer than %d bytes",
+                                                 CR_PROTO_MAX_LINE);
+
+      return refuse (error, key, reason);
+    }
 
   *size += line_len;
   if (out != NULL)

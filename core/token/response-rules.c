@@ -3,6 +3,8 @@
  * hook (hooks.c) refuse the same tokens in the same words. */
 #include "config.h"
 
+#include <string.h>
+
 #include <credring/credring.h>
 
 #include "token/response-rules.h"
@@ -40,6 +42,15 @@ gboolean
 cr_response_check_token (const char *access_token, const char *token_type, gint64 expires_at,
                          gint64 now, long status, GError **error)
 {
+  /* Its own message: a long JWT is otherwise a fine token, and "holding
+   * characters outside %x20-7E" would send the reader the wrong way. */
+  if (access_token != NULL && strnlen (access_token, CR_TOKEN_MAX_BYTES + 1) > CR_TOKEN_MAX_BYTES)
+    {
+      g_autofree char *why = g_strdup_printf ("with a token longer than %d bytes",
+                                              CR_TOKEN_MAX_BYTES);
+
+      return cr_response_invalid_token (error, status, why);
+    }
   if (!cr_token_text_is_valid (access_token))
     return cr_response_invalid_token (error, status,
                           "with an empty token or one holding characters outside %x20-7E");

@@ -9,9 +9,9 @@
 G_BEGIN_DECLS
 
 /* The checks every token passes before it is stored, whoever parsed it:
- * printable ASCII (RFC 6749 A.12), a Bearer type (NULL: implied), an
- * expiry in the future and at most ten years away.  CR_ERROR_NETWORK
- * naming the HTTP @status otherwise. */
+ * printable ASCII (RFC 6749 A.12) of at most CR_TOKEN_MAX_BYTES, a Bearer
+ * type (NULL: implied), an expiry in the future and at most ten years
+ * away.  CR_ERROR_NETWORK naming the HTTP @status otherwise. */
 gboolean cr_response_check_token (const char *access_token, const char *token_type,
                                   gint64 expires_at, gint64 now, long status, GError **error);
 

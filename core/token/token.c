@@ -28,14 +28,17 @@ cr_token_new (const char *access_token, const char *token_type, gint64 issued_at
 }
 
 /* RFC 6749 A.12: the token is printable ASCII (%x20-7E), which also keeps
- * git's line protocol and HTTP headers safe from it. */
+ * git's line protocol and HTTP headers safe from it; and no longer than
+ * every output can carry. */
 gboolean
 cr_token_text_is_valid (const char *text)
 {
+  gsize len = 0;
+
   if (text == NULL || *text == '\0')
     return FALSE;
   for (const unsigned char *p = (const unsigned char *) text; *p != '\0'; p++)
-    if (*p < 0x20 || *p > 0x7e)
+    if (*p < 0x20 || *p > 0x7e || ++len > CR_TOKEN_MAX_BYTES)
       return FALSE;
   return TRUE;
 }

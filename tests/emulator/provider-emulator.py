@@ -27,6 +27,7 @@ import re
 import secrets
 import signal
 import ssl
+import string
 import sys
 import threading
 import time
@@ -138,6 +139,46 @@ def random_string(alphabet, length):
 
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_length(n):
+    """How many characters b64url() makes of N bytes."""
+    return (4 * n + 2) // 3
+
+
+def compact_json(obj):
+    return json.dumps(obj, separators=(",", ":")).encode("utf-8")
+
+
+# Shortest --token-length: a JWT whose "pad" claim can absorb the rest.
+MIN_JWT_LENGTH = 600
+
+
+def jwt(claims, length=None):
+    """A JWT-shaped token: header.payload.signature, each base64url, the
+    signature as long as an RS256 one.  With LENGTH, exactly that many
+    characters, a "pad" claim of letters and digits making up the size; a
+    base64url text is never 1 more than a multiple of 4 long, so a "kid" in
+    the header shifts what is left to the payload when it would be."""
+    signature = b64url(secrets.token_bytes(256))
+    if length is None:
+        header = b64url(b'{"typ":"JWT","alg":"RS256"}')
+        return "%s.%s.%s" % (header, b64url(json.dumps(claims).encode()), signature)
+    for kid in ("", "k", "kk", "kkk"):
+        head = {"typ": "JWT", "alg": "RS256"}
+        if kid:
+            head["kid"] = kid
+        header = b64url(compact_json(head))
+        room = length - len(header) - len(signature) - 2
+        size = 3 * room // 4
+        bare = compact_json(dict(claims, pad=""))
+        if room <= 0 or b64url_length(size) != room or size < len(bare):
+            continue
+        pad = random_string(string.ascii_letters + string.digits, size - len(bare))
+        token = "%s.%s.%s" % (header, b64url(compact_json(dict(claims, pad=pad))), signature)
+        assert len(token) == length, (len(token), length)
+        return token
+    raise ValueError("no JWT of %d characters" % length)
 
 
 # --------------------------------------------------------------- providers --
@@ -363,11 +404,9 @@ class Dataloy(Provider):
         if params["audience"] != a.audience:
             raise Reject(400, "invalid_request", "Invalid audience.")
         now = int(time.time())
-        header = b64url(b'{"typ":"JWT","alg":"RS256"}')
-        payload = b64url(json.dumps({"aud": a.audience, "iat": now,
-                                     "exp": now + self.expires_in,
-                                     "jti": secrets.token_hex(16)}).encode())
-        token = "%s.%s.%s" % (header, payload, b64url(secrets.token_bytes(256)))
+        claims = {"aud": a.audience, "iat": now, "exp": now + self.expires_in,
+                  "jti": secrets.token_hex(16)}
+        token = jwt(claims, a.token_length)
         return {"access_token": token, "expires_in": self.expires_in,
                 "token_type": "Bearer"}, token
 
@@ -610,11 +649,26 @@ def main():
     p.add_argument("--expires-in", type=int)
     p.add_argument("--basic-raw", action="store_true",
                    help="autograb: the Basic pair is not form-encoded (RFC 7617 bytes)")
+    p.add_argument("--token-length", type=int,
+                   help="dataloy: issue JWTs of exactly this many characters "
+                   "(at least %d)" % MIN_JWT_LENGTH)
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args()
     if bool(args.cert) != bool(args.key):
         p.error("--cert and --key go together")
+    if args.token_length is not None:
+        if args.provider != "dataloy":
+            p.error("--token-length is for --provider dataloy (its tokens are JWTs)")
+        if args.token_length < MIN_JWT_LENGTH:
+            p.error("--token-length must be at least %d" % MIN_JWT_LENGTH)
+        try:  # the claims of every token have this size: fail now, not at the first request
+            now = int(time.time())
+            lifetime = Dataloy(args).expires_in
+            jwt({"aud": args.audience, "iat": now, "exp": now + lifetime,
+                 "jti": secrets.token_hex(16)}, args.token_length)
+        except ValueError as e:
+            p.error("--token-length: %s" % e)
 
     server = Server(("127.0.0.1", args.port), Handler)
     server.args = args

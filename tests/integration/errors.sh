@@ -74,6 +74,20 @@ ants_account plain "https://127.0.0.1:$(cat "$TEST_TMP/plain.port")/oauth/token"
 run_credring token plain
 tap_status "plain HTTP behind an https:// URL: exit 4" 4
 
+# -- ...while plain http to this machine is no error, however the scheme is
+# spelled (RFC 3986 §3.1): the check that allows it and the request agree
+"$PYTHON" "$EMULATOR" --provider ants "${EMU_ARGS[@]}" --port-file "$TEST_TMP/loop.port" \
+	--log "$TEST_TMP/loop.log" &
+_emu_pids+=($!)
+for _ in $(seq 100); do [ -s "$TEST_TMP/loop.port" ] && break; sleep 0.1; done
+for scheme in http HTTP Http; do
+	ants_account "loop-$scheme" "$scheme://127.0.0.1:$(cat "$TEST_TMP/loop.port")/oauth/token"
+	run_credring token "loop-$scheme"
+	tap_status "token_url $scheme://127.0.0.1: exit 0" 0
+	tap_is "token_url $scheme://127.0.0.1: the issued token, nothing on stderr" \
+		"$RUN_OUT${RUN_ERR:+ / $RUN_ERR}" "$(emulator_last token "$TEST_TMP/loop.log")"
+done
+
 # -- configuration and usage: exit 2
 run_credring token no-such-account
 tap_status "unknown account: exit 2" 2

@@ -249,6 +249,90 @@ run_failed "--account no-such-account: a non-zero exit"
 tap_is "--account no-such-account: nothing on stdout" "$RUN_OUT" ""
 tap_is "--account no-such-account: one line on stderr" "$RUN_ERR_LINES" 1
 
+# ============================================ one origin, other spellings ==
+
+# RFC 3986: scheme and host in any case, the scheme's default port and a
+# host name's trailing dot name the same server, and a query or fragment no
+# other place for credentials. git splits url= itself and sends the parts as
+# written, so each of these reaches the helper as such.
+AG_T4=$(emulator_last token "$AG_LOG")
+git_cred fill "protocol=HTTPS"$'\n'"host=$AG_HOST"
+run_status_is "protocol=HTTPS: exit 0" 0
+tap_is "protocol=HTTPS: the account's token" "$(field password)" "$AG_T4"
+tap_lacks "protocol=HTTPS: not refused as plain http" "$RUN_ERR" "not sending"
+RUN_STDIN="capability[]=authtype"$'\n'"protocol=Https"$'\n'"host=$AG_HOST"$'\n\n'
+run_helper get
+run_status_is "protocol=Https with authtype: exit 0" 0
+tap_is "protocol=Https with authtype: the account's token" "$(field credential)" "$AG_T4"
+
+for url in "https://api.dataloy.test:443/" "https://API.Dataloy.TEST/" "https://api.dataloy.test./" \
+	"https://api.dataloy.test.:443/repo.git" "HTTPS://api.dataloy.test/repo.git?x=1#top" \
+	"https://someone@api.dataloy.test/repo.git" "https://someone@api.dataloy.test:443" \
+	"https://$DL_HOST/ws/rest?page=2" "https://$DL_HOST/ws/rest/vessels#top" \
+	"https://$DL_HOST/ws/rest/?x=/other/place"; do
+	git_cred fill "url=$url" "${P[@]}"
+	run_status_is "dl fill $url: exit 0" 0
+	tap_is "dl fill $url: the cached token" "$(field password)" "$DL_T2"
+done
+for url in "https://api.dataloy.test:8443/" "https://api.dataloy.test:80/" \
+	"http://api.dataloy.test:443/" "https://api.dataloy.test../" "https://xapi.dataloy.test/" \
+	"https://$DL_HOST/ws/restx?/ws/rest" "https://$DL_HOST/other?ws/rest"; do
+	git_cred fill "url=$url" "${P[@]}"
+	run_failed "dl fill $url: no match, git fails"
+	tap_is "dl fill $url: no password" "$(field password)" "<none>"
+done
+tap_is "dl: none of these asked the provider" "$(emulator_request_count "$DL_LOG")" 2
+
+# IPv6 literals: one address, several spellings.
+write_account v6 provider=dataloy token_url="https://127.0.0.1:$DL_PORT/oauth/token" \
+	ca_file="$CA_DIR/ca.pem" client_id=dl-client audience=https://dataloy.dev \
+	url="https://[::1]:443/api"
+login v6 "client_secret=$DL_SECRET"$'\n' --no-verify
+tap_status "v6: setup: login --no-verify" 0
+git_cred fill "url=https://[::1]/api/repo.git" "${P[@]}"
+run_status_is "v6 fill https://[::1]/api/...: exit 0" 0
+V6_T=$(emulator_last token "$DL_LOG")
+tap_is "v6 fill https://[::1]/api/...: the issued token" "$(field password)" "$V6_T"
+for url in "https://[::1]:443/api" "https://[0:0::1]/api/x" "https://[0000::0001]:443/api/x?y"; do
+	git_cred fill "url=$url" "${P[@]}"
+	tap_is "v6 fill $url: the cached token" "$(field password)" "$V6_T"
+done
+for url in "https://[::1]:8443/api/x" "https://[::2]/api/x" "https://[::1]/other"; do
+	git_cred fill "url=$url" "${P[@]}"
+	run_failed "v6 fill $url: no match, git fails"
+done
+tap_is "v6: one token request for all of these" "$(emulator_request_count "$DL_LOG")" 3
+
+# Plain http only to this machine, however the scheme is spelled; the
+# refusal names what was asked for.
+write_account plain provider=dataloy token_url="https://127.0.0.1:$DL_PORT/oauth/token" \
+	ca_file="$CA_DIR/ca.pem" client_id=dl-client audience=https://dataloy.dev \
+	url="http://plain.example.test;http://localhost:$DL_PORT;smtp://mail.example.test"
+login plain "client_secret=$DL_SECRET"$'\n' --no-verify
+for proto in http HTTP; do
+	RUN_STDIN="protocol=$proto"$'\n'"host=plain.example.test"$'\n\n'
+	run_helper get
+	run_status_is "plain: protocol=$proto to another host: exit 0" 0
+	tap_is "plain: protocol=$proto to another host: no answer" "$RUN_OUT" ""
+	tap_contains "plain: protocol=$proto to another host: why" "$RUN_ERR" \
+		"not sending account [plain]'s token over $proto"
+	tap_is "plain: protocol=$proto to another host: one line on stderr" "$RUN_ERR_LINES" 1
+done
+RUN_STDIN="protocol=smtp"$'\n'"host=mail.example.test"$'\n\n'
+run_helper get
+run_status_is "plain: protocol=smtp: exit 0" 0
+tap_is "plain: protocol=smtp: no answer" "$RUN_OUT" ""
+tap_contains "plain: protocol=smtp: named as such" "$RUN_ERR" "not sending account [plain]'s token over smtp"
+tap_is "plain: none of these asked the provider" "$(emulator_request_count "$DL_LOG")" 3
+for req in "protocol=http"$'\n'"host=localhost:$DL_PORT" "protocol=HTTP"$'\n'"host=LOCALHOST:$DL_PORT"; do
+	RUN_STDIN=$req$'\n\n'
+	run_helper get
+	run_status_is "plain: ${req//$'\n'/ } (this machine): exit 0" 0
+	tap_is "plain: ${req//$'\n'/ } (this machine): the token" "$(field password)" \
+		"$(emulator_last token "$DL_LOG")"
+done
+tap_is "plain: one token request for both" "$(emulator_request_count "$DL_LOG")" 4
+
 # ======================================================== errors =========
 
 # An account whose provider refuses: git gets no password, stderr says why,

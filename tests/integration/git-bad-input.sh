@@ -1,5 +1,5 @@
 #!/bin/bash
-# git-credential-credring and bad input on stdin: a line over 65535 bytes, a
+# git-credential-credring and bad input on stdin: a line over CR_PROTO_MAX_LINE bytes, a
 # NUL or CR in a value, a line without '=', a scalar key given twice. Each is
 # an error: one line on stderr (control characters escaped, never a secret),
 # a non-zero exit, nothing on stdout and nothing written to or removed from
@@ -54,11 +54,14 @@ run_bad() {
 	tap_is "$name: nothing else in the keyring either" "$(all_git_items)" 1
 }
 
-LONG=$(head -c 70000 /dev/zero | tr '\0' a)
-run_bad "a 70000-byte line" "path=$LONG"
-# The limit is 65535 bytes: counted with or without the newline, a line of
-# 65536 bytes before its newline is over it.
-run_bad "a line of 65536 bytes (65537 with its newline)" "path=${LONG:0:65531}"
+# The limit on a line, its newline included (core/credring/proto.h).
+MAX_LINE=$(c_constant CR_PROTO_MAX_LINE)
+[[ $MAX_LINE =~ ^[0-9]+$ ]] || tap_bail "no CR_PROTO_MAX_LINE in core/credring/proto.h"
+LONG=$(head -c $((MAX_LINE + 5000)) /dev/zero | tr '\0' a)
+run_bad "a $((MAX_LINE + 5000))-byte line" "path=$LONG"
+# Counted with or without the newline, a line of MAX_LINE bytes before its
+# newline is over it.
+run_bad "a line of $MAX_LINE bytes ($((MAX_LINE + 1)) with its newline)" "path=${LONG:0:MAX_LINE-5}"
 run_bad "a NUL in a value" 'path=some\0thing'
 run_bad "a NUL in the password" "oauth_refresh_token=rt-\\0-$SECRET"
 run_bad "a CR at the end of a value" 'path=repo.git\r'
@@ -83,16 +86,16 @@ run_helper store
 run_failed "a CR on the first line, store: a non-zero exit"
 tap_is "a CR on the first line, store: nothing stored" "$(git_items server bad.example)" 0
 
-# -- a line of exactly 65535 bytes, its newline included, is fine
-ok_path=${LONG:0:65535-6}  # "path=" + value + "\n" = 65535 bytes
+# -- a line of exactly MAX_LINE bytes, its newline included, is fine
+ok_path=${LONG:0:MAX_LINE-6}  # "path=" + value + "\n" = MAX_LINE bytes
 RUN_STDIN="protocol=https"$'\n'"host=long.example"$'\n'"path=$ok_path"$'\n'"username=lu"$'\n'"password=pw-long"$'\n\n'
 run_helper store
-run_status_is "a 65535-byte line (newline included): store, exit 0" 0
-tap_is "a 65535-byte line: stored" "$(git_items server long.example object "$ok_path")" 1
+run_status_is "a $MAX_LINE-byte line (newline included): store, exit 0" 0
+tap_is "a $MAX_LINE-byte line: stored" "$(git_items server long.example object "$ok_path")" 1
 RUN_STDIN="protocol=https"$'\n'"host=long.example"$'\n'"path=$ok_path"$'\n\n'
 run_helper get
-run_status_is "a 65535-byte line: get, exit 0" 0
-tap_is "a 65535-byte line: get finds it" "$(field password)" pw-long
+run_status_is "a $MAX_LINE-byte line: get, exit 0" 0
+tap_is "a $MAX_LINE-byte line: get finds it" "$(field password)" pw-long
 
 # -- unknown keys are ignored
 RUN_STDIN=$'protocol=https\nhost=good.example\nfrobnicate=yes\nx-future[]=1\n\n'

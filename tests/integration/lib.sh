@@ -358,6 +358,28 @@ print(s.getsockname()[1])
 '
 }
 
+# c_constant NAME: the value of `#define NAME <integer expression>` in the
+# public headers (core/credring/*.h), other CR_ constants in it resolved, so
+# that a script tests the limit the code has rather than a copy of it.
+c_constant() {
+	"$PYTHON" - "$1" "$abs_top_srcdir"/core/credring/*.h <<'EOF'
+import re, sys
+defines = {}
+for path in sys.argv[2:]:
+    for m in re.finditer(r"^#define (CR_\w+)[ \t]+([^/\n]+?)[ \t]*(?:/\*.*)?$",
+                         open(path).read(), re.M):
+        defines[m.group(1)] = m.group(2)
+def value(name, depth=0):
+    if name not in defines or depth > 8:
+        sys.exit("c_constant: no integer constant %s" % name)
+    expr = re.sub(r"CR_\w+", lambda m: str(value(m.group(0), depth + 1)), defines[name])
+    if not re.fullmatch(r"[0-9 ()*+-]+", expr):
+        sys.exit("c_constant: %s is not an integer expression: %s" % (name, expr))
+    return eval(expr)
+print(value(sys.argv[1]))
+EOF
+}
+
 # check_token_json FILE TOKEN ACCOUNT PROVIDER LIFETIME: prints "ok", or what
 # is wrong with `credring token --format json` output in FILE.
 check_token_json() {
