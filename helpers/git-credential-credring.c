@@ -64,7 +64,6 @@ is_safe_destination (const CrCredential *request)
 {
   g_autoptr (GUri) uri = NULL;
   g_autofree char *url = NULL;
-  g_autoptr (GInetAddress) address = NULL;
   const char *host;
 
   /* Schemes are case-insensitive (RFC 3986 §3.1), as they are when the
@@ -79,10 +78,7 @@ is_safe_destination (const CrCredential *request)
   host = uri ? g_uri_get_host (uri) : NULL;
   if (host == NULL)
     return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
+  return cr_host_is_loopback (host);
 }
 
 /* The request is for an account: its token is the credential. */

@@ -199,6 +199,60 @@ test_userinfo (void)
   check_cases (cases, G_N_ELEMENTS (cases));
 }
 
+/* The one splitter of git's "name:port" (base/host.c). */
+static void
+assert_split (const char *host, const char *name, const char *port)
+{
+  g_autofree char *got_name = NULL;
+  g_autofree char *got_port = NULL;
+  gboolean ok = cr_host_split (host, &got_name, &got_port);
+
+  if (name == NULL)
+    {
+      g_assert_false (ok);
+      g_assert_null (got_name);
+      g_assert_null (got_port);
+      return;
+    }
+  g_assert_true (ok);
+  g_assert_cmpstr (got_name, ==, name);
+  g_assert_cmpstr (got_port, ==, port);
+}
+
+static void
+test_host_split (void)
+{
+  assert_split ("example.com", "example.com", "");
+  assert_split ("example.com:8443", "example.com", "8443");
+  assert_split ("example.com:", "example.com", "");
+  assert_split ("[::1]", "[::1]", "");
+  assert_split ("[::1]:443", "[::1]", "443");
+  assert_split ("host:port", "host", "port"); /* split, not judged */
+  assert_split ("::1", NULL, NULL);
+  assert_split ("a:b:443", NULL, NULL);
+  assert_split ("[::1]x", NULL, NULL);
+  assert_split ("[::1", NULL, NULL);
+  assert_split (":443", NULL, NULL);
+  assert_split ("", NULL, NULL);
+}
+
+/* The one loopback rule, for token URLs and the git helper alike. */
+static void
+test_loopback (void)
+{
+  g_assert_true (cr_host_is_loopback ("localhost"));
+  g_assert_true (cr_host_is_loopback ("LocalHost"));
+  g_assert_true (cr_host_is_loopback ("127.0.0.1"));
+  g_assert_true (cr_host_is_loopback ("127.1.2.3"));
+  g_assert_true (cr_host_is_loopback ("::1"));
+  g_assert_true (cr_host_is_loopback ("[::1]"));
+  g_assert_false (cr_host_is_loopback ("127.evil.example"));
+  g_assert_false (cr_host_is_loopback ("localhost.example"));
+  g_assert_false (cr_host_is_loopback ("10.0.0.1"));
+  g_assert_false (cr_host_is_loopback ("[::2]"));
+  g_assert_false (cr_host_is_loopback (""));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,6 +267,8 @@ main (int argc, char **argv)
   g_test_add_func ("/match/bad-hosts", test_bad_hosts);
   g_test_add_func ("/match/query-fragment", test_query_fragment);
   g_test_add_func ("/match/userinfo", test_userinfo);
+  g_test_add_func ("/host/split", test_host_split);
+  g_test_add_func ("/host/loopback", test_loopback);
 
   status = g_test_run ();
   cr_test_remove_tree (tmp_dir);

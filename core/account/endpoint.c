@@ -21,21 +21,6 @@ is_host_value (const char *host)
   return TRUE;
 }
 
-/* Only a loopback address, or the name that always means one, may use
- * plain http: "127.evil.example" is a name like any other. */
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autofree char *bare = NULL;
-  g_autoptr (GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  bare = (host[0] == '[') ? g_strndup (host + 1, strcspn (host + 1, "]")) : g_strdup (host);
-  address = g_inet_address_new_from_string (bare);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 static char *
 template_url (const CrAccount *account, const CrPluginDescriptor *provider, GError **error)
 {
@@ -100,7 +85,7 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
   scheme = g_uri_get_scheme (uri);
   host = g_uri_get_host (uri);
   /* Plain http would hand the client secret to anyone on the path. */
-  if (!g_str_equal (scheme, "https") && !(g_str_equal (scheme, "http") && is_loopback_host (host)))
+  if (!g_str_equal (scheme, "https") && !(g_str_equal (scheme, "http") && cr_host_is_loopback (host)))
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                    "%s: account [%s]: token URL must be https (http only for loopback hosts)",

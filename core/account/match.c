@@ -68,36 +68,19 @@ parse_port (const char *scheme, const char *port_text, int *port)
 static gboolean
 request_origin (const char *protocol, const char *host, Origin *origin)
 {
-  const char *port_text = "";
-  const char *name = host;
-  gsize name_len;
+  g_autofree char *name = NULL;
+  g_autofree char *port = NULL;
+  const char *bare;
+  gsize bare_len;
 
-  if (host[0] == '[')
-    {
-      const char *close = strchr (host, ']');
-
-      if (close == NULL || (close[1] != '\0' && close[1] != ':'))
-        return FALSE;
-      name = host + 1;
-      name_len = (gsize) (close - name);
-      if (close[1] == ':')
-        port_text = close + 2;
-    }
-  else
-    {
-      const char *colon = strrchr (host, ':');
-
-      name_len = colon != NULL ? (gsize) (colon - host) : strlen (host);
-      if (colon != NULL)
-        port_text = colon + 1;
-      /* Only a bracketed literal may hold ':'. */
-      if (memchr (name, ':', name_len) != NULL)
-        return FALSE;
-    }
-  if (name_len == 0 || !parse_port (protocol, port_text, &origin->port))
+  if (!cr_host_split (host, &name, &port) || !parse_port (protocol, port, &origin->port))
+    return FALSE;
+  bare = name[0] == '[' ? name + 1 : name;
+  bare_len = strlen (bare) - (name[0] == '[' ? 1 : 0);
+  if (bare_len == 0)
     return FALSE;
   origin->scheme = protocol;
-  origin->host = host_name (name, name_len);
+  origin->host = host_name (bare, bare_len);
   return TRUE;
 }
 

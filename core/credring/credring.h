@@ -48,6 +48,19 @@ CR_EXPORT int cr_error_exit_status (const GError *error);
  * after @max_chars characters.  Never pass a secret. */
 CR_EXPORT char *cr_escape_for_message (const char *text, gssize len, gsize max_chars);
 
+/* ---- host names (base/host.c) ------------------------------------------- */
+
+/* Splits @host as git writes it, "name", "name:port", "[v6]" or
+ * "[v6]:port", into @name as written (brackets kept) and @port, the text
+ * after the ':' ("" when there is none; not checked).  FALSE, with both
+ * NULL, for anything else (an unbracketed name holding ':', text after
+ * "]").  Free both with g_free(). */
+CR_EXPORT gboolean cr_host_split (const char *host, char **name, char **port);
+/* TRUE for "localhost" (any case) and loopback addresses, IPv6 with or
+ * without brackets: the only hosts plain http may reach with a secret or
+ * a token. */
+CR_EXPORT gboolean cr_host_is_loopback (const char *host);
+
 /* ---- secret memory (secret.c) ------------------------------------------ */
 
 /* Overwrites @len bytes in a way the compiler may not optimise away. */

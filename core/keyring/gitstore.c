@@ -27,22 +27,23 @@ static const SecretSchema git_schema = {
 #define EXPIRY_PREFIX "password_expiry_utc="
 #define REFRESH_PREFIX "oauth_refresh_token="
 
-/* git sends "host:port"; the schema keeps server and port apart. */
+/* git sends "host:port"; the schema keeps server and port apart.  A host
+ * that does not split into a name and a port number is the server's name
+ * as it is, so that storing and finding it agree. */
 static void
 split_host (const char *host, char **server, guint *port)
 {
-  const char *colon = strrchr (host, ':');
-  const char *bracket = strrchr (host, ']');
+  g_autofree char *port_text = NULL;
   guint64 number;
 
   *port = 0;
-  if (colon != NULL && (bracket == NULL || colon > bracket) &&
-      g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &number, NULL))
+  if (cr_host_split (host, server, &port_text) && *port_text != '\0' &&
+      g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &number, NULL))
     {
-      *server = g_strndup (host, colon - host);
       *port = (guint) number;
       return;
     }
+  g_free (*server);
   *server = g_strdup (host);
 }
 

@@ -1,0 +1,34 @@
+/* Private to libcredring: what the files of account/ share.  Every
+ * message about an account is made here, so that it names the file and
+ * the account once: "FILE: account [NAME]: ...". */
+#ifndef CR_ACCOUNT_H
+#define CR_ACCOUNT_H
+
+#include <credring/credring.h>
+
+G_BEGIN_DECLS
+
+/* Keys every account may have, whatever its provider. */
+extern const char *const cr_account_common_keys[];
+
+/* @key's value when it is set and not empty, else NULL. */
+const char *cr_account_value (const CrAccount *account, const char *key);
+
+/* Sets @error (CR_ERROR_CONFIG) to "FILE: account [NAME]: " and the
+ * formatted text.  Returns FALSE. */
+gboolean cr_account_set_error (GError **error, const CrAccount *account, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
+
+/* TRUE when @key is set; else CR_ERROR_CONFIG naming the account and the
+ * key, and the key the account has that is most likely a typo of it. */
+gboolean cr_account_require_key (const CrAccount *account, const char *key, GError **error);
+
+/* The token URL for @account (endpoint.c): its token_url, else the
+ * provider's with {host} filled in; CR_ERROR_CONFIG unless it is https
+ * (http only for loopback hosts) and holds no user or password. */
+char *cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provider,
+                            GError **error);
+
+G_END_DECLS
+
+#endif /* CR_ACCOUNT_H */

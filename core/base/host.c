@@ -1,0 +1,64 @@
+/* Host names as git and URLs write them: the one splitter of "name:port"
+ * and the one rule for which hosts are this machine. */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include <credring/credring.h>
+
+gboolean
+cr_host_split (const char *host, char **name, char **port)
+{
+  const char *name_end;
+  const char *port_text = "";
+
+  g_return_val_if_fail (host != NULL && name != NULL && port != NULL, FALSE);
+
+  *name = NULL;
+  *port = NULL;
+  if (host[0] == '[')
+    {
+      const char *close = strchr (host, ']');
+
+      if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+        return FALSE;
+      name_end = close + 1;
+      if (close[1] == ':')
+        port_text = close + 2;
+    }
+  else
+    {
+      const char *colon = strchr (host, ':');
+
+      /* Only a bracketed literal may hold ':'; one more is no port. */
+      if (colon != NULL && strchr (colon + 1, ':') != NULL)
+        return FALSE;
+      name_end = colon != NULL ? colon : host + strlen (host);
+      if (colon != NULL)
+        port_text = colon + 1;
+    }
+  if (name_end == host)
+    return FALSE;
+  *name = g_strndup (host, (gsize) (name_end - host));
+  *port = g_strdup (port_text);
+  return TRUE;
+}
+
+gboolean
+cr_host_is_loopback (const char *host)
+{
+  g_autofree char *bare = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+
+  g_return_val_if_fail (host != NULL, FALSE);
+
+  /* "127.evil.example" is a name like any other; only this one name and
+   * loopback addresses are this machine. */
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  bare = (host[0] == '[') ? g_strndup (host + 1, strcspn (host + 1, "]")) : g_strdup (host);
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
