@@ -1,5 +1,5 @@
 /* libFuzzer harness for accounts.conf: cr_config_load() (core/account/config.c),
- * then every account through cr_config_get_account(), cr_account_check()
+ * then every account through cr_config_get_account(), cr_account_resolve()
  * against the four real provider descriptors, cr_account_token_url(),
  * cr_account_urls(), cr_url_matches(), cr_request_build(), and
  * cr_config_match_account() for a few requests git could make.
@@ -169,7 +169,7 @@ check_account (const CrAccount *account, const char *name, const char *text)
       g_autofree char *url = NULL;
       g_auto (GStrv) urls = NULL;
 
-      if (!cr_account_check (account, provider, warnings, &error))
+      if (!cr_account_resolve (account, provider, warnings, &error))
         {
           fuzz_check_message (error);
           if (error->code != CR_ERROR_CONFIG)

@@ -193,7 +193,7 @@ use_descriptor (const CrPluginDescriptor *d)
   CrResponse response = { 200, (char *) "application/json", NULL, 0, -1 };
   CrToken *token;
 
-  if (!cr_account_check (account, d, warnings, &error))
+  if (!cr_account_resolve (account, d, warnings, &error))
     fuzz_fail ("an account with every key fails the check: %s", error->message);
 
   /* The body is sized up front so that it never grows: growing would

@@ -1,6 +1,6 @@
 /* libFuzzer harness for provider files: cr_provider_file_load()
  * (core/provider/provider-file.c, with core/base/keyfile.c and the loader's trust check),
- * then the core's use of the descriptor it returns: cr_account_check(),
+ * then the core's use of the descriptor it returns: cr_account_resolve(),
  * cr_request_build_masked(), cr_request_format() and cr_response_parse().
  *
  * The input is the file.  The trust check resolves the path and checks the
@@ -28,7 +28,7 @@
  * - what GKeyFile reads of the input agrees: one group, [provider], only
  *   the known keys, and the descriptor holds their values;
  * - the descriptor is usable: an account with every key it needs passes
- *   cr_account_check(); the masked request for it fails only with a clean
+ *   cr_account_resolve(); the masked request for it fails only with a clean
  *   CR_ERROR_CONFIG, or has the token URL with {host} filled in, the mask
  *   where every secret goes (body and Authorization) and exactly the
  *   account's public values elsewhere; cr_request_format() shows it; and
@@ -665,7 +665,7 @@ use_descriptor (const CrPluginDescriptor *d)
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
 
-  if (!cr_account_check (account, d, warnings, &error))
+  if (!cr_account_resolve (account, d, warnings, &error))
     fuzz_fail ("an account with every key fails the check: %s", error->message);
 
   request = cr_request_build_masked (d, account, &error);

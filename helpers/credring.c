@@ -177,7 +177,7 @@ load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
   plugin = cr_plugin_load (account->provider, error);
   if (plugin == NULL)
     return FALSE;
-  if (!cr_account_check (account, cr_plugin_get_descriptor (plugin), warnings, error))
+  if (!cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, error))
     return FALSE;
   print_plugin_warnings (plugin);
   print_warnings (warnings);
@@ -393,7 +393,7 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
       plugin = cr_plugin_load (account->provider, &problem);
     }
   if (plugin != NULL)
-    cr_account_check (account, cr_plugin_get_descriptor (plugin), NULL, &problem);
+    cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, &problem);
   if (problem != NULL)
     status->problem = g_strdup (problem->message);
   if (account == NULL)

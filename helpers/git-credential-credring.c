@@ -122,7 +122,7 @@ answer_for_account (Action action, const CrCredential *request, CrAccount *accou
       return 0;
     }
   plugin = cr_plugin_load (account->provider, &error);
-  if (plugin == NULL || !cr_account_check (account, cr_plugin_get_descriptor (plugin), NULL, &error))
+  if (plugin == NULL || !cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, &error))
     return fail (error);
   token = cr_cache_get_token (account, plugin, -1, FALSE, &error);
   if (token == NULL)

@@ -459,7 +459,7 @@ test_undecodable_value (void)
 
 /* ---- checking an account against its provider --------------------------- */
 
-/* cr_account_check() must fail; returns the message. */
+/* cr_account_resolve() must fail; returns the message. */
 static char *
 check_error (const char *text, const char *name, const char *provider)
 {
@@ -468,7 +468,7 @@ check_error (const char *text, const char *name, const char *provider)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
-  g_assert_false (cr_account_check (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_false (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   g_assert_null (strchr (error->message, '\n'));
   g_test_message ("error: %s", error->message);
@@ -483,7 +483,7 @@ check_ok (const char *text, const char *name, const char *provider)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
-  g_assert_true (cr_account_check (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (warnings->len, ==, 0);
 }
@@ -573,7 +573,7 @@ test_check_warnings (void)
   gboolean saw_typo = FALSE, saw_audience = FALSE;
 
   g_assert_no_error (error);
-  g_assert_true (cr_account_check (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
   g_assert_no_error (error);
 
   typo = g_strdup_printf ("%s:18: unknown key 'scpoe' in account [w] (provider ants)", path);
@@ -594,7 +594,7 @@ test_check_warnings (void)
   g_assert_true (saw_typo && saw_audience);
 
   /* Without a warnings array, unknown keys are no error. */
-  g_assert_true (cr_account_check (account, cr_plugin_get_descriptor (plugin), NULL, &error));
+  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -615,7 +615,7 @@ test_warning_line_crlf (void)
 
   g_assert_no_error (error);
   g_assert_cmpstr (account->provider, ==, "autograb");
-  g_assert_true (cr_account_check (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
   expected = g_strdup_printf ("%s:7: unknown key 'extra' in account [k] (provider autograb)", path);
   g_assert_cmpuint (warnings->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, expected);

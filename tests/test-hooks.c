@@ -79,7 +79,7 @@ test_plugin_headers (void)
     "X-Client-Id: client-7", NULL,
   };
 
-  request = cr_request_build (cr_plugin_get_descriptor (plugin), acct, &credentials, &error);
+  request = cr_test_build_request (cr_plugin_get_descriptor (plugin), acct, &credentials, &error);
   g_assert_no_error (error);
   g_assert_true (g_strv_equal ((const char *const *) request->headers, expected));
   g_assert_cmpstr (request->body, ==,
@@ -231,7 +231,7 @@ build_message (const CrPluginDescriptor *d)
   g_autoptr (CrAccount) acct = account ();
   g_autoptr (GError) error = NULL;
   CrCredentials credentials = { "s3cret", NULL };
-  g_autoptr (CrRequest) request = cr_request_build (d, acct, &credentials, &error);
+  g_autoptr (CrRequest) request = cr_test_build_request (d, acct, &credentials, &error);
 
   if (request != NULL)
     return NULL;
@@ -301,7 +301,7 @@ test_context_values (void)
   CrPluginDescriptor d = hooked_descriptor (read_account_values, NULL);
   g_autoptr (CrAccount) acct = account ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrRequest) request = cr_request_build_masked (&d, acct, &error);
+  g_autoptr (CrRequest) request = cr_test_build_request (&d, acct, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (request->headers[3], ==, "X-Account: acct");
@@ -424,7 +424,7 @@ test_abi_1_0_plugin (void)
   g_assert_cmpuint (d->abi_minor, ==, 0);
   g_assert_null (d->add_headers);
   g_assert_null (d->parse_response);
-  request = cr_request_build (d, acct, &credentials, &error);
+  request = cr_test_build_request (d, acct, &credentials, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (request->headers[3], ==, NULL);
   g_assert_cmpstr (request->body, ==, "grant_type=client_credentials&client_id=c&client_secret=s");

@@ -376,17 +376,17 @@ assert_requests_equal (const CrRequest *a, const CrRequest *b)
   g_assert_cmpint (a->masked, ==, b->masked);
 }
 
-/* cr_account_check() with warnings: the same verdict and lines for both. */
+/* cr_account_resolve() with warnings: the same verdict and lines for both. */
 static void
-assert_checks_equal (const CrAccount *account, const CrPluginDescriptor *file,
+assert_checks_equal (CrAccount *account, const CrPluginDescriptor *file,
                      const CrPluginDescriptor *compiled)
 {
   g_autoptr (GPtrArray) file_warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) compiled_warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) file_error = NULL;
   g_autoptr (GError) compiled_error = NULL;
-  gboolean file_ok = cr_account_check (account, file, file_warnings, &file_error);
-  gboolean compiled_ok = cr_account_check (account, compiled, compiled_warnings, &compiled_error);
+  gboolean file_ok = cr_account_resolve (account, file, file_warnings, &file_error);
+  gboolean compiled_ok = cr_account_resolve (account, compiled, compiled_warnings, &compiled_error);
 
   g_assert_cmpint (file_ok, ==, compiled_ok);
   if (!file_ok)
@@ -445,19 +445,19 @@ assert_really_escaped (const CrPluginDescriptor *d, const CrRequest *request)
 
 static void
 compare_builds (const CrPluginDescriptor *file, const CrPluginDescriptor *compiled,
-                const CrAccount *account, gboolean must_succeed)
+                CrAccount *account, gboolean must_succeed)
 {
   CrCredentials credentials = { SECRET, PASSWORD };
   g_autoptr (GError) file_error = NULL;
   g_autoptr (GError) compiled_error = NULL;
-  g_autoptr (CrRequest) from_file = cr_request_build (file, account, &credentials, &file_error);
+  g_autoptr (CrRequest) from_file = cr_test_build_request (file, account, &credentials, &file_error);
   g_autoptr (CrRequest) from_compiled =
-    cr_request_build (compiled, account, &credentials, &compiled_error);
+    cr_test_build_request (compiled, account, &credentials, &compiled_error);
   g_autoptr (GError) masked_file_error = NULL;
   g_autoptr (GError) masked_compiled_error = NULL;
-  g_autoptr (CrRequest) masked_file = cr_request_build_masked (file, account, &masked_file_error);
+  g_autoptr (CrRequest) masked_file = cr_test_build_request (file, account, NULL, &masked_file_error);
   g_autoptr (CrRequest) masked_compiled =
-    cr_request_build_masked (compiled, account, &masked_compiled_error);
+    cr_test_build_request (compiled, account, NULL, &masked_compiled_error);
 
   assert_checks_equal (account, file, compiled);
   if (must_succeed)
@@ -1425,7 +1425,7 @@ test_valid_basic_raw_request (void)
   CrCredentials credentials = { SECRET, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (CrRequest) raw_request =
-    cr_request_build (cr_provider_file_get_descriptor (raw), account, &credentials, &error);
+    cr_test_build_request (cr_provider_file_get_descriptor (raw), account, &credentials, &error);
   g_autoptr (CrRequest) basic_request = NULL;
   g_autofree char *raw_expected = NULL;
   g_autofree char *raw_header = NULL;
@@ -1440,7 +1440,7 @@ test_valid_basic_raw_request (void)
   g_assert_cmpstr (raw_request->body, ==, "grant_type=client_credentials");
 
   basic_request =
-    cr_request_build (cr_provider_file_get_descriptor (basic), account, &credentials, &error);
+    cr_test_build_request (cr_provider_file_get_descriptor (basic), account, &credentials, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (basic_request->authorization, !=, raw_request->authorization);
 
@@ -1450,7 +1450,7 @@ test_valid_basic_raw_request (void)
       dir, "[acct]\nprovider = raw\nclient_id = " CLIENT_ID "\n", "acct");
     g_autoptr (GError) colon_error = NULL;
     g_autoptr (CrRequest) refused =
-      cr_request_build (cr_provider_file_get_descriptor (raw), colon, &credentials, &colon_error);
+      cr_test_build_request (cr_provider_file_get_descriptor (raw), colon, &credentials, &colon_error);
 
     g_assert_null (refused);
     g_assert_error (colon_error, CR_ERROR, CR_ERROR_CONFIG);
@@ -1480,7 +1480,7 @@ test_valid_password_grant (void)
 
   g_assert_cmpint (d->grant, ==, CR_GRANT_PASSWORD);
   g_assert_cmpstr (d->token_url, ==, "https://{host}/oauth/token");
-  request = cr_request_build (d, account, &credentials, &error);
+  request = cr_test_build_request (d, account, &credentials, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (request->url, ==, "https://h.example.com/oauth/token");
   g_assert_cmpstr (request->body, ==,
@@ -1572,7 +1572,7 @@ test_valid_params_request (void)
   {
     g_autoptr (CrAccount) account =
       cr_test_account_from_text (dir, "[a]\nprovider = p\nclient_id = c\naudience = x y\n", "a");
-    g_autoptr (CrRequest) request = cr_request_build (d, account, &credentials, &error);
+    g_autoptr (CrRequest) request = cr_test_build_request (d, account, &credentials, &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (request->body, ==,
@@ -1581,7 +1581,7 @@ test_valid_params_request (void)
   {
     g_autoptr (CrAccount) account =
       cr_test_account_from_text (dir, "[a]\nprovider = p\nclient_id = c\nscope = s\n", "a");
-    g_autoptr (CrRequest) request = cr_request_build (d, account, &credentials, &error);
+    g_autoptr (CrRequest) request = cr_test_build_request (d, account, &credentials, &error);
 
     g_assert_null (request);
     g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
@@ -1782,9 +1782,9 @@ test_loader_file_request (Env *env, gconstpointer data)
   compiled = plugin_load_ok ("ants");
   g_assert_cmpint (cr_plugin_get_kind (compiled), ==, CR_PLUGIN_KIND_COMPILED);
 
-  a = cr_request_build (cr_plugin_get_descriptor (file_plugin), account, &credentials, &error);
+  a = cr_test_build_request (cr_plugin_get_descriptor (file_plugin), account, &credentials, &error);
   g_assert_no_error (error);
-  b = cr_request_build (cr_plugin_get_descriptor (compiled), account, &credentials, &error);
+  b = cr_test_build_request (cr_plugin_get_descriptor (compiled), account, &credentials, &error);
   g_assert_no_error (error);
   assert_requests_equal (a, b);
 }

@@ -46,7 +46,7 @@ build (const char *provider, const char *account_text, const char *client_secret
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
   CrCredentials credentials = { client_secret, password };
-  CrRequest *request = cr_request_build (cr_plugin_get_descriptor (plugin), account,
+  CrRequest *request = cr_test_build_request (cr_plugin_get_descriptor (plugin), account,
                                          &credentials, &error);
 
   g_assert_no_error (error);
@@ -63,7 +63,7 @@ build_error (const char *provider, const char *account_text, const char *client_
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
   CrCredentials credentials = { client_secret, password };
-  g_autoptr (CrRequest) request = cr_request_build (cr_plugin_get_descriptor (plugin), account,
+  g_autoptr (CrRequest) request = cr_test_build_request (cr_plugin_get_descriptor (plugin), account,
                                                     &credentials, &error);
 
   g_assert_null (request);
@@ -319,7 +319,10 @@ token_url (const char *provider, const char *account_text, GError **error)
   g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
 
-  return cr_account_token_url (account, cr_plugin_get_descriptor (plugin), error);
+  /* What requests are sent to: the endpoint the account resolves to. */
+  if (!cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, error))
+    return NULL;
+  return g_strdup (account->endpoint);
 }
 
 /* Found by fuzz-descriptor: GLib's parse error quotes the URL, control
@@ -689,7 +692,7 @@ request_leaves_copy (const char *provider, const char *account_text, const char 
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
   CrCredentials credentials = { client_secret, password };
-  CrRequest *request = cr_request_build (cr_plugin_get_descriptor (plugin), account,
+  CrRequest *request = cr_test_build_request (cr_plugin_get_descriptor (plugin), account,
                                          &credentials, &error);
 
   g_assert_no_error (error);
@@ -776,7 +779,7 @@ test_long_default_leaves_no_copy (void)
       /* Another heap layout each time round. */
       g_autofree char *plug = g_malloc (48 << i);
       g_autoptr (GError) error = NULL;
-      CrRequest *request = cr_request_build (&provider, account, &credentials, &error);
+      CrRequest *request = cr_test_build_request (&provider, account, &credentials, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (strstr (request->body, "scope=%2F%2F"));

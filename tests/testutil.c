@@ -166,3 +166,13 @@ cr_test_assert_contains (const char *haystack, const char *needle)
   if (strstr (haystack, needle) == NULL)
     g_error ("'%s' does not contain '%s'", haystack, needle);
 }
+
+CrRequest *
+cr_test_build_request (const CrPluginDescriptor *d, CrAccount *account,
+                       const CrCredentials *credentials, GError **error)
+{
+  if (!cr_account_resolve (account, d, NULL, error))
+    return NULL;
+  return credentials != NULL ? cr_request_build (d, account, credentials, error)
+                             : cr_request_build_masked (d, account, error);
+}

@@ -41,6 +41,12 @@ CrPlugin *cr_test_load_plugin (const char *name);
  * must both succeed. */
 CrAccount *cr_test_account_from_text (const char *dir, const char *text, const char *name);
 
+/* What a front end does to get a request: cr_account_resolve() @account
+ * against @d, then cr_request_build() (or, @credentials NULL,
+ * cr_request_build_masked()).  Either may fail, into @error. */
+CrRequest *cr_test_build_request (const CrPluginDescriptor *d, CrAccount *account,
+                                  const CrCredentials *credentials, GError **error);
+
 /* Fails the test unless @haystack contains @needle. */
 void cr_test_assert_contains (const char *haystack, const char *needle);
 

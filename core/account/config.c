@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 
 #include <credring/credring.h>
 
+#include "account/account.h"
 #include "base/keyfile.h"
 
 /* A config file is small; anything bigger is a mistake, not a config. */
@@ -23,8 +25,7 @@ struct _CrConfig {
   GPtrArray *warnings;
 };
 
-/* Keys every account may have, whatever its provider. */
-static const char *const common_keys[] = {
+const char *const cr_account_common_keys[] = {
   "provider", "token_url", "host", "client_id", "username",
   "url", "ca_file", "timeout", "min_valid", NULL,
 };
@@ -125,6 +126,7 @@ cr_account_free (CrAccount *account)
   g_free (account->client_id);
   g_free (account->username);
   g_free (account->ca_file);
+  g_free (account->endpoint);
   g_strfreev (account->urls);
   g_hash_table_unref (account->values);
   g_hash_table_unref (account->lines);
@@ -143,43 +145,45 @@ account_name_is_valid (const char *name)
   return TRUE;
 }
 
-static const char *
-optional_value (const CrAccount *account, const char *key)
+const char *
+cr_account_value (const CrAccount *account, const char *key)
 {
   const char *value = g_hash_table_lookup (account->values, key);
 
   return (value != NULL && *value != '\0') ? value : NULL;
 }
 
+gboolean
+cr_account_set_error (GError **error, const CrAccount *account, const char *format, ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: %s", account->config_path,
+               account->name, text);
+  return FALSE;
+}
+
 static gboolean
 parse_seconds (const CrAccount *account, const char *key, gint64 min, gint64 max,
                gint64 *out, GError **error)
 {
-  const char *text = optional_value (account, key);
+  const char *text = cr_account_value (account, key);
   guint64 value;
 
   if (text == NULL)
     return TRUE;
   if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "%s: account [%s]: %s must be a whole number of seconds from %" G_GINT64_FORMAT
-                   " to %" G_GINT64_FORMAT,
-                   account->config_path, account->name, key, min, max);
-      return FALSE;
+      return cr_account_set_error (error, account,
+                                   "%s must be a whole number of seconds from %" G_GINT64_FORMAT
+                                   " to %" G_GINT64_FORMAT, key, min, max);
     }
   *out = (gint64) value;
   return TRUE;
-}
-
-static gboolean
-require_key (const CrAccount *account, const char *key, GError **error)
-{
-  if (optional_value (account, key) != NULL)
-    return TRUE;
-  g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s] has no '%s' key",
-               account->config_path, account->name, key);
-  return FALSE;
 }
 
 CrAccount *
@@ -226,8 +230,7 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
           g_autofree char *shown = cr_escape_for_message (value_error->message, -1, 200);
 
           g_free (value);
-          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: key '%s': %s",
-                       config->path, name, key, shown);
+          cr_account_set_error (error, account, "key '%s': %s", key, shown);
           return NULL;
         }
       g_hash_table_replace (account->values, g_strdup (keys[i]), g_strstrip (value));
@@ -235,111 +238,20 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
                             GUINT_TO_POINTER (cr_keyfile_key_line (config->file, name, keys[i])));
     }
 
-  if (!require_key (account, "provider", error) || !require_key (account, "client_id", error))
+  if (!cr_account_require_key (account, "provider", error) || !cr_account_require_key (account, "client_id", error))
     return NULL;
   if (!parse_seconds (account, "timeout", 1, MAX_TIMEOUT_SECONDS, &timeout, error) ||
       !parse_seconds (account, "min_valid", 0, G_MAXINT32, &account->min_valid, error))
     return NULL;
   account->timeout = (int) timeout;
 
-  account->provider = g_strdup (optional_value (account, "provider"));
-  account->client_id = g_strdup (optional_value (account, "client_id"));
-  account->token_url = g_strdup (optional_value (account, "token_url"));
-  account->host = g_strdup (optional_value (account, "host"));
-  account->username = g_strdup (optional_value (account, "username"));
-  account->ca_file = g_strdup (optional_value (account, "ca_file"));
-  if (optional_value (account, "url") != NULL)
+  account->provider = g_strdup (cr_account_value (account, "provider"));
+  account->client_id = g_strdup (cr_account_value (account, "client_id"));
+  account->token_url = g_strdup (cr_account_value (account, "token_url"));
+  account->host = g_strdup (cr_account_value (account, "host"));
+  account->username = g_strdup (cr_account_value (account, "username"));
+  account->ca_file = g_strdup (cr_account_value (account, "ca_file"));
+  if (cr_account_value (account, "url") != NULL)
     account->urls = cr_keyfile_get_string_list (config->file, name, "url", NULL, NULL);
   return g_steal_pointer (&account);
-}
-
-/* A provider's parameter that the account must give itself. */
-static gboolean
-param_is_required (const CrPluginParam *p)
-{
-  return p->presence == CR_PARAM_REQUIRED && p->default_value == NULL;
-}
-
-static gboolean
-provider_has_param (const CrPluginDescriptor *provider, const char *key)
-{
-  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
-    if (g_str_equal (p->name, key))
-      return TRUE;
-  return FALSE;
-}
-
-gboolean
-cr_account_check (const CrAccount *account, const CrPluginDescriptor *provider,
-                  GPtrArray *warnings, GError **error)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_val_if_fail (account != NULL, FALSE);
-  g_return_val_if_fail (provider != NULL, FALSE);
-
-  if (account->token_url == NULL)
-    {
-      if (provider->token_url == NULL && !require_key (account, "token_url", error))
-        return FALSE;
-      if (provider->token_url != NULL && strstr (provider->token_url, "{host}") != NULL &&
-          !require_key (account, "host", error))
-        return FALSE;
-    }
-  if (provider->grant == CR_GRANT_PASSWORD && !require_key (account, "username", error))
-    return FALSE;
-  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
-    if (param_is_required (p) && !require_key (account, p->name, error))
-      return FALSE;
-
-  if (warnings == NULL)
-    return TRUE;
-  g_hash_table_iter_init (&iter, account->values);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      if (g_strv_contains (common_keys, key) || provider_has_param (provider, key))
-        continue;
-      g_ptr_array_add (warnings,
-                       g_strdup_printf ("%s:%u: unknown key '%s' in account [%s] (provider %s)",
-                                        account->config_path,
-                                        GPOINTER_TO_UINT (g_hash_table_lookup (account->lines, key)),
-                                        (const char *) key, account->name, provider->name));
-    }
-  return TRUE;
-}
-
-char **
-cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
-{
-  static const char *const optional_common[] = { "url", "ca_file", "timeout", "min_valid", NULL };
-  g_autoptr (GStrvBuilder) keys = NULL;
-  gboolean has_host;
-
-  g_return_val_if_fail (provider != NULL, NULL);
-
-  keys = g_strv_builder_new ();
-  has_host = provider->token_url != NULL && strstr (provider->token_url, "{host}") != NULL;
-
-  /* The same rules as cr_account_check(), as lists. */
-  if (required)
-    {
-      g_strv_builder_add_many (keys, "provider", "client_id", NULL);
-      if (provider->token_url == NULL)
-        g_strv_builder_add (keys, "token_url");
-      if (has_host)
-        g_strv_builder_add (keys, "host");
-      if (provider->grant == CR_GRANT_PASSWORD)
-        g_strv_builder_add (keys, "username");
-    }
-  for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
-    if (param_is_required (p) == required)
-      g_strv_builder_add (keys, p->name);
-  if (!required)
-    {
-      if (provider->token_url != NULL)
-        g_strv_builder_add (keys, "token_url");
-      g_strv_builder_addv (keys, (const char **) optional_common);
-    }
-  return g_strv_builder_end (keys);
 }

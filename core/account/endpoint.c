@@ -8,6 +8,8 @@
 
 #include <credring/credring.h>
 
+#include "account/account.h"
+
 /* A host value fills {host} in a URL, so it must not be able to add a path,
  * credentials or a second host. */
 static gboolean
@@ -30,17 +32,14 @@ template_url (const CrAccount *account, const CrPluginDescriptor *provider, GErr
     return g_strdup (account->token_url);
   if (provider->token_url == NULL)
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s] has no 'token_url' key",
-                   account->config_path, account->name);
+      cr_account_require_key (account, "token_url", error);
       return NULL;
     }
   if (strstr (provider->token_url, "{host}") == NULL)
     return g_strdup (provider->token_url);
   if (account->host == NULL || !is_host_value (account->host))
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "%s: account [%s] needs a 'host' key holding a host name",
-                   account->config_path, account->name);
+      cr_account_set_error (error, account, "needs a 'host' key holding a host name");
       return NULL;
     }
   parts = g_strsplit (provider->token_url, "{host}", -1);
@@ -68,8 +67,7 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
       g_autofree char *why = parse_error ? cr_escape_for_message (parse_error->message, -1, 200)
                                          : g_strdup ("no host");
 
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: account [%s]: bad token URL: %s",
-                   account->config_path, account->name, why);
+      cr_account_set_error (error, account, "bad token URL: %s", why);
       return NULL;
     }
   /* curl would turn user:password@ into an Authorization header of its
@@ -77,9 +75,7 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
    * --dry-run and --verbose. */
   if (g_uri_get_userinfo (uri) != NULL)
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "%s: account [%s]: the token URL must not hold a user or password",
-                   account->config_path, account->name);
+      cr_account_set_error (error, account, "the token URL must not hold a user or password");
       return NULL;
     }
   scheme = g_uri_get_scheme (uri);
@@ -87,9 +83,8 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
   /* Plain http would hand the client secret to anyone on the path. */
   if (!g_str_equal (scheme, "https") && !(g_str_equal (scheme, "http") && cr_host_is_loopback (host)))
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "%s: account [%s]: token URL must be https (http only for loopback hosts)",
-                   account->config_path, account->name);
+      cr_account_set_error (error, account,
+                            "token URL must be https (http only for loopback hosts)");
       return NULL;
     }
   return g_steal_pointer (&url);

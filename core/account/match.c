@@ -7,6 +7,8 @@
 
 #include <credring/credring.h>
 
+#include "account/account.h"
+
 /* What names a server, compared the way RFC 3986 §6.2.2-6.2.3 says two
  * spellings of one are equal: scheme and host name in any case, no port
  * meaning the scheme's default, and a fully qualified name's trailing dot

@@ -82,6 +82,7 @@ CR_EXPORT void cr_secret_protect_process (void);
 /* ---- accounts.conf (config.c) ------------------------------------------ */
 
 typedef struct _CrConfig CrConfig;
+typedef struct _CrPlugin CrPlugin;
 
 /* One group of accounts.conf.  Read-only for callers. */
 typedef struct {
@@ -96,6 +97,7 @@ typedef struct {
   char **urls;      /* API URLs the token is for; nullable */
   int timeout;      /* total seconds for a token request */
   gint64 min_valid; /* seconds, or -1 for the default policy */
+  char *endpoint;   /* the token URL, checked; NULL until cr_account_resolve() */
   GHashTable *values; /* every key of the group -> its value (provider params) */
   GHashTable *lines;  /* every key -> GINT_TO_POINTER (line number in the file) */
 } CrAccount;
@@ -114,23 +116,33 @@ CR_EXPORT CrAccount *cr_config_get_account (CrConfig *config, const char *name, 
 CR_EXPORT void cr_config_free (CrConfig *config);
 CR_EXPORT void cr_account_free (CrAccount *account);
 
-/* Checks @account against what @provider needs.  Missing required keys are
- * CR_ERROR_CONFIG naming the account and the key; unknown keys are appended
- * to @warnings (nullable) as "FILE:LINE: ..." lines. */
-CR_EXPORT gboolean cr_account_check (const CrAccount *account,
-                                     const CrPluginDescriptor *provider,
-                                     GPtrArray *warnings, GError **error);
+/* Checks @account against what @provider needs, once, and fills in its
+ * endpoint (the token URL its requests go to): required keys (a missing
+ * one is CR_ERROR_CONFIG naming the account, the key, and a key that looks
+ * like a typo of it), the token URL (https; http only to this machine),
+ * what the provider's client authentication allows.  Unknown keys and
+ * values that hold a would-be trailing comment are appended to @warnings
+ * (nullable) as "FILE:LINE: ..." lines.  Everything that takes an account
+ * afterwards (requests, the cache) takes it resolved. */
+CR_EXPORT gboolean cr_account_resolve (CrAccount *account, const CrPluginDescriptor *provider,
+                                       GPtrArray *warnings, GError **error);
+
+/* The account @name of @config with its provider loaded into *@provider
+ * and resolved against it: what a front end does before anything else.
+ * The provider's own warnings (a provider file shadowed by a plugin) and
+ * the account's are appended to @warnings (nullable). */
+CR_EXPORT CrAccount *cr_config_open_account (CrConfig *config, const char *name,
+                                             CrPlugin **provider, GPtrArray *warnings,
+                                             GError **error);
 
 /* The account keys @provider needs (@required: provider, client_id, host
  * or token_url, username, its required parameters) or may take (its other
  * parameters, token_url, url, ca_file, timeout, min_valid), in that order.
- * The rules of cr_account_check(), for showing.  Free with g_strfreev(). */
+ * The rules of cr_account_resolve(), for showing.  Free with g_strfreev(). */
 CR_EXPORT char **cr_provider_account_keys (const CrPluginDescriptor *provider,
                                            gboolean required);
 
 /* ---- plugin loader (loader.c) ------------------------------------------ */
-
-typedef struct _CrPlugin CrPlugin;
 
 /* Where a provider came from. */
 typedef enum {
@@ -203,11 +215,6 @@ typedef struct {
   const char *client_secret;
   const char *password;
 } CrCredentials;
-
-/* The token URL for @account: its token_url, else the provider's with {host}
- * filled in.  CR_ERROR_CONFIG unless it is https (http only for loopback). */
-CR_EXPORT char *cr_account_token_url (const CrAccount *account,
-                                      const CrPluginDescriptor *provider, GError **error);
 
 /* ---- a token endpoint's answer ------------------------------------------ */
 

@@ -176,27 +176,13 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
       (credentials->client_secret == NULL ||
        (provider->grant == CR_GRANT_PASSWORD && credentials->password == NULL)))
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "account [%s] has no stored %s: run 'credring login %s'", account->name,
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "has no stored %s: run 'credring login %s'",
                    credentials->client_secret == NULL ? "client secret" : "password",
                    account->name);
       return NULL;
     }
-  if (!cr_account_check (account, provider, NULL, error))
-    return NULL;
-  /* RFC 7617: the server splits the raw pair at its first ':'. */
-  if (provider->client_auth == CR_CLIENT_AUTH_BASIC_RAW && strchr (account->client_id, ':'))
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "account [%s]: a client_id holding ':' cannot travel in HTTP Basic "
-                   "unencoded (client_auth basic-raw)",
-                   account->name);
-      return NULL;
-    }
   request->masked = credentials == NULL;
-  request->url = cr_account_token_url (account, provider, error);
-  if (request->url == NULL)
-    return NULL;
+  request->url = g_strdup (account->endpoint);
   request->content_type = provider->body_format == CR_BODY_JSON
                             ? "application/json"
                             : "application/x-www-form-urlencoded";
@@ -244,8 +230,7 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
   if (writer.invalid)
     {
       cr_secret_string_free (writer.body);
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "account [%s]: a value for the JSON body is not valid UTF-8", account->name);
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "a value for the JSON body is not valid UTF-8");
       return NULL;
     }
   request->body_len = writer.body->len;
@@ -253,12 +238,25 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
   return g_steal_pointer (&request);
 }
 
+/* build(), its errors naming the account: the one place they do. */
+static CrRequest *
+build_for_account (const CrPluginDescriptor *provider, const CrAccount *account,
+                   const CrCredentials *credentials, GError **error)
+{
+  CrRequest *request = build (provider, account, credentials, error);
+
+  if (request == NULL)
+    g_prefix_error (error, "account [%s]: ", account->name);
+  return request;
+}
+
 CrRequest *
 cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
                   const CrCredentials *credentials, GError **error)
 {
   g_return_val_if_fail (provider != NULL && account != NULL && credentials != NULL, NULL);
-  return build (provider, account, credentials, error);
+  g_return_val_if_fail (account->endpoint != NULL, NULL);
+  return build_for_account (provider, account, credentials, error);
 }
 
 CrRequest *
@@ -266,7 +264,8 @@ cr_request_build_masked (const CrPluginDescriptor *provider, const CrAccount *ac
                          GError **error)
 {
   g_return_val_if_fail (provider != NULL && account != NULL, NULL);
-  return build (provider, account, NULL, error);
+  g_return_val_if_fail (account->endpoint != NULL, NULL);
+  return build_for_account (provider, account, NULL, error);
 }
 
 char *
