@@ -285,7 +285,8 @@ cr_cache_forget (const CrAccount *account, gboolean secrets_too, GError **error)
 
   g_return_val_if_fail (account != NULL, FALSE);
 
+  /* The secrets first: when their keyring is locked, nothing at all is dropped. */
   lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
-  return lock != NULL && cr_store_clear_token (account->name, error) &&
-         (!secrets_too || cr_store_clear_secrets (account->name, error));
+  return lock != NULL && (!secrets_too || cr_store_clear_secrets (account->name, error)) &&
+         cr_store_clear_token (account->name, error);
 }

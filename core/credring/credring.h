@@ -262,12 +262,14 @@ CR_EXPORT const char *cr_secret_kind_to_string (CrSecretKind kind);
 /* NULL without an error when the keyring has no such item.  Keyring failures are CR_ERROR_KEYRING. */
 CR_EXPORT CrToken *cr_store_lookup_token (const char *account, GError **error);
 CR_EXPORT gboolean cr_store_save_token (const char *account, const CrToken *token, GError **error);
-/* TRUE also when there was nothing to clear. */
+/* TRUE also when there was nothing to clear.  Items that stay locked (no
+ * unlock prompt answered) are CR_ERROR_KEYRING, and then nothing is removed. */
 CR_EXPORT gboolean cr_store_clear_token (const char *account, GError **error);
 /* Secret; NULL without an error when not stored. */
 CR_EXPORT char *cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error);
 CR_EXPORT gboolean cr_store_save_secret (const char *account, CrSecretKind kind,
                                          const char *value, GError **error);
+/* The client secret and password; locked items as for cr_store_clear_token(). */
 CR_EXPORT gboolean cr_store_clear_secrets (const char *account, GError **error);
 /* Drops the connection to the Secret Service; for a clean exit. */
 CR_EXPORT void cr_store_disconnect (void);
@@ -296,7 +298,8 @@ CR_EXPORT gboolean cr_cache_store_login (const CrAccount *account,
                                          const CrPluginDescriptor *provider,
                                          const CrCredentials *credentials, const CrToken *token,
                                          GError **error);
-/* Drops @account's cached token, and with @secrets_too its secrets, under its lock. */
+/* Drops @account's cached token, and with @secrets_too its secrets first, under
+ * its lock: secrets in a locked keyring are an error that leaves the token too. */
 CR_EXPORT gboolean cr_cache_forget (const CrAccount *account, gboolean secrets_too,
                                     GError **error);
 
