@@ -276,10 +276,12 @@ CR_EXPORT void cr_store_disconnect (void);
 
 /* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
 
-/* Fetches a new token with @credentials; stores nothing.  The HTTP side
- * lives in a module loaded on first use ($CREDRING_FETCH_MODULE, else the
- * installed one), so that programs that only read the cache never load
- * libcurl and its dependencies. */
+/* Fetches a new token with @credentials; stores nothing.  The account's
+ * ca_file is read first, as accounts.conf is: one that is not a regular
+ * file of at most 1 MiB of text is CR_ERROR_CONFIG, and nothing is sent.
+ * The HTTP side lives in a module loaded on first use
+ * ($CREDRING_FETCH_MODULE, else the installed one), so that programs that
+ * only read the cache never load libcurl and its dependencies. */
 CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
                                    const CrCredentials *credentials, GError **error);
 
@@ -306,7 +308,8 @@ CR_EXPORT gboolean cr_cache_forget (const CrAccount *account, gboolean secrets_t
 /* A token with at least @min_valid (-1: the account's or the default)
  * seconds left: the cached one when it qualifies and @force_refresh is
  * FALSE, else a new one fetched with the stored secrets under the account's
- * lock and stored.  The cache-hit path does one keyring lookup and no HTTP. */
+ * lock and stored (ca_file read, as for cr_token_fetch(), before the lock
+ * is taken).  The cache-hit path does one keyring lookup and no HTTP. */
 CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrPlugin *plugin,
                                        gint64 min_valid, gboolean force_refresh,
                                        GError **error);

@@ -182,14 +182,15 @@ trap _at_exit EXIT
 [ -x "$CREDRING" ] || tap_bail "credring is not built: $CREDRING"
 
 # run_credring ARGS...: runs the CLI (stdin from $RUN_STDIN, else empty), sets
-# RUN_STATUS, RUN_OUT, RUN_ERR, RUN_ERR_LINES. Bounded, so a hang fails a test
-# instead of stalling the suite.
+# RUN_STATUS, RUN_OUT, RUN_ERR, RUN_ERR_LINES. Bounded (RUN_TIMEOUT seconds,
+# default 60), so a hang fails a test instead of stalling the suite.
 RUN_STDIN=
 run_credring() {
 	RUN_ARGS=("$@")
 	RUN_STATUS=0
 	printf '%s' "$RUN_STDIN" |
-		timeout 60 "${CREDRING_WRAP[@]}" "$CREDRING" "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err" || RUN_STATUS=$?
+		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" "$@" \
+		>"$TEST_TMP/out" 2>"$TEST_TMP/err" || RUN_STATUS=$?
 	RUN_OUT=$(cat "$TEST_TMP/out")
 	RUN_ERR=$(cat "$TEST_TMP/err")
 	RUN_ERR_LINES=$(grep -c '' "$TEST_TMP/err")
