@@ -768,6 +768,33 @@ test_refuse_symlink_into_writable_dir (void)
   g_test_message ("%s", error->message);
 }
 
+/* A FIFO where a plugin should be: dlopen() would wait for a writer for
+ * ever, hanging `credring providers` and every token request for the
+ * provider.  The alarm turns such a hang into a failed test. */
+static void
+test_refuse_fifo (void)
+{
+  g_autofree char *dir = make_plugin_dir ("fifo");
+  g_autofree char *path = g_build_filename (dir, "stuck.so", NULL);
+  g_autofree char *message = NULL;
+  g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) plugins = NULL;
+
+  g_free (copy_plugin (real_plugin_dir, "ants.so", dir, NULL));
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  use_plugin_dirs (dir);
+  alarm (10);
+  message = load_error ("stuck");
+  cr_test_assert_contains (message, path);
+  cr_test_assert_contains (message, "not a regular file");
+
+  plugins = cr_plugin_load_all (failures);
+  alarm (0);
+  g_assert_cmpuint (plugins->len, ==, 1);
+  g_assert_cmpuint (failures->len, ==, 1);
+  cr_test_assert_contains (g_ptr_array_index (failures, 0), "not a regular file");
+}
+
 /* Needs root to give a file to another user. */
 static void
 test_refuse_other_owner (void)
@@ -908,6 +935,7 @@ main (int argc, char **argv)
   g_test_add_func ("/loader/refuse/symlink-into-writable-dir",
                    test_refuse_symlink_into_writable_dir);
   g_test_add_func ("/loader/refuse/other-owner", test_refuse_other_owner);
+  g_test_add_func ("/loader/refuse/fifo", test_refuse_fifo);
 
   g_test_add_func ("/descriptor/validate/description-controls", test_validate_description_controls);
   g_test_add_func ("/descriptor/validate/expected-name-escaped", test_validate_expected_name_escaped);

@@ -181,6 +181,29 @@ read_capped (const char *path, const char *shown_path, const char *what, gsize m
   return TRUE;
 }
 
+GBytes *
+cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError **error)
+{
+  g_autofree char *shown_path = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  gboolean found = FALSE;
+  struct stat st;
+
+  g_return_val_if_fail (path != NULL && what != NULL, NULL);
+
+  shown_path = cr_escape_for_message (path, -1, 300);
+  if (!read_capped (path, shown_path, what, max_bytes, FALSE, &text, &length, &found, &st, error))
+    return NULL;
+  if (strlen (text) != length)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)",
+                   shown_path, what);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&text), length);
+}
+
 CrKeyFile *
 cr_keyfile_read (const char *path, const char *open_path, const char *what, gsize max_bytes,
                  gboolean missing_ok, GError **error)

@@ -1,6 +1,7 @@
 /* Private to libcredring: reading the small key files credring trusts
  * (accounts.conf, provider files) with the checks both need, and the line
- * each key came from, which GKeyFile forgets. */
+ * each key came from, which GKeyFile forgets; other small files (ca_file)
+ * with the same checks. */
 #ifndef CR_KEYFILE_H
 #define CR_KEYFILE_H
 
@@ -25,6 +26,13 @@ typedef struct {
   gboolean found;
   struct stat st;
 } CrKeyFile;
+
+/* The contents of @path, read the way key files are: a regular file (not a
+ * FIFO or a device, which could block or never end) of at most @max_bytes,
+ * through one descriptor, holding no NUL byte; @what names the kind of file
+ * in those messages ("PEM file").  Errors are CR_ERROR_CONFIG, one line,
+ * starting with @path. */
+GBytes *cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError **error);
 
 /* Reads and parses @path (from @open_path when not NULL: where its
  * symlinks lead, as checked), refusing what is not a regular file, is

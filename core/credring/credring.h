@@ -315,22 +315,26 @@ CR_EXPORT const char *cr_secret_kind_to_string (CrSecretKind kind);
 /* NULL without an error when the keyring has no such item.  Keyring failures are CR_ERROR_KEYRING. */
 CR_EXPORT CrToken *cr_store_lookup_token (const char *account, GError **error);
 CR_EXPORT gboolean cr_store_save_token (const char *account, const CrToken *token, GError **error);
-/* TRUE also when there was nothing to clear. */
+/* TRUE also when there was nothing to clear.  Items that stay locked (no
+ * unlock prompt answered) are CR_ERROR_KEYRING, and then nothing is removed. */
 CR_EXPORT gboolean cr_store_clear_token (const char *account, GError **error);
 /* Secret; NULL without an error when not stored. */
 CR_EXPORT char *cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error);
 CR_EXPORT gboolean cr_store_save_secret (const char *account, CrSecretKind kind,
                                          const char *value, GError **error);
+/* The client secret and password; locked items as for cr_store_clear_token(). */
 CR_EXPORT gboolean cr_store_clear_secrets (const char *account, GError **error);
 /* Drops the connection to the Secret Service; for a clean exit. */
 CR_EXPORT void cr_store_disconnect (void);
 
 /* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
 
-/* Fetches a new token with @credentials; stores nothing.  The HTTP side
- * lives in a module loaded on first use ($CREDRING_FETCH_MODULE, else the
- * installed one), so that programs that only read the cache never load
- * libcurl and its dependencies. */
+/* Fetches a new token with @credentials; stores nothing.  The account's
+ * ca_file is read first, as accounts.conf is: one that is not a regular
+ * file of at most 1 MiB of text is CR_ERROR_CONFIG, and nothing is sent.
+ * The HTTP side lives in a module loaded on first use
+ * ($CREDRING_FETCH_MODULE, else the installed one), so that programs that
+ * only read the cache never load libcurl and its dependencies. */
 CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
                                    const CrCredentials *credentials, GError **error);
 
@@ -349,14 +353,16 @@ CR_EXPORT gboolean cr_cache_store_login (const CrAccount *account,
                                          const CrPluginDescriptor *provider,
                                          const CrCredentials *credentials, const CrToken *token,
                                          GError **error);
-/* Drops @account's cached token, and with @secrets_too its secrets, under its lock. */
+/* Drops @account's cached token, and with @secrets_too its secrets first, under
+ * its lock: secrets in a locked keyring are an error that leaves the token too. */
 CR_EXPORT gboolean cr_cache_forget (const CrAccount *account, gboolean secrets_too,
                                     GError **error);
 
 /* A token with at least @min_valid (-1: the account's or the default)
  * seconds left: the cached one when it qualifies and @force_refresh is
  * FALSE, else a new one fetched with the stored secrets under the account's
- * lock and stored.  The cache-hit path does one keyring lookup and no HTTP. */
+ * lock and stored (ca_file read, as for cr_token_fetch(), before the lock
+ * is taken).  The cache-hit path does one keyring lookup and no HTTP. */
 CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrPlugin *plugin,
                                        gint64 min_valid, gboolean force_refresh,
                                        GError **error);

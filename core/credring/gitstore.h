@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  * username (those given) and fills in username, password,
  * password_expiry_utc and oauth_refresh_token.  An expired password is
  * not returned.  Nothing found, or a request without a protocol or a host
- * or path, is not an error: @credential is left as it was. */
+ * or path, is not an error: @credential is left as it was.  Nothing found
+ * but a match in a keyring that stays locked is CR_ERROR_KEYRING. */
 CR_EXPORT gboolean cr_git_store_get (CrCredential *credential, GError **error);
 
 /* Stores @credential's password (empty is fine) for its protocol, host,
@@ -35,7 +36,8 @@ CR_EXPORT gboolean cr_git_store_save (const CrCredential *credential, GError **e
 
 /* Removes the items matching the given fields; when a password is given,
  * only those holding that password.  A request with no protocol, host,
- * path or username removes nothing. */
+ * path or username removes nothing.  A match in a keyring that stays
+ * locked is CR_ERROR_KEYRING, and then nothing is removed. */
 CR_EXPORT gboolean cr_git_store_erase (const CrCredential *credential, GError **error);
 
 G_END_DECLS

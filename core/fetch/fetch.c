@@ -34,7 +34,8 @@ retry_delay_ms (int attempt, gint64 retry_after)
 
 /* POSTs @request, trying again on transient failures while time is left. */
 static CrResponse *
-post_with_retries (const CrRequest *request, const CrAccount *account, GError **error)
+post_with_retries (const CrRequest *request, const CrAccount *account, GBytes *ca_certs,
+                   GError **error)
 {
   gint64 deadline = g_get_monotonic_time () / 1000 + (gint64) account->timeout * 1000;
 
@@ -44,7 +45,7 @@ post_with_retries (const CrRequest *request, const CrAccount *account, GError **
       gboolean transient = FALSE;
       GError *local_error = NULL;
       gint64 delay;
-      CrResponse *response = cr_http_post (request, account, left, &transient, &local_error);
+      CrResponse *response = cr_http_post (request, ca_certs, left, &transient, &local_error);
 
       if (response != NULL && !is_retryable_status (response->status))
         return response;
@@ -76,7 +77,7 @@ post_with_retries (const CrRequest *request, const CrAccount *account, GError **
 
 CrToken *
 cr_fetch_module_fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
-                             const CrCredentials *credentials, GError **error)
+                             const CrCredentials *credentials, GBytes *ca_certs, GError **error)
 {
   g_autoptr (CrRequest) request = NULL;
   g_autoptr (CrResponse) response = NULL;
@@ -85,7 +86,7 @@ cr_fetch_module_fetch_token (const CrAccount *account, const CrPluginDescriptor 
 
   request = cr_request_build (provider, account, credentials, error);
   if (request != NULL)
-    response = post_with_retries (request, account, error);
+    response = post_with_retries (request, account, ca_certs, error);
   if (response == NULL)
     return NULL;
   return cr_response_parse (provider, account, response, g_get_real_time () / G_USEC_PER_SEC, error);

@@ -14,22 +14,26 @@ G_BEGIN_DECLS
 char *cr_basic_authorization (const char *client_id, const char *client_secret);
 
 /* POSTs @request within @timeout_ms.  Only https (http for loopback hosts),
- * verified TLS with the account's ca_file added, no redirects.  Any HTTP
+ * verified TLS with @ca_certs (nullable: the account's ca_file as cache.c
+ * read it, PEM) trusted besides the system's CAs, no redirects.  Any HTTP
  * status is a response; transport failures are CR_ERROR_NETWORK, and
  * *@transient (nullable) says whether trying again may help (refused
  * connection, timeout, broken transfer — not a certificate problem). */
-CrResponse *cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout_ms,
+CrResponse *cr_http_post (const CrRequest *request, GBytes *ca_certs, gint64 timeout_ms,
                           gboolean *transient, GError **error);
 
-/* The module's one exported function: what cr_token_fetch() does. */
+/* The module's one exported function: what cr_token_fetch() does, with the
+ * account's ca_file already read (@ca_certs, nullable): the module never
+ * opens it, so what was checked is what is used. */
 #define CR_FETCH_MODULE_SYMBOL "cr_fetch_module_fetch_token"
 typedef CrToken *(*CrFetchTokenFunc) (const CrAccount *account,
                                       const CrPluginDescriptor *provider,
-                                      const CrCredentials *credentials, GError **error);
+                                      const CrCredentials *credentials, GBytes *ca_certs,
+                                      GError **error);
 CR_PLUGIN_EXPORT CrToken *cr_fetch_module_fetch_token (const CrAccount *account,
                                                        const CrPluginDescriptor *provider,
                                                        const CrCredentials *credentials,
-                                                       GError **error);
+                                                       GBytes *ca_certs, GError **error);
 
 G_END_DECLS
 

@@ -44,21 +44,16 @@ collect_body (char *data, size_t size, size_t count, void *user_data)
 }
 
 /* ca_file is added to the system's trust, not put in its place: curl has
- * no "add", so both go to curl as one in-memory bundle. */
+ * no "add", so both go to curl as one in-memory bundle.  ca_file itself
+ * comes as the bytes cache.c read and checked, never opened again here. */
 static gboolean
-add_trust_anchor (CURL *curl, const CrAccount *account, GString *bundle, GError **error)
+add_trust_anchor (CURL *curl, GBytes *ca_certs, GString *bundle, GError **error)
 {
-  g_autofree char *extra = NULL;
   g_autofree char *system = NULL;
   char *default_path = NULL;
-  g_autoptr (GError) local_error = NULL;
+  gsize extra_len = 0;
+  const char *extra = g_bytes_get_data (ca_certs, &extra_len);
 
-  if (!g_file_get_contents (account->ca_file, &extra, NULL, &local_error))
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "account [%s]: ca_file: %s", account->name,
-                   local_error->message);
-      return FALSE;
-    }
   if (curl_easy_getinfo (curl, CURLINFO_CAINFO, &default_path) == CURLE_OK &&
       default_path != NULL)
     (void) g_file_get_contents (default_path, &system, NULL, NULL);
@@ -66,7 +61,7 @@ add_trust_anchor (CURL *curl, const CrAccount *account, GString *bundle, GError 
   if (system != NULL)
     g_string_append (bundle, system);
   g_string_append_c (bundle, '\n');
-  g_string_append (bundle, extra);
+  g_string_append_len (bundle, extra, (gssize) extra_len);
 
   struct curl_blob blob = { bundle->str, bundle->len, CURL_BLOB_NOCOPY };
   if (curl_easy_setopt (curl, CURLOPT_CAINFO_BLOB, &blob) != CURLE_OK)
@@ -200,7 +195,7 @@ transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *u
 }
 
 CrResponse *
-cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout_ms,
+cr_http_post (const CrRequest *request, GBytes *ca_certs, gint64 timeout_ms,
               gboolean *transient, GError **error)
 {
   static gsize curl_initialised = 0;
@@ -215,7 +210,7 @@ cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout
   CURLcode rc;
   CURL *curl;
 
-  g_return_val_if_fail (request != NULL && account != NULL, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
 
   if (transient != NULL)
     *transient = FALSE;
@@ -266,10 +261,10 @@ cr_http_post (const CrRequest *request, const CrAccount *account, gint64 timeout
       curl_easy_setopt (curl, CURLOPT_VERBOSE, 1L);
     }
 
-  if (account->ca_file != NULL)
+  if (ca_certs != NULL)
     {
       bundle = g_string_new (NULL);
-      if (!add_trust_anchor (curl, account, bundle, error))
+      if (!add_trust_anchor (curl, ca_certs, bundle, error))
         goto out;
     }
 

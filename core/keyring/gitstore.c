@@ -154,11 +154,25 @@ has_location (const CrCredential *c)
   return c->protocol != NULL && (c->host != NULL || c->path != NULL);
 }
 
+/* search() asked to unlock; an item still locked is one that nobody could
+ * unlock here, whose secret cannot be read or compared. */
+static gboolean
+any_locked (GList *items)
+{
+  for (GList *l = items; l != NULL; l = l->next)
+    if (secret_item_get_locked (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+#define LOCKED_ITEM "a matching git credential"
+
 gboolean
 cr_git_store_get (CrCredential *c, GError **error)
 {
   GError *local_error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean answered = FALSE;
   GList *items;
 
   g_return_val_if_fail (c != NULL, FALSE);
@@ -198,9 +212,18 @@ cr_git_store_get (CrCredential *c, GError **error)
       cr_secret_freep (&c->oauth_refresh_token);
       c->oauth_refresh_token = g_steal_pointer (&value.refresh_token);
       stored_value_clear (&value);
+      answered = TRUE;
       break;
     }
+  /* Saying nothing would send git on as if nothing were stored. */
+  if (!answered && any_locked (items))
+    cr_store_set_locked_error (&local_error, LOCKED_ITEM);
   g_list_free_full (items, g_object_unref);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -257,6 +280,13 @@ cr_git_store_erase (const CrCredential *c, GError **error)
     {
       g_propagate_error (error, local_error);
       return FALSE;
+    }
+  /* Checked before anything goes: a locked item is neither compared with
+   * password= nor deleted, and an erase that cannot happen is an error. */
+  if (any_locked (items))
+    {
+      g_list_free_full (items, g_object_unref);
+      return cr_store_set_locked_error (error, LOCKED_ITEM);
     }
   for (GList *l = items; l != NULL; l = l->next)
     {

@@ -116,47 +116,98 @@ cr_store_save_token (const char *account, const CrToken *token, GError **error)
 }
 
 gboolean
-cr_store_clear_token (const char *account, GError **error)
+cr_store_set_locked_error (GError **error, const char *what)
 {
-  GError *cause = NULL;
-
-  g_return_val_if_fail (account != NULL, FALSE);
-
-  secret_password_clear_sync (&token_schema, NULL, &cause, "account", account, NULL);
-  if (cause != NULL)
-    return cr_store_set_error (error, cause);
-  return TRUE;
+  g_set_error (error, CR_ERROR, CR_ERROR_KEYRING,
+               "the keyring holding %s is locked and could not be unlocked here; unlock it "
+               "(log in to the desktop, or use Seahorse) and try again", what);
+  return FALSE;
 }
 
-/* A lookup does not see items in a locked collection.  This tells "locked"
- * from "not stored", asking the Secret Service to unlock, which shows its
- * prompt where a desktop can; *@found says whether there are such items. */
+/* Lookups and clears pass over items in a locked collection as if they
+ * were not there.  This asks the Secret Service to unlock the items
+ * matching @attributes, which shows its prompt where a desktop can;
+ * *@found says whether there are any, *@locked whether some stay locked. */
 static gboolean
-unlock_secret (const char *account, CrSecretKind kind, gboolean *found, GError **error)
+unlock_items (const SecretSchema *schema, GHashTable *attributes, gboolean *found,
+              gboolean *locked, GError **error)
 {
   GError *cause = NULL;
-  gboolean locked = FALSE;
   GList *items;
 
-  items = secret_password_search_sync (&secret_schema, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
-                                       NULL, &cause, "account", account, "kind",
-                                       cr_secret_kind_to_string (kind), NULL);
+  items = secret_password_searchv_sync (schema, attributes, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
+                                        NULL, &cause);
   if (cause != NULL)
     return cr_store_set_error (error, cause);
   *found = items != NULL;
+  *locked = FALSE;
   for (GList *l = items; l != NULL; l = l->next)
     if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
-      locked = TRUE;
+      *locked = TRUE;
   g_list_free_full (items, g_object_unref);
-  if (locked)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_KEYRING,
-                   "the keyring holding account [%s]'s %s is locked and could not be unlocked "
-                   "here; unlock it (log in to the desktop, or use Seahorse) and try again",
-                   account, secret_kind_label (kind));
-      return FALSE;
-    }
   return TRUE;
+}
+
+/* secret_password_clear() leaves locked items in place and still reports
+ * success: a removal that cannot happen is an error instead, found before
+ * anything is removed, and what is left afterwards is looked for. */
+static gboolean
+clear_items (const SecretSchema *schema, GHashTable *attributes, const char *what,
+             GError **error)
+{
+  GError *cause = NULL;
+  gboolean found = FALSE, locked = FALSE;
+  GList *left;
+
+  if (!unlock_items (schema, attributes, &found, &locked, error))
+    return FALSE;
+  if (locked)
+    return cr_store_set_locked_error (error, what);
+  if (!found)
+    return TRUE;
+  secret_password_clearv_sync (schema, attributes, NULL, &cause);
+  if (cause != NULL)
+    return cr_store_set_error (error, cause);
+  /* Locked meanwhile, or by a service that does not say so per item. */
+  left = secret_password_searchv_sync (schema, attributes, SECRET_SEARCH_ALL, NULL, &cause);
+  if (cause != NULL)
+    return cr_store_set_error (error, cause);
+  g_list_free_full (left, g_object_unref);
+  if (left != NULL)
+    return cr_store_set_locked_error (error, what);
+  return TRUE;
+}
+
+gboolean
+cr_store_clear_token (const char *account, GError **error)
+{
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *what = NULL;
+
+  g_return_val_if_fail (account != NULL, FALSE);
+
+  attributes = secret_attributes_build (&token_schema, "account", account, NULL);
+  what = g_strdup_printf ("account [%s]'s cached token", account);
+  return clear_items (&token_schema, attributes, what, error);
+}
+
+/* A lookup does not see items in a locked collection: this tells "locked"
+ * from "not stored"; *@found says whether there are such items. */
+static gboolean
+unlock_secret (const char *account, CrSecretKind kind, gboolean *found, GError **error)
+{
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *what = NULL;
+  gboolean locked = FALSE;
+
+  attributes = secret_attributes_build (&secret_schema, "account", account, "kind",
+                                        cr_secret_kind_to_string (kind), NULL);
+  if (!unlock_items (&secret_schema, attributes, found, &locked, error))
+    return FALSE;
+  if (!locked)
+    return TRUE;
+  what = g_strdup_printf ("account [%s]'s %s", account, secret_kind_label (kind));
+  return cr_store_set_locked_error (error, what);
 }
 
 static SecretValue *
@@ -224,14 +275,14 @@ cr_store_save_secret (const char *account, CrSecretKind kind, const char *value,
 gboolean
 cr_store_clear_secrets (const char *account, GError **error)
 {
-  GError *cause = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *what = NULL;
 
   g_return_val_if_fail (account != NULL, FALSE);
 
-  secret_password_clear_sync (&secret_schema, NULL, &cause, "account", account, NULL);
-  if (cause != NULL)
-    return cr_store_set_error (error, cause);
-  return TRUE;
+  attributes = secret_attributes_build (&secret_schema, "account", account, NULL);
+  what = g_strdup_printf ("account [%s]'s secrets", account);
+  return clear_items (&secret_schema, attributes, what, error);
 }
 
 void

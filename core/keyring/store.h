@@ -9,6 +9,10 @@ G_BEGIN_DECLS
 /* Turns a libsecret/GIO failure (@cause, consumed) into one CR_ERROR_KEYRING
  * line with a hint at the usual cause.  Returns FALSE. */
 gboolean cr_store_set_error (GError **error, GError *cause);
+/* Sets the CR_ERROR_KEYRING error for items that stay locked (no unlock
+ * prompt could be answered), @what naming them ("account [x]'s secrets").
+ * Returns FALSE. */
+gboolean cr_store_set_locked_error (GError **error, const char *what);
 
 G_END_DECLS
 

@@ -183,10 +183,17 @@ static void *
 open_trusted (const char *path, GError **error)
 {
   g_autofree char *resolved = resolve_trusted (path, error);
+  struct stat st;
   void *handle;
 
   if (resolved == NULL)
     return NULL;
+  /* dlopen() would wait for ever for a FIFO's writer. */
+  if (stat (resolved, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: refused: not a regular file", path);
+      return NULL;
+    }
   handle = dlopen (resolved, RTLD_NOW | RTLD_LOCAL);
   if (handle == NULL)
     g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: cannot load: %s", path, dlerror ());

@@ -6,9 +6,13 @@
 
 #include <credring/credring.h>
 
+#include "base/keyfile.h"
 #include "fetch/fetch.h"
 #include "provider/loader.h"
 #include "token/lock.h"
+
+/* A bundle of every public CA is a few hundred KiB. */
+#define CA_FILE_MAX_BYTES (1024 * 1024)
 
 static gint64
 now_seconds (void)
@@ -55,21 +59,55 @@ fetch_function (GError **error)
   return function;
 }
 
-CrToken *
-cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
-                const CrCredentials *credentials, GError **error)
+/* ca_file, read the way accounts.conf is (a regular file, not too large,
+ * opened without blocking) and before the account's lock is taken: a FIFO
+ * or a device named there can neither hang us, nor everyone waiting for
+ * the lock, nor fill memory.  *@out stays NULL for an account without one. */
+static gboolean
+read_ca_file (const CrAccount *account, GBytes **out, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  *out = NULL;
+  if (account->ca_file == NULL)
+    return TRUE;
+  *out = cr_file_read_text (account->ca_file, "PEM file", CA_FILE_MAX_BYTES, &local_error);
+  if (*out == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "account [%s]: ca_file: %s", account->name,
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* cr_token_fetch() with ca_file's contents already read. */
+static CrToken *
+fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
+             const CrCredentials *credentials, GBytes *ca_certs, GError **error)
 {
   CrFetchTokenFunc fetch;
   CrToken *token;
 
-  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, NULL);
-
   fetch = fetch_function (error);
   if (fetch == NULL)
     return NULL;
-  token = fetch (account, provider, credentials, error);
+  token = fetch (account, provider, credentials, ca_certs, error);
   prefix_account (error, account);
   return token;
+}
+
+CrToken *
+cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
+                const CrCredentials *credentials, GError **error)
+{
+  g_autoptr (GBytes) ca_certs = NULL;
+
+  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, NULL);
+
+  if (!read_ca_file (account, &ca_certs, error))
+    return NULL;
+  return fetch_token (account, provider, credentials, ca_certs, error);
 }
 
 static gboolean
@@ -161,7 +199,7 @@ save_token (const CrAccount *account, CrToken *token, const char *fingerprint, G
 
 static CrToken *
 fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
-                 const char *fingerprint, GError **error)
+                 const char *fingerprint, GBytes *ca_certs, GError **error)
 {
   cr_autosecret char *client_secret = NULL;
   cr_autosecret char *password = NULL;
@@ -176,7 +214,7 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
   credentials.client_secret = client_secret;
   credentials.password = password;
 
-  token = cr_token_fetch (account, provider, &credentials, error);
+  token = fetch_token (account, provider, &credentials, ca_certs, error);
   if (token == NULL || !save_token (account, token, fingerprint, error))
     return NULL;
   return g_steal_pointer (&token);
@@ -190,6 +228,7 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
   g_autofree char *fingerprint = NULL;
   g_autoptr (CrToken) token = NULL;
   g_autoptr (CrLock) lock = NULL;
+  g_autoptr (GBytes) ca_certs = NULL;
   GError *local_error = NULL;
   gint64 started = now_seconds ();
 
@@ -218,6 +257,10 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
       g_clear_pointer (&token, cr_token_free);
     }
 
+  /* A fetch may follow: a bad ca_file is found before the lock is ours. */
+  if (!read_ca_file (account, &ca_certs, error))
+    return NULL;
+
   /* The holder may spend the whole timeout on HTTP, and more on a keyring
    * unlock prompt: wait longer than one fetch can take. */
   lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
@@ -238,7 +281,7 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
   g_clear_pointer (&token, cr_token_free);
 
   g_debug ("account [%s]: fetching a new token", account->name);
-  token = fetch_and_store (account, provider, fingerprint, error);
+  token = fetch_and_store (account, provider, fingerprint, ca_certs, error);
   /* An explicit minimum the provider's tokens can never meet is an error,
    * not a token that breaks the promise. */
   if (token != NULL && min_valid >= 0 && !cr_token_is_fresh (token, now_seconds (), min_valid))
@@ -285,7 +328,8 @@ cr_cache_forget (const CrAccount *account, gboolean secrets_too, GError **error)
 
   g_return_val_if_fail (account != NULL, FALSE);
 
+  /* The secrets first: when their keyring is locked, nothing at all is dropped. */
   lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
-  return lock != NULL && cr_store_clear_token (account->name, error) &&
-         (!secrets_too || cr_store_clear_secrets (account->name, error));
+  return lock != NULL && (!secrets_too || cr_store_clear_secrets (account->name, error)) &&
+         cr_store_clear_token (account->name, error);
 }

@@ -182,14 +182,15 @@ trap _at_exit EXIT
 [ -x "$CREDRING" ] || tap_bail "credring is not built: $CREDRING"
 
 # run_credring ARGS...: runs the CLI (stdin from $RUN_STDIN, else empty), sets
-# RUN_STATUS, RUN_OUT, RUN_ERR, RUN_ERR_LINES. Bounded, so a hang fails a test
-# instead of stalling the suite.
+# RUN_STATUS, RUN_OUT, RUN_ERR, RUN_ERR_LINES. Bounded (RUN_TIMEOUT seconds,
+# default 60), so a hang fails a test instead of stalling the suite.
 RUN_STDIN=
 run_credring() {
 	RUN_ARGS=("$@")
 	RUN_STATUS=0
 	printf '%s' "$RUN_STDIN" |
-		timeout 60 "${CREDRING_WRAP[@]}" "$CREDRING" "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err" || RUN_STATUS=$?
+		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" "$@" \
+		>"$TEST_TMP/out" 2>"$TEST_TMP/err" || RUN_STATUS=$?
 	RUN_OUT=$(cat "$TEST_TMP/out")
 	RUN_ERR=$(cat "$TEST_TMP/err")
 	RUN_ERR_LINES=$(grep -c '' "$TEST_TMP/err")
@@ -237,6 +238,45 @@ keyring_items() {
 	for ((n = total - secrets; n > 0; n--)); do echo token; done
 }
 keyring_count() { keyring_items "$1" | grep -c "^${2:-.}"; }  # ACCOUNT [KIND]
+
+# keyring_lock: locks the login collection (the default one, where secrets
+# go), as a screen locker does. Unlocking it through the Secret Service
+# would need a prompt nobody can answer here, so credring cannot.
+keyring_lock() {
+	dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+		org.freedesktop.Secret.Service.Lock \
+		array:objpath:/org/freedesktop/secrets/collection/login >/dev/null
+}
+# keyring_locked: whether the login collection is locked.
+keyring_locked() {
+	gdbus call --session --dest org.freedesktop.secrets \
+		--object-path /org/freedesktop/secrets/collection/login \
+		--method org.freedesktop.DBus.Properties.Get \
+		org.freedesktop.Secret.Collection Locked | grep -q true
+}
+# keyring_unlock: unlocks it with its password, as a desktop login does:
+# through gnome-keyring's control socket (its UNLOCK request: a credentials
+# byte, then big-endian length, operation 1 and the password as a
+# length-prefixed string; the answer is length and result, 0 for ok).
+keyring_unlock() {
+	"$PYTHON" - "$XDG_RUNTIME_DIR/keyring/control" "$WITH_KEYRING_PASSWORD" <<'EOF'
+import socket, struct, sys
+path, password = sys.argv[1], sys.argv[2].encode()
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect(path)
+s.sendall(b"\0")
+body = struct.pack(">II", 1, len(password)) + password
+s.sendall(struct.pack(">I", 4 + len(body)) + body)
+answer = b""
+while len(answer) < 8:
+    chunk = s.recv(8 - len(answer))
+    if not chunk:
+        sys.exit("gnome-keyring closed the control socket")
+    answer += chunk
+sys.exit(struct.unpack(">II", answer)[1])
+EOF
+}
 
 # -------------------------------------------------------- the emulators --
 
