@@ -20,10 +20,12 @@
 
 static char *opt_account;
 static char *opt_config;
+static gboolean opt_version;
 
 static const GOptionEntry entries[] = {
   { "account", 'a', 0, G_OPTION_ARG_STRING, &opt_account, "Answer for this account only", "NAME" },
-  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file", "FILE" },
+  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file, which must exist (default: as credring's)", "FILE" },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
   { NULL },
 };
 
@@ -191,6 +193,11 @@ run (int argc, char **argv)
       g_printerr ("git-credential-credring: %s\n", parse_error->message);
       return CR_ERROR_CONFIG;
     }
+  if (opt_version)
+    {
+      printf ("git-credential-credring %s\n", PACKAGE_VERSION);
+      return fflush (stdout) == 0 && !ferror (stdout) ? 0 : CR_ERROR_FAILED;
+    }
   if (argc < 2)
     {
       g_printerr ("usage: git-credential-credring [--account NAME] get|store|erase\n");
@@ -210,7 +217,8 @@ run (int argc, char **argv)
   if (!cr_credential_read_fd (&request, STDIN_FILENO, &error))
     return fail (error);
 
-  config = cr_config_load (opt_config, &error);
+  /* A file named on the command line must be there, as for credring. */
+  config = opt_config ? cr_config_load_file (opt_config, &error) : cr_config_load (NULL, &error);
   if (config == NULL)
     return fail (error);
   warnings = cr_config_get_warnings (config);
