@@ -176,6 +176,8 @@ answer_from_store (Action action, CrCredential *request)
 static int
 run (int argc, char **argv)
 {
+  static const char usage[] =
+    "git-credential-credring [--account NAME] [--config FILE] get|store|erase";
   g_autoptr (GOptionContext) context = g_option_context_new ("get|store|erase");
   g_auto (CrCredential) request = CR_CREDENTIAL_INIT;
   g_autoptr (CrConfig) config = NULL;
@@ -200,11 +202,20 @@ run (int argc, char **argv)
     }
   if (argc < 2)
     {
-      g_printerr ("usage: git-credential-credring [--account NAME] get|store|erase\n");
+      g_printerr ("usage: %s\n", usage);
       return CR_ERROR_CONFIG;
     }
-  /* git puts the action last, after the options from credential.helper. */
-  verb = argv[argc - 1];
+  /* git puts the action last, after the words of credential.helper: one
+   * more ("credring placeos" for "credring --account placeos") is a
+   * mistake that would let another account answer. */
+  if (argc > 2)
+    {
+      g_autofree char *shown = cr_escape_for_message (argv[1], -1, 40);
+
+      g_printerr ("git-credential-credring: too many arguments: '%s' (usage: %s)\n", shown, usage);
+      return CR_ERROR_CONFIG;
+    }
+  verb = argv[1];
   if (g_str_equal (verb, "get"))
     action = ACTION_GET;
   else if (g_str_equal (verb, "store"))

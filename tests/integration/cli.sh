@@ -165,6 +165,15 @@ run_status_is "git helper --config missing-file get: exit 2" 2
 tap_contains "git helper --config missing-file: says the file is not there" "$RUN_ERR" "No such file"
 tap_is "git helper --config missing-file: nothing on stdout" "$RUN_OUT" ""
 
+# -- a word too many in credential.helper ("credring placeos" for "credring
+#    --account placeos") would be ignored, and another account answer
+RUN_STDIN=$'protocol=https\nhost=example.com\n\n'
+run_helper placeos get
+run_status_is "git helper placeos get: exit 2" 2
+tap_contains "git helper placeos get: names the extra argument" "$RUN_ERR" "'placeos'"
+tap_contains "git helper placeos get: its usage" "$RUN_ERR" "get|store|erase"
+tap_is "git helper placeos get: nothing on stdout" "$RUN_OUT" ""
+
 # -- the git helper's own --version and --help
 run_helper --version
 run_status_is "git helper --version: exit 0" 0
