@@ -16,6 +16,7 @@
 
 #include <credring/credring.h>
 
+#include "cli.h"
 #include "secret-input.h"
 
 #define EXIT_USAGE CR_ERROR_CONFIG
@@ -23,6 +24,7 @@
 static char *opt_config;
 static gboolean opt_verbose;
 static gboolean opt_version;
+static gboolean opt_help;
 static char *opt_format;
 static char *opt_min_valid;
 static gboolean opt_force_refresh;
@@ -32,36 +34,8 @@ static gboolean opt_all;
 static char *opt_describe;
 static gboolean opt_dry_run;
 
-static const GOptionEntry entries[] = {
-  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file (default: $CREDRING_CONFIG or ~/.config/credring/accounts.conf)", "FILE" },
-  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Say what is done (never a secret)", NULL },
-  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
-  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "token: raw (default), header or json; status, providers --describe: json", "FORMAT" },
-  { "min-valid", 0, 0, G_OPTION_ARG_STRING, &opt_min_valid, "token: seconds the token must still be valid", "SECONDS" },
-  { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, "token: fetch a new token even if the cached one is valid", NULL },
-  { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "login: read client_secret=... / password=... lines from stdin", NULL },
-  { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "login: store the secrets without fetching a first token", NULL },
-  { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, "logout: drop the stored secrets too", NULL },
-  { "describe", 0, 0, G_OPTION_ARG_STRING, &opt_describe, "providers: what provider NAME needs [--format json]", "NAME" },
-  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run, "token: print the request that would be sent, secrets masked, and send nothing", NULL },
-  { NULL },
-};
-
-static const char commands_summary[] =
-  "Get OAuth2 bearer tokens for REST APIs, kept in the desktop keyring.\n"
-  "\n"
-  "Commands:\n"
-  "  providers                 the providers (plugins and provider files)\n"
-  "                            [--describe NAME [--format json]]\n"
-  "  status [ACCOUNT]          accounts, stored secrets, token validity [--format json]\n"
-  "  login ACCOUNT             store the account's secrets [--secret-stdin] [--no-verify]\n"
-  "  token ACCOUNT             print a valid token [--format raw|header|json]\n"
-  "                            [--min-valid SECONDS] [--force-refresh] [--dry-run]\n"
-  "  logout ACCOUNT            drop the cached token; --all: the secrets too";
-
-static const char exit_statuses[] =
-  "Exit status: 0 ok; 1 other failure; 2 usage or configuration error; 3 the provider\n"
-  "rejected the credentials; 4 network, TLS or server error; 5 keyring unavailable or locked.";
+/* The command table, and so the help, is at the end of the file. */
+static const CliProgram program;
 
 /* Every line on stderr goes through here or print_line(): one line, with
  * whatever a file, a server or argv put in it shown, not obeyed. */
@@ -86,7 +60,7 @@ fail (GError *error)
 static int
 usage_error (const char *message)
 {
-  print_line ("", message, " (see credring --help)");
+  print_line ("", message, "");
   return EXIT_USAGE;
 }
 
@@ -151,7 +125,9 @@ append_json (void *ctx, const char *text, size_t len)
 static CrConfig *
 load_config (GError **error)
 {
-  CrConfig *config = cr_config_load (opt_config, error);
+  /* A file named on the command line must be there; the default need not. */
+  CrConfig *config = opt_config ? cr_config_load_file (opt_config, error)
+                                : cr_config_load (NULL, error);
   g_auto (GStrv) warnings = config ? cr_config_get_warnings (config) : NULL;
 
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
@@ -321,8 +297,9 @@ command_describe (const char *name, gboolean json)
   return flush_stdout ();
 }
 
+/* @none: providers takes no argument (its row in the command table). */
 static int
-command_providers (void)
+command_providers (const char *none)
 {
   g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) plugins = NULL;
@@ -670,7 +647,7 @@ command_token (const char *name)
 
   if (opt_min_valid != NULL &&
       !g_ascii_string_to_unsigned (opt_min_valid, 10, 0, G_MAXINT32, &min_valid, NULL))
-    return usage_error ("--min-valid takes a whole number of seconds");
+    return usage_error ("token: --min-valid takes a whole number of seconds");
   if (!load_account (name, NULL, &account, &plugin, &error))
     return fail (error);
   if (opt_dry_run)
@@ -715,50 +692,161 @@ command_logout (const char *name)
   return flush_stdout ();
 }
 
-/* ---- main --------------------------------------------------------------- */
+/* ---- help --------------------------------------------------------------- */
 
-/* Refuses options given to a command they do not belong to, so that a typo
- * is an error rather than a silently ignored wish. */
-static const char *
-misplaced_option (const char *command)
+/* `credring help [COMMAND]`, and --help with or without a command. */
+static int
+command_help (const char *name)
 {
-  gboolean is_token = g_str_equal (command, "token");
-  gboolean is_login = g_str_equal (command, "login");
+  const CliCommand *command = NULL;
+  g_autofree char *text = NULL;
+  GError *error = NULL;
 
-  gboolean is_providers = g_str_equal (command, "providers");
-
-  if (!is_token && (opt_min_valid || opt_force_refresh || opt_dry_run))
-    return "--min-valid, --force-refresh and --dry-run belong to 'token'";
-  if (opt_dry_run && (opt_min_valid || opt_force_refresh || opt_format))
-    return "--dry-run takes no --min-valid, --force-refresh or --format";
-  if (!is_providers && opt_describe != NULL)
-    return "--describe belongs to 'providers'";
-  if (opt_format != NULL && !is_token &&
-      !((g_str_equal (command, "status") || (is_providers && opt_describe != NULL)) &&
-        g_str_equal (opt_format, "json")))
-    return "--format belongs to 'token' (and --format json to 'status' and "
-           "'providers --describe')";
-  if (!is_login && (opt_secret_stdin || opt_no_verify))
-    return "--secret-stdin and --no-verify belong to 'login'";
-  if (!g_str_equal (command, "logout") && opt_all)
-    return "--all belongs to 'logout'";
-  return NULL;
+  if (name != NULL)
+    {
+      command = cli_find_command (&program, name, &error);
+      if (command == NULL)
+        return fail (error);
+    }
+  text = cli_help (&program, command);
+  fputs (text, stdout);
+  return flush_stdout ();
 }
+
+/* ---- the command table ------------------------------------------------- */
+
+static const GOptionEntry global_options[] = {
+  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file, which must exist (default: $CREDRING_CONFIG or ~/.config/credring/accounts.conf)", "FILE" },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Say what is done (never a secret)", NULL },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
+  { "help", 'h', 0, G_OPTION_ARG_NONE, &opt_help, "Show this help (with a command: the command's)", NULL },
+  { NULL },
+};
+
+/* An option several commands take has the same storage in each (cli.h). */
+static const GOptionEntry providers_options[] = {
+  { "describe", 0, 0, G_OPTION_ARG_STRING, &opt_describe, "Everything about provider NAME: account keys, secrets, hooks", "NAME" },
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "With --describe: json, for programs", "FORMAT" },
+  { NULL },
+};
+static const CliChoices providers_choices[] = {
+  { "format", (const char *const[]) { "json", NULL } },
+  { NULL },
+};
+
+static const GOptionEntry status_options[] = {
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "text (default) or json, for programs", "FORMAT" },
+  { NULL },
+};
+static const CliChoices status_choices[] = {
+  { "format", (const char *const[]) { "text", "json", NULL } },
+  { NULL },
+};
+
+static const GOptionEntry login_options[] = {
+  { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "Read client_secret=... / password=... lines from stdin", NULL },
+  { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "Store the secrets without fetching a first token", NULL },
+  { NULL },
+};
+
+static const GOptionEntry token_options[] = {
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "raw (default), header or json", "FORMAT" },
+  { "min-valid", 0, 0, G_OPTION_ARG_STRING, &opt_min_valid, "Seconds the token must still be valid", "SECONDS" },
+  { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, "Fetch a new token even if the cached one is valid", NULL },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run, "Print the request that would be sent, secrets masked, and send nothing", NULL },
+  { NULL },
+};
+static const CliChoices token_choices[] = {
+  { "format", (const char *const[]) { "raw", "header", "json", NULL } },
+  { NULL },
+};
+
+static const GOptionEntry logout_options[] = {
+  { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, "Drop the stored secrets too", NULL },
+  { NULL },
+};
+
+static gboolean
+check_providers_options (GError **error)
+{
+  if (opt_format != NULL && opt_describe == NULL)
+    {
+      g_set_error_literal (error, CR_ERROR, CR_ERROR_CONFIG,
+                           "--format json goes with --describe NAME");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A dry run fetches nothing: what it is asked about the token would be
+ * silently ignored. */
+static gboolean
+check_token_options (GError **error)
+{
+  if (opt_dry_run && (opt_min_valid || opt_force_refresh || opt_format))
+    {
+      g_set_error_literal (error, CR_ERROR, CR_ERROR_CONFIG,
+                           "--dry-run takes no --min-valid, --force-refresh or --format");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const CliCommand commands[] = {
+  { .name = "providers", .run = command_providers, .argument = CLI_ARGUMENT_NONE,
+    .summary = "the providers (plugins and provider files)",
+    .description = "Lists the providers, compiled plugins and provider files: where each was\n"
+                   "found, its grant, its token URL and the account keys it needs.  With\n"
+                   "--describe NAME, all of that for provider NAME.",
+    .options = providers_options, .choices = providers_choices,
+    .check = check_providers_options },
+  { .name = "status", .run = command_status, .argument = CLI_ARGUMENT_OPTIONAL,
+    .argument_name = "ACCOUNT", .summary = "accounts, stored secrets, token validity",
+    .description = "Shows every account, or ACCOUNT: its provider, what keeps it from being\n"
+                   "used, whether its secrets are stored and how long its cached token stays\n"
+                   "valid.  Never a secret or a token.",
+    .options = status_options, .choices = status_choices },
+  { .name = "login", .run = command_login, .argument = CLI_ARGUMENT_REQUIRED,
+    .argument_name = "ACCOUNT", .summary = "store the account's secrets",
+    .description = "Asks for ACCOUNT's secrets (on the terminal, without echo), has the\n"
+                   "provider issue a first token with them, and only then stores them in the\n"
+                   "keyring: secrets the provider rejects are never stored.",
+    .options = login_options },
+  { .name = "token", .run = command_token, .argument = CLI_ARGUMENT_REQUIRED,
+    .argument_name = "ACCOUNT", .summary = "print a valid token",
+    .description = "Prints a valid token for ACCOUNT: the cached one while it stays valid\n"
+                   "long enough, else a new one from the provider, which is cached.",
+    .options = token_options, .choices = token_choices, .check = check_token_options },
+  { .name = "logout", .run = command_logout, .argument = CLI_ARGUMENT_REQUIRED,
+    .argument_name = "ACCOUNT", .summary = "drop the cached token (--all: the secrets too)",
+    .description = "Drops ACCOUNT's cached token, and with --all its stored secrets too.",
+    .options = logout_options },
+  { .name = "help", .run = command_help, .argument = CLI_ARGUMENT_OPTIONAL,
+    .argument_name = "COMMAND", .summary = "this help, or a command's usage and options",
+    .description = "Prints the commands, or COMMAND's usage and options." },
+  { NULL },
+};
+
+static const CliProgram program = {
+  .name = "credring",
+  .summary = "Get OAuth2 bearer tokens for REST APIs, kept in the desktop keyring.",
+  .footer = "Exit status: 0 ok; 1 other failure; 2 usage or configuration error; 3 the "
+            "provider\nrejected the credentials; 4 network, TLS or server error; 5 keyring "
+            "unavailable or locked.",
+  .options = global_options,
+  .commands = commands,
+};
+
+/* ---- main --------------------------------------------------------------- */
 
 static int
 run (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new ("COMMAND [ACCOUNT]");
-  g_autoptr (GError) parse_error = NULL;
-  const char *command, *account, *problem;
-  gboolean takes_account, account_optional;
+  const CliCommand *command;
+  GError *error = NULL;
 
-  g_option_context_set_summary (context, commands_summary);
-  g_option_context_set_description (context, exit_statuses);
-  g_option_context_add_main_entries (context, entries, NULL);
-
-  if (!g_option_context_parse (context, &argc, &argv, &parse_error))
-    return usage_error (parse_error->message);
+  if (!cli_parse (&program, &argc, &argv, &error))
+    return fail (error);
   /* The library asks GLib whether its debug messages are wanted. */
   if (opt_verbose)
     g_setenv ("G_MESSAGES_DEBUG", G_LOG_DOMAIN, TRUE);
@@ -768,43 +856,13 @@ run (int argc, char **argv)
               CR_PLUGIN_ABI_MINOR);
       return flush_stdout ();
     }
-  if (argc < 2)
-    return usage_error ("no command given");
-  command = argv[1];
-  account = argc > 2 ? argv[2] : NULL;
-  if (argc > 3)
-    return usage_error ("too many arguments");
+  if (opt_help)
+    return command_help (argc > 1 ? argv[1] : NULL);
 
-  takes_account = g_str_equal (command, "login") || g_str_equal (command, "token") ||
-                  g_str_equal (command, "logout");
-  account_optional = g_str_equal (command, "status");
-  if (!takes_account && !account_optional && !g_str_equal (command, "providers"))
-    {
-      g_autofree char *shown = cr_escape_for_message (command, -1, 40);
-      g_autofree char *message = g_strdup_printf ("unknown command '%s'", shown);
-
-      return usage_error (message);
-    }
-  if (takes_account && account == NULL)
-    return usage_error ("this command needs an ACCOUNT");
-  if (!takes_account && !account_optional && account != NULL)
-    return usage_error ("'providers' takes no ACCOUNT");
-  problem = misplaced_option (command);
-  if (problem != NULL)
-    return usage_error (problem);
-  if (opt_format != NULL && !g_strv_contains ((const char *const[]) { "raw", "header", "json", NULL },
-                                              opt_format))
-    return usage_error ("--format takes raw, header or json");
-
-  if (g_str_equal (command, "providers"))
-    return command_providers ();
-  if (g_str_equal (command, "status"))
-    return command_status (account);
-  if (g_str_equal (command, "login"))
-    return command_login (account);
-  if (g_str_equal (command, "token"))
-    return command_token (account);
-  return command_logout (account);
+  command = cli_find_command (&program, argc > 1 ? argv[1] : NULL, &error);
+  if (command == NULL || !cli_check (&program, command, argc - 2, &error))
+    return fail (error);
+  return command->run (argc > 2 ? argv[2] : NULL);
 }
 
 int

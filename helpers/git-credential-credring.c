@@ -20,10 +20,12 @@
 
 static char *opt_account;
 static char *opt_config;
+static gboolean opt_version;
 
 static const GOptionEntry entries[] = {
   { "account", 'a', 0, G_OPTION_ARG_STRING, &opt_account, "Answer for this account only", "NAME" },
-  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file", "FILE" },
+  { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Accounts file, which must exist (default: as credring's)", "FILE" },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version", NULL },
   { NULL },
 };
 
@@ -170,6 +172,8 @@ answer_from_store (Action action, CrCredential *request)
 static int
 run (int argc, char **argv)
 {
+  static const char usage[] =
+    "git-credential-credring [--account NAME] [--config FILE] get|store|erase";
   g_autoptr (GOptionContext) context = g_option_context_new ("get|store|erase");
   g_auto (CrCredential) request = CR_CREDENTIAL_INIT;
   g_autoptr (CrConfig) config = NULL;
@@ -187,13 +191,27 @@ run (int argc, char **argv)
       g_printerr ("git-credential-credring: %s\n", parse_error->message);
       return CR_ERROR_CONFIG;
     }
+  if (opt_version)
+    {
+      printf ("git-credential-credring %s\n", PACKAGE_VERSION);
+      return fflush (stdout) == 0 && !ferror (stdout) ? 0 : CR_ERROR_FAILED;
+    }
   if (argc < 2)
     {
-      g_printerr ("usage: git-credential-credring [--account NAME] get|store|erase\n");
+      g_printerr ("usage: %s\n", usage);
       return CR_ERROR_CONFIG;
     }
-  /* git puts the action last, after the options from credential.helper. */
-  verb = argv[argc - 1];
+  /* git puts the action last, after the words of credential.helper: one
+   * more ("credring placeos" for "credring --account placeos") is a
+   * mistake that would let another account answer. */
+  if (argc > 2)
+    {
+      g_autofree char *shown = cr_escape_for_message (argv[1], -1, 40);
+
+      g_printerr ("git-credential-credring: too many arguments: '%s' (usage: %s)\n", shown, usage);
+      return CR_ERROR_CONFIG;
+    }
+  verb = argv[1];
   if (g_str_equal (verb, "get"))
     action = ACTION_GET;
   else if (g_str_equal (verb, "store"))
@@ -206,7 +224,8 @@ run (int argc, char **argv)
   if (!cr_credential_read_fd (&request, STDIN_FILENO, &error))
     return fail (error);
 
-  config = cr_config_load (opt_config, &error);
+  /* A file named on the command line must be there, as for credring. */
+  config = opt_config ? cr_config_load_file (opt_config, &error) : cr_config_load (NULL, &error);
   if (config == NULL)
     return fail (error);
   warnings = cr_config_get_warnings (config);

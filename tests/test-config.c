@@ -3,6 +3,7 @@
  * Every file lives in a throwaway directory; the account checks use the
  * real provider plugins from $CREDRING_PLUGIN_DIR (set by `make check`). */
 
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -166,6 +167,31 @@ test_missing_file (void)
   account = cr_config_get_account (config, "any", &error);
   g_assert_null (account);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+}
+
+/* A file someone named must be there; one that is loads as with cr_config_load(). */
+static void
+test_named_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *missing = g_build_filename (tmp_dir, "does-not-exist.conf", NULL);
+  g_autofree char *path = cr_test_write_file (tmp_dir, "named.conf",
+                                              "[named]\nprovider=ants\nclient_id=x\n");
+  g_autoptr (CrConfig) config = cr_config_load_file (missing, &error);
+  g_auto (GStrv) names = NULL;
+
+  g_assert_null (config);
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_assert_true (g_str_has_prefix (error->message, missing));
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOENT)));
+  g_clear_error (&error);
+
+  config = cr_config_load_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cr_config_get_path (config), ==, path);
+  names = cr_config_list_accounts (config);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  g_assert_cmpstr (names[0], ==, "named");
 }
 
 /* Without a path: $CREDRING_CONFIG, else the XDG config directory (the
@@ -690,6 +716,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/config/load/several", test_load_several);
   g_test_add_func ("/config/load/missing-file", test_missing_file);
+  g_test_add_func ("/config/load/named-file", test_named_file);
   g_test_add_func ("/config/load/default-path", test_default_path);
   g_test_add_func ("/config/load/syntax-error", test_syntax_error);
   g_test_add_func ("/config/account/unknown", test_unknown_account);

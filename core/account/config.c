@@ -40,14 +40,14 @@ default_config_path (void)
   return g_build_filename (g_get_user_config_dir (), "credring", "accounts.conf", NULL);
 }
 
-CrConfig *
-cr_config_load (const char *path, GError **error)
+static CrConfig *
+load_file (const char *file, gboolean missing_ok, GError **error)
 {
-  g_autofree char *file = path ? g_strdup (path) : default_config_path ();
   g_autoptr (CrKeyFile) parsed = NULL;
   CrConfig *config;
 
-  parsed = cr_keyfile_read (file, NULL, "configuration file", CONFIG_MAX_BYTES, TRUE, error);
+  parsed = cr_keyfile_read (file, NULL, "configuration file", CONFIG_MAX_BYTES, missing_ok,
+                            error);
   if (parsed == NULL)
     return NULL;
 
@@ -71,9 +71,25 @@ cr_config_load (const char *path, GError **error)
                      g_strdup_printf ("%s is readable by others (mode %04o): "
                                       "chmod 600 it",
                                       file, (unsigned) (parsed->st.st_mode & 07777)));
-  config->path = g_steal_pointer (&file);
+  config->path = g_strdup (file);
   config->file = g_steal_pointer (&parsed);
   return config;
+}
+
+CrConfig *
+cr_config_load (const char *path, GError **error)
+{
+  g_autofree char *file = path ? g_strdup (path) : default_config_path ();
+
+  return load_file (file, TRUE, error);
+}
+
+CrConfig *
+cr_config_load_file (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return load_file (path, FALSE, error);
 }
 
 const char *

@@ -105,6 +105,10 @@ typedef struct {
 /* Loads @path, or $CREDRING_CONFIG, or $XDG_CONFIG_HOME/credring/accounts.conf.
  * A missing file is an empty configuration.  A syntax error is CR_ERROR_CONFIG. */
 CR_EXPORT CrConfig *cr_config_load (const char *path, GError **error);
+/* Loads @path, a file someone named (credring --config FILE): the same,
+ * except that a missing file is CR_ERROR_CONFIG ("PATH: No such file or
+ * directory"), not an empty configuration. */
+CR_EXPORT CrConfig *cr_config_load_file (const char *path, GError **error);
 CR_EXPORT const char *cr_config_get_path (CrConfig *config);
 /* Warnings about the file itself (e.g. group- or world-readable), one line
  * each; free with g_strfreev(). */
