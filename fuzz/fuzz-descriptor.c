@@ -28,7 +28,7 @@
 
 #include "common.h"
 /* cr_request_build() and cr_basic_authorization(): private to the core. */
-#include "fetch/fetch.h"
+#include "token/request.h"
 
 #define NOW G_GINT64_CONSTANT (1700000000)
 
@@ -113,6 +113,16 @@ expect_valid (const CrPluginDescriptor *d, const char *expected_name)
        d->token_url[8] == '/' || !fuzz_is_one_line (d->token_url) ||
        memchr (d->token_url + 8, '@', strcspn (d->token_url + 8, "/?#")) != NULL))
     return FALSE;
+  /* "a URL, with any host name in place of {host}". */
+  if (d->token_url != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (d->token_url, "{host}", -1);
+      g_autofree char *example = g_strjoinv ("h.example", parts);
+      g_autoptr (GUri) uri = g_uri_parse (example, G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+        return FALSE;
+    }
   if ((d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD) ||
       (d->client_auth != CR_CLIENT_AUTH_BASIC && d->client_auth != CR_CLIENT_AUTH_BODY &&
        !(d->client_auth == CR_CLIENT_AUTH_BASIC_RAW && d->abi_minor >= 1)) ||

@@ -525,6 +525,47 @@ assert_check_names (const char *text, const char *name, const char *provider, co
   cr_test_assert_contains (message, quoted_key);
 }
 
+/* A missing key names the key the account has that looks like a typo of
+ * it, escaped (found by fuzz-config: key names are any bytes). */
+static void
+test_check_typo (void)
+{
+  g_autofree char *typo = check_error ("[t]\nprovider = dataloy\nclient_id = c\n"
+                                       "tokenurl = https://a.example/t\naudience = x\n",
+                                       "t", "dataloy");
+  g_autofree char *case_typo = check_error ("[t]\nprovider = ants\nclient_id = c\nScope = item\n",
+                                            "t", "ants");
+  g_autofree char *control = check_error ("[t]\nprovider = dataloy\nclient_id = c\n"
+                                          "token_\x01rl = https://a.example/t\naudience = x\n",
+                                          "t", "dataloy");
+  g_autofree char *far = check_error ("[t]\nprovider = dataloy\nclient_id = c\n"
+                                      "endpoint = https://a.example/t\naudience = x\n",
+                                      "t", "dataloy");
+
+  cr_test_assert_contains (typo, "has no 'token_url' key ('tokenurl' on line 4 looks like a typo of it)");
+  cr_test_assert_contains (case_typo, "has no 'scope' key ('Scope' on line 4");
+  cr_test_assert_contains (control, "'token_\\x01rl' on line 4");
+  g_assert_null (strchr (control, '\x01'));
+  g_assert_null (strstr (far, "typo"));
+}
+
+/* GLib's key files have no trailing comments: such a value is warned about. */
+static void
+test_check_trailing_comment (void)
+{
+  g_autoptr (CrAccount) account = cr_test_account_from_text (
+    tmp_dir, "[t]\nprovider = ants\nclient_id = c\nscope = item # the items API\n", "t");
+  g_autoptr (CrPlugin) plugin = cr_test_load_plugin ("ants");
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_cmpuint (warnings->len, ==, 1);
+  cr_test_assert_contains (warnings->pdata[0], ":4: key 'scope' in account [t]: the '#'");
+  /* Resolved all the same: the value is what the file says. */
+  g_assert_nonnull (account->endpoint);
+}
+
 static void
 test_check_required (void)
 {
@@ -727,6 +768,8 @@ main (int argc, char **argv)
   g_test_add_func ("/config/account/url-list", test_url_list);
   g_test_add_func ("/config/account/undecodable-value", test_undecodable_value);
   g_test_add_func ("/config/check/required", test_check_required);
+  g_test_add_func ("/config/check/typo", test_check_typo);
+  g_test_add_func ("/config/check/trailing-comment", test_check_trailing_comment);
   g_test_add_func ("/config/check/warnings", test_check_warnings);
   g_test_add_func ("/config/check/warning-line-crlf", test_warning_line_crlf);
 

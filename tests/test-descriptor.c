@@ -271,6 +271,10 @@ test_validate_token_url (void)
     "https:///token",
     "auth.example.com/token",
     "",
+    /* Found by fuzz-descriptor: https, but no URL GLib parses; refused at
+     * load, not when an account asks for a token. */
+    "https://auth.example.com/%zz",
+    "https://{host}/%",
   };
   CrPluginDescriptor d = good;
 

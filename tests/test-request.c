@@ -10,7 +10,7 @@
 
 #include <credring/credring.h>
 
-#include "fetch/fetch.h"
+#include "token/request.h"
 
 #include "token/json.h"
 

@@ -112,6 +112,7 @@ likely_typo (const CrAccount *account, const char *wanted)
 gboolean
 cr_account_require_key (const CrAccount *account, const char *key, GError **error)
 {
+  g_autofree char *shown = NULL;
   const char *typo;
 
   if (cr_account_value (account, key) != NULL)
@@ -119,9 +120,11 @@ cr_account_require_key (const CrAccount *account, const char *key, GError **erro
   typo = likely_typo (account, key);
   if (typo == NULL)
     return cr_account_set_error (error, account, "has no '%s' key", key);
-  return cr_account_set_error (error, account, "has no '%s' key ('%s' on line %u looks like a typo of it)",
-                               key, typo,
-                               GPOINTER_TO_UINT (g_hash_table_lookup (account->lines, typo)));
+  /* Key names are whatever bytes the file holds: shown, not obeyed. */
+  shown = cr_escape_for_message (typo, -1, 64);
+  return cr_account_set_error (error, account,
+                               "has no '%s' key ('%s' on line %u looks like a typo of it)", key,
+                               shown, GPOINTER_TO_UINT (g_hash_table_lookup (account->lines, typo)));
 }
 
 /* GLib's key files have no trailing comments: "scope = a # note" sends "a # note". */

@@ -218,8 +218,9 @@ typedef struct {
   const char *name;        /* equals the file's base name: [a-z0-9_-]+, at most 64 */
   const char *description; /* one line of UTF-8 without control characters */
 
-  /* Default token endpoint, https only.  "{host}" is replaced by the
-   * account's host key (which then is required).  NULL when every customer
+  /* Default token endpoint, https only, without user or password, and a
+   * URL GLib can parse with any host name in place of "{host}", which is
+   * replaced by the account's host key (which then is required).  NULL when every customer
    * has its own URL: the account must then set token_url. */
   const char *token_url;
 

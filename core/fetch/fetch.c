@@ -1,11 +1,11 @@
-/* The fetch module's entry: build the request, POST it (again, on
- * transient failures), parse the answer.  Built as its own module so that
- * only a fetch maps libcurl (see fetch.h). */
+/* The fetch module's entry (fetch-module.h): POST a prepared request,
+ * again on transient failures, and hand back the last answer. */
 #include "config.h"
 
 #include <credring/credring.h>
 
-#include "fetch/fetch.h"
+#include "fetch/fetch-module.h"
+#include "fetch/http.h"
 
 /* Attempts per token request, all within the account's timeout. */
 #define MAX_ATTEMPTS 3
@@ -33,11 +33,10 @@ retry_delay_ms (int attempt, gint64 retry_after)
 }
 
 /* POSTs @request, trying again on transient failures while time is left. */
-static CrResponse *
-post_with_retries (const CrRequest *request, const CrAccount *account, GBytes *ca_certs,
-                   GError **error)
+static CrFetchResponse *
+post_with_retries (const CrFetchRequest *request, GError **error)
 {
-  gint64 deadline = g_get_monotonic_time () / 1000 + (gint64) account->timeout * 1000;
+  gint64 deadline = g_get_monotonic_time () / 1000 + request->timeout_ms;
 
   for (int attempt = 1;; attempt++)
     {
@@ -45,7 +44,7 @@ post_with_retries (const CrRequest *request, const CrAccount *account, GBytes *c
       gboolean transient = FALSE;
       GError *local_error = NULL;
       gint64 delay;
-      CrResponse *response = cr_http_post (request, ca_certs, left, &transient, &local_error);
+      CrFetchResponse *response = cr_http_post (request, left, &transient, &local_error);
 
       if (response != NULL && !is_retryable_status (response->status))
         return response;
@@ -66,28 +65,30 @@ post_with_retries (const CrRequest *request, const CrAccount *account, GBytes *c
           g_propagate_error (error, local_error);
           return NULL;
         }
-      g_debug ("account [%s]: attempt %d failed (%s); trying again in %" G_GINT64_FORMAT " ms",
-               account->name, attempt,
+      g_debug ("attempt %d failed (%s); trying again in %" G_GINT64_FORMAT " ms", attempt,
                response ? "server busy or failing" : local_error->message, delay);
-      cr_response_free (response);
+      cr_http_response_free (response);
       g_clear_error (&local_error);
       g_usleep ((gulong) delay * 1000);
     }
 }
 
-CrToken *
-cr_fetch_module_fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
-                             const CrCredentials *credentials, GBytes *ca_certs, GError **error)
+static CrFetchStatus
+post (const CrFetchRequest *request, CrFetchResponse **response, char *message,
+      size_t message_size)
 {
-  g_autoptr (CrRequest) request = NULL;
-  g_autoptr (CrResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
 
-  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, NULL);
-
-  request = cr_request_build (provider, account, credentials, error);
-  if (request != NULL)
-    response = post_with_retries (request, account, ca_certs, error);
-  if (response == NULL)
-    return NULL;
-  return cr_response_parse (provider, account, response, g_get_real_time () / G_USEC_PER_SEC, error);
+  *response = post_with_retries (request, &error);
+  if (*response != NULL)
+    return CR_FETCH_OK;
+  g_strlcpy (message, error->message, message_size);
+  return error->code == CR_ERROR_NETWORK ? CR_FETCH_NETWORK : CR_FETCH_FAILED;
 }
+
+CR_PLUGIN_EXPORT const CrFetchModule credring_fetch_module = {
+  .version = CR_FETCH_MODULE_VERSION,
+  .struct_size = sizeof (CrFetchModule),
+  .post = post,
+  .response_free = cr_http_response_free,
+};

@@ -1,5 +1,5 @@
-/* The token POST over libcurl.  Only the fetch path comes here: the
- * cache-hit path never initialises libcurl. */
+/* One POST over libcurl, verified TLS, no redirects.  Only the fetch
+ * module comes here: the cache-hit path never initialises libcurl. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,7 +9,7 @@
 
 #include <credring/credring.h>
 
-#include "fetch/fetch.h"
+#include "fetch/http.h"
 
 #define CONNECT_TIMEOUT_MS 10000L
 
@@ -45,14 +45,13 @@ collect_body (char *data, size_t size, size_t count, void *user_data)
 
 /* ca_file is added to the system's trust, not put in its place: curl has
  * no "add", so both go to curl as one in-memory bundle.  ca_file itself
- * comes as the bytes cache.c read and checked, never opened again here. */
+ * comes as the bytes the core read and checked, never opened here. */
 static gboolean
-add_trust_anchor (CURL *curl, GBytes *ca_certs, GString *bundle, GError **error)
+add_trust_anchor (CURL *curl, const char *extra, gsize extra_len, GString *bundle,
+                  GError **error)
 {
   g_autofree char *system = NULL;
   char *default_path = NULL;
-  gsize extra_len = 0;
-  const char *extra = g_bytes_get_data (ca_certs, &extra_len);
 
   if (curl_easy_getinfo (curl, CURLINFO_CAINFO, &default_path) == CURLE_OK &&
       default_path != NULL)
@@ -132,7 +131,7 @@ trace_transfer (CURL *curl, curl_infotype type, char *data, size_t size, void *u
 }
 
 static struct curl_slist *
-build_headers (const CrRequest *request)
+build_headers (const CrFetchRequest *request)
 {
   struct curl_slist *headers = NULL;
 
@@ -194,16 +193,16 @@ transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *u
                       shown);
 }
 
-CrResponse *
-cr_http_post (const CrRequest *request, GBytes *ca_certs, gint64 timeout_ms,
-              gboolean *transient, GError **error)
+CrFetchResponse *
+cr_http_post (const CrFetchRequest *request, gint64 timeout_ms, gboolean *transient,
+              GError **error)
 {
   static gsize curl_initialised = 0;
   g_autoptr (GString) bundle = NULL;
   char detail[CURL_ERROR_SIZE] = "";
   Sink sink = { NULL, FALSE };
   struct curl_slist *headers;
-  CrResponse *response = NULL;
+  CrFetchResponse *response = NULL;
   char *content_type = NULL;
   long status = 0;
   curl_off_t retry_after = -1;
@@ -261,10 +260,11 @@ cr_http_post (const CrRequest *request, GBytes *ca_certs, gint64 timeout_ms,
       curl_easy_setopt (curl, CURLOPT_VERBOSE, 1L);
     }
 
-  if (ca_certs != NULL)
+  if (request->extra_ca_pem != NULL)
     {
       bundle = g_string_new (NULL);
-      if (!add_trust_anchor (curl, ca_certs, bundle, error))
+      if (!add_trust_anchor (curl, request->extra_ca_pem, request->extra_ca_pem_len, bundle,
+                             error))
         goto out;
     }
 
@@ -286,9 +286,9 @@ cr_http_post (const CrRequest *request, GBytes *ca_certs, gint64 timeout_ms,
   g_debug ("HTTP %ld, %s, %zu bytes", status, content_type ? content_type : "no content type",
            sink.body->len);
 
-  response = g_new0 (CrResponse, 1);
+  response = g_new0 (CrFetchResponse, 1);
   response->status = status;
-  response->retry_after = retry_after > 0 ? (gint64) retry_after : -1;
+  response->retry_after = retry_after > 0 ? (long long) retry_after : -1;
   response->content_type = g_strdup (content_type);
   response->body_len = sink.body->len;
   response->body = g_string_free (g_steal_pointer (&sink.body), FALSE);
@@ -298,4 +298,16 @@ out:
   curl_easy_cleanup (curl);
   cr_secret_string_free (sink.body);
   return response;
+}
+
+void
+cr_http_response_free (CrFetchResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_free (response->content_type);
+  if (response->body != NULL)
+    cr_secret_wipe (response->body, response->body_len);
+  g_free (response->body);
+  g_free (response);
 }

@@ -65,10 +65,21 @@ gboolean
 cr_descriptor_is_https_url (const char *url)
 {
   const char *authority = url + strlen ("https://");
+  g_auto (GStrv) parts = NULL;
+  g_autofree char *example = NULL;
+  g_autoptr (GUri) uri = NULL;
 
   /* No user:password@ either: curl would send it as its own Basic header. */
-  return g_str_has_prefix (url, "https://") && *authority != '\0' && *authority != '/' &&
-         memchr (authority, '@', strcspn (authority, "/?#")) == NULL;
+  if (!g_str_has_prefix (url, "https://") || *authority == '\0' || *authority == '/' ||
+      memchr (authority, '@', strcspn (authority, "/?#")) != NULL)
+    return FALSE;
+  /* And a URL at all, whatever host an account puts in {host}: one that
+   * cannot be parsed is refused when the provider loads, not when a
+   * token is asked for. */
+  parts = g_strsplit (url, "{host}", -1);
+  example = g_strjoinv ("host.example", parts);
+  uri = g_uri_parse (example, G_URI_FLAGS_NONE, NULL);
+  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
 }
 
 static gboolean

@@ -1,113 +1,17 @@
 /* The token cache: serve a fresh cached token, else fetch one once. */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <string.h>
 
 #include <credring/credring.h>
 
-#include "base/keyfile.h"
-#include "fetch/fetch.h"
-#include "provider/loader.h"
+#include "token/fetch-client.h"
 #include "token/lock.h"
-
-/* A bundle of every public CA is a few hundred KiB. */
-#define CA_FILE_MAX_BYTES (1024 * 1024)
 
 static gint64
 now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-/* Library messages name the account, since a script may ask for several. */
-static void
-prefix_account (GError **error, const CrAccount *account)
-{
-  if (error != NULL && *error != NULL && !g_str_has_prefix ((*error)->message, "account ["))
-    g_prefix_error (error, "account [%s]: ", account->name);
-}
-
-/* The fetch module, loaded once, on the first fetch of the process. */
-static CrFetchTokenFunc
-fetch_function (GError **error)
-{
-  static CrFetchTokenFunc function = NULL;
-  static char *failure = NULL;
-  static gsize loaded = 0;
-
-  if (g_once_init_enter (&loaded))
-    {
-      const char *env = cr_getenv_secure ("CREDRING_FETCH_MODULE");
-      const char *path = (env != NULL && *env != '\0') ? env : CR_FETCH_MODULE;
-      g_autoptr (GError) local_error = NULL;
-      void *handle = NULL;
-
-      /* The same trust rules as for plugins: it runs as us. */
-      handle = cr_loader_open (path, &local_error);
-      if (handle != NULL)
-        function = (CrFetchTokenFunc) dlsym (handle, CR_FETCH_MODULE_SYMBOL);
-      if (handle == NULL)
-        failure = g_strdup (local_error->message);
-      else if (function == NULL)
-        failure = g_strdup_printf ("%s lacks %s", path, CR_FETCH_MODULE_SYMBOL);
-      g_once_init_leave (&loaded, 1);
-    }
-  if (function == NULL)
-    g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "credring is not installed right: %s",
-                 failure);
-  return function;
-}
-
-/* ca_file, read the way accounts.conf is (a regular file, not too large,
- * opened without blocking) and before the account's lock is taken: a FIFO
- * or a device named there can neither hang us, nor everyone waiting for
- * the lock, nor fill memory.  *@out stays NULL for an account without one. */
-static gboolean
-read_ca_file (const CrAccount *account, GBytes **out, GError **error)
-{
-  g_autoptr (GError) local_error = NULL;
-
-  *out = NULL;
-  if (account->ca_file == NULL)
-    return TRUE;
-  *out = cr_file_read_text (account->ca_file, "PEM file", CA_FILE_MAX_BYTES, &local_error);
-  if (*out == NULL)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "account [%s]: ca_file: %s", account->name,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* cr_token_fetch() with ca_file's contents already read. */
-static CrToken *
-fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
-             const CrCredentials *credentials, GBytes *ca_certs, GError **error)
-{
-  CrFetchTokenFunc fetch;
-  CrToken *token;
-
-  fetch = fetch_function (error);
-  if (fetch == NULL)
-    return NULL;
-  token = fetch (account, provider, credentials, ca_certs, error);
-  prefix_account (error, account);
-  return token;
-}
-
-CrToken *
-cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
-                const CrCredentials *credentials, GError **error)
-{
-  g_autoptr (GBytes) ca_certs = NULL;
-
-  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, NULL);
-
-  if (!read_ca_file (account, &ca_certs, error))
-    return NULL;
-  return fetch_token (account, provider, credentials, ca_certs, error);
 }
 
 static gboolean
@@ -214,7 +118,7 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
   credentials.client_secret = client_secret;
   credentials.password = password;
 
-  token = fetch_token (account, provider, &credentials, ca_certs, error);
+  token = cr_fetch_token (account, provider, &credentials, ca_certs, error);
   if (token == NULL || !save_token (account, token, fingerprint, error))
     return NULL;
   return g_steal_pointer (&token);
@@ -258,7 +162,7 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
     }
 
   /* A fetch may follow: a bad ca_file is found before the lock is ours. */
-  if (!read_ca_file (account, &ca_certs, error))
+  if (!cr_fetch_read_ca_file (account, &ca_certs, error))
     return NULL;
 
   /* The holder may spend the whole timeout on HTTP, and more on a keyring

@@ -11,7 +11,7 @@
 
 #include <credring/credring.h>
 
-#include "fetch/fetch.h"
+#include "token/request.h"
 #include "token/hooks.h"
 
 /* The body is built in one buffer sized up front, so that growing it never
@@ -248,6 +248,15 @@ build_for_account (const CrPluginDescriptor *provider, const CrAccount *account,
   if (request == NULL)
     g_prefix_error (error, "account [%s]: ", account->name);
   return request;
+}
+
+CrRequest *
+cr_request_prepare (const CrPluginDescriptor *provider, const CrAccount *account,
+                    const CrCredentials *credentials, GError **error)
+{
+  g_return_val_if_fail (provider != NULL && account != NULL, NULL);
+  g_return_val_if_fail (account->endpoint != NULL, NULL);
+  return build (provider, account, credentials, error);
 }
 
 CrRequest *

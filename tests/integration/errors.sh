@@ -88,6 +88,23 @@ for scheme in http HTTP Http; do
 		"$RUN_OUT${RUN_ERR:+ / $RUN_ERR}" "$(emulator_last token "$TEST_TMP/loop.log")"
 done
 
+# -- an account is resolved once, before anything is stored or sent: login
+#    --no-verify refuses what token refuses, and the message names the
+#    account once
+write_account plain-remote "${KEYS[@]}" token_url=http://example.com/oauth/token
+RUN_STDIN=$INPUT
+run_credring login plain-remote --secret-stdin --no-verify
+tap_status "login --no-verify, http token URL to another host: exit 2" 2
+tap_contains "login --no-verify, http token URL: says why" "$RUN_ERR" "must be https"
+tap_is "login --no-verify, http token URL: names the account once" \
+	"$(grep -o 'account \[plain-remote\]' <<<"$RUN_ERR" | wc -l)" 1
+run_credring status plain-remote --format json
+tap_contains "login --no-verify, http token URL: nothing was stored" "$RUN_OUT" '"client_secret_stored":false'
+run_credring token plain-remote
+tap_status "token, http token URL to another host: exit 2" 2
+tap_is "token, http token URL: names the account once" \
+	"$(grep -o 'account \[plain-remote\]' <<<"$RUN_ERR" | wc -l)" 1
+
 # -- configuration and usage: exit 2
 run_credring token no-such-account
 tap_status "unknown account: exit 2" 2

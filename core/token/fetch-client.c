@@ -1,0 +1,160 @@
+/* Getting a token over the network: build the request, hand it to the
+ * fetch module (fetch/fetch-module.h, loaded on the first fetch of a
+ * process so that the cache-hit path never maps libcurl), read the answer.
+ * Every error it reports names the account, once, here. */
+#include "config.h"
+
+#include <dlfcn.h>
+
+#include <credring/credring.h>
+
+#include "base/keyfile.h"
+#include "fetch/fetch-module.h"
+#include "provider/loader.h"
+#include "token/fetch-client.h"
+#include "token/request.h"
+
+/* A bundle of every public CA is a few hundred KiB. */
+#define CA_FILE_MAX_BYTES (1024 * 1024)
+
+/* The fetch module, loaded once: $CREDRING_FETCH_MODULE, else the installed one. */
+static const CrFetchModule *
+fetch_module (GError **error)
+{
+  static const CrFetchModule *module = NULL;
+  static char *failure = NULL;
+  static gsize loaded = 0;
+
+  if (g_once_init_enter (&loaded))
+    {
+      const char *env = cr_getenv_secure ("CREDRING_FETCH_MODULE");
+      const char *path = (env != NULL && *env != '\0') ? env : CR_FETCH_MODULE;
+      g_autoptr (GError) local_error = NULL;
+      const CrFetchModule *found = NULL;
+      /* The same trust rules as for plugins: it runs as us. */
+      void *handle = cr_loader_open (path, &local_error);
+
+      if (handle != NULL)
+        found = dlsym (handle, CR_FETCH_MODULE_SYMBOL);
+      if (handle == NULL)
+        failure = g_strdup (local_error->message);
+      else if (found == NULL)
+        failure = g_strdup_printf ("%s lacks %s", path, CR_FETCH_MODULE_SYMBOL);
+      else if (found->version != CR_FETCH_MODULE_VERSION ||
+               found->struct_size < sizeof (CrFetchModule))
+        failure = g_strdup_printf ("%s is version %u of the fetch module, this credring needs %d",
+                                   path, found->version, CR_FETCH_MODULE_VERSION);
+      else
+        module = found;
+      g_once_init_leave (&loaded, 1);
+    }
+  if (module == NULL)
+    g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "credring is not installed right: %s",
+                 failure);
+  return module;
+}
+
+gboolean
+cr_fetch_read_ca_file (const CrAccount *account, GBytes **out, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  *out = NULL;
+  if (account->ca_file == NULL)
+    return TRUE;
+  *out = cr_file_read_text (account->ca_file, "PEM file", CA_FILE_MAX_BYTES, &local_error);
+  if (*out == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "account [%s]: ca_file: %s", account->name,
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sends @request; the answer as the response parser reads it. */
+static CrResponse *
+post (const CrFetchModule *module, const CrRequest *request, const CrAccount *account,
+      GBytes *ca_certs, GError **error)
+{
+  char message[512] = "";
+  CrFetchRequest wire = {
+    .url = request->url,
+    .headers = (const char *const *) request->headers,
+    .authorization = request->authorization,
+    .body = request->body,
+    .body_len = request->body_len,
+    .timeout_ms = (long) account->timeout * 1000,
+  };
+  CrFetchResponse *answer = NULL;
+  CrFetchStatus status;
+  CrResponse *response;
+
+  if (ca_certs != NULL)
+    wire.extra_ca_pem = g_bytes_get_data (ca_certs, &wire.extra_ca_pem_len);
+  status = module->post (&wire, &answer, message, sizeof message);
+  if (status != CR_FETCH_OK || answer == NULL)
+    {
+      /* The module's words are secret-free, but still text from elsewhere. */
+      g_autofree char *shown = cr_escape_for_message (message, -1, 400);
+
+      g_set_error (error, CR_ERROR, status == CR_FETCH_NETWORK ? CR_ERROR_NETWORK : CR_ERROR_FAILED,
+                   "%s", shown);
+      return NULL;
+    }
+  /* The parser's own type: the strings move over, the module frees its shell. */
+  response = g_new0 (CrResponse, 1);
+  response->status = answer->status;
+  response->content_type = g_steal_pointer (&answer->content_type);
+  response->body = g_steal_pointer (&answer->body);
+  response->body_len = answer->body_len;
+  response->retry_after = answer->retry_after;
+  module->response_free (answer);
+  return response;
+}
+
+static CrToken *
+fetch (const CrAccount *account, const CrPluginDescriptor *provider,
+       const CrCredentials *credentials, GBytes *ca_certs, GError **error)
+{
+  const CrFetchModule *module;
+  g_autoptr (CrRequest) request = NULL;
+  g_autoptr (CrResponse) response = NULL;
+
+  request = cr_request_prepare (provider, account, credentials, error);
+  if (request == NULL)
+    return NULL;
+  module = fetch_module (error);
+  if (module == NULL)
+    return NULL;
+  response = post (module, request, account, ca_certs, error);
+  if (response == NULL)
+    return NULL;
+  return cr_response_parse (provider, account, response, g_get_real_time () / G_USEC_PER_SEC,
+                            error);
+}
+
+CrToken *
+cr_fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
+                const CrCredentials *credentials, GBytes *ca_certs, GError **error)
+{
+  CrToken *token = fetch (account, provider, credentials, ca_certs, error);
+
+  if (token == NULL)
+    g_prefix_error (error, "account [%s]: ", account->name);
+  return token;
+}
+
+CrToken *
+cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
+                const CrCredentials *credentials, GError **error)
+{
+  g_autoptr (GBytes) ca_certs = NULL;
+
+  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, NULL);
+  g_return_val_if_fail (account->endpoint != NULL, NULL);
+
+  if (!cr_fetch_read_ca_file (account, &ca_certs, error))
+    return NULL;
+  return cr_fetch_token (account, provider, credentials, ca_certs, error);
+}
