@@ -271,10 +271,13 @@ test_validate_token_url (void)
     "https:///token",
     "auth.example.com/token",
     "",
-    /* Found by fuzz-descriptor: https, but no URL GLib parses; refused at
-     * load, not when an account asks for a token. */
+  };
+  /* Found by fuzz-descriptor: https, but no URL GLib parses; refused at
+   * load, not when an account asks for a token. */
+  static const char *const unparsed[] = {
     "https://auth.example.com/%zz",
     "https://{host}/%",
+    "https://auth.example.com:99999/token",
   };
   CrPluginDescriptor d = good;
 
@@ -282,6 +285,11 @@ test_validate_token_url (void)
     {
       d.token_url = bad_urls[i];
       assert_invalid (&d, "https");
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (unparsed); i++)
+    {
+      d.token_url = unparsed[i];
+      assert_invalid (&d, "not a URL");
     }
 }
 

@@ -65,21 +65,22 @@ gboolean
 cr_descriptor_is_https_url (const char *url)
 {
   const char *authority = url + strlen ("https://");
-  g_auto (GStrv) parts = NULL;
-  g_autofree char *example = NULL;
-  g_autoptr (GUri) uri = NULL;
 
   /* No user:password@ either: curl would send it as its own Basic header. */
-  if (!g_str_has_prefix (url, "https://") || *authority == '\0' || *authority == '/' ||
-      memchr (authority, '@', strcspn (authority, "/?#")) != NULL)
-    return FALSE;
-  /* And a URL at all, whatever host an account puts in {host}: one that
-   * cannot be parsed is refused when the provider loads, not when a
-   * token is asked for. */
-  parts = g_strsplit (url, "{host}", -1);
-  example = g_strjoinv ("host.example", parts);
-  uri = g_uri_parse (example, G_URI_FLAGS_NONE, NULL);
-  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+  return g_str_has_prefix (url, "https://") && *authority != '\0' && *authority != '/' &&
+         memchr (authority, '@', strcspn (authority, "/?#")) == NULL;
+}
+
+GUri *
+cr_descriptor_parse_url_template (const char *url)
+{
+  g_auto (GStrv) parts = g_strsplit (url, "{host}", -1);
+  g_autofree char *example = g_strjoinv (CR_DESCRIPTOR_EXAMPLE_HOST, parts);
+  GUri *uri = g_uri_parse (example, G_URI_FLAGS_NONE, NULL);
+
+  if (uri != NULL && (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'))
+    g_clear_pointer (&uri, g_uri_unref);
+  return uri;
 }
 
 static gboolean
@@ -134,6 +135,15 @@ cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, 
       (!cr_descriptor_is_https_url (d->token_url) ||
        !cr_descriptor_is_printable_line (d->token_url)))
     return invalid (error, "default token URL is not https");
+  /* One that cannot be parsed is refused when the provider loads, not
+   * when an account asks for a token. */
+  if (d->token_url != NULL)
+    {
+      g_autoptr (GUri) uri = cr_descriptor_parse_url_template (d->token_url);
+
+      if (uri == NULL)
+        return invalid (error, "default token URL is not a URL");
+    }
   if (cr_grant_to_string (d->grant) == NULL)
     return invalid (error, "unknown grant type");
   /* basic-raw came with ABI 1.1. */

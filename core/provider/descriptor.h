@@ -23,6 +23,10 @@ gboolean cr_descriptor_is_reserved_param (const char *name);
 gboolean cr_descriptor_is_printable_line (const char *text);
 /* "https://" followed by a host, without user or password: a default token URL. */
 gboolean cr_descriptor_is_https_url (const char *url);
+/* @url with CR_DESCRIPTOR_EXAMPLE_HOST in place of each {host}, parsed:
+ * NULL unless that is a URL with a host. */
+#define CR_DESCRIPTOR_EXAMPLE_HOST "host.example"
+GUri *cr_descriptor_parse_url_template (const char *url);
 
 /* Copies @descriptor into @copy with the fields of minors newer than the
  * one it declares zeroed, so that the core reads every field of the copy

@@ -136,12 +136,11 @@ check_token_url (Reader *reader, const char *url, GError **error)
   /* {host} stands for (part of) the host, once: with a name in its place
    * the URL must parse, and have that name in its host. */
   parts = g_strsplit (url, "{host}", -1);
-  example = g_strjoinv ("host.example", parts);
-  uri = g_uri_parse (example, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      strchr (example, '{') != NULL || strchr (example, '}') != NULL ||
-      g_strv_length (parts) > 2 ||
-      (g_strv_length (parts) == 2 && strstr (g_uri_get_host (uri), "host.example") == NULL))
+  example = g_strjoinv (CR_DESCRIPTOR_EXAMPLE_HOST, parts);
+  uri = cr_descriptor_parse_url_template (url);
+  if (uri == NULL || strpbrk (example, "{}") != NULL || g_strv_length (parts) > 2 ||
+      (g_strv_length (parts) == 2 &&
+       strstr (g_uri_get_host (uri), CR_DESCRIPTOR_EXAMPLE_HOST) == NULL))
     return key_error (reader, "token_url", error,
                       "'%s' is not a URL (only {host} may stand in it, once, in the host)",
                       url);
