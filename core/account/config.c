@@ -202,11 +202,41 @@ parse_seconds (const CrAccount *account, const char *key, gint64 min, gint64 max
   return TRUE;
 }
 
+/* Every key of @account's group into its values, with its line. */
+static gboolean
+read_values (CrConfig *config, CrAccount *account, GError **error)
+{
+  const char *name = account->name;
+  g_auto (GStrv) keys = NULL;
+
+  keys = g_key_file_get_keys (config->file->keyfile, name, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autoptr (GError) value_error = NULL;
+      char *value = cr_keyfile_get_string (config->file, name, keys[i], &value_error);
+
+      /* GLib may return a value and an error (an unknown escape) at once. */
+      if (value_error != NULL)
+        {
+          g_autofree char *key = cr_escape_for_message (keys[i], -1, 64);
+          g_autofree char *shown = cr_escape_for_message (value_error->message, -1, 200);
+
+          g_free (value);
+          cr_account_set_error (error, account, "key '%s': %s", key, shown);
+          return FALSE;
+        }
+      g_hash_table_replace (account->values, g_strdup (keys[i]), g_strstrip (value));
+      g_hash_table_replace (account->lines, g_strdup (keys[i]),
+                            GUINT_TO_POINTER (cr_keyfile_key_line (config->file, name, keys[i])));
+    }
+
+  return TRUE;
+}
+
 CrAccount *
 cr_config_get_account (CrConfig *config, const char *name, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_auto (GStrv) keys = NULL;
   gint64 timeout = DEFAULT_TIMEOUT_SECONDS;
 
   g_return_val_if_fail (config != NULL, NULL);
@@ -233,28 +263,10 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   account->lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   account->min_valid = -1;
 
-  keys = g_key_file_get_keys (config->file->keyfile, name, NULL, NULL);
-  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    {
-      g_autoptr (GError) value_error = NULL;
-      char *value = cr_keyfile_get_string (config->file, name, keys[i], &value_error);
-
-      /* GLib may return a value and an error (an unknown escape) at once. */
-      if (value_error != NULL)
-        {
-          g_autofree char *key = cr_escape_for_message (keys[i], -1, 64);
-          g_autofree char *shown = cr_escape_for_message (value_error->message, -1, 200);
-
-          g_free (value);
-          cr_account_set_error (error, account, "key '%s': %s", key, shown);
-          return NULL;
-        }
-      g_hash_table_replace (account->values, g_strdup (keys[i]), g_strstrip (value));
-      g_hash_table_replace (account->lines, g_strdup (keys[i]),
-                            GUINT_TO_POINTER (cr_keyfile_key_line (config->file, name, keys[i])));
-    }
-
-  if (!cr_account_require_key (account, "provider", error) || !cr_account_require_key (account, "client_id", error))
+  if (!read_values (config, account, error))
+    return NULL;
+  if (!cr_account_require_key (account, "provider", error) ||
+      !cr_account_require_key (account, "client_id", error))
     return NULL;
   if (!parse_seconds (account, "timeout", 1, MAX_TIMEOUT_SECONDS, &timeout, error) ||
       !parse_seconds (account, "min_valid", 0, G_MAXINT32, &account->min_valid, error))

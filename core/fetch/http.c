@@ -193,43 +193,11 @@ transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *u
                       shown);
 }
 
-CrFetchResponse *
-cr_http_post (const CrFetchRequest *request, gint64 timeout_ms, gboolean *transient,
-              GError **error)
+/* Everything about the transfer but the trust anchors. */
+static void
+configure (CURL *curl, const CrFetchRequest *request, gint64 timeout_ms,
+           struct curl_slist *headers, Sink *sink, char *detail)
 {
-  static gsize curl_initialised = 0;
-  g_autoptr (GString) bundle = NULL;
-  char detail[CURL_ERROR_SIZE] = "";
-  Sink sink = { NULL, FALSE };
-  struct curl_slist *headers;
-  CrFetchResponse *response = NULL;
-  char *content_type = NULL;
-  long status = 0;
-  curl_off_t retry_after = -1;
-  CURLcode rc;
-  CURL *curl;
-
-  g_return_val_if_fail (request != NULL, NULL);
-
-  if (transient != NULL)
-    *transient = FALSE;
-
-  if (g_once_init_enter (&curl_initialised))
-    {
-      curl_global_init (CURL_GLOBAL_DEFAULT);
-      g_once_init_leave (&curl_initialised, 1);
-    }
-  curl = curl_easy_init ();
-  if (curl == NULL)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "cannot initialise libcurl");
-      return NULL;
-    }
-
-  /* Response bodies hold tokens: one up-front buffer, wiped when freed. */
-  sink.body = g_string_sized_new (16 * 1024);
-  headers = build_headers (request);
-
   curl_easy_setopt (curl, CURLOPT_URL, request->url);
   /* endpoint.c allowed plain http only to this machine: then no proxy may
    * stand in between, and nothing but http is spoken.  It read the scheme
@@ -252,13 +220,79 @@ cr_http_post (const CrFetchRequest *request, gint64 timeout_ms, gboolean *transi
   curl_easy_setopt (curl, CURLOPT_POSTFIELDS, request->body);
   curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) request->body_len);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, sink);
   curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, detail);
   if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
     {
       curl_easy_setopt (curl, CURLOPT_DEBUGFUNCTION, trace_transfer);
       curl_easy_setopt (curl, CURLOPT_VERBOSE, 1L);
     }
+}
+
+/* A libcurl handle; libcurl itself is set up on the first one only, so
+ * that nothing of it runs unless a token is fetched. */
+static CURL *
+new_handle (void)
+{
+  static gsize curl_initialised = 0;
+
+  if (g_once_init_enter (&curl_initialised))
+    {
+      curl_global_init (CURL_GLOBAL_DEFAULT);
+      g_once_init_leave (&curl_initialised, 1);
+    }
+  return curl_easy_init ();
+}
+
+/* The answer of a finished transfer; the body moves out of @sink. */
+static CrFetchResponse *
+take_response (CURL *curl, Sink *sink)
+{
+  CrFetchResponse *response = g_new0 (CrFetchResponse, 1);
+  char *content_type = NULL;
+  curl_off_t retry_after = -1;
+
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &response->status);
+  curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &content_type);
+  curl_easy_getinfo (curl, CURLINFO_RETRY_AFTER, &retry_after);
+  g_debug ("HTTP %ld, %s, %zu bytes", response->status,
+           content_type ? content_type : "no content type", sink->body->len);
+  response->retry_after = retry_after > 0 ? (long long) retry_after : -1;
+  response->content_type = g_strdup (content_type);
+  response->body_len = sink->body->len;
+  response->body = g_string_free (g_steal_pointer (&sink->body), FALSE);
+  return response;
+}
+
+CrFetchResponse *
+cr_http_post (const CrFetchRequest *request, gint64 timeout_ms, gboolean *transient,
+              GError **error)
+{
+  g_autoptr (GString) bundle = NULL;
+  char detail[CURL_ERROR_SIZE] = "";
+  Sink sink = { NULL, FALSE };
+  struct curl_slist *headers;
+  CrFetchResponse *response = NULL;
+  CURLcode rc;
+  CURL *curl;
+
+  g_return_val_if_fail (request != NULL, NULL);
+
+  if (transient != NULL)
+    *transient = FALSE;
+
+  curl = new_handle ();
+  if (curl == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "cannot initialise libcurl");
+      return NULL;
+    }
+
+  /* Response bodies hold tokens: one up-front buffer, wiped when freed. */
+  sink.body = g_string_sized_new (16 * 1024);
+  headers = build_headers (request);
+
+  configure (curl, request, timeout_ms, headers, &sink, detail);
 
   if (request->extra_ca_pem != NULL)
     {
@@ -280,18 +314,7 @@ cr_http_post (const CrFetchRequest *request, gint64 timeout_ms, gboolean *transi
         *transient = !sink.too_large && is_transient (rc, os_errno);
       goto out;
     }
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &content_type);
-  curl_easy_getinfo (curl, CURLINFO_RETRY_AFTER, &retry_after);
-  g_debug ("HTTP %ld, %s, %zu bytes", status, content_type ? content_type : "no content type",
-           sink.body->len);
-
-  response = g_new0 (CrFetchResponse, 1);
-  response->status = status;
-  response->retry_after = retry_after > 0 ? (long long) retry_after : -1;
-  response->content_type = g_strdup (content_type);
-  response->body_len = sink.body->len;
-  response->body = g_string_free (g_steal_pointer (&sink.body), FALSE);
+  response = take_response (curl, &sink);
 
 out:
   free_headers (headers);

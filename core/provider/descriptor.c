@@ -96,13 +96,10 @@ is_field_name (const char *name)
   return name != NULL && *name != '\0';
 }
 
-gboolean
-cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, GError **error)
+/* The fields every ABI version has, that say which version and struct it is. */
+static gboolean
+validate_header (const CrPluginDescriptor *d, const char *expected_name, GError **error)
 {
-  gboolean has_parser;
-
-  g_return_val_if_fail (d != NULL, FALSE);
-
   if (d->abi_major != CR_PLUGIN_ABI_MAJOR || d->abi_minor > CR_PLUGIN_ABI_MINOR)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
@@ -128,22 +125,23 @@ cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, 
                    "descriptor name '%s' differs from the file name '%s'", d->name, shown);
       return FALSE;
     }
-  if (d->description == NULL || *d->description == '\0' ||
-      !cr_descriptor_is_printable_line (d->description))
-    return invalid (error, "descriptor has no one-line description");
+  return TRUE;
+}
+
+/* What is sent where, and how the answer is read. */
+static gboolean
+validate_request (const CrPluginDescriptor *d, GError **error)
+{
+  g_autoptr (GUri) uri = NULL;
+
   if (d->token_url != NULL &&
       (!cr_descriptor_is_https_url (d->token_url) ||
        !cr_descriptor_is_printable_line (d->token_url)))
     return invalid (error, "default token URL is not https");
   /* One that cannot be parsed is refused when the provider loads, not
    * when an account asks for a token. */
-  if (d->token_url != NULL)
-    {
-      g_autoptr (GUri) uri = cr_descriptor_parse_url_template (d->token_url);
-
-      if (uri == NULL)
-        return invalid (error, "default token URL is not a URL");
-    }
+  if (d->token_url != NULL && (uri = cr_descriptor_parse_url_template (d->token_url)) == NULL)
+    return invalid (error, "default token URL is not a URL");
   if (cr_grant_to_string (d->grant) == NULL)
     return invalid (error, "unknown grant type");
   /* basic-raw came with ABI 1.1. */
@@ -152,10 +150,9 @@ cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, 
     return invalid (error, "unknown client authentication");
   if (cr_body_format_to_string (d->body_format) == NULL)
     return invalid (error, "unknown body format");
-
-  /* Fields of 1.1 exist only in descriptors that declare 1.1. */
-  has_parser = d->abi_minor >= 1 && d->parse_response != NULL;
-  if (!has_parser)
+  /* Fields of 1.1 exist only in descriptors that declare 1.1; a
+   * parse_response hook reads the answer instead of the field names. */
+  if (!(d->abi_minor >= 1 && d->parse_response != NULL))
     {
       if (cr_expiry_form_to_string (d->expiry_form) == NULL)
         return invalid (error, "unknown expiry form");
@@ -170,6 +167,19 @@ cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, 
         return invalid (error, "unknown parameter presence");
     }
   return TRUE;
+}
+
+gboolean
+cr_descriptor_validate (const CrPluginDescriptor *d, const char *expected_name, GError **error)
+{
+  g_return_val_if_fail (d != NULL, FALSE);
+
+  if (!validate_header (d, expected_name, error))
+    return FALSE;
+  if (d->description == NULL || *d->description == '\0' ||
+      !cr_descriptor_is_printable_line (d->description))
+    return invalid (error, "descriptor has no one-line description");
+  return validate_request (d, error);
 }
 
 void

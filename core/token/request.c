@@ -164,31 +164,13 @@ build_headers (const CrPluginDescriptor *provider, const CrAccount *account,
   return (char **) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
 }
 
-/* @credentials NULL: a masked request. */
-static CrRequest *
-build (const CrPluginDescriptor *provider, const CrAccount *account,
-       const CrCredentials *credentials, GError **error)
+/* The body, in the provider's format, into @request; the Authorization
+ * header too when the client authenticates there. */
+static gboolean
+write_body (const CrPluginDescriptor *provider, const CrAccount *account,
+            const CrCredentials *credentials, CrRequest *request, GError **error)
 {
-  g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
   BodyWriter writer = { provider->body_format, NULL, NULL, FALSE, credentials == NULL };
-
-  if (credentials != NULL &&
-      (credentials->client_secret == NULL ||
-       (provider->grant == CR_GRANT_PASSWORD && credentials->password == NULL)))
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "has no stored %s: run 'credring login %s'",
-                   credentials->client_secret == NULL ? "client secret" : "password",
-                   account->name);
-      return NULL;
-    }
-  request->masked = credentials == NULL;
-  request->url = g_strdup (account->endpoint);
-  request->content_type = provider->body_format == CR_BODY_JSON
-                            ? "application/json"
-                            : "application/x-www-form-urlencoded";
-  request->headers = build_headers (provider, account, request->content_type, error);
-  if (request->headers == NULL)
-    return NULL;
 
   writer.body = g_string_sized_new (body_capacity (provider, account, credentials));
   if (provider->body_format == CR_BODY_JSON)
@@ -231,10 +213,40 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
     {
       cr_secret_string_free (writer.body);
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "a value for the JSON body is not valid UTF-8");
-      return NULL;
+      return FALSE;
     }
   request->body_len = writer.body->len;
   request->body = g_string_free (writer.body, FALSE);
+  return TRUE;
+}
+
+/* @credentials NULL: a masked request. */
+static CrRequest *
+build (const CrPluginDescriptor *provider, const CrAccount *account,
+       const CrCredentials *credentials, GError **error)
+{
+  g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
+
+  if (credentials != NULL &&
+      (credentials->client_secret == NULL ||
+       (provider->grant == CR_GRANT_PASSWORD && credentials->password == NULL)))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "has no stored %s: run 'credring login %s'",
+                   credentials->client_secret == NULL ? "client secret" : "password",
+                   account->name);
+      return NULL;
+    }
+  request->masked = credentials == NULL;
+  request->url = g_strdup (account->endpoint);
+  request->content_type = provider->body_format == CR_BODY_JSON
+                            ? "application/json"
+                            : "application/x-www-form-urlencoded";
+  request->headers = build_headers (provider, account, request->content_type, error);
+  if (request->headers == NULL)
+    return NULL;
+
+  if (!write_body (provider, account, credentials, request, error))
+    return NULL;
   return g_steal_pointer (&request);
 }
 
