@@ -46,7 +46,7 @@ cr_config_load (const char *path, GError **error)
   g_autoptr (CrKeyFile) parsed = NULL;
   CrConfig *config;
 
-  parsed = cr_keyfile_read (file, NULL, "configuration file", CONFIG_MAX_BYTES, TRUE, error);
+  parsed = cr_keyfile_read (file, "configuration file", CONFIG_MAX_BYTES, TRUE, error);
   if (parsed == NULL)
     return NULL;
 
