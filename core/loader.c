@@ -338,14 +338,25 @@ walk_to_file (Walk *walk, GError **error)
 static int
 open_trusted (const char *path, GError **error)
 {
-  g_autofree char *cwd = g_path_is_absolute (path) ? NULL : g_get_current_dir ();
   Walk walk = { path, g_string_new ("/"), -1, { 0 }, G_QUEUE_INIT, 0 };
-  int fd;
+  char *cwd = NULL;
+  int fd = -1;
 
   push_components (&walk, path);
-  if (cwd != NULL)
-    push_components (&walk, cwd);
-  fd = walk_to_file (&walk, error);
+  if (!g_path_is_absolute (path))
+    {
+      /* A relative path is walked from "/" too, through the current
+       * directory's path (getcwd(), unlike g_get_current_dir(), fails
+       * rather than answer "/" for a directory since removed). */
+      cwd = getcwd (NULL, 0);
+      if (cwd == NULL)
+        fail_errno (&walk, errno, error);
+      else
+        push_components (&walk, cwd);
+    }
+  if (g_path_is_absolute (path) || cwd != NULL)
+    fd = walk_to_file (&walk, error);
+  free (cwd);
   if (walk.dir >= 0)
     close (walk.dir);
   g_string_free (walk.where, TRUE);
