@@ -46,8 +46,7 @@ load_file (const char *file, gboolean missing_ok, GError **error)
   g_autoptr (CrKeyFile) parsed = NULL;
   CrConfig *config;
 
-  parsed = cr_keyfile_read (file, NULL, "configuration file", CONFIG_MAX_BYTES, missing_ok,
-                            error);
+  parsed = cr_keyfile_read (file, "configuration file", CONFIG_MAX_BYTES, missing_ok, error);
   if (parsed == NULL)
     return NULL;
 

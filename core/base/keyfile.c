@@ -105,42 +105,25 @@ malformed_line (const char *text)
   return bad;
 }
 
-/* The contents of @path, read through one descriptor, so that what is
- * checked (a regular file, not too large) is what is read, and never more
- * than @max_bytes: a FIFO or a device swapped in cannot stall or flood us. */
+/* The contents of the file open at @fd, read through that one descriptor,
+ * so that what is checked (a regular file, not too large) is what is read,
+ * and never more than @max_bytes: a FIFO or a device swapped in cannot
+ * stall or flood us. */
 static gboolean
-read_capped (const char *path, const char *shown_path, const char *what, gsize max_bytes,
-             gboolean missing_ok, char **text_out, gsize *length_out, gboolean *found,
-             struct stat *st_out, GError **error)
+read_capped (int fd, const char *shown_path, const char *what, gsize max_bytes,
+             char **text_out, gsize *length_out, struct stat *st_out, GError **error)
 {
   g_autofree char *text = NULL;
   gsize length = 0, capacity;
   struct stat st;
-  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      if (saved == ENOENT && missing_ok)
-        {
-          *text_out = g_strdup ("");
-          *length_out = 0;
-          *found = FALSE;
-          return TRUE;
-        }
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
-      return FALSE;
-    }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      close (fd);
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a regular file", shown_path);
       return FALSE;
     }
   if ((gsize) st.st_size > max_bytes)
     {
-      close (fd);
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)",
                    shown_path, what);
       return FALSE;
@@ -158,7 +141,6 @@ read_capped (const char *path, const char *shown_path, const char *what, gsize m
         {
           int saved = errno;
 
-          close (fd);
           g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path,
                        g_strerror (saved));
           return FALSE;
@@ -167,7 +149,6 @@ read_capped (const char *path, const char *shown_path, const char *what, gsize m
         break;
       length += (gsize) n;
     }
-  close (fd);
   if (length > (gsize) st.st_size)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: changed while it was read", shown_path);
@@ -176,9 +157,16 @@ read_capped (const char *path, const char *shown_path, const char *what, gsize m
   text[length] = '\0';
   *text_out = g_steal_pointer (&text);
   *length_out = length;
-  *found = TRUE;
   *st_out = st;
   return TRUE;
+}
+
+/* Opens @path for reading without blocking (a FIFO would) and without
+ * becoming its controlling terminal. */
+static int
+open_nonblocking (const char *path)
+{
+  return open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 }
 
 GBytes *
@@ -187,13 +175,24 @@ cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError *
   g_autofree char *shown_path = NULL;
   g_autofree char *text = NULL;
   gsize length = 0;
-  gboolean found = FALSE;
   struct stat st;
+  gboolean read_ok;
+  int fd;
 
   g_return_val_if_fail (path != NULL && what != NULL, NULL);
 
   shown_path = cr_escape_for_message (path, -1, 300);
-  if (!read_capped (path, shown_path, what, max_bytes, FALSE, &text, &length, &found, &st, error))
+  fd = open_nonblocking (path);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
+      return NULL;
+    }
+  read_ok = read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error);
+  close (fd);
+  if (!read_ok)
     return NULL;
   if (strlen (text) != length)
     {
@@ -204,24 +203,14 @@ cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError *
   return g_bytes_new_take (g_steal_pointer (&text), length);
 }
 
-CrKeyFile *
-cr_keyfile_read (const char *path, const char *open_path, const char *what, gsize max_bytes,
-                 gboolean missing_ok, GError **error)
+/* Parses @text, as read from @shown_path (@found: whether there was a file). */
+static CrKeyFile *
+parse (const char *shown_path, const char *what, const char *text, gsize length,
+       gboolean found, const struct stat *st, GError **error)
 {
   g_autoptr (CrKeyFile) file = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *shown_path = NULL;
-  gsize length = 0;
-  gboolean found = FALSE;
-  struct stat st = { 0 };
 
-  g_return_val_if_fail (path != NULL && what != NULL, NULL);
-
-  shown_path = cr_escape_for_message (path, -1, 300);
-  if (!read_capped (open_path != NULL ? open_path : path, shown_path, what, max_bytes,
-                    missing_ok, &text, &length, &found, &st, error))
-    return NULL;
   if (strlen (text) != length)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)",
@@ -234,7 +223,7 @@ cr_keyfile_read (const char *path, const char *open_path, const char *what, gsiz
   file->key_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   file->group_lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   file->found = found;
-  file->st = st;
+  file->st = *st;
   if (!g_key_file_load_from_data (file->keyfile, text, length, G_KEY_FILE_NONE, &local_error))
     {
       /* GLib quotes the offending line: show it, do not obey it. */
@@ -249,6 +238,54 @@ cr_keyfile_read (const char *path, const char *open_path, const char *what, gsiz
     }
   index_lines (file, text);
   return g_steal_pointer (&file);
+}
+
+CrKeyFile *
+cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean missing_ok,
+                 GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *shown_path = NULL;
+  gsize length = 0;
+  struct stat st = { 0 };
+  gboolean read_ok;
+  int fd;
+
+  g_return_val_if_fail (path != NULL && what != NULL, NULL);
+
+  shown_path = cr_escape_for_message (path, -1, 300);
+  fd = open_nonblocking (path);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT && missing_ok)
+        return parse (shown_path, what, "", 0, FALSE, &st, error);
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
+      return NULL;
+    }
+  read_ok = read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error);
+  close (fd);
+  if (!read_ok)
+    return NULL;
+  return parse (shown_path, what, text, length, TRUE, &st, error);
+}
+
+CrKeyFile *
+cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
+                    GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *shown_path = NULL;
+  gsize length = 0;
+  struct stat st;
+
+  g_return_val_if_fail (fd >= 0 && path != NULL && what != NULL, NULL);
+
+  shown_path = cr_escape_for_message (path, -1, 300);
+  if (!read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error))
+    return NULL;
+  return parse (shown_path, what, text, length, TRUE, &st, error);
 }
 
 /* GLib 2.74 sets its GError twice (and warns) for a value holding a bad

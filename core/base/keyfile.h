@@ -34,14 +34,18 @@ typedef struct {
  * starting with @path. */
 GBytes *cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError **error);
 
-/* Reads and parses @path (from @open_path when not NULL: where its
- * symlinks lead, as checked), refusing what is not a regular file, is
- * larger than @max_bytes or holds a NUL byte; @what names the kind of file
- * in those messages ("configuration file").  A missing file is an empty
- * one when @missing_ok, else an error.  Errors are CR_ERROR_CONFIG, one
- * line, starting with @path. */
-CrKeyFile *cr_keyfile_read (const char *path, const char *open_path, const char *what,
-                            gsize max_bytes, gboolean missing_ok, GError **error);
+/* Reads and parses @path, refusing what is not a regular file, is larger
+ * than @max_bytes or holds a NUL byte; @what names the kind of file in
+ * those messages ("configuration file").  A missing file is an empty one
+ * when @missing_ok, else an error.  Errors are CR_ERROR_CONFIG, one line,
+ * starting with @path. */
+CrKeyFile *cr_keyfile_read (const char *path, const char *what, gsize max_bytes,
+                            gboolean missing_ok, GError **error);
+/* The same, from the file open at @fd (not closed; read from where it
+ * stands), which @path only names in messages: for a file whose
+ * descriptor was checked (cr_loader_open_file()). */
+CrKeyFile *cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
+                               GError **error);
 /* The keys of @group as the file spells them, locale suffixes
  * ("description[de]") included, which GKeyFile hides.  Free with g_strfreev(). */
 char **cr_keyfile_keys_as_written (const CrKeyFile *file, const char *group);

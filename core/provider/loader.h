@@ -7,18 +7,23 @@
 
 G_BEGIN_DECLS
 
-/* dlopen()s the file at @path, after following symlinks, when it and its
- * directory belong to root or to us and are writable by neither group nor
- * others: loading code from anywhere else would run someone else's code as
- * us.  CR_ERROR_CONFIG naming the file and the reason otherwise. */
-void *cr_loader_open (const char *path, GError **error);
+/* Opens the regular file at @path for reading when every directory on
+ * the way to it, from "/" and through every symlink, and the file itself
+ * belong to root or to us and are writable by nobody else (a sticky
+ * directory such as /tmp may be passed through, into a directory of ours,
+ * but may hold neither the file nor a symlink on the way): whoever may
+ * write any of them could swap in a file of theirs.  The checks are made
+ * on the descriptors walked through, so the descriptor returned is the file
+ * that was checked, whatever @path names by then: read it, never @path,
+ * and close it.  -1 and CR_ERROR_CONFIG naming @path, and the component
+ * refused and why, otherwise. */
+int cr_loader_open_file (const char *path, GError **error);
 
-/* @path with its symlinks resolved, when it, the directory it leads to and
- * the directory it was found in belong to root or to us and are writable
- * by neither group nor others; NULL and the same CR_ERROR_CONFIG as
- * cr_loader_open() otherwise.  Use the returned path, not @path: it is
- * what was checked. */
-char *cr_loader_resolve_trusted (const char *path, GError **error);
+/* dlopen()s the file at @path, opened and checked as by
+ * cr_loader_open_file(): loading code from anywhere else would run someone
+ * else's code as us.  The file loaded is the one checked.  NULL and
+ * CR_ERROR_CONFIG naming the file and the reason otherwise. */
+void *cr_loader_open (const char *path, GError **error);
 
 /* getenv() that returns NULL in a setuid or setgid process. */
 const char *cr_getenv_secure (const char *name);

@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <credring/credring.h>
 
@@ -296,9 +297,9 @@ cr_provider_file_load (const char *path, const char *name, GError **error)
 {
   g_autoptr (CrKeyFile) file = NULL;
   g_autoptr (GError) invalid = NULL;
-  g_autofree char *resolved = NULL;
   CrProviderFile *result;
   Reader reader;
+  int fd;
 
   g_return_val_if_fail (path != NULL && name != NULL, NULL);
 
@@ -312,11 +313,11 @@ cr_provider_file_load (const char *path, const char *name, GError **error)
     }
   /* It decides where the secrets go: the same trust as a plugin, and the
    * file checked is the file read. */
-  resolved = cr_loader_resolve_trusted (path, error);
-  if (resolved == NULL)
+  fd = cr_loader_open_file (path, error);
+  if (fd < 0)
     return NULL;
-  file = cr_keyfile_read (path, resolved, "provider file", CR_PROVIDER_FILE_MAX_BYTES, FALSE,
-                          error);
+  file = cr_keyfile_read_fd (fd, path, "provider file", CR_PROVIDER_FILE_MAX_BYTES, error);
+  close (fd);
   if (file == NULL)
     return NULL;
 

@@ -173,4 +173,32 @@ tap_status "group-writable provider file: exit 2" 2
 tap_contains "group-writable provider file: says why" "$RUN_ERR" "group- or world-writable"
 chmod 644 "$PROVIDERS_DIR/rawbasic.conf"
 
+# -- every directory on the way is checked, up to /: whoever may write one
+# could swap what is below it between the check and the load.  A plugin, a
+# provider file and the fetch module below a world-writable directory.
+SHARED=$TEST_TMP/shared
+mkdir -m 755 "$SHARED" "$SHARED/plugins" "$SHARED/providers" "$SHARED/lib"
+install -m 755 "$COMPILED/ants.so" "$SHARED/plugins/"
+install -m 644 "$PROVIDERS_DIR/rawbasic.conf" "$SHARED/providers/shared.conf"
+install -m 755 "$CREDRING_FETCH_MODULE" "$SHARED/lib/"
+chmod 777 "$SHARED"
+with_plugins "$SHARED/plugins" run_credring providers --describe ants
+tap_status "plugin below a world-writable directory: exit 2" 2
+tap_contains "plugin below a world-writable directory: names both" "$RUN_ERR" \
+	"$SHARED: refused: group- or world-writable (on the path to $SHARED/plugins/ants.so)"
+saved_provider_dir=$CREDRING_PROVIDER_DIR
+CREDRING_PROVIDER_DIR=$SHARED/providers
+with_plugins "$NO_PLUGINS" run_credring providers --describe shared
+CREDRING_PROVIDER_DIR=$saved_provider_dir
+tap_status "provider file below a world-writable directory: exit 2" 2
+tap_contains "provider file below a world-writable directory: names both" "$RUN_ERR" \
+	"$SHARED: refused: group- or world-writable (on the path to $SHARED/providers/shared.conf)"
+CREDRING_FETCH_MODULE=$SHARED/lib/fetch.so run_credring token raw --force-refresh
+tap_status "fetch module below a world-writable directory: exit 1" 1
+tap_contains "fetch module below a world-writable directory: names both" "$RUN_ERR" \
+	"credring is not installed right: $SHARED: refused: group- or world-writable (on the path to $SHARED/lib/fetch.so)"
+chmod 755 "$SHARED"
+with_plugins "$SHARED/plugins" run_credring providers --describe ants
+tap_status "the same plugin, the directory fixed: exit 0" 0
+
 tap_done
