@@ -22,7 +22,7 @@
 #include <credring/credring.h>
 
 #include "fetch/fetch-module.h"
-#include "provider/loader.h"
+#include "provider/trusted-file.h"
 #include "provider/provider-file.h"
 
 #include "testutil.h"
@@ -169,7 +169,7 @@ static char *
 module_refused (const char *path)
 {
   g_autoptr (GError) error = NULL;
-  void *handle = cr_loader_open (path, &error);
+  void *handle = cr_trusted_module_open (path, &error);
 
   g_assert_null (handle);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
@@ -180,7 +180,7 @@ static void
 assert_module_loads (const char *path)
 {
   g_autoptr (GError) error = NULL;
-  void *handle = cr_loader_open (path, &error);
+  void *handle = cr_trusted_module_open (path, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (dlsym (handle, CR_FETCH_MODULE_SYMBOL));
@@ -244,7 +244,7 @@ test_ancestor_writable_provider_file (void)
     }
 }
 
-/* The fetch module (token/fetch-client.c loads it with cr_loader_open()) runs as
+/* The fetch module (token/fetch-client.c loads it with cr_trusted_module_open()) runs as
  * us and sees every secret. */
 static void
 test_ancestor_writable_fetch_module (void)
@@ -554,7 +554,7 @@ test_checked_is_loaded_fetch_module (void)
   void *handle;
 
   arm_swap (path, impostor);
-  handle = cr_loader_open (path, &error);
+  handle = cr_trusted_module_open (path, &error);
   assert_swapped ();
   g_assert_no_error (error);
   g_assert_nonnull (dlsym (handle, CR_FETCH_MODULE_SYMBOL));

@@ -11,6 +11,7 @@
 #include <credring/credring.h>
 
 #include "account/account.h"
+#include "base/env.h"
 #include "base/keyfile.h"
 
 /* A config file is small; anything bigger is a mistake, not a config. */
@@ -33,7 +34,7 @@ const char *const cr_account_common_keys[] = {
 static char *
 default_config_path (void)
 {
-  const char *env = g_getenv ("CREDRING_CONFIG");
+  const char *env = cr_getenv_secure ("CREDRING_CONFIG");
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);

@@ -3,6 +3,8 @@
 
 #include <credring/credring.h>
 
+#include "base/error.h"
+
 GQuark
 cr_error_quark (void)
 {
@@ -43,4 +45,17 @@ cr_escape_for_message (const char *text, gssize len, gsize max_chars)
         g_string_append_unichar (out, c);
     }
   return g_string_free (out, FALSE);
+}
+
+void
+cr_propagate_escaped (GError **error, GError *local_error)
+{
+  char *shown;
+
+  if (local_error == NULL)
+    return;
+  shown = cr_escape_for_message (local_error->message, -1, 400);
+  g_free (local_error->message);
+  local_error->message = shown;
+  g_propagate_error (error, local_error);
 }

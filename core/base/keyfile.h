@@ -43,7 +43,7 @@ CrKeyFile *cr_keyfile_read (const char *path, const char *what, gsize max_bytes,
                             gboolean missing_ok, GError **error);
 /* The same, from the file open at @fd (not closed; read from where it
  * stands), which @path only names in messages: for a file whose
- * descriptor was checked (cr_loader_open_file()). */
+ * descriptor was checked (cr_trusted_file_open()). */
 CrKeyFile *cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
                                GError **error);
 /* The keys of @group as the file spells them, locale suffixes

@@ -13,6 +13,7 @@
 
 #include <credring/credring.h>
 
+#include "base/env.h"
 #include "keyring/store.h"
 
 static const SecretSchema secret_schema = {
@@ -53,7 +54,7 @@ cr_store_set_error (GError **error, GError *cause)
   g_autofree char *message = cr_escape_for_message (cause->message, -1, 200);
   const char *hint;
 
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+  if (cr_getenv_secure ("DBUS_SESSION_BUS_ADDRESS") == NULL)
     hint = "there is no D-Bus session bus: run inside a desktop session, or under "
            "dbus-run-session with gnome-keyring-daemon --unlock --components=secrets";
   else if (g_error_matches (cause, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))

@@ -22,7 +22,7 @@
 
 #include "provider/descriptor.h"
 #include "base/keyfile.h"
-#include "provider/loader.h"
+#include "provider/trusted-file.h"
 #include "provider/provider-file.h"
 
 #define GROUP "provider"
@@ -313,7 +313,7 @@ cr_provider_file_load (const char *path, const char *name, GError **error)
     }
   /* It decides where the secrets go: the same trust as a plugin, and the
    * file checked is the file read. */
-  fd = cr_loader_open_file (path, error);
+  fd = cr_trusted_file_open (path, error);
   if (fd < 0)
     return NULL;
   file = cr_keyfile_read_fd (fd, path, "provider file", CR_PROVIDER_FILE_MAX_BYTES, error);

@@ -17,7 +17,7 @@ typedef struct _CrProviderFile CrProviderFile;
 /* Reads the provider @name from @path, which must be a regular file that,
  * with every directory on its path, belongs to root or the user and is
  * writable by neither group nor others (it decides where secrets are sent):
- * cr_loader_open_file() opens it, and what it checked is what is read.  Every
+ * cr_trusted_file_open() opens it, and what it checked is what is read.  Every
  * problem is CR_ERROR_CONFIG naming the file, and where there is one the
  * line and the key. */
 CrProviderFile *cr_provider_file_load (const char *path, const char *name, GError **error);

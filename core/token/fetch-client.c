@@ -10,7 +10,8 @@
 
 #include "base/keyfile.h"
 #include "fetch/fetch-module.h"
-#include "provider/loader.h"
+#include "base/env.h"
+#include "provider/trusted-file.h"
 #include "token/fetch-client.h"
 #include "token/request.h"
 
@@ -32,7 +33,7 @@ fetch_module (GError **error)
       g_autoptr (GError) local_error = NULL;
       const CrFetchModule *found = NULL;
       /* The same trust rules as for plugins: it runs as us. */
-      void *handle = cr_loader_open (path, &local_error);
+      void *handle = cr_trusted_module_open (path, &local_error);
 
       if (handle != NULL)
         found = dlsym (handle, CR_FETCH_MODULE_SYMBOL);

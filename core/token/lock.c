@@ -11,6 +11,7 @@
 
 #include <credring/credring.h>
 
+#include "base/env.h"
 #include "token/lock.h"
 
 #define POLL_INTERVAL_USEC (20 * 1000)
@@ -22,7 +23,7 @@ struct _CrLock {
 static char *
 lock_directory (GError **error)
 {
-  const char *runtime = g_getenv ("XDG_RUNTIME_DIR");
+  const char *runtime = cr_getenv_secure ("XDG_RUNTIME_DIR");
   g_autofree char *dir = NULL;
   struct stat st;
 

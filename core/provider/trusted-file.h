@@ -1,7 +1,7 @@
-/* Private to libcredring: what the plugin loader and the fetch module's
- * loader share. */
-#ifndef CR_LOADER_H
-#define CR_LOADER_H
+/* Private to libcredring: trusting a file by its path (trusted-file.c),
+ * for the plugin loader, provider files and the fetch module's client. */
+#ifndef CR_TRUSTED_FILE_H
+#define CR_TRUSTED_FILE_H
 
 #include <glib.h>
 
@@ -17,17 +17,14 @@ G_BEGIN_DECLS
  * that was checked, whatever @path names by then: read it, never @path,
  * and close it.  -1 and CR_ERROR_CONFIG naming @path, and the component
  * refused and why, otherwise. */
-int cr_loader_open_file (const char *path, GError **error);
+int cr_trusted_file_open (const char *path, GError **error);
 
 /* dlopen()s the file at @path, opened and checked as by
- * cr_loader_open_file(): loading code from anywhere else would run someone
+ * cr_trusted_file_open(): loading code from anywhere else would run someone
  * else's code as us.  The file loaded is the one checked.  NULL and
  * CR_ERROR_CONFIG naming the file and the reason otherwise. */
-void *cr_loader_open (const char *path, GError **error);
-
-/* getenv() that returns NULL in a setuid or setgid process. */
-const char *cr_getenv_secure (const char *name);
+void *cr_trusted_module_open (const char *path, GError **error);
 
 G_END_DECLS
 
-#endif /* CR_LOADER_H */
+#endif /* CR_TRUSTED_FILE_H */
