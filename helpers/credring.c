@@ -325,6 +325,7 @@ typedef struct {
   int password;            /* 1 stored, 0 not, -1 not needed or unknown */
   gboolean has_token;
   gint64 expires_at;
+  gboolean other_settings; /* the cached token was issued under other settings */
   gboolean will_refresh;
 } AccountStatus;
 
@@ -350,15 +351,19 @@ secret_state (const char *account, CrSecretKind kind, int *state, GError **error
   return TRUE;
 }
 
-/* Fills @status; FALSE only for a keyring failure, which ends the command. */
+/* Fills @status, and @warnings with what cr_config_open_account() warns
+ * about; FALSE only for a keyring failure, which ends the command.  The
+ * steps of cr_config_open_account() one by one: an account that gets no
+ * further than its provider still has secrets to show. */
 static gboolean
 collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *status,
-                GError **error)
+                GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
   g_autoptr (CrPlugin) plugin = NULL;
   g_autoptr (CrToken) token = NULL;
   g_autoptr (GError) problem = NULL;
+  g_autofree char *fingerprint = NULL;
   GError *local_error = NULL;
 
   status->name = name;
@@ -370,7 +375,15 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
       plugin = cr_plugin_load (account->provider, &problem);
     }
   if (plugin != NULL)
-    cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, &problem);
+    {
+      const CrPluginDescriptor *provider = cr_plugin_get_descriptor (plugin);
+
+      for (const char *const *w = cr_plugin_get_warnings (plugin); *w != NULL; w++)
+        g_ptr_array_add (warnings, g_strdup (*w));
+      /* The token the cache would serve is one issued for these settings. */
+      if (cr_account_resolve (account, provider, warnings, &problem))
+        fingerprint = cr_account_fingerprint (account, provider);
+    }
   if (problem != NULL)
     status->problem = g_strdup (problem->message);
   if (account == NULL)
@@ -392,9 +405,20 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
     {
       status->has_token = TRUE;
       status->expires_at = token->expires_at;
-      status->will_refresh = !cr_token_is_fresh (token, now, account->min_valid);
+      status->other_settings = fingerprint != NULL &&
+                               g_strcmp0 (token->fingerprint, fingerprint) != 0;
+      status->will_refresh = status->other_settings ||
+                             !cr_token_is_fresh (token, now, account->min_valid);
     }
   return TRUE;
+}
+
+/* What `token` would serve without asking the provider. */
+static gboolean
+token_is_valid (const AccountStatus *status, gint64 now)
+{
+  return status->has_token && status->problem == NULL && !status->other_settings &&
+         status->expires_at > now;
 }
 
 static void
@@ -413,6 +437,10 @@ print_status_text (const AccountStatus *status, gint64 now)
     return;
   if (!status->has_token)
     printf ("  token: none cached\n");
+  else if (status->problem != NULL)
+    printf ("  token: cached, not usable while the account has a problem\n");
+  else if (status->other_settings)
+    printf ("  token: cached for other settings of the account (a new one will be fetched)\n");
   else if (status->expires_at <= now)
     printf ("  token: expired\n");
   else
@@ -444,8 +472,9 @@ gen_status_json (yajl_gen gen, const AccountStatus *status, gint64 now)
   gen_tristate (gen, "client_secret_stored", status->client_secret);
   gen_tristate (gen, "password_stored", status->password);
   gen_key (gen, "token_valid");
-  yajl_gen_bool (gen, status->has_token && status->expires_at > now);
-  if (status->has_token)
+  yajl_gen_bool (gen, token_is_valid (status, now));
+  /* An account with a problem has no token to speak of. */
+  if (status->has_token && status->problem == NULL)
     {
       g_autofree char *until = format_time (status->expires_at);
 
@@ -501,9 +530,11 @@ command_status (const char *only)
 
   for (guint i = 0; names[i] != NULL; i++)
     {
+      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
       AccountStatus status = { 0 };
-      gboolean ok = collect_status (config, names[i], now, &status, &error);
+      gboolean ok = collect_status (config, names[i], now, &status, warnings, &error);
 
+      print_warnings (warnings);
       if (ok && json)
         gen_status_json (gen, &status, now);
       else if (ok)
