@@ -30,6 +30,7 @@ static char *opt_min_valid;
 static gboolean opt_force_refresh;
 static gboolean opt_secret_stdin;
 static gboolean opt_no_verify;
+static char *opt_only;
 static gboolean opt_all;
 static char *opt_describe;
 static gboolean opt_dry_run;
@@ -560,6 +561,54 @@ command_status (const char *only)
 
 /* ---- login -------------------------------------------------------------- */
 
+/* What `login` asks for: every secret @provider needs, or with --only the
+ * one named.  FALSE, with a usage error, when the provider has no such secret. */
+static gboolean
+secrets_to_ask (const CrPluginDescriptor *provider, SecretInputWanted *wanted, GError **error)
+{
+  gboolean takes_password = provider->grant == CR_GRANT_PASSWORD;
+
+  if (opt_only == NULL)
+    *wanted = SECRET_INPUT_CLIENT_SECRET | (takes_password ? SECRET_INPUT_PASSWORD : 0);
+  else if (g_str_equal (opt_only, "client_secret"))
+    *wanted = SECRET_INPUT_CLIENT_SECRET;
+  else if (takes_password)
+    *wanted = SECRET_INPUT_PASSWORD;
+  else
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "login: provider %s takes no password (%s grant)", provider->name,
+                   cr_grant_describe (provider->grant));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* With --only, the secret that is not asked for: the stored one.  Asking
+ * the keyring first also means that, when it cannot take the secrets,
+ * neither the person nor the provider is bothered. */
+static gboolean
+load_kept_secret (const CrAccount *account, CrSecretKind kind, char **kept, GError **error)
+{
+  GError *local_error = NULL;
+
+  *kept = cr_store_lookup_secret (account->name, kind, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (*kept == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s] has no stored %s to keep: run 'credring login %s' "
+                   "without --only", account->name,
+                   kind == CR_SECRET_PASSWORD ? "password" : "client secret", account->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 command_login (const char *name)
 {
@@ -568,31 +617,47 @@ command_login (const char *name)
   g_autoptr (CrToken) token = NULL;
   const CrPluginDescriptor *provider;
   SecretInput input = { NULL, NULL };
+  SecretInputWanted wanted;
+  cr_autosecret char *kept = NULL;
   CrCredentials credentials;
-  gboolean want_password;
+  const char *stored;
   GError *error = NULL;
   gboolean ok;
 
   if (!load_account (name, NULL, &account, &plugin, &error))
     return fail (error);
   provider = cr_plugin_get_descriptor (plugin);
-  want_password = provider->grant == CR_GRANT_PASSWORD;
+  if (!secrets_to_ask (provider, &wanted, &error))
+    return fail (error);
 
-  /* Ask the keyring first (and let it prompt to unlock): when it cannot
-   * take the secrets, neither the person nor the provider is bothered. */
-  cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &error));
-  if (error != NULL)
+  if (wanted == SECRET_INPUT_PASSWORD)
+    ok = load_kept_secret (account, CR_SECRET_CLIENT_SECRET, &kept, &error);
+  else if (wanted == SECRET_INPUT_CLIENT_SECRET && provider->grant == CR_GRANT_PASSWORD)
+    ok = load_kept_secret (account, CR_SECRET_PASSWORD, &kept, &error);
+  else
+    {
+      /* Ask the keyring first (and let it prompt to unlock): when it cannot
+       * take the secrets, neither the person nor the provider is bothered. */
+      cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &error));
+      ok = error == NULL;
+    }
+  if (!ok)
     return fail (error);
 
   if (opt_secret_stdin)
-    ok = secret_input_read_lines (STDIN_FILENO, want_password, &input, &error);
+    ok = secret_input_read_lines (STDIN_FILENO, wanted, &input, &error);
   else
-    ok = secret_input_prompt (account->name, want_password, &input, &error);
+    ok = secret_input_prompt (account->name, wanted, &input, &error);
   if (!ok)
     return fail (error);
 
   credentials.client_secret = input.client_secret;
   credentials.password = input.password;
+  /* With --only, the other is the stored one. */
+  if ((wanted & SECRET_INPUT_CLIENT_SECRET) == 0)
+    credentials.client_secret = kept;
+  else if ((wanted & SECRET_INPUT_PASSWORD) == 0 && provider->grant == CR_GRANT_PASSWORD)
+    credentials.password = kept;
 
   /* Check with the provider before storing: rejected secrets never reach the keyring. */
   if (!opt_no_verify)
@@ -603,15 +668,17 @@ command_login (const char *name)
   if (!ok)
     return fail (error);
 
+  stored = opt_only == NULL ? "secrets" : wanted == SECRET_INPUT_PASSWORD ? "password"
+                                                                          : "client secret";
   if (token != NULL)
     {
       g_autofree char *until = format_time (token->expires_at);
 
-      printf ("%s: secrets stored; the provider issued a token valid until %s\n", account->name,
-              until);
+      printf ("%s: %s stored; the provider issued a token valid until %s\n", account->name,
+              stored, until);
     }
   else
-    printf ("%s: secrets stored (not verified)\n", account->name);
+    printf ("%s: %s stored (not verified)\n", account->name, stored);
   return flush_stdout ();
 }
 
@@ -777,6 +844,11 @@ static const CliChoices status_choices[] = {
 static const GOptionEntry login_options[] = {
   { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "Read client_secret=... / password=... lines from stdin", NULL },
   { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "Store the secrets without fetching a first token", NULL },
+  { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "Ask for this secret only (client_secret or password); keep the other as stored", "SECRET" },
+  { NULL },
+};
+static const CliChoices login_choices[] = {
+  { "only", (const char *const[]) { "client_secret", "password", NULL } },
   { NULL },
 };
 
@@ -841,8 +913,10 @@ static const CliCommand commands[] = {
     .argument_name = "ACCOUNT", .summary = "store the account's secrets",
     .description = "Asks for ACCOUNT's secrets (on the terminal, without echo), has the\n"
                    "provider issue a first token with them, and only then stores them in the\n"
-                   "keyring: secrets the provider rejects are never stored.",
-    .options = login_options },
+                   "keyring: secrets the provider rejects are never stored.  With --only\n"
+                   "password (or client_secret) it asks for that one alone and uses the\n"
+                   "other as stored: a changed password without typing the client secret.",
+    .options = login_options, .choices = login_choices },
   { .name = "token", .run = command_token, .argument = CLI_ARGUMENT_REQUIRED,
     .argument_name = "ACCOUNT", .summary = "print a valid token",
     .description = "Prints a valid token for ACCOUNT: the cached one while it stays valid\n"
@@ -914,5 +988,6 @@ main (int argc, char **argv)
   g_free (opt_format);
   g_free (opt_min_valid);
   g_free (opt_describe);
+  g_free (opt_only);
   return status;
 }
