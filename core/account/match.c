@@ -214,6 +214,7 @@ providers_clear (Providers *providers)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Providers, providers_clear)
 
+/* Read by the tests through cr_match_provider_loads(). */
 static guint provider_loads;
 
 guint
@@ -275,13 +276,15 @@ open_matched (Providers *providers, CrAccount *account, CrPlugin **plugin_out,
 {
   g_autoptr (CrAccount) owned = account;
   g_autoptr (CrPlugin) plugin = NULL;
+  g_autofree char *stolen_key = NULL;
 
   if (providers_get (providers, account->provider, error) == NULL)
     {
       g_prefix_error (error, "%s: account [%s]: ", account->config_path, account->name);
       return NULL;
     }
-  g_hash_table_steal_extended (providers->plugins, account->provider, NULL, (gpointer *) &plugin);
+  g_hash_table_steal_extended (providers->plugins, account->provider, (gpointer *) &stolen_key,
+                               (gpointer *) &plugin);
   if (warnings != NULL)
     for (const char *const *w = cr_plugin_get_warnings (plugin); *w != NULL; w++)
       g_ptr_array_add (warnings, g_strdup (*w));
