@@ -148,15 +148,9 @@ load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
 
   if (config == NULL)
     return FALSE;
-  account = cr_config_get_account (config, name, error);
+  account = cr_config_open_account (config, name, &plugin, warnings, error);
   if (account == NULL)
     return FALSE;
-  plugin = cr_plugin_load (account->provider, error);
-  if (plugin == NULL)
-    return FALSE;
-  if (!cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, error))
-    return FALSE;
-  print_plugin_warnings (plugin);
   print_warnings (warnings);
   if (config_out != NULL)
     *config_out = g_steal_pointer (&config);
