@@ -250,14 +250,25 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
 
   /* What git-credential-credring asks; plugins do not load here
-   * (CR_PLUGINDIR is /nonexistent), which is one more way not to match. */
+   * (CR_PLUGINDIR is /nonexistent): an account without url is skipped
+   * with a warning, one whose url matches is an error. */
   for (gsize i = 0; i < G_N_ELEMENTS (queries); i++)
     {
+      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GError) match_error = NULL;
+      g_autoptr (CrPlugin) plugin = NULL;
       g_autoptr (CrAccount) match = cr_config_match_account (config, queries[i].protocol,
-                                                             queries[i].host, queries[i].path);
+                                                             queries[i].host, queries[i].path,
+                                                             &plugin, warnings, &match_error);
 
       if (match != NULL && !name_is_valid (match->name))
         fuzz_fail ("matched an account with an invalid name");
+      if (match != NULL && (plugin == NULL || match->endpoint == NULL))
+        fuzz_fail ("matched an account that is not resolved");
+      if (match == NULL && match_error != NULL)
+        fuzz_check_message (match_error);
+      if (match != NULL && match_error != NULL)
+        fuzz_fail ("matched an account and failed");
     }
 
   /* A name that is not there is an error, not a crash. */

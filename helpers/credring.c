@@ -30,6 +30,7 @@ static char *opt_min_valid;
 static gboolean opt_force_refresh;
 static gboolean opt_secret_stdin;
 static gboolean opt_no_verify;
+static char *opt_only;
 static gboolean opt_all;
 static char *opt_describe;
 static gboolean opt_dry_run;
@@ -147,15 +148,9 @@ load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
 
   if (config == NULL)
     return FALSE;
-  account = cr_config_get_account (config, name, error);
+  account = cr_config_open_account (config, name, &plugin, warnings, error);
   if (account == NULL)
     return FALSE;
-  plugin = cr_plugin_load (account->provider, error);
-  if (plugin == NULL)
-    return FALSE;
-  if (!cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, error))
-    return FALSE;
-  print_plugin_warnings (plugin);
   print_warnings (warnings);
   if (config_out != NULL)
     *config_out = g_steal_pointer (&config);
@@ -325,6 +320,7 @@ typedef struct {
   int password;            /* 1 stored, 0 not, -1 not needed or unknown */
   gboolean has_token;
   gint64 expires_at;
+  gboolean other_settings; /* the cached token was issued under other settings */
   gboolean will_refresh;
 } AccountStatus;
 
@@ -350,15 +346,19 @@ secret_state (const char *account, CrSecretKind kind, int *state, GError **error
   return TRUE;
 }
 
-/* Fills @status; FALSE only for a keyring failure, which ends the command. */
+/* Fills @status, and @warnings with what cr_config_open_account() warns
+ * about; FALSE only for a keyring failure, which ends the command.  The
+ * steps of cr_config_open_account() one by one: an account that gets no
+ * further than its provider still has secrets to show. */
 static gboolean
 collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *status,
-                GError **error)
+                GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
   g_autoptr (CrPlugin) plugin = NULL;
   g_autoptr (CrToken) token = NULL;
   g_autoptr (GError) problem = NULL;
+  g_autofree char *fingerprint = NULL;
   GError *local_error = NULL;
 
   status->name = name;
@@ -370,7 +370,15 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
       plugin = cr_plugin_load (account->provider, &problem);
     }
   if (plugin != NULL)
-    cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, &problem);
+    {
+      const CrPluginDescriptor *provider = cr_plugin_get_descriptor (plugin);
+
+      for (const char *const *w = cr_plugin_get_warnings (plugin); *w != NULL; w++)
+        g_ptr_array_add (warnings, g_strdup (*w));
+      /* The token the cache would serve is one issued for these settings. */
+      if (cr_account_resolve (account, provider, warnings, &problem))
+        fingerprint = cr_account_fingerprint (account, provider);
+    }
   if (problem != NULL)
     status->problem = g_strdup (problem->message);
   if (account == NULL)
@@ -392,9 +400,20 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
     {
       status->has_token = TRUE;
       status->expires_at = token->expires_at;
-      status->will_refresh = !cr_token_is_fresh (token, now, account->min_valid);
+      status->other_settings = fingerprint != NULL &&
+                               g_strcmp0 (token->fingerprint, fingerprint) != 0;
+      status->will_refresh = status->other_settings ||
+                             !cr_token_is_fresh (token, now, account->min_valid);
     }
   return TRUE;
+}
+
+/* What `token` would serve without asking the provider. */
+static gboolean
+token_is_valid (const AccountStatus *status, gint64 now)
+{
+  return status->has_token && status->problem == NULL && !status->other_settings &&
+         status->expires_at > now;
 }
 
 static void
@@ -413,6 +432,10 @@ print_status_text (const AccountStatus *status, gint64 now)
     return;
   if (!status->has_token)
     printf ("  token: none cached\n");
+  else if (status->problem != NULL)
+    printf ("  token: cached, not usable while the account has a problem\n");
+  else if (status->other_settings)
+    printf ("  token: cached for other settings of the account (a new one will be fetched)\n");
   else if (status->expires_at <= now)
     printf ("  token: expired\n");
   else
@@ -444,8 +467,9 @@ gen_status_json (yajl_gen gen, const AccountStatus *status, gint64 now)
   gen_tristate (gen, "client_secret_stored", status->client_secret);
   gen_tristate (gen, "password_stored", status->password);
   gen_key (gen, "token_valid");
-  yajl_gen_bool (gen, status->has_token && status->expires_at > now);
-  if (status->has_token)
+  yajl_gen_bool (gen, token_is_valid (status, now));
+  /* An account with a problem has no token to speak of. */
+  if (status->has_token && status->problem == NULL)
     {
       g_autofree char *until = format_time (status->expires_at);
 
@@ -501,9 +525,11 @@ command_status (const char *only)
 
   for (guint i = 0; names[i] != NULL; i++)
     {
+      g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
       AccountStatus status = { 0 };
-      gboolean ok = collect_status (config, names[i], now, &status, &error);
+      gboolean ok = collect_status (config, names[i], now, &status, warnings, &error);
 
+      print_warnings (warnings);
       if (ok && json)
         gen_status_json (gen, &status, now);
       else if (ok)
@@ -529,6 +555,54 @@ command_status (const char *only)
 
 /* ---- login -------------------------------------------------------------- */
 
+/* What `login` asks for: every secret @provider needs, or with --only the
+ * one named.  FALSE, with a usage error, when the provider has no such secret. */
+static gboolean
+secrets_to_ask (const CrPluginDescriptor *provider, SecretInputWanted *wanted, GError **error)
+{
+  gboolean takes_password = provider->grant == CR_GRANT_PASSWORD;
+
+  if (opt_only == NULL)
+    *wanted = SECRET_INPUT_CLIENT_SECRET | (takes_password ? SECRET_INPUT_PASSWORD : 0);
+  else if (g_str_equal (opt_only, "client_secret"))
+    *wanted = SECRET_INPUT_CLIENT_SECRET;
+  else if (takes_password)
+    *wanted = SECRET_INPUT_PASSWORD;
+  else
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "login: provider %s takes no password (%s grant)", provider->name,
+                   cr_grant_describe (provider->grant));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* With --only, the secret that is not asked for: the stored one.  Asking
+ * the keyring first also means that, when it cannot take the secrets,
+ * neither the person nor the provider is bothered. */
+static gboolean
+load_kept_secret (const CrAccount *account, CrSecretKind kind, char **kept, GError **error)
+{
+  GError *local_error = NULL;
+
+  *kept = cr_store_lookup_secret (account->name, kind, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (*kept == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s] has no stored %s to keep: run 'credring login %s' "
+                   "without --only", account->name,
+                   kind == CR_SECRET_PASSWORD ? "password" : "client secret", account->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 command_login (const char *name)
 {
@@ -537,31 +611,47 @@ command_login (const char *name)
   g_autoptr (CrToken) token = NULL;
   const CrPluginDescriptor *provider;
   SecretInput input = { NULL, NULL };
+  SecretInputWanted wanted;
+  cr_autosecret char *kept = NULL;
   CrCredentials credentials;
-  gboolean want_password;
+  const char *stored;
   GError *error = NULL;
   gboolean ok;
 
   if (!load_account (name, NULL, &account, &plugin, &error))
     return fail (error);
   provider = cr_plugin_get_descriptor (plugin);
-  want_password = provider->grant == CR_GRANT_PASSWORD;
+  if (!secrets_to_ask (provider, &wanted, &error))
+    return fail (error);
 
-  /* Ask the keyring first (and let it prompt to unlock): when it cannot
-   * take the secrets, neither the person nor the provider is bothered. */
-  cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &error));
-  if (error != NULL)
+  if (wanted == SECRET_INPUT_PASSWORD)
+    ok = load_kept_secret (account, CR_SECRET_CLIENT_SECRET, &kept, &error);
+  else if (wanted == SECRET_INPUT_CLIENT_SECRET && provider->grant == CR_GRANT_PASSWORD)
+    ok = load_kept_secret (account, CR_SECRET_PASSWORD, &kept, &error);
+  else
+    {
+      /* Ask the keyring first (and let it prompt to unlock): when it cannot
+       * take the secrets, neither the person nor the provider is bothered. */
+      cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &error));
+      ok = error == NULL;
+    }
+  if (!ok)
     return fail (error);
 
   if (opt_secret_stdin)
-    ok = secret_input_read_lines (STDIN_FILENO, want_password, &input, &error);
+    ok = secret_input_read_lines (STDIN_FILENO, wanted, &input, &error);
   else
-    ok = secret_input_prompt (account->name, want_password, &input, &error);
+    ok = secret_input_prompt (account->name, wanted, &input, &error);
   if (!ok)
     return fail (error);
 
   credentials.client_secret = input.client_secret;
   credentials.password = input.password;
+  /* With --only, the other is the stored one. */
+  if ((wanted & SECRET_INPUT_CLIENT_SECRET) == 0)
+    credentials.client_secret = kept;
+  else if ((wanted & SECRET_INPUT_PASSWORD) == 0 && provider->grant == CR_GRANT_PASSWORD)
+    credentials.password = kept;
 
   /* Check with the provider before storing: rejected secrets never reach the keyring. */
   if (!opt_no_verify)
@@ -572,15 +662,17 @@ command_login (const char *name)
   if (!ok)
     return fail (error);
 
+  stored = opt_only == NULL ? "secrets" : wanted == SECRET_INPUT_PASSWORD ? "password"
+                                                                          : "client secret";
   if (token != NULL)
     {
       g_autofree char *until = format_time (token->expires_at);
 
-      printf ("%s: secrets stored; the provider issued a token valid until %s\n", account->name,
-              until);
+      printf ("%s: %s stored; the provider issued a token valid until %s\n", account->name,
+              stored, until);
     }
   else
-    printf ("%s: secrets stored (not verified)\n", account->name);
+    printf ("%s: %s stored (not verified)\n", account->name, stored);
   return flush_stdout ();
 }
 
@@ -746,6 +838,11 @@ static const CliChoices status_choices[] = {
 static const GOptionEntry login_options[] = {
   { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "Read client_secret=... / password=... lines from stdin", NULL },
   { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "Store the secrets without fetching a first token", NULL },
+  { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "Ask for this secret only (client_secret or password); keep the other as stored", "SECRET" },
+  { NULL },
+};
+static const CliChoices login_choices[] = {
+  { "only", (const char *const[]) { "client_secret", "password", NULL } },
   { NULL },
 };
 
@@ -810,8 +907,10 @@ static const CliCommand commands[] = {
     .argument_name = "ACCOUNT", .summary = "store the account's secrets",
     .description = "Asks for ACCOUNT's secrets (on the terminal, without echo), has the\n"
                    "provider issue a first token with them, and only then stores them in the\n"
-                   "keyring: secrets the provider rejects are never stored.",
-    .options = login_options },
+                   "keyring: secrets the provider rejects are never stored.  With --only\n"
+                   "password (or client_secret) it asks for that one alone and uses the\n"
+                   "other as stored: a changed password without typing the client secret.",
+    .options = login_options, .choices = login_choices },
   { .name = "token", .run = command_token, .argument = CLI_ARGUMENT_REQUIRED,
     .argument_name = "ACCOUNT", .summary = "print a valid token",
     .description = "Prints a valid token for ACCOUNT: the cached one while it stays valid\n"
@@ -883,5 +982,6 @@ main (int argc, char **argv)
   g_free (opt_format);
   g_free (opt_min_valid);
   g_free (opt_describe);
+  g_free (opt_only);
   return status;
 }

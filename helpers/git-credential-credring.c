@@ -83,11 +83,23 @@ is_safe_destination (const CrCredential *request)
   return cr_host_is_loopback (host);
 }
 
-/* The request is for an account: its token is the credential. */
-static int
-answer_for_account (Action action, const CrCredential *request, CrAccount *account)
+static void
+print_warnings (GPtrArray *warnings)
 {
-  g_autoptr (CrPlugin) plugin = NULL;
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      g_autofree char *shown = cr_escape_for_message (g_ptr_array_index (warnings, i), -1, 1000);
+
+      g_printerr ("git-credential-credring: warning: %s\n", shown);
+    }
+}
+
+/* The request is for an account, resolved against its provider @plugin:
+ * its token is the credential. */
+static int
+answer_for_account (Action action, const CrCredential *request, CrAccount *account,
+                    CrPlugin *plugin)
+{
   g_autoptr (CrToken) token = NULL;
   g_auto (CrCredential) answer = CR_CREDENTIAL_INIT;
   GError *error = NULL;
@@ -97,16 +109,11 @@ answer_for_account (Action action, const CrCredential *request, CrAccount *accou
 
   if (action == ACTION_ERASE)
     {
-      /* git erases what a server refused: drop the token only if it is ours. */
+      /* git erases what a server refused: the token goes only if it is
+       * ours, and through the cache, under the account's lock. */
       const char *refused = request->credential ? request->credential : request->password;
 
-      token = cr_store_lookup_token (account->name, &error);
-      if (error != NULL)
-        return fail (error);
-      if (token != NULL && refused != NULL && cr_secret_equal (token->access_token, refused) &&
-          !cr_store_clear_token (account->name, &error))
-        return fail (error);
-      return 0;
+      return cr_cache_forget_token_if (account, refused, &error) ? 0 : fail (error);
     }
 
   /* A bearer token goes over plain http only to this machine, whatever the
@@ -123,9 +130,6 @@ answer_for_account (Action action, const CrCredential *request, CrAccount *accou
                   account->name, protocol);
       return 0;
     }
-  plugin = cr_plugin_load (account->provider, &error);
-  if (plugin == NULL || !cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, &error))
-    return fail (error);
   token = cr_cache_get_token (account, plugin, -1, FALSE, &error);
   if (token == NULL)
     return fail (error);
@@ -178,8 +182,10 @@ run (int argc, char **argv)
   g_auto (CrCredential) request = CR_CREDENTIAL_INIT;
   g_autoptr (CrConfig) config = NULL;
   g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrPlugin) plugin = NULL;
   g_autoptr (GError) parse_error = NULL;
   g_auto (GStrv) warnings = NULL;
+  g_autoptr (GPtrArray) account_warnings = g_ptr_array_new_with_free_func (g_free);
   GError *error = NULL;
   const char *verb;
   Action action;
@@ -235,17 +241,19 @@ run (int argc, char **argv)
 
       g_printerr ("git-credential-credring: warning: %s\n", shown);
     }
+  /* The account that answers is resolved before anything is done for it:
+   * one that cannot be used is an error, not a chance for another to answer. */
   if (opt_account != NULL)
-    {
-      account = cr_config_get_account (config, opt_account, &error);
-      if (account == NULL)
-        return fail (error);
-    }
+    account = cr_config_open_account (config, opt_account, &plugin, account_warnings, &error);
   else
-    account = cr_config_match_account (config, request.protocol, request.host, request.path);
+    account = cr_config_match_account (config, request.protocol, request.host, request.path,
+                                       &plugin, account_warnings, &error);
+  print_warnings (account_warnings);
+  if (error != NULL)
+    return fail (error);
 
   if (account != NULL)
-    return answer_for_account (action, &request, account);
+    return answer_for_account (action, &request, account, plugin);
   return answer_from_store (action, &request);
 }
 

@@ -51,7 +51,7 @@ bad_input (GError **error, const char *why)
 }
 
 static gboolean
-parse_lines (char *text, gsize len, gboolean want_password, SecretInput *found, GError **error)
+parse_lines (char *text, gsize len, SecretInputWanted wanted, SecretInput *found, GError **error)
 {
   char *line = text;
   char *end = text + len;
@@ -77,9 +77,9 @@ parse_lines (char *text, gsize len, gboolean want_password, SecretInput *found, 
       if (equals == NULL)
         return bad_input (error, "a line without '=' (expected client_secret=... or password=...)");
       *equals = '\0';
-      if (g_str_equal (line, "client_secret"))
+      if (g_str_equal (line, "client_secret") && (wanted & SECRET_INPUT_CLIENT_SECRET) != 0)
         slot = &found->client_secret;
-      else if (g_str_equal (line, "password") && want_password)
+      else if (g_str_equal (line, "password") && (wanted & SECRET_INPUT_PASSWORD) != 0)
         slot = &found->password;
       else
         {
@@ -101,15 +101,15 @@ parse_lines (char *text, gsize len, gboolean want_password, SecretInput *found, 
       *slot = g_strdup (equals + 1);
       line = stop + 1;
     }
-  if (found->client_secret == NULL)
+  if ((wanted & SECRET_INPUT_CLIENT_SECRET) != 0 && found->client_secret == NULL)
     return bad_input (error, "no client_secret=... line");
-  if (want_password && found->password == NULL)
+  if ((wanted & SECRET_INPUT_PASSWORD) != 0 && found->password == NULL)
     return bad_input (error, "no password=... line");
   return TRUE;
 }
 
 gboolean
-secret_input_read_lines (int fd, gboolean want_password, SecretInput *out, GError **error)
+secret_input_read_lines (int fd, SecretInputWanted wanted, SecretInput *out, GError **error)
 {
   char *buffer = g_malloc (INPUT_MAX_BYTES + 2);
   SecretInput found = { NULL, NULL };
@@ -121,7 +121,7 @@ secret_input_read_lines (int fd, gboolean want_password, SecretInput *out, GErro
   else if (len > INPUT_MAX_BYTES)
     ok = bad_input (error, "more than 64 KiB");
   else
-    ok = parse_lines (buffer, (gsize) len, want_password, &found, error);
+    ok = parse_lines (buffer, (gsize) len, wanted, &found, error);
 
   cr_secret_wipe (buffer, INPUT_MAX_BYTES + 2);
   g_free (buffer);
@@ -203,12 +203,13 @@ prompt_one (int fd, const char *prompt, GError **error)
 }
 
 gboolean
-secret_input_prompt (const char *account, gboolean want_password, SecretInput *out,
+secret_input_prompt (const char *account, SecretInputWanted wanted, SecretInput *out,
                      GError **error)
 {
   g_autofree char *secret_prompt = g_strdup_printf ("Client secret for %s: ", account);
   g_autofree char *password_prompt = g_strdup_printf ("Password for %s: ", account);
   SecretInput found = { NULL, NULL };
+  gboolean ok = TRUE;
   int fd = open ("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 
   if (fd < 0)
@@ -217,11 +218,18 @@ secret_input_prompt (const char *account, gboolean want_password, SecretInput *o
                    "no terminal to ask on: give the secrets with --secret-stdin");
       return FALSE;
     }
-  found.client_secret = prompt_one (fd, secret_prompt, error);
-  if (found.client_secret != NULL && want_password)
-    found.password = prompt_one (fd, password_prompt, error);
+  if ((wanted & SECRET_INPUT_CLIENT_SECRET) != 0)
+    {
+      found.client_secret = prompt_one (fd, secret_prompt, error);
+      ok = found.client_secret != NULL;
+    }
+  if (ok && (wanted & SECRET_INPUT_PASSWORD) != 0)
+    {
+      found.password = prompt_one (fd, password_prompt, error);
+      ok = found.password != NULL;
+    }
   close (fd);
-  if (found.client_secret == NULL || (want_password && found.password == NULL))
+  if (!ok)
     {
       secret_input_clear (&found);
       return FALSE;

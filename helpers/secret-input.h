@@ -14,14 +14,22 @@ typedef struct {
   char *password;
 } SecretInput;
 
+/* Which of them to read: a full login wants both its provider needs,
+ * `login --only` one.  The others stay NULL. */
+typedef enum {
+  SECRET_INPUT_CLIENT_SECRET = 1 << 0,
+  SECRET_INPUT_PASSWORD = 1 << 1,
+} SecretInputWanted;
+
 /* Reads `client_secret=...` and `password=...` lines from @fd until EOF.
- * Every needed key exactly once, no other key, no empty value, no NUL or
+ * Every wanted key exactly once, no other key, no empty value, no NUL or
  * CR: otherwise CR_ERROR_CONFIG and nothing is kept. */
-gboolean secret_input_read_lines (int fd, gboolean want_password, SecretInput *out,
+gboolean secret_input_read_lines (int fd, SecretInputWanted wanted, SecretInput *out,
                                   GError **error);
 
-/* Asks on /dev/tty with echo off.  CR_ERROR_CONFIG without a terminal. */
-gboolean secret_input_prompt (const char *account, gboolean want_password, SecretInput *out,
+/* Asks on /dev/tty with echo off for each wanted secret.  CR_ERROR_CONFIG
+ * without a terminal. */
+gboolean secret_input_prompt (const char *account, SecretInputWanted wanted, SecretInput *out,
                               GError **error);
 
 void secret_input_clear (SecretInput *input);

@@ -9,7 +9,10 @@
 
 #include <credring/credring.h>
 
+#include "account/account.h"
 #include "testutil.h"
+
+static char *tmp_dir;
 
 typedef struct {
   const char *url;      /* the account's */
@@ -253,11 +256,222 @@ test_loopback (void)
   g_assert_false (cr_host_is_loopback (""));
 }
 
+/* ---- which account answers (cr_config_match_account) ------------------ */
+
+/* What one call of cr_config_match_account() did. */
+typedef struct {
+  CrAccount *account;
+  CrPlugin *plugin;
+  GPtrArray *warnings;
+  GError *error;
+  guint loads; /* providers it loaded */
+} Match;
+
+static void
+match_clear (Match *m)
+{
+  g_clear_pointer (&m->account, cr_account_free);
+  g_clear_pointer (&m->plugin, cr_plugin_free);
+  g_clear_pointer (&m->warnings, g_ptr_array_unref);
+  g_clear_error (&m->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Match, match_clear)
+
+static void
+match (const char *config_text, const char *protocol, const char *host, const char *path,
+       Match *m)
+{
+  g_autofree char *conf = cr_test_write_file (tmp_dir, "accounts.conf", config_text);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrConfig) config = cr_config_load (conf, &error);
+  guint loads_before;
+
+  g_assert_no_error (error);
+  m->warnings = g_ptr_array_new_with_free_func (g_free);
+  loads_before = cr_match_provider_loads ();
+  m->account = cr_config_match_account (config, protocol, host, path, &m->plugin, m->warnings,
+                                        &m->error);
+  m->loads = cr_match_provider_loads () - loads_before;
+  for (guint i = 0; i < m->warnings->len; i++)
+    g_test_message ("warning: %s", (const char *) g_ptr_array_index (m->warnings, i));
+  /* Matched means resolved, with its provider; failed means neither. */
+  if (m->account != NULL)
+    {
+      g_assert_no_error (m->error);
+      g_assert_nonnull (m->plugin);
+      g_assert_nonnull (m->account->endpoint);
+      g_assert_cmpstr (cr_plugin_get_descriptor (m->plugin)->name, ==, m->account->provider);
+    }
+  else
+    g_assert_null (m->plugin);
+}
+
+static const char *
+warning_at (const Match *m, guint i)
+{
+  g_assert_cmpuint (i, <, m->warnings->len);
+  return g_ptr_array_index (m->warnings, i);
+}
+
+/* Providers that do not load, of accounts that tell their URLs with url or
+ * token_url: never loaded to match, so never a warning. */
+static const char explicit_urls[] =
+  "[gone]\nprovider = nosuch\nclient_id = x\nurl = https://gone.example\n"
+  "[gone-too]\nprovider = nosuch-either\nclient_id = x\n"
+  "token_url = https://auth.gone-too.example/token\n"
+  "[dl]\nprovider = dataloy\nclient_id = d\naudience = https://dataloy.dev\n"
+  "token_url = https://auth.dl.example/oauth/token\nurl = https://dl.example/api\n";
+
+static void
+test_explicit_urls_load_nothing (void)
+{
+  g_auto (Match) hit = { 0 };
+  g_auto (Match) miss = { 0 };
+
+  match (explicit_urls, "https", "dl.example", "api/repo.git", &hit);
+  g_assert_no_error (hit.error);
+  g_assert_nonnull (hit.account);
+  g_assert_cmpstr (hit.account->name, ==, "dl");
+  g_assert_cmpstr (hit.account->endpoint, ==, "https://auth.dl.example/oauth/token");
+  g_assert_cmpuint (hit.warnings->len, ==, 0);
+  /* dataloy, to resolve the account that answers; nothing else. */
+  g_assert_cmpuint (hit.loads, ==, 1);
+
+  match (explicit_urls, "https", "elsewhere.example", NULL, &miss);
+  g_assert_no_error (miss.error);
+  g_assert_null (miss.account);
+  g_assert_cmpuint (miss.warnings->len, ==, 0);
+  g_assert_cmpuint (miss.loads, ==, 0);
+}
+
+/* Several accounts of one provider, which tells their URL: it is loaded
+ * once, and one that does not load is tried once, each account named. */
+static void
+test_provider_loaded_once (void)
+{
+  static const char text[] =
+    "[ag1]\nprovider = autograb\nclient_id = 1\n"
+    "[broken1]\nprovider = nosuch\nclient_id = x\n"
+    "[ag2]\nprovider = autograb\nclient_id = 2\n"
+    "[broken2]\nprovider = nosuch\nclient_id = y\n"
+    "[ag3]\nprovider = autograb\nclient_id = 3\n";
+  g_auto (Match) m = { 0 };
+
+  match (text, "https", "elsewhere.example", NULL, &m);
+  g_assert_no_error (m.error);
+  g_assert_null (m.account);
+  g_assert_cmpuint (m.loads, ==, 2); /* autograb and nosuch, once each */
+  g_assert_cmpuint (m.warnings->len, ==, 2);
+  cr_test_assert_contains (warning_at (&m, 0), "account [broken1]: ");
+  cr_test_assert_contains (warning_at (&m, 1), "account [broken2]: ");
+  for (guint i = 0; i < 2; i++)
+    {
+      cr_test_assert_contains (warning_at (&m, i),
+                               "no plugin or provider file for provider 'nosuch'");
+      cr_test_assert_contains (warning_at (&m, i), "(account skipped)");
+    }
+}
+
+/* A provider that fails to load is reported, and matching goes on; it is
+ * reported only when its account had to be looked at. */
+static void
+test_failure_reported_and_skipped (void)
+{
+  static const char broken_first[] =
+    "[broken]\nprovider = nosuch\nclient_id = x\n"
+    "[ag]\nprovider = autograb\nclient_id = a\n";
+  static const char broken_last[] =
+    "[ag]\nprovider = autograb\nclient_id = a\n"
+    "[broken]\nprovider = nosuch\nclient_id = x\n";
+  g_auto (Match) first = { 0 };
+  g_auto (Match) last = { 0 };
+
+  match (broken_first, "https", "api.autograb.com.au", NULL, &first);
+  g_assert_no_error (first.error);
+  g_assert_nonnull (first.account);
+  g_assert_cmpstr (first.account->name, ==, "ag");
+  g_assert_cmpuint (first.warnings->len, ==, 1);
+  cr_test_assert_contains (warning_at (&first, 0), "account [broken]: no plugin or provider file");
+  g_assert_cmpuint (first.loads, ==, 2);
+
+  match (broken_last, "https", "api.autograb.com.au", NULL, &last);
+  g_assert_no_error (last.error);
+  g_assert_nonnull (last.account);
+  g_assert_cmpstr (last.account->name, ==, "ag");
+  g_assert_cmpuint (last.warnings->len, ==, 0);
+  g_assert_cmpuint (last.loads, ==, 1); /* autograb: to match, and kept to resolve */
+}
+
+/* Accounts that cannot tell their URLs for other reasons are named too. */
+static void
+test_unreadable_accounts_named (void)
+{
+  static const char text[] =
+    "[no-client-id]\nprovider = autograb\n"
+    "[no-host]\nprovider = acaengine\nclient_id = x\nusername = u\nauthority = a\n"
+    "[ag]\nprovider = autograb\nclient_id = a\n";
+  g_auto (Match) m = { 0 };
+
+  match (text, "https", "api.autograb.com.au", NULL, &m);
+  g_assert_no_error (m.error);
+  g_assert_nonnull (m.account);
+  g_assert_cmpstr (m.account->name, ==, "ag");
+  g_assert_cmpuint (m.warnings->len, ==, 2);
+  cr_test_assert_contains (warning_at (&m, 0), "account [no-client-id]: has no 'client_id' key");
+  cr_test_assert_contains (warning_at (&m, 1), "account [no-host]: ");
+  cr_test_assert_contains (warning_at (&m, 1), "'host'");
+}
+
+/* The account that matches answers or fails: one that does not resolve, or
+ * whose provider does not load, is the error, and no later one answers. */
+static void
+test_matched_account_fails (void)
+{
+  static const char unresolved[] =
+    "[dl]\nprovider = dataloy\nclient_id = d\nurl = https://dl.example\n"
+    "[dl-ok]\nprovider = dataloy\nclient_id = d\naudience = https://dataloy.dev\n"
+    "token_url = https://auth.dl.example/oauth/token\nurl = https://dl.example\n";
+  static const char not_loaded[] =
+    "[gone]\nprovider = nosuch\nclient_id = x\nurl = https://dl.example\n"
+    "[dl-ok]\nprovider = dataloy\nclient_id = d\naudience = https://dataloy.dev\n"
+    "token_url = https://auth.dl.example/oauth/token\nurl = https://dl.example\n";
+  g_auto (Match) a = { 0 };
+  g_auto (Match) b = { 0 };
+
+  match (unresolved, "https", "dl.example", NULL, &a);
+  g_assert_null (a.account);
+  g_assert_error (a.error, CR_ERROR, CR_ERROR_CONFIG);
+  cr_test_assert_contains (a.error->message, "account [dl]: has no 'token_url' key");
+
+  match (not_loaded, "https", "dl.example", NULL, &b);
+  g_assert_null (b.account);
+  g_assert_error (b.error, CR_ERROR, CR_ERROR_CONFIG);
+  cr_test_assert_contains (b.error->message,
+                           "account [gone]: no plugin or provider file for provider 'nosuch'");
+  g_assert_cmpuint (b.loads, ==, 1);
+}
+
+/* The account that answers is resolved as cr_config_open_account()
+ * resolves it: its warnings come with it. */
+static void
+test_matched_account_warnings (void)
+{
+  static const char text[] = "[ag]\nprovider = autograb\nclient_id = a\nscoep = x\n";
+  g_auto (Match) m = { 0 };
+
+  match (text, "https", "api.autograb.com.au", NULL, &m);
+  g_assert_nonnull (m.account);
+  g_assert_cmpuint (m.warnings->len, ==, 1);
+  cr_test_assert_contains (warning_at (&m, 0), "unknown key 'scoep' in account [ag]");
+}
+
 int
 main (int argc, char **argv)
 {
-  g_autofree char *tmp_dir = cr_test_init (&argc, &argv, "match");
   int status;
+
+  tmp_dir = cr_test_init (&argc, &argv, "match");
 
   g_test_add_func ("/match/same-origin", test_same_origin);
   g_test_add_func ("/match/case", test_case);
@@ -267,10 +481,18 @@ main (int argc, char **argv)
   g_test_add_func ("/match/bad-hosts", test_bad_hosts);
   g_test_add_func ("/match/query-fragment", test_query_fragment);
   g_test_add_func ("/match/userinfo", test_userinfo);
+  g_test_add_func ("/match/account/explicit-urls-load-nothing", test_explicit_urls_load_nothing);
+  g_test_add_func ("/match/account/provider-loaded-once", test_provider_loaded_once);
+  g_test_add_func ("/match/account/failure-reported-and-skipped",
+                   test_failure_reported_and_skipped);
+  g_test_add_func ("/match/account/unreadable-accounts-named", test_unreadable_accounts_named);
+  g_test_add_func ("/match/account/matched-account-fails", test_matched_account_fails);
+  g_test_add_func ("/match/account/matched-account-warnings", test_matched_account_warnings);
   g_test_add_func ("/host/split", test_host_split);
   g_test_add_func ("/host/loopback", test_loopback);
 
   status = g_test_run ();
   cr_test_remove_tree (tmp_dir);
+  g_free (tmp_dir);
   return status;
 }

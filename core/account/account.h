@@ -29,6 +29,11 @@ gboolean cr_account_require_key (const CrAccount *account, const char *key, GErr
 char *cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provider,
                             GError **error);
 
+/* How many times matching a URL to an account (match.c) has loaded a
+ * provider in this process: what the tests count to see that it loads
+ * only what it needs. */
+guint cr_match_provider_loads (void);
+
 G_END_DECLS
 
 #endif /* CR_ACCOUNT_H */

@@ -187,39 +187,154 @@ cr_account_urls (const CrAccount *account, const CrPluginDescriptor *provider)
   return origin;
 }
 
+/* Whether one of @urls covers the request. */
 static gboolean
-account_matches (const CrAccount *account, const char *protocol, const char *host,
-                 const char *path)
+urls_match (char **urls, const char *protocol, const char *host, const char *path)
 {
-  g_autoptr (CrPlugin) plugin = NULL;
-  g_auto (GStrv) urls = NULL;
-
-  /* The plugin is needed only to derive the default URL from its token URL. */
-  if (account->urls == NULL && account->token_url == NULL)
-    plugin = cr_plugin_load (account->provider, NULL);
-  urls = cr_account_urls (account, plugin ? cr_plugin_get_descriptor (plugin) : NULL);
   for (guint i = 0; urls[i] != NULL; i++)
     if (cr_url_matches (urls[i], protocol, host, path))
       return TRUE;
   return FALSE;
 }
 
+/* The providers loaded while matching one request, each at most once:
+ * several accounts of one provider share it, and one that failed to load
+ * is not tried again. */
+typedef struct {
+  GHashTable *plugins;  /* provider name -> CrPlugin */
+  GHashTable *failures; /* provider name -> the GError of its loading */
+} Providers;
+
+static void
+providers_clear (Providers *providers)
+{
+  g_clear_pointer (&providers->plugins, g_hash_table_unref);
+  g_clear_pointer (&providers->failures, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Providers, providers_clear)
+
+/* Read by the tests through cr_match_provider_loads(). */
+static guint provider_loads;
+
+guint
+cr_match_provider_loads (void)
+{
+  return g_atomic_int_get (&provider_loads);
+}
+
+/* The provider @name, loaded on first use; owned by @providers. */
+static CrPlugin *
+providers_get (Providers *providers, const char *name, GError **error)
+{
+  CrPlugin *plugin = g_hash_table_lookup (providers->plugins, name);
+  GError *failure = g_hash_table_lookup (providers->failures, name);
+
+  if (plugin == NULL && failure == NULL)
+    {
+      g_atomic_int_inc (&provider_loads);
+      plugin = cr_plugin_load (name, &failure);
+      if (plugin != NULL)
+        g_hash_table_insert (providers->plugins, g_strdup (name), plugin);
+      else
+        g_hash_table_insert (providers->failures, g_strdup (name), failure);
+    }
+  if (plugin == NULL)
+    g_propagate_error (error, g_error_copy (failure));
+  return plugin;
+}
+
+/* The URLs @account answers for; without url and token_url its provider
+ * tells them, so that is loaded.  NULL, with the reason, when they cannot
+ * be known. */
+static char **
+matching_urls (const CrAccount *account, Providers *providers, GError **error)
+{
+  CrPlugin *plugin;
+  g_autofree char *token_url = NULL;
+
+  if (account->urls != NULL || account->token_url != NULL)
+    return cr_account_urls (account, NULL);
+  plugin = providers_get (providers, account->provider, error);
+  if (plugin == NULL)
+    {
+      g_prefix_error (error, "%s: account [%s]: ", account->config_path, account->name);
+      return NULL;
+    }
+  /* Its error says why there is no URL to match (a missing host, ...). */
+  token_url = cr_account_token_url (account, cr_plugin_get_descriptor (plugin), error);
+  if (token_url == NULL)
+    return NULL;
+  return cr_account_urls (account, cr_plugin_get_descriptor (plugin));
+}
+
+/* The matched @account resolved, as cr_config_open_account() does, with
+ * its provider moved out of @providers into *@plugin_out. */
+static CrAccount *
+open_matched (Providers *providers, CrAccount *account, CrPlugin **plugin_out,
+              GPtrArray *warnings, GError **error)
+{
+  g_autoptr (CrAccount) owned = account;
+  g_autoptr (CrPlugin) plugin = NULL;
+  g_autofree char *stolen_key = NULL;
+
+  if (providers_get (providers, account->provider, error) == NULL)
+    {
+      g_prefix_error (error, "%s: account [%s]: ", account->config_path, account->name);
+      return NULL;
+    }
+  g_hash_table_steal_extended (providers->plugins, account->provider, (gpointer *) &stolen_key,
+                               (gpointer *) &plugin);
+  if (warnings != NULL)
+    for (const char *const *w = cr_plugin_get_warnings (plugin); *w != NULL; w++)
+      g_ptr_array_add (warnings, g_strdup (*w));
+  if (!cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, error))
+    return NULL;
+  *plugin_out = g_steal_pointer (&plugin);
+  return g_steal_pointer (&owned);
+}
+
+static void
+add_warning (GPtrArray *warnings, char *warning)
+{
+  if (warnings != NULL)
+    g_ptr_array_add (warnings, warning);
+  else
+    g_free (warning);
+}
+
 CrAccount *
 cr_config_match_account (CrConfig *config, const char *protocol, const char *host,
-                         const char *path)
+                         const char *path, CrPlugin **plugin_out, GPtrArray *warnings,
+                         GError **error)
 {
+  g_auto (Providers) providers = { NULL, NULL };
   g_auto (GStrv) names = NULL;
 
-  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (config != NULL && plugin_out != NULL, NULL);
 
+  providers.plugins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) cr_plugin_free);
+  providers.failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) g_error_free);
   names = cr_config_list_accounts (config);
   for (guint i = 0; names[i] != NULL; i++)
     {
-      /* An account that does not load cannot answer; it is not an error here. */
-      g_autoptr (CrAccount) account = cr_config_get_account (config, names[i], NULL);
+      g_autoptr (GError) problem = NULL;
+      g_autoptr (CrAccount) account = cr_config_get_account (config, names[i], &problem);
+      g_auto (GStrv) urls = account ? matching_urls (account, &providers, &problem) : NULL;
 
-      if (account != NULL && account_matches (account, protocol, host, path))
-        return g_steal_pointer (&account);
+      /* An account that cannot tell its URLs might be the one asked for:
+       * said, so that nobody wonders why another answers, or none. */
+      if (urls == NULL)
+        {
+          add_warning (warnings, g_strdup_printf ("%s (account skipped)", problem->message));
+          continue;
+        }
+      /* The one that matches answers, or fails: never another in its place. */
+      if (urls_match (urls, protocol, host, path))
+        return open_matched (&providers, g_steal_pointer (&account), plugin_out, warnings,
+                             error);
     }
   return NULL;
 }

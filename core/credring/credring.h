@@ -361,6 +361,12 @@ CR_EXPORT gboolean cr_cache_store_login (const CrAccount *account,
  * its lock: secrets in a locked keyring are an error that leaves the token too. */
 CR_EXPORT gboolean cr_cache_forget (const CrAccount *account, gboolean secrets_too,
                                     GError **error);
+/* Drops @account's cached token if it is @refused (compared in constant
+ * time; NULL: nothing is dropped), under its lock, as cr_cache_forget()
+ * does: what git's erase does with a token a server refused.  TRUE also
+ * when the cached token is another, or none. */
+CR_EXPORT gboolean cr_cache_forget_token_if (const CrAccount *account, const char *refused,
+                                             GError **error);
 
 /* A token with at least @min_valid (-1: the account's or the default)
  * seconds left: the cached one when it qualifies and @force_refresh is
@@ -387,9 +393,20 @@ CR_EXPORT gboolean cr_url_matches (const char *url, const char *protocol, const 
  * token URL (@provider nullable when the account sets token_url).  Free
  * with g_strfreev(). */
 CR_EXPORT char **cr_account_urls (const CrAccount *account, const CrPluginDescriptor *provider);
-/* The first account, in file order, one of whose URLs matches; NULL if none. */
+/* The first account, in file order, one of whose URLs matches, opened as
+ * cr_config_open_account() does: resolved, its provider in *@provider,
+ * its warnings appended to @warnings (nullable).  NULL without an error
+ * when none matches.  Only an account without url and token_url has its
+ * provider loaded to tell its URL, and each provider is loaded at most
+ * once.  An account that cannot tell its URLs (it does not read, its
+ * provider does not load) is skipped with a line in @warnings naming it
+ * and why.  The account that matches answers or fails: when it does not
+ * resolve, or its provider does not load, that is the error
+ * (CR_ERROR_CONFIG), and no account after it is tried. */
 CR_EXPORT CrAccount *cr_config_match_account (CrConfig *config, const char *protocol,
-                                              const char *host, const char *path);
+                                              const char *host, const char *path,
+                                              CrPlugin **provider, GPtrArray *warnings,
+                                              GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrConfig, cr_config_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrAccount, cr_account_free)

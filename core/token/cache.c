@@ -237,3 +237,31 @@ cr_cache_forget (const CrAccount *account, gboolean secrets_too, GError **error)
   return lock != NULL && (!secrets_too || cr_store_clear_secrets (account->name, error)) &&
          cr_store_clear_token (account->name, error);
 }
+
+gboolean
+cr_cache_forget_token_if (const CrAccount *account, const char *refused, GError **error)
+{
+  g_autoptr (CrLock) lock = NULL;
+  g_autoptr (CrToken) token = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (account != NULL, FALSE);
+
+  /* Nothing refused is nothing to drop, and no reason to wait. */
+  if (refused == NULL)
+    return TRUE;
+  /* Under the lock, so that the token compared is the token dropped: not
+   * one a fetch under way stores in between. */
+  lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+  if (lock == NULL)
+    return FALSE;
+  token = cr_store_lookup_token (account->name, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (token == NULL || !cr_secret_equal (token->access_token, refused))
+    return TRUE;
+  return cr_store_clear_token (account->name, error);
+}

@@ -348,4 +348,93 @@ tap_contains "refused by the provider: its message reaches stderr" "$RUN_ERR" "I
 no_secret_in "refused by the provider: no secret on stderr" "$RUN_ERR"
 tap_is "refused by the provider: one request" "$(emulator_request_count)" 1
 
+# ========================================== providers that do not load ==
+
+# Matching loads a provider only for an account that has neither url nor
+# token_url (its URL is the provider's token URL), each provider once; one
+# that does not load is named on stderr and the others still answer. The
+# account that matches answers or fails: never another in its place.
+start_emulator autograb --client-id late-client --client-secret="$AG_SECRET"
+LATE_HOST=127.0.0.1:$EMU_PORT LATE_LOG=$EMU_LOG
+: >"$CREDRING_CONFIG"
+# A password git stored for a host before an account claimed it.
+git_cred approve $'protocol=https\nhost=gone.example.test\nusername=u\npassword=stored-pw'
+run_status_is "broken providers: setup: a password stored for gone.example.test" 0
+write_account gone provider=nosuch client_id=x
+write_account gone-too provider=nosuch client_id=y
+write_account gone-url provider=nosuch-either client_id=x url=https://gone.example.test
+write_account late provider=autograb token_url="$EMU_TOKEN_URL" ca_file="$CA_DIR/ca.pem" \
+	client_id=late-client
+login late "client_secret=$AG_SECRET"$'\n' --no-verify
+tap_status "broken providers: setup: login late --no-verify" 0
+
+git_cred fill "protocol=https"$'\n'"host=$LATE_HOST"
+run_status_is "broken providers: fill for late: exit 0" 0
+LATE_T=$(emulator_last token "$LATE_LOG")
+tap_is "broken providers: fill for late: late's token" "$(field password)" "$LATE_T"
+RUN_STDIN="protocol=https"$'\n'"host=$LATE_HOST"$'\n\n'
+run_helper get
+run_status_is "broken providers: get for late: exit 0" 0
+tap_is "broken providers: get for late: late's token" "$(field password)" "$LATE_T"
+tap_is "broken providers: get for late: one line on stderr per account without url" \
+	"$RUN_ERR_LINES" 2
+tap_contains "broken providers: names [gone] and why" "$RUN_ERR" \
+	"account [gone]: no plugin or provider file for provider 'nosuch'"
+tap_contains "broken providers: names [gone-too] and why" "$RUN_ERR" \
+	"account [gone-too]: no plugin or provider file for provider 'nosuch'"
+tap_contains "broken providers: a warning" "$RUN_ERR" "git-credential-credring: warning: "
+tap_lacks "broken providers: the account with a url is not loaded to match" "$RUN_ERR" "gone-url"
+no_secret_in "broken providers: no secret or token on stderr" "$RUN_ERR"
+
+# The account whose url matches but whose provider does not load fails,
+# saying so; git's stored passwords do not answer in its place.
+RUN_STDIN=$'protocol=https\nhost=gone.example.test\n\n'
+run_helper get
+run_status_is "matched, provider does not load: exit 2" 2
+tap_is "matched, provider does not load: nothing on stdout (not the stored password)" "$RUN_OUT" ""
+tap_contains "matched, provider does not load: names the account and why" "$RUN_ERR" \
+	"account [gone-url]: no plugin or provider file for provider 'nosuch-either'"
+
+# An account that matches but does not resolve is an error too.
+write_account bad-url provider=autograb client_id=x url=https://bad.example.test \
+	token_url=http://bad.example.test/token
+RUN_STDIN=$'protocol=https\nhost=bad.example.test\n\n'
+run_helper get
+run_status_is "matched, does not resolve: exit 2" 2
+tap_contains "matched, does not resolve: names the account" "$RUN_ERR" "account [bad-url]"
+tap_is "matched, does not resolve: nothing on stdout" "$RUN_OUT" ""
+
+# An account that does not read cannot tell its URLs: named, and skipped.
+write_account no-client-id provider=autograb
+RUN_STDIN=$'protocol=https\nhost=nothing.example.test\n\n'
+run_helper get
+run_status_is "an account that does not read: exit 0" 0
+tap_contains "an account that does not read: named on stderr" "$RUN_ERR" \
+	"account [no-client-id]: has no 'client_id' key"
+
+# ================================================ erase under the lock ==
+
+# git's erase drops the token through the cache, under the account's lock:
+# while another process holds it (a fetch under way), erase waits.
+LOCK_FILE=$XDG_RUNTIME_DIR/credring/late.lock
+tap_is "erase under the lock: setup: late's token is cached" "$(keyring_count late token)" 1
+flock "$LOCK_FILE" bash -c 'touch "$1"; while [ ! -e "$2" ]; do sleep 0.05; done' \
+	locker "$TEST_TMP/lock-held" "$TEST_TMP/lock-release" &
+LOCKER=$!
+for _ in $(seq 100); do [ -e "$TEST_TMP/lock-held" ] && break; sleep 0.1; done
+tap_ok "erase under the lock: another process holds late's lock" test -e "$TEST_TMP/lock-held"
+printf 'protocol=https\nhost=%s\nusername=late-client\npassword=%s\n\n' "$LATE_HOST" "$LATE_T" |
+	timeout 60 "${CREDRING_WRAP[@]}" "$GIT_HELPER" erase >"$TEST_TMP/erase.out" 2>"$TEST_TMP/erase.err" &
+ERASER=$!
+sleep $((TIME_SCALE * 2))
+tap_ok "erase under the lock: erase waits for the lock" kill -0 "$ERASER"
+tap_is "erase under the lock: the token is still cached while it waits" "$(keyring_count late token)" 1
+touch "$TEST_TMP/lock-release"
+wait "$LOCKER"
+st=0
+wait "$ERASER" || st=$?
+tap_is "erase under the lock: exit 0 once the lock is free" "$st" 0
+tap_is "erase under the lock: the token is dropped" "$(keyring_count late token)" 0
+tap_is "erase under the lock: the client secret stays" "$(keyring_count late client_secret)" 1
+
 tap_done

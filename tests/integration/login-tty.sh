@@ -38,6 +38,25 @@ tap_lacks "acaengine: the password is not echoed" "$transcript" "$PASSWORD"
 tap_is "acaengine: the provider accepted both" "$(emulator_last ok)" true
 tap_is "acaengine: both secrets stored" "$(keyring_count aca)" 3  # two secrets and the token
 
+# -- --only password asks for the password alone; the client secret stays.
+NEW_PASSWORD='tty password 43'
+start_emulator acaengine --client-id aca-client --client-secret="$SECRET" \
+	--username alice@example.com --password="$NEW_PASSWORD" --authority sgrp-1
+write_account aca2 provider=acaengine client_id=aca-client username=alice@example.com \
+	authority=sgrp-1 token_url="$EMU_TOKEN_URL" ca_file="$CA_DIR/ca.pem"
+login aca2 "client_secret=$SECRET"$'\n'"password=$PASSWORD"$'\n' --no-verify
+st=0
+TTY_ANSWERS=$NEW_PASSWORD "$PYTHON" "$DRIVER" "$TEST_TMP/transcript" "$CREDRING" login aca2 \
+	--only password || st=$?
+tap_is "--only password on a terminal: exit 0" "$st" 0
+transcript=$(tr -d '\r' <"$TEST_TMP/transcript")
+tap_contains "--only password: asks for the password" "$transcript" "Password for aca2: "
+tap_lacks "--only password: does not ask for the client secret" "$transcript" "Client secret for"
+tap_lacks "--only password: the password is not echoed" "$transcript" "$NEW_PASSWORD"
+tap_is "--only password: the provider accepted the pair" "$(emulator_last ok)" true
+tap_is "--only password: the new password is stored" \
+	"$(secret-tool lookup account aca2 kind password 2>/dev/null)" "$NEW_PASSWORD"
+
 # -- an empty answer is refused, and nothing is stored.
 write_account empty provider=autograb client_id=tty-client token_url="$EMU_TOKEN_URL"
 st=0

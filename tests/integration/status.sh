@@ -56,4 +56,74 @@ tap_is "status of an unknown account: one line" "$RUN_ERR_LINES" 1
 run_credring status --format header
 tap_status "status --format header: a usage error" 2
 
+# -- status warns as token does: about keys nobody reads, once per account
+write_account typo provider=autograb client_id=st-client token_url="$EMU_TOKEN_URL" scoep=x
+write_account typo-too provider=autograb client_id=st-client token_url="$EMU_TOKEN_URL" \
+	clientsecret=y
+run_credring status
+tap_status "status with unknown keys: exit 0" 0
+tap_contains "status with unknown keys: warns about [typo]'s" "$RUN_ERR" \
+	"unknown key 'scoep' in account [typo] (provider autograb)"
+tap_contains "status with unknown keys: warns about [typo-too]'s" "$RUN_ERR" \
+	"unknown key 'clientsecret' in account [typo-too] (provider autograb)"
+tap_is "status with unknown keys: one warning per account" "$(grep -c 'warning: ' <<<"$RUN_ERR")" 2
+tap_is "status with unknown keys: nothing else on stderr" "$RUN_ERR_LINES" 2
+run_credring token typo --dry-run
+token_warning=$(grep 'warning: ' <<<"$RUN_ERR")
+run_credring status typo
+tap_is "status ACCOUNT: the same warning as token" "$RUN_ERR" "$token_warning"
+run_credring status --format json
+tap_status "status --format json with unknown keys: exit 0" 0
+tap_is "status --format json: the warnings on stderr too" "$RUN_ERR_LINES" 2
+
+# -- an account that cannot be used has no valid token, whatever is cached
+# [ready] has a token cached; the same name with settings that do not
+# resolve, or a provider that does not load, cannot use it.
+for variant in "token_url=http://example.com/token" "provider=nosuch"; do
+	other=$TEST_TMP/other.conf
+	: >"$other"
+	chmod 600 "$other"
+	CREDRING_CONFIG=$other write_account ready provider=autograb client_id=st-client \
+		ca_file="$CA_DIR/ca.pem" "$variant"
+	run_credring --config "$other" status
+	tap_status "unusable [ready] ($variant): exit 0" 0
+	tap_like "unusable [ready] ($variant): names its problem" "$RUN_OUT" "  problem: "
+	tap_lacks "unusable [ready] ($variant): no valid token shown" "$RUN_OUT" "valid until"
+	tap_contains "unusable [ready] ($variant): the cached token cannot be used" "$RUN_OUT" \
+		"token: cached, not usable"
+	run_credring --config "$other" status --format json
+	tap_status "unusable [ready] ($variant), json: exit 0" 0
+	printf '%s' "$RUN_OUT" >"$TEST_TMP/status.json"
+	got=$("$PYTHON" - "$TEST_TMP/status.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["accounts"][0]
+print(r["account"] == "ready", r["token_valid"] is False, bool(r["problem"]))
+PY
+)
+	tap_is "unusable [ready] ($variant), json: token_valid false, problem set" "$got" "True True True"
+done
+
+# -- a cached token issued under other settings is not the one served
+other=$TEST_TMP/other.conf
+: >"$other"
+chmod 600 "$other"
+CREDRING_CONFIG=$other write_account ready provider=autograb client_id=another-client \
+	token_url="$EMU_TOKEN_URL" ca_file="$CA_DIR/ca.pem"
+run_credring --config "$other" status
+tap_status "[ready] with another client_id: exit 0" 0
+tap_lacks "[ready] with another client_id: no valid token shown" "$RUN_OUT" "valid until"
+tap_contains "[ready] with another client_id: the cached token is for other settings" "$RUN_OUT" \
+	"token: cached for other settings"
+run_credring --config "$other" status --format json
+printf '%s' "$RUN_OUT" >"$TEST_TMP/status.json"
+got=$("$PYTHON" - "$TEST_TMP/status.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["accounts"][0]
+print(r["token_valid"] is False, r["problem"] is None, r["will_refresh"] is True)
+PY
+)
+tap_is "[ready] with another client_id, json: token_valid false, will_refresh" "$got" "True True True"
+run_credring status ready
+tap_contains "[ready] as it was: the token is valid again" "$RUN_OUT" "valid until"
+
 tap_done
