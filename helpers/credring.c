@@ -122,13 +122,18 @@ append_json (void *ctx, const char *text, size_t len)
   g_string_append_len (ctx, text, len);
 }
 
-/* The configuration, with the warnings about the file itself shown. */
+/* The configuration, with the warnings about the file itself shown; with
+ * @only_account, only that account's part of it is parsed (the path
+ * people hit every minute need not read a thousand accounts). */
 static CrConfig *
-load_config (GError **error)
+load_config (const char *only_account, GError **error)
 {
   /* A file named on the command line must be there; the default need not. */
-  CrConfig *config = opt_config ? cr_config_load_file (opt_config, error)
-                                : cr_config_load (NULL, error);
+  CrConfig *config =
+    only_account != NULL ? cr_config_load_account_only (opt_config, opt_config != NULL,
+                                                        only_account, error)
+    : opt_config != NULL ? cr_config_load_file (opt_config, error)
+                         : cr_config_load (NULL, error);
   g_auto (GStrv) warnings = config ? cr_config_get_warnings (config) : NULL;
 
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
@@ -141,7 +146,7 @@ static gboolean
 load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
               CrPlugin **plugin_out, GError **error)
 {
-  g_autoptr (CrConfig) config = load_config (error);
+  g_autoptr (CrConfig) config = load_config (name, error);
   g_autoptr (CrAccount) account = NULL;
   g_autoptr (CrPlugin) plugin = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
@@ -493,7 +498,7 @@ command_status (const char *only)
   yajl_gen gen = NULL;
   GError *error = NULL;
 
-  config = load_config (&error);
+  config = load_config (NULL, &error);
   if (config == NULL)
     return fail (error);
   names = cr_config_list_accounts (config);
@@ -771,7 +776,7 @@ command_logout (const char *name)
   g_autoptr (CrAccount) account = NULL;
   GError *error = NULL;
 
-  config = load_config (&error);
+  config = load_config (name, &error);
   if (config == NULL)
     return fail (error);
   account = cr_config_get_account (config, name, &error);

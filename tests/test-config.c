@@ -148,6 +148,86 @@ test_load_several (void)
                     28);
 }
 
+/* Only the account asked for is parsed (a cached token with a thousand
+ * accounts costs little more than with one); what it holds, and where
+ * each key was, are what the whole file gives. */
+static void
+test_load_account_only (void)
+{
+  g_autofree char *path = cr_test_write_file (tmp_dir, "only.conf", several_accounts);
+  g_autofree char *broken = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrConfig) config = NULL;
+  g_autoptr (CrAccount) aca = NULL;
+  g_autoptr (CrAccount) other = NULL;
+  g_auto (GStrv) names = NULL;
+
+  g_chmod (path, 0600);
+  config = cr_config_load_account_only (path, TRUE, "aca", &error);
+  g_assert_no_error (error);
+  names = cr_config_list_accounts (config);
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+  g_assert_cmpstr (names[0], ==, "aca");
+  aca = cr_config_get_account (config, "aca", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (aca->host, ==, "aca.example.com");
+  g_assert_cmpint (aca->timeout, ==, 45);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (aca->lines, "colour")), ==, 17);
+  other = cr_config_get_account (config, "autograb", &error);
+  g_assert_null (other);
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_clear_pointer (&config, cr_config_free);
+
+  /* A group given twice is read whole, in both places, with the right lines. */
+  broken = cr_test_write_file (tmp_dir, "twice.conf",
+                               "[a]\nprovider = ants\n[b]\nprovider = x\n"  /* 1-4 */
+                               "  [a]  \nclient_id = c\n[ab]\nclient_id = d\n"); /* 5-8 */
+  g_chmod (broken, 0600);
+  config = cr_config_load_account_only (broken, TRUE, "a", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (CrAccount) a = cr_config_get_account (config, "a", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (a->client_id, ==, "c");
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (a->lines, "client_id")), ==, 6);
+  }
+  g_clear_pointer (&config, cr_config_free);
+
+  /* A syntax error in the account's own lines is reported, at its line in
+   * the file; one in another account's lines is not this account's. */
+  g_free (broken);
+  broken = cr_test_write_file (tmp_dir, "syntax.conf",
+                               "[good]\nprovider = ants\nclient_id = c\n"
+                               "[bad]\nprovider ants\n[worse]\nclient_id = x\nnot a line\n");
+  g_chmod (broken, 0600);
+  config = cr_config_load_account_only (broken, TRUE, "worse", &error);
+  g_assert_null (config);
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  {
+    g_autofree char *at = g_strconcat (broken, ":8: ", NULL);
+
+    cr_test_assert_contains (error->message, at);
+  }
+  g_clear_error (&error);
+  config = cr_config_load_account_only (broken, TRUE, "good", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&config, cr_config_free);
+  /* ...while the whole file is refused as ever. */
+  config = cr_config_load (broken, &error);
+  g_assert_null (config);
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  /* The file's own checks are made all the same. */
+  g_chmod (path, 0666);
+  config = cr_config_load_account_only (path, TRUE, "aca", &error);
+  g_assert_null (config);
+  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  cr_test_assert_contains (error->message, "writable by others");
+}
+
 static void
 test_missing_file (void)
 {
@@ -756,6 +836,7 @@ main (int argc, char **argv)
   tmp_dir = cr_test_init (&argc, &argv, "config");
 
   g_test_add_func ("/config/load/several", test_load_several);
+  g_test_add_func ("/config/load/account-only", test_load_account_only);
   g_test_add_func ("/config/load/missing-file", test_missing_file);
   g_test_add_func ("/config/load/named-file", test_named_file);
   g_test_add_func ("/config/load/default-path", test_default_path);

@@ -42,12 +42,13 @@ default_config_path (void)
 }
 
 static CrConfig *
-load_file (const char *file, gboolean missing_ok, GError **error)
+load_file (const char *file, gboolean missing_ok, const char *only_account, GError **error)
 {
   g_autoptr (CrKeyFile) parsed = NULL;
   CrConfig *config;
 
-  parsed = cr_keyfile_read (file, "configuration file", CONFIG_MAX_BYTES, missing_ok, error);
+  parsed = cr_keyfile_read (file, "configuration file", CONFIG_MAX_BYTES, missing_ok,
+                            only_account, error);
   if (parsed == NULL)
     return NULL;
 
@@ -81,7 +82,7 @@ cr_config_load (const char *path, GError **error)
 {
   g_autofree char *file = path ? g_strdup (path) : default_config_path ();
 
-  return load_file (file, TRUE, error);
+  return load_file (file, TRUE, NULL, error);
 }
 
 CrConfig *
@@ -89,7 +90,19 @@ cr_config_load_file (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
 
-  return load_file (path, FALSE, error);
+  return load_file (path, FALSE, NULL, error);
+}
+
+CrConfig *
+cr_config_load_account_only (const char *path, gboolean must_exist, const char *account,
+                             GError **error)
+{
+  g_autofree char *file = path ? g_strdup (path) : default_config_path ();
+
+  g_return_val_if_fail (account != NULL, NULL);
+  g_return_val_if_fail (path != NULL || !must_exist, NULL);
+
+  return load_file (file, !must_exist, account, error);
 }
 
 const char *

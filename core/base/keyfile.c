@@ -17,10 +17,76 @@ line_key (const char *group, const char *key)
   return g_strconcat (group, "\n", key, NULL);
 }
 
+/* The line in the file of row @row (from 0) of the text parsed: the same
+ * but one, unless only some lines were parsed (@line_map, nullable). */
+static guint
+file_line (const GArray *line_map, guint row)
+{
+  if (line_map == NULL)
+    return row + 1;
+  return row < line_map->len ? g_array_index (line_map, guint, row) : 0;
+}
+
+/* Whether @row, its leading white space skipped, is a group header as
+ * GKeyFile reads one ("[name]", then only blanks), and which group. */
+static gboolean
+header_group (const char *row, gsize len, const char **name, gsize *name_len)
+{
+  const char *end = row + len;
+  const char *close;
+
+  while (row < end && g_ascii_isspace (*row))
+    row++;
+  if (row == end || *row != '[')
+    return FALSE;
+  close = memchr (row, ']', (gsize) (end - row));
+  if (close == NULL)
+    return FALSE;
+  for (const char *p = close + 1; p < end; p++)
+    if (*p != ' ' && *p != '\t' && !(*p == '\r' && p + 1 == end))
+      return FALSE;
+  *name = row + 1;
+  *name_len = (gsize) (close - row - 1);
+  return TRUE;
+}
+
+/* The lines of @text under the headers of @group, each with its newline,
+ * and in @line_map the line each came from: what GKeyFile needs to read
+ * that one group, without parsing all the others. */
+static char *
+group_text (const char *text, gsize length, const char *group, GArray *line_map)
+{
+  GString *out = g_string_new (NULL);
+  gsize group_len = strlen (group);
+  gboolean inside = FALSE;
+  const char *row = text, *end = text + length;
+  guint number = 1;
+
+  while (row < end)
+    {
+      const char *newline = memchr (row, '\n', (gsize) (end - row));
+      gsize len = newline != NULL ? (gsize) (newline - row) : (gsize) (end - row);
+      const char *name;
+      gsize name_len;
+
+      if (header_group (row, len, &name, &name_len))
+        inside = name_len == group_len && memcmp (name, group, group_len) == 0;
+      if (inside)
+        {
+          g_string_append_len (out, row, (gssize) len);
+          g_string_append_c (out, '\n');
+          g_array_append_val (line_map, number);
+        }
+      number++;
+      row += len + 1;
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* One pass over the text, read as GKeyFile reads it: blank lines and
  * comments skipped, "[group]" headers, "key = value" lines. */
 static void
-index_lines (CrKeyFile *file, const char *text)
+index_lines (CrKeyFile *file, const char *text, const GArray *line_map)
 {
   g_auto (GStrv) rows = g_strsplit (text, "\n", -1);
   /* "group\nkey" seen so far: GKeyFile merges a group given twice, so a
@@ -44,7 +110,8 @@ index_lines (CrKeyFile *file, const char *text)
           g_free (group);
           group = end ? g_strndup (row + 1, end - row - 1) : NULL;
           if (group != NULL && !g_hash_table_contains (file->group_lines, group))
-            g_hash_table_insert (file->group_lines, g_strdup (group), GUINT_TO_POINTER (i + 1));
+            g_hash_table_insert (file->group_lines, g_strdup (group),
+                                 GUINT_TO_POINTER (file_line (line_map, i)));
           continue;
         }
       equals = strchr (row, '=');
@@ -56,9 +123,9 @@ index_lines (CrKeyFile *file, const char *text)
       if (!g_hash_table_add (seen, g_strdup (where)) && file->repeated_key == NULL)
         {
           file->repeated_key = g_strdup (where);
-          file->repeated_line = i + 1;
+          file->repeated_line = file_line (line_map, i);
         }
-      g_hash_table_replace (file->key_lines, where, GUINT_TO_POINTER (i + 1));
+      g_hash_table_replace (file->key_lines, where, GUINT_TO_POINTER (file_line (line_map, i)));
     }
 }
 
@@ -206,16 +273,27 @@ cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError *
 /* Parses @text, as read from @shown_path (@found: whether there was a file). */
 static CrKeyFile *
 parse (const char *shown_path, const char *what, const char *text, gsize length,
-       gboolean found, const struct stat *st, GError **error)
+       gboolean found, const struct stat *st, const char *only_group, GError **error)
 {
   g_autoptr (CrKeyFile) file = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (GArray) line_map = NULL;
+  g_autofree char *part = NULL;
 
   if (strlen (text) != length)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)",
                    shown_path, what);
       return NULL;
+    }
+  /* Parsing a big file costs more than everything else a cached token
+   * does: only the group asked for is handed to GKeyFile. */
+  if (only_group != NULL)
+    {
+      line_map = g_array_new (FALSE, FALSE, sizeof (guint));
+      part = group_text (text, length, only_group, line_map);
+      text = part;
+      length = strlen (part);
     }
 
   file = g_new0 (CrKeyFile, 1);
@@ -230,19 +308,21 @@ parse (const char *shown_path, const char *what, const char *text, gsize length,
       g_autofree char *shown = cr_escape_for_message (local_error->message, -1, 200);
       guint line = malformed_line (text);
 
+      line = line > 0 ? file_line (line_map, line - 1) : 0;
+
       if (line > 0)
         g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s:%u: %s", shown_path, line, shown);
       else
         g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, shown);
       return NULL;
     }
-  index_lines (file, text);
+  index_lines (file, text, line_map);
   return g_steal_pointer (&file);
 }
 
 CrKeyFile *
 cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean missing_ok,
-                 GError **error)
+                 const char *only_group, GError **error)
 {
   g_autofree char *text = NULL;
   g_autofree char *shown_path = NULL;
@@ -260,7 +340,7 @@ cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean m
       int saved = errno;
 
       if (saved == ENOENT && missing_ok)
-        return parse (shown_path, what, "", 0, FALSE, &st, error);
+        return parse (shown_path, what, "", 0, FALSE, &st, NULL, error);
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
       return NULL;
     }
@@ -268,7 +348,7 @@ cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean m
   close (fd);
   if (!read_ok)
     return NULL;
-  return parse (shown_path, what, text, length, TRUE, &st, error);
+  return parse (shown_path, what, text, length, TRUE, &st, only_group, error);
 }
 
 CrKeyFile *
@@ -285,7 +365,7 @@ cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
   shown_path = cr_escape_for_message (path, -1, 300);
   if (!read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error))
     return NULL;
-  return parse (shown_path, what, text, length, TRUE, &st, error);
+  return parse (shown_path, what, text, length, TRUE, &st, NULL, error);
 }
 
 /* GLib 2.74 sets its GError twice (and warns) for a value holding a bad

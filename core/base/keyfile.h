@@ -38,9 +38,11 @@ GBytes *cr_file_read_text (const char *path, const char *what, gsize max_bytes, 
  * than @max_bytes or holds a NUL byte; @what names the kind of file in
  * those messages ("configuration file").  A missing file is an empty one
  * when @missing_ok, else an error.  Errors are CR_ERROR_CONFIG, one line,
- * starting with @path. */
+ * starting with @path.  With @only_group (nullable), only the lines under
+ * that group's headers are parsed, line numbers kept: the file is read
+ * and checked whole, but a syntax error elsewhere in it goes unseen. */
 CrKeyFile *cr_keyfile_read (const char *path, const char *what, gsize max_bytes,
-                            gboolean missing_ok, GError **error);
+                            gboolean missing_ok, const char *only_group, GError **error);
 /* The same, from the file open at @fd (not closed; read from where it
  * stands), which @path only names in messages: for a file whose
  * descriptor was checked (cr_trusted_file_open()). */

@@ -109,6 +109,14 @@ CR_EXPORT CrConfig *cr_config_load (const char *path, GError **error);
  * except that a missing file is CR_ERROR_CONFIG ("PATH: No such file or
  * directory"), not an empty configuration. */
 CR_EXPORT CrConfig *cr_config_load_file (const char *path, GError **error);
+/* What cr_config_load() (or, @must_exist, cr_config_load_file()) does for
+ * a program that needs only @account: the file is read and checked whole
+ * (owner, mode, size), but only that account's group is parsed, so that a
+ * file of many accounts costs little more than one.  A syntax error in
+ * another group goes unseen here (cr_config_load() sees it); the
+ * configuration holds @account alone. */
+CR_EXPORT CrConfig *cr_config_load_account_only (const char *path, gboolean must_exist,
+                                                 const char *account, GError **error);
 CR_EXPORT const char *cr_config_get_path (CrConfig *config);
 /* Warnings about the file itself (e.g. group- or world-readable), one line
  * each; free with g_strfreev(). */
