@@ -21,8 +21,14 @@ test_default_min_valid (void)
     gint64 lifetime;
     gint64 expected;
   } cases[] = {
-    { 0, 60 },         /* floor */
-    { 60, 60 },
+    { 0, 1 },          /* no lifetime: never served */
+    { 1, 1 },          /* served only in the second it was issued */
+    { 10, 5 },         /* half the lifetime: a short-lived token is cached too */
+    { 30, 15 },
+    { 31, 15 },
+    { 60, 30 },
+    { 119, 59 },
+    { 120, 60 },       /* half the lifetime reaches the floor */
     { 599, 60 },       /* 10% is 59: the floor wins */
     { 600, 60 },       /* 10% equals the floor */
     { 610, 61 },       /* 10% wins from here */
@@ -35,6 +41,7 @@ test_default_min_valid (void)
     {
       g_autoptr (CrToken) token = cr_token_new ("t", "Bearer", 1000, 1000 + cases[i].lifetime);
 
+      g_test_message ("lifetime %" G_GINT64_FORMAT " s", cases[i].lifetime);
       g_assert_cmpint (cr_token_default_min_valid (token), ==, cases[i].expected);
     }
 }
@@ -68,11 +75,25 @@ test_is_fresh_boundaries (void)
 static void
 test_is_fresh_short_lifetime (void)
 {
-  /* 100 s lifetime: the 60 s floor applies. */
+  /* 100 s lifetime: half of it (50 s) caps the 60 s floor. */
   g_autoptr (CrToken) token = cr_token_new ("t", "Bearer", 0, 100);
+  /* Tokens that live less than the floor are served for half their life,
+   * not fetched again on every call. */
+  g_autoptr (CrToken) half_minute = cr_token_new ("t", "Bearer", 1000, 1030);
+  g_autoptr (CrToken) ten_seconds = cr_token_new ("t", "Bearer", 1000, 1010);
 
-  g_assert_true (cr_token_is_fresh (token, 40, -1));
-  g_assert_false (cr_token_is_fresh (token, 41, -1));
+  g_assert_true (cr_token_is_fresh (token, 50, -1));
+  g_assert_false (cr_token_is_fresh (token, 51, -1));
+
+  g_assert_true (cr_token_is_fresh (half_minute, 1000, -1));
+  g_assert_true (cr_token_is_fresh (half_minute, 1015, -1));
+  g_assert_false (cr_token_is_fresh (half_minute, 1016, -1));
+  g_assert_true (cr_token_is_fresh (ten_seconds, 1000, -1));
+  g_assert_true (cr_token_is_fresh (ten_seconds, 1005, -1));
+  g_assert_false (cr_token_is_fresh (ten_seconds, 1006, -1));
+  /* An explicit minimum is still what was asked for. */
+  g_assert_false (cr_token_is_fresh (half_minute, 1000, 60));
+  g_assert_true (cr_token_is_fresh (half_minute, 1020, 10));
 }
 
 /* ---- keyring form ------------------------------------------------------ */

@@ -199,7 +199,9 @@ CR_EXPORT CrToken *cr_token_new (const char *access_token, const char *token_typ
 CR_EXPORT void cr_token_free (CrToken *token);
 /* TRUE for a non-empty string of printable ASCII (%x20-7E), RFC 6749 A.12. */
 CR_EXPORT gboolean cr_token_text_is_valid (const char *text);
-/* The default minimum remaining lifetime: max (60 s, 10% of the lifetime). */
+/* The default minimum remaining lifetime: max (60 s, 10% of the lifetime),
+ * but at most half the lifetime (tokens that live a minute or less are
+ * cached too) and at least 1 s. */
 CR_EXPORT gint64 cr_token_default_min_valid (const CrToken *token);
 /* TRUE when @token has at least @min_valid (-1: the default) seconds left at @now. */
 CR_EXPORT gboolean cr_token_is_fresh (const CrToken *token, gint64 now, gint64 min_valid);
