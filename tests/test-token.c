@@ -250,12 +250,33 @@ test_escape_for_message (void)
   assert_escaped ("a\nb\rc\x1b[2Jd\te\x7f", -1, 200, "a\\x0Ab\\x0Dc\\x1B[2Jd\\x09e\\x7F");
   /* C1 control (U+0085 NEL) and a format character (U+202E RIGHT-TO-LEFT OVERRIDE). */
   assert_escaped ("x\xc2\x85y\xe2\x80\xaez", -1, 200, "x\\x85y\\u202Ez");
+  /* Line and paragraph separators (U+2028, U+2029): a second line to a viewer. */
+  assert_escaped ("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", -1, 200, "a\\u2028b\\u2029c");
   /* Printable non-ASCII is kept. */
   assert_escaped ("caf\xc3\xa9 \xe2\x82\xac", -1, 200, "caf\xc3\xa9 \xe2\x82\xac");
   /* Invalid UTF-8 is replaced by U+FFFD. */
   assert_escaped ("a\xff" "b", -1, 200, "a\xef\xbf\xbd" "b");
   /* @len limits what is read. */
   assert_escaped ("abcdef", 3, 200, "abc");
+}
+
+static void
+test_unichar_needs_escape (void)
+{
+  static const gunichar escaped[] = { 0x00, 0x07, 0x0a, 0x1b, 0x7f, 0x85, 0x9b, 0x200e,
+                                      0x2028, 0x2029, 0x202e, 0x2066, 0xfeff, 0xe0001 };
+  static const gunichar kept[] = { ' ', 'a', '~', 0xa0, 0xe9, 0x20ac, 0x4e2d, 0x1f600 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (escaped); i++)
+    {
+      g_test_message ("U+%04X", escaped[i]);
+      g_assert_true (cr_unichar_needs_escape (escaped[i]));
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_test_message ("U+%04X", kept[i]);
+      g_assert_false (cr_unichar_needs_escape (kept[i]));
+    }
 }
 
 static void
@@ -393,6 +414,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token/deserialize/unprintable-token", test_deserialize_unprintable_token);
   g_test_add_func ("/error/escape-for-message", test_escape_for_message);
   g_test_add_func ("/error/escape-cut", test_escape_cut);
+  g_test_add_func ("/error/unichar-needs-escape", test_unichar_needs_escape);
   g_test_add_func ("/error/exit-status", test_exit_status);
   g_test_add_func ("/secret/wipe", test_secret_wipe);
   g_test_add_func ("/secret/equal", test_secret_equal);

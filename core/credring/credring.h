@@ -44,9 +44,12 @@ CR_EXPORT GQuark cr_error_quark (void);
 /* The exit status for @error: its code in the CR_ERROR domain, else 1. */
 CR_EXPORT int cr_error_exit_status (const GError *error);
 /* @text (@len bytes, or -1) made safe to print on one line: invalid UTF-8
- * replaced, control and format characters escaped (\xNN, \uNNNN), cut
- * after @max_chars characters.  Never pass a secret. */
+ * replaced, control and format characters and line and paragraph
+ * separators escaped (\xNN, \uNNNN), cut after @max_chars characters
+ * (G_MAXSIZE: never).  Never pass a secret. */
 CR_EXPORT char *cr_escape_for_message (const char *text, gssize len, gsize max_chars);
+/* TRUE for a character that cr_escape_for_message() escapes. */
+CR_EXPORT gboolean cr_unichar_needs_escape (gunichar c);
 
 /* ---- secret memory (secret.c) ------------------------------------------ */
 
