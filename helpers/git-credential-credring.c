@@ -29,16 +29,23 @@ static const GOptionEntry entries[] = {
 
 typedef enum { ACTION_GET, ACTION_STORE, ACTION_ERASE } Action;
 
+/* Every message on stderr goes through here: one line, with whatever a
+ * file, a server or argv put in it shown, not obeyed.  Messages from the
+ * core and the parser are secret-free. */
+static void
+print_message (const char *prefix, const char *message)
+{
+  g_autofree char *shown = cr_escape_for_message (message, -1, 1000);
+
+  g_printerr ("git-credential-credring: %s%s\n", prefix, shown);
+}
+
 static int
 fail (GError *error)
 {
   int status = cr_error_exit_status (error);
 
-  /* Messages from the core and the parser are secret-free; escaping keeps
-   * them one line whatever they quote. */
-  g_autofree char *shown = cr_escape_for_message (error->message, -1, 1000);
-
-  g_printerr ("git-credential-credring: %s\n", shown);
+  print_message ("", error->message);
   g_error_free (error);
   return status;
 }
@@ -113,8 +120,11 @@ answer_for_account (Action action, const CrCredential *request, CrAccount *accou
    * configuration says. */
   if (!is_safe_destination (request))
     {
-      g_printerr ("git-credential-credring: not sending account [%s]'s token over plain %s\n",
-                  account->name, request->protocol ? "http" : "text");
+      g_autofree char *message = g_strdup_printf ("not sending account [%s]'s token over plain %s",
+                                                  account->name,
+                                                  request->protocol ? "http" : "text");
+
+      print_message ("", message);
       return 0;
     }
   plugin = cr_plugin_load (account->provider, &error);
@@ -180,7 +190,8 @@ run (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &parse_error))
     {
-      g_printerr ("git-credential-credring: %s\n", parse_error->message);
+      /* GLib quotes the option as given. */
+      print_message ("", parse_error->message);
       return CR_ERROR_CONFIG;
     }
   if (argc < 2)
@@ -207,11 +218,7 @@ run (int argc, char **argv)
     return fail (error);
   warnings = cr_config_get_warnings (config);
   for (guint i = 0; warnings[i] != NULL; i++)
-    {
-      g_autofree char *shown = cr_escape_for_message (warnings[i], -1, 1000);
-
-      g_printerr ("git-credential-credring: warning: %s\n", shown);
-    }
+    print_message ("warning: ", warnings[i]);
   if (opt_account != NULL)
     {
       account = cr_config_get_account (config, opt_account, &error);
