@@ -242,6 +242,9 @@ main (int argc, char **argv)
   cr_secret_protect_process ();
   /* Unbuffered: stdio's buffer would keep a copy of the token we answer. */
   setvbuf (stdout, NULL, _IONBF, 0);
+  /* GLib writes debug messages (G_MESSAGES_DEBUG) to stdout, which is
+   * git's protocol: a line it cannot read there loses the answer. */
+  g_log_writer_default_set_use_stderr (TRUE);
   status = run (argc, argv);
   cr_store_disconnect ();
   g_free (opt_account);

@@ -163,4 +163,27 @@ RUN_STATUS=0
 tap_is "git-credential-credring, an unknown option with ESC: exit 2" "$RUN_STATUS" 2
 shown_clean "git-credential-credring, an unknown option with ESC"
 
+# ---- GLib's own debug output (G_MESSAGES_DEBUG, for whoever debugs the
+# libraries) goes to stderr: stdout is the token, the JSON or git's protocol.
+start_emulator autograb --client-id gd-client --client-secret gd-secret
+write_account gdebug provider=autograb client_id=gd-client token_url="$EMU_TOKEN_URL" \
+	ca_file="$CA_DIR/ca.pem" url=https://api.gdebug.test
+login gdebug $'client_secret=gd-secret\n' --no-verify
+G_MESSAGES_DEBUG=all run_credring token gdebug
+tap_status "G_MESSAGES_DEBUG=all, token: exit 0" 0
+tap_is "G_MESSAGES_DEBUG=all, token: stdout is the token alone" "$RUN_OUT" "$(emulator_last token)"
+G_MESSAGES_DEBUG=all run_credring status gdebug --format json
+tap_status "G_MESSAGES_DEBUG=all, status --format json: exit 0" 0
+tap_is "G_MESSAGES_DEBUG=all, status --format json: stdout is the JSON alone" \
+	"$(printf '%s' "$RUN_OUT" | "$PYTHON" -c 'import json, sys; json.load(sys.stdin); print("JSON")' 2>&1 | tail -1)" JSON
+RUN_STATUS=0
+printf 'protocol=https\nhost=api.gdebug.test\n\n' |
+	G_MESSAGES_DEBUG=all "${CREDRING_WRAP[@]}" "$GIT_HELPER" get >"$TEST_TMP/out" 2>"$TEST_TMP/err" ||
+	RUN_STATUS=$?
+tap_is "G_MESSAGES_DEBUG=all, git-credential-credring get: exit 0" "$RUN_STATUS" 0
+tap_is "G_MESSAGES_DEBUG=all, git-credential-credring get: stdout is the answer alone" \
+	"$(cat "$TEST_TMP/out")" \
+	"$(printf 'username=gd-client\npassword=%s\npassword_expiry_utc=' "$(emulator_last token)")$(
+		sed -n 's/^password_expiry_utc=//p' "$TEST_TMP/out")"
+
 tap_done
