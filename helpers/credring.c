@@ -48,6 +48,14 @@ print_line (const char *prefix, const char *message, const char *suffix)
   g_printerr ("credring: %s%s%s\n", prefix, shown, suffix);
 }
 
+/* On stdout the same: a value from a file, a server, the environment or
+ * argv, as one piece of a line.  Never a secret. */
+static char *
+shown (const char *text)
+{
+  return cr_escape_for_message (text, -1, G_MAXSIZE);
+}
+
 static int
 fail (GError *error)
 {
@@ -68,8 +76,9 @@ usage_error (const char *message)
 static void
 print_debug (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
 {
+  /* Traces quote URLs from accounts.conf and headers from the server. */
   if (opt_verbose)
-    g_printerr ("credring: %s\n", message);
+    print_line ("", message, "");
 }
 
 static int
@@ -106,12 +115,22 @@ gen_key (yajl_gen gen, const char *key)
   yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
 }
 
+/* A value from a file or the environment as a JSON string: yajl passes
+ * invalid UTF-8 through, which no JSON reader takes. */
+static void
+gen_text (yajl_gen gen, const char *value)
+{
+  g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+  yajl_gen_string (gen, (const unsigned char *) valid, strlen (valid));
+}
+
 static void
 gen_nullable_string (yajl_gen gen, const char *key, const char *value)
 {
   gen_key (gen, key);
   if (value != NULL)
-    yajl_gen_string (gen, (const unsigned char *) value, strlen (value));
+    gen_text (gen, value);
   else
     yajl_gen_null (gen);
 }
@@ -120,6 +139,32 @@ static void
 append_json (void *ctx, const char *text, size_t len)
 {
   g_string_append_len (ctx, text, len);
+}
+
+/* Prints a JSON document and a newline.  yajl escapes only what JSON
+ * requires (U+0000-U+001F); DEL, C1 controls, bidi overrides and line
+ * separators it writes as they are, for a terminal to obey.  They can only
+ * be inside strings (yajl writes everything else in ASCII), where \uXXXX is
+ * the same character to a JSON reader.  Never a document with a secret. */
+static void
+print_json (const GString *json)
+{
+  g_autoptr (GString) out = g_string_sized_new (json->len + 1);
+
+  for (const char *p = json->str; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!cr_unichar_needs_escape (c))
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      else if (c <= 0xffff)
+        g_string_append_printf (out, "\\u%04X", c);
+      else /* a UTF-16 surrogate pair */
+        g_string_append_printf (out, "\\u%04X\\u%04X", 0xd800 + ((c - 0x10000) >> 10),
+                                0xdc00 + ((c - 0x10000) & 0x3ff));
+    }
+  g_string_append_c (out, '\n');
+  fwrite (out->str, 1, out->len, stdout);
 }
 
 /* The configuration, with the warnings about the file itself shown; with
@@ -200,30 +245,46 @@ kind_name (CrPlugin *plugin)
   return cr_plugin_get_kind (plugin) == CR_PLUGIN_KIND_FILE ? "provider file" : "compiled plugin";
 }
 
+/* @values joined with ", ", as stdout shows them. */
+static char *
+shown_list (char **values)
+{
+  g_autofree char *joined = g_strjoinv (", ", values);
+
+  return shown (joined);
+}
+
 static void
 print_provider (CrPlugin *plugin, gboolean full)
 {
   const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
-  g_autofree char *required_text = g_strjoinv (", ", required);
-  g_autofree char *optional_text = g_strjoinv (", ", optional);
   g_autoptr (GString) optional_params = g_string_new (NULL);
+  /* A provider file is text anyone could have written. */
+  g_autofree char *name = shown (d->name);
+  g_autofree char *description = shown (d->description);
+  g_autofree char *path = shown (cr_plugin_get_path (plugin));
+  g_autofree char *token_url = shown (d->token_url ? d->token_url : "(per account: token_url)");
+  g_autofree char *required_text = shown_list (required);
+  g_autofree char *optional_text = shown_list (optional);
+  g_autofree char *optional_params_text = NULL;
 
   for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
     if (p->presence != CR_PARAM_REQUIRED || p->default_value != NULL)
       g_string_append_printf (optional_params, "%s%s", optional_params->len ? ", " : "", p->name);
+  optional_params_text = shown (optional_params->str);
 
-  printf ("%s\t%s\n", d->name, d->description);
-  printf ("\tfrom: %s (%s)\n", cr_plugin_get_path (plugin), kind_name (plugin));
+  printf ("%s\t%s\n", name, description);
+  printf ("\tfrom: %s (%s)\n", path, kind_name (plugin));
   printf ("\tgrant: %s; client authentication: %s; body: %s\n", grant_name (d->grant),
           client_auth_name (d->client_auth), d->body_format == CR_BODY_JSON ? "JSON" : "form");
-  printf ("\ttoken URL: %s\n", d->token_url ? d->token_url : "(per account: token_url)");
+  printf ("\ttoken URL: %s\n", token_url);
   printf ("\trequired account keys: %s\n", required_text);
   if (full)
     printf ("\toptional account keys: %s\n", optional_text);
   else if (optional_params->len > 0)
-    printf ("\toptional parameters: %s\n", optional_params->str);
+    printf ("\toptional parameters: %s\n", optional_params_text);
   printf ("\tsecrets: client_secret%s%s\n", d->grant == CR_GRANT_PASSWORD ? ", password" : "",
           full ? " (asked for by credring login; never in accounts.conf)" : "");
   if (full && (d->add_headers != NULL || d->parse_response != NULL))
@@ -234,10 +295,10 @@ print_provider (CrPlugin *plugin, gboolean full)
 static void
 gen_strv (yajl_gen gen, const char *key, char **values)
 {
-  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
+  gen_key (gen, key);
   yajl_gen_array_open (gen);
   for (guint i = 0; values[i] != NULL; i++)
-    yajl_gen_string (gen, (const unsigned char *) values[i], strlen (values[i]));
+    gen_text (gen, values[i]);
   yajl_gen_array_close (gen);
 }
 
@@ -277,7 +338,7 @@ print_provider_json (CrPlugin *plugin)
   gen_strv (gen, "hooks", hooks);
   yajl_gen_map_close (gen);
   yajl_gen_free (gen);
-  printf ("%s\n", out->str);
+  print_json (out);
 }
 
 static int
@@ -425,10 +486,17 @@ static void
 print_status_text (const AccountStatus *status, gint64 now)
 {
   static const char *const stored[] = { "not stored (run credring login)", "stored" };
+  /* Straight from accounts.conf: the name too, valid or not. */
+  g_autofree char *name = shown (status->name);
+  g_autofree char *provider = shown (status->provider ? status->provider : "no provider");
 
-  printf ("%s (%s)\n", status->name, status->provider ? status->provider : "no provider");
+  printf ("%s (%s)\n", name, provider);
   if (status->problem != NULL)
-    printf ("  problem: %s\n", status->problem);
+    {
+      g_autofree char *problem = shown (status->problem);
+
+      printf ("  problem: %s\n", problem);
+    }
   if (status->client_secret >= 0)
     printf ("  client secret: %s\n", stored[status->client_secret]);
   if (status->password >= 0)
@@ -526,7 +594,11 @@ command_status (const char *only)
       yajl_gen_array_open (gen);
     }
   else if (names[0] == NULL)
-    printf ("no accounts in %s\n", cr_config_get_path (config));
+    {
+      g_autofree char *path = shown (cr_config_get_path (config));
+
+      printf ("no accounts in %s\n", path);
+    }
 
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -553,7 +625,7 @@ command_status (const char *only)
       yajl_gen_array_close (gen);
       yajl_gen_map_close (gen);
       yajl_gen_free (gen);
-      printf ("%s\n", json_text->str);
+      print_json (json_text);
     }
   return flush_stdout ();
 }
@@ -614,6 +686,7 @@ command_login (const char *name)
   g_autoptr (CrAccount) account = NULL;
   g_autoptr (CrPlugin) plugin = NULL;
   g_autoptr (CrToken) token = NULL;
+  g_autofree char *name_shown = NULL;
   const CrPluginDescriptor *provider;
   SecretInput input = { NULL, NULL };
   SecretInputWanted wanted;
@@ -669,15 +742,16 @@ command_login (const char *name)
 
   stored = opt_only == NULL ? "secrets" : wanted == SECRET_INPUT_PASSWORD ? "password"
                                                                           : "client secret";
+  name_shown = shown (account->name);
   if (token != NULL)
     {
       g_autofree char *until = format_time (token->expires_at);
 
-      printf ("%s: %s stored; the provider issued a token valid until %s\n", account->name,
+      printf ("%s: %s stored; the provider issued a token valid until %s\n", name_shown,
               stored, until);
     }
   else
-    printf ("%s: %s stored (not verified)\n", account->name, stored);
+    printf ("%s: %s stored (not verified)\n", name_shown, stored);
   return flush_stdout ();
 }
 
@@ -721,13 +795,22 @@ print_dry_run (const CrAccount *account, CrPlugin *plugin)
 {
   g_autoptr (CrRequest) request = NULL;
   g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
   GError *error = NULL;
 
   request = cr_request_build_masked (cr_plugin_get_descriptor (plugin), account, &error);
   if (request == NULL)
     return fail (error);
   text = cr_request_format (request);
-  fputs (text, stdout);
+  /* Line by line, with what accounts.conf put in them shown.  Every line
+   * ends with a newline, the last one too: nothing follows it. */
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      g_autofree char *line = shown (lines[i]);
+
+      printf ("%s\n", line);
+    }
   g_printerr ("credring: dry run: nothing was sent; secrets are shown as %s\n", CR_REQUEST_MASK);
   return flush_stdout ();
 }
@@ -774,6 +857,7 @@ command_logout (const char *name)
 {
   g_autoptr (CrConfig) config = NULL;
   g_autoptr (CrAccount) account = NULL;
+  g_autofree char *name_shown = NULL;
   GError *error = NULL;
 
   config = load_config (name, &error);
@@ -784,7 +868,8 @@ command_logout (const char *name)
     return fail (error);
   if (!cr_cache_forget (account, opt_all, &error))
     return fail (error);
-  printf ("%s: %s\n", account->name,
+  name_shown = shown (account->name);
+  printf ("%s: %s\n", name_shown,
           opt_all ? "cached token and stored secrets dropped" : "cached token dropped");
   return flush_stdout ();
 }
@@ -978,6 +1063,9 @@ main (int argc, char **argv)
   cr_secret_protect_process ();
   /* Unbuffered: stdio's buffer would keep a copy of the token we print. */
   setvbuf (stdout, NULL, _IONBF, 0);
+  /* GLib writes other debug messages (G_MESSAGES_DEBUG) to stdout, which
+   * is the token or the JSON a program reads. */
+  g_log_writer_default_set_use_stderr (TRUE);
   g_log_set_handler ("credring", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, print_debug, NULL);
 
   status = run (argc, argv);

@@ -31,16 +31,23 @@ static const GOptionEntry entries[] = {
 
 typedef enum { ACTION_GET, ACTION_STORE, ACTION_ERASE } Action;
 
+/* Every message on stderr goes through here: one line, with whatever a
+ * file, a server or argv put in it shown, not obeyed.  Messages from the
+ * core and the parser are secret-free. */
+static void
+print_message (const char *prefix, const char *message)
+{
+  g_autofree char *shown = cr_escape_for_message (message, -1, 1000);
+
+  g_printerr ("git-credential-credring: %s%s\n", prefix, shown);
+}
+
 static int
 fail (GError *error)
 {
   int status = cr_error_exit_status (error);
 
-  /* Messages from the core and the parser are secret-free; escaping keeps
-   * them one line whatever they quote. */
-  g_autofree char *shown = cr_escape_for_message (error->message, -1, 1000);
-
-  g_printerr ("git-credential-credring: %s\n", shown);
+  print_message ("", error->message);
   g_error_free (error);
   return status;
 }
@@ -87,11 +94,7 @@ static void
 print_warnings (GPtrArray *warnings)
 {
   for (guint i = 0; i < warnings->len; i++)
-    {
-      g_autofree char *shown = cr_escape_for_message (g_ptr_array_index (warnings, i), -1, 1000);
-
-      g_printerr ("git-credential-credring: warning: %s\n", shown);
-    }
+    print_message ("warning: ", g_ptr_array_index (warnings, i));
 }
 
 /* The request is for an account, resolved against its provider @plugin:
@@ -121,13 +124,13 @@ answer_for_account (Action action, const CrCredential *request, CrAccount *accou
   if (!is_safe_destination (request))
     {
       /* --account answers any request, whatever its protocol (smtp, ...). */
-      g_autofree char *protocol = cr_escape_for_message (request->protocol ? request->protocol
-                                                                           : "an unnamed protocol",
-                                                         -1, 40);
+      g_autofree char *message =
+        g_strdup_printf ("not sending account [%s]'s token over %s "
+                         "(https only; http only to this machine)",
+                         account->name,
+                         request->protocol ? request->protocol : "an unnamed protocol");
 
-      g_printerr ("git-credential-credring: not sending account [%s]'s token over %s "
-                  "(https only; http only to this machine)\n",
-                  account->name, protocol);
+      print_message ("", message);
       return 0;
     }
   token = cr_cache_get_token (account, plugin, -1, FALSE, &error);
@@ -194,7 +197,8 @@ run (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &parse_error))
     {
-      g_printerr ("git-credential-credring: %s\n", parse_error->message);
+      /* GLib quotes the option as given. */
+      print_message ("", parse_error->message);
       return CR_ERROR_CONFIG;
     }
   if (opt_version)
@@ -236,13 +240,7 @@ run (int argc, char **argv)
     return fail (error);
   warnings = cr_config_get_warnings (config);
   for (guint i = 0; warnings[i] != NULL; i++)
-    {
-      g_autofree char *shown = cr_escape_for_message (warnings[i], -1, 1000);
-
-      g_printerr ("git-credential-credring: warning: %s\n", shown);
-    }
-  /* The account that answers is resolved before anything is done for it:
-   * one that cannot be used is an error, not a chance for another to answer. */
+    print_message ("warning: ", warnings[i]);
   if (opt_account != NULL)
     account = cr_config_open_account (config, opt_account, &plugin, account_warnings, &error);
   else
@@ -266,6 +264,9 @@ main (int argc, char **argv)
   cr_secret_protect_process ();
   /* Unbuffered: stdio's buffer would keep a copy of the token we answer. */
   setvbuf (stdout, NULL, _IONBF, 0);
+  /* GLib writes debug messages (G_MESSAGES_DEBUG) to stdout, which is
+   * git's protocol: a line it cannot read there loses the answer. */
+  g_log_writer_default_set_use_stderr (TRUE);
   status = run (argc, argv);
   cr_store_disconnect ();
   g_free (opt_account);

@@ -21,8 +21,14 @@ test_default_min_valid (void)
     gint64 lifetime;
     gint64 expected;
   } cases[] = {
-    { 0, 60 },         /* floor */
-    { 60, 60 },
+    { 0, 1 },          /* no lifetime: never served */
+    { 1, 1 },          /* served only in the second it was issued */
+    { 10, 5 },         /* half the lifetime: a short-lived token is cached too */
+    { 30, 15 },
+    { 31, 15 },
+    { 60, 30 },
+    { 119, 59 },
+    { 120, 60 },       /* half the lifetime reaches the floor */
     { 599, 60 },       /* 10% is 59: the floor wins */
     { 600, 60 },       /* 10% equals the floor */
     { 610, 61 },       /* 10% wins from here */
@@ -35,6 +41,7 @@ test_default_min_valid (void)
     {
       g_autoptr (CrToken) token = cr_token_new ("t", "Bearer", 1000, 1000 + cases[i].lifetime);
 
+      g_test_message ("lifetime %" G_GINT64_FORMAT " s", cases[i].lifetime);
       g_assert_cmpint (cr_token_default_min_valid (token), ==, cases[i].expected);
     }
 }
@@ -68,11 +75,25 @@ test_is_fresh_boundaries (void)
 static void
 test_is_fresh_short_lifetime (void)
 {
-  /* 100 s lifetime: the 60 s floor applies. */
+  /* 100 s lifetime: half of it (50 s) caps the 60 s floor. */
   g_autoptr (CrToken) token = cr_token_new ("t", "Bearer", 0, 100);
+  /* Tokens that live less than the floor are served for half their life,
+   * not fetched again on every call. */
+  g_autoptr (CrToken) half_minute = cr_token_new ("t", "Bearer", 1000, 1030);
+  g_autoptr (CrToken) ten_seconds = cr_token_new ("t", "Bearer", 1000, 1010);
 
-  g_assert_true (cr_token_is_fresh (token, 40, -1));
-  g_assert_false (cr_token_is_fresh (token, 41, -1));
+  g_assert_true (cr_token_is_fresh (token, 50, -1));
+  g_assert_false (cr_token_is_fresh (token, 51, -1));
+
+  g_assert_true (cr_token_is_fresh (half_minute, 1000, -1));
+  g_assert_true (cr_token_is_fresh (half_minute, 1015, -1));
+  g_assert_false (cr_token_is_fresh (half_minute, 1016, -1));
+  g_assert_true (cr_token_is_fresh (ten_seconds, 1000, -1));
+  g_assert_true (cr_token_is_fresh (ten_seconds, 1005, -1));
+  g_assert_false (cr_token_is_fresh (ten_seconds, 1006, -1));
+  /* An explicit minimum is still what was asked for. */
+  g_assert_false (cr_token_is_fresh (half_minute, 1000, 60));
+  g_assert_true (cr_token_is_fresh (half_minute, 1020, 10));
 }
 
 /* ---- keyring form ------------------------------------------------------ */
@@ -255,12 +276,33 @@ test_escape_for_message (void)
   assert_escaped ("a\nb\rc\x1b[2Jd\te\x7f", -1, 200, "a\\x0Ab\\x0Dc\\x1B[2Jd\\x09e\\x7F");
   /* C1 control (U+0085 NEL) and a format character (U+202E RIGHT-TO-LEFT OVERRIDE). */
   assert_escaped ("x\xc2\x85y\xe2\x80\xaez", -1, 200, "x\\x85y\\u202Ez");
+  /* Line and paragraph separators (U+2028, U+2029): a second line to a viewer. */
+  assert_escaped ("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", -1, 200, "a\\u2028b\\u2029c");
   /* Printable non-ASCII is kept. */
   assert_escaped ("caf\xc3\xa9 \xe2\x82\xac", -1, 200, "caf\xc3\xa9 \xe2\x82\xac");
   /* Invalid UTF-8 is replaced by U+FFFD. */
   assert_escaped ("a\xff" "b", -1, 200, "a\xef\xbf\xbd" "b");
   /* @len limits what is read. */
   assert_escaped ("abcdef", 3, 200, "abc");
+}
+
+static void
+test_unichar_needs_escape (void)
+{
+  static const gunichar escaped[] = { 0x00, 0x07, 0x0a, 0x1b, 0x7f, 0x85, 0x9b, 0x200e,
+                                      0x2028, 0x2029, 0x202e, 0x2066, 0xfeff, 0xe0001 };
+  static const gunichar kept[] = { ' ', 'a', '~', 0xa0, 0xe9, 0x20ac, 0x4e2d, 0x1f600 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (escaped); i++)
+    {
+      g_test_message ("U+%04X", escaped[i]);
+      g_assert_true (cr_unichar_needs_escape (escaped[i]));
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_test_message ("U+%04X", kept[i]);
+      g_assert_false (cr_unichar_needs_escape (kept[i]));
+    }
 }
 
 static void
@@ -399,6 +441,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token/length", test_token_length);
   g_test_add_func ("/error/escape-for-message", test_escape_for_message);
   g_test_add_func ("/error/escape-cut", test_escape_cut);
+  g_test_add_func ("/error/unichar-needs-escape", test_unichar_needs_escape);
   g_test_add_func ("/error/exit-status", test_exit_status);
   g_test_add_func ("/secret/wipe", test_secret_wipe);
   g_test_add_func ("/secret/equal", test_secret_equal);

@@ -20,6 +20,18 @@ cr_error_exit_status (const GError *error)
   return CR_ERROR_FAILED;
 }
 
+gboolean
+cr_unichar_needs_escape (gunichar c)
+{
+  /* Control and format characters could rewrite the terminal line or
+   * forge a second one, and so could a line or paragraph separator in a
+   * viewer that breaks lines there: show them, do not obey them. */
+  return c < 0x20 || c == 0x7f || g_unichar_iscntrl (c) ||
+         g_unichar_type (c) == G_UNICODE_FORMAT ||
+         g_unichar_type (c) == G_UNICODE_LINE_SEPARATOR ||
+         g_unichar_type (c) == G_UNICODE_PARAGRAPH_SEPARATOR;
+}
+
 char *
 cr_escape_for_message (const char *text, gssize len, gsize max_chars)
 {
@@ -36,10 +48,7 @@ cr_escape_for_message (const char *text, gssize len, gsize max_chars)
           g_string_append (out, "...");
           break;
         }
-      /* Control and format characters could rewrite the terminal line or
-       * forge a second one; show them, do not obey them. */
-      if (c < 0x20 || c == 0x7f || g_unichar_iscntrl (c) ||
-          g_unichar_type (c) == G_UNICODE_FORMAT)
+      if (cr_unichar_needs_escape (c))
         g_string_append_printf (out, c <= 0xff ? "\\x%02X" : "\\u%04X", c);
       else
         g_string_append_unichar (out, c);

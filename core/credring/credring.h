@@ -44,9 +44,12 @@ CR_EXPORT GQuark cr_error_quark (void);
 /* The exit status for @error: its code in the CR_ERROR domain, else 1. */
 CR_EXPORT int cr_error_exit_status (const GError *error);
 /* @text (@len bytes, or -1) made safe to print on one line: invalid UTF-8
- * replaced, control and format characters escaped (\xNN, \uNNNN), cut
- * after @max_chars characters.  Never pass a secret. */
+ * replaced, control and format characters and line and paragraph
+ * separators escaped (\xNN, \uNNNN), cut after @max_chars characters
+ * (G_MAXSIZE: never).  Never pass a secret. */
 CR_EXPORT char *cr_escape_for_message (const char *text, gssize len, gsize max_chars);
+/* TRUE for a character that cr_escape_for_message() escapes. */
+CR_EXPORT gboolean cr_unichar_needs_escape (gunichar c);
 
 /* ---- host names (base/host.c) ------------------------------------------- */
 
@@ -264,7 +267,9 @@ CR_EXPORT void cr_token_free (CrToken *token);
 /* TRUE for a non-empty string of printable ASCII (%x20-7E), RFC 6749 A.12,
  * of at most CR_TOKEN_MAX_BYTES bytes. */
 CR_EXPORT gboolean cr_token_text_is_valid (const char *text);
-/* The default minimum remaining lifetime: max (60 s, 10% of the lifetime). */
+/* The default minimum remaining lifetime: max (60 s, 10% of the lifetime),
+ * but at most half the lifetime (tokens that live a minute or less are
+ * cached too) and at least 1 s. */
 CR_EXPORT gint64 cr_token_default_min_valid (const CrToken *token);
 /* TRUE when @token has at least @min_valid (-1: the default) seconds left at @now. */
 CR_EXPORT gboolean cr_token_is_fresh (const CrToken *token, gint64 now, gint64 min_valid);

@@ -172,16 +172,29 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
     return NULL;
 
   /* Whoever held the lock before us may have just fetched the token we need;
-   * for a forced refresh, only a token issued since we were asked will do. */
+   * for a forced refresh, only a token issued since we were asked will do
+   * (strictly after: the token being replaced may date from that second). */
   token = cr_store_lookup_token (account->name, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
       return NULL;
     }
-  if (is_usable (token, fingerprint, now_seconds (), min_valid) &&
-      (!force_refresh || token->issued_at > started))
-    return g_steal_pointer (&token);
+  if (token != NULL)
+    {
+      gboolean issued_since_asked =
+        force_refresh ? token->issued_at > started : token->issued_at >= started;
+      /* Such a token was fetched for us while we waited, and is as new as
+       * one we would fetch ourselves: under the default policy it is served
+       * while it is valid at all, however long the wait (many processes, a
+       * slow machine) or short its life made it, or each waiter would fetch
+       * again.  An explicit minimum is a promise, kept or refused below. */
+      gint64 wanted = (issued_since_asked && min_valid < 0) ? 1 : min_valid;
+
+      if ((!force_refresh || issued_since_asked) &&
+          is_usable (token, fingerprint, now_seconds (), wanted))
+        return g_steal_pointer (&token);
+    }
   g_clear_pointer (&token, cr_token_free);
 
   g_debug ("account [%s]: fetching a new token", account->name);

@@ -54,12 +54,21 @@ cr_token_free (CrToken *token)
   g_free (token);
 }
 
+/* A minute is time enough for what the caller fetched the token for (a git
+ * clone, a script's requests), and 10% of a long lifetime leaves a slow
+ * provider room before the old token runs out.  But a token that lives a
+ * minute or less would never be fresh enough by that measure: every call
+ * would fetch a new one, and processes asking at once would each get their
+ * own.  So never more than half the lifetime: a cached token is served for
+ * the first half of its life, and whoever gets it still has half of it.
+ * And at least a second: never a token at or past its expiry. */
 gint64
 cr_token_default_min_valid (const CrToken *token)
 {
   gint64 lifetime = token->expires_at - token->issued_at;
+  gint64 wanted = MAX (MIN_VALID_FLOOR_SECONDS, lifetime / 10);
 
-  return MAX (MIN_VALID_FLOOR_SECONDS, lifetime / 10);
+  return MAX (1, MIN (wanted, lifetime / 2));
 }
 
 gboolean
