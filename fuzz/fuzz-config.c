@@ -149,7 +149,7 @@ name_is_valid (const char *name)
 static void
 check_account (const CrAccount *account, const char *name, const char *text)
 {
-  const CrCredentials credentials = { "client-secret", "password" };
+  const CrClientSecrets credentials = { "client-secret", "password" };
 
   if (!name_is_valid (account->name) || strcmp (account->name, name) != 0)
     fuzz_fail ("account [%s] returned for [%s]", account->name, name);
@@ -256,7 +256,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
       g_autoptr (GError) match_error = NULL;
-      g_autoptr (CrPlugin) plugin = NULL;
+      g_autoptr (CrProvider) plugin = NULL;
       g_autoptr (CrAccount) match = cr_config_match_account (config, queries[i].protocol,
                                                              queries[i].host, queries[i].path,
                                                              &plugin, warnings, &match_error);

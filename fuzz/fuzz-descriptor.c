@@ -193,7 +193,7 @@ canary_in_strings (void)
 static void
 use_descriptor (const CrPluginDescriptor *d)
 {
-  const CrCredentials credentials = { "secret-" FUZZ_CANARY, "password-" FUZZ_CANARY };
+  const CrClientSecrets credentials = { "secret-" FUZZ_CANARY, "password-" FUZZ_CANARY };
   gboolean watch = !canary_in_strings ();
   g_autoptr (CrAccount) account = fuzz_make_account (d);
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);

@@ -163,7 +163,7 @@ check_json (const CrRequest *request, const Pair *expected, guint n, gboolean ut
 /* What cr_request_build() must send, in order (plugin.h, request.c). */
 static guint
 expected_pairs (const CrPluginDescriptor *provider, const CrAccount *account,
-                const CrCredentials *credentials, Pair *out)
+                const CrClientSecrets *credentials, Pair *out)
 {
   guint n = 0;
 
@@ -195,7 +195,7 @@ expected_pairs (const CrPluginDescriptor *provider, const CrAccount *account,
  * empty, or a JSON body would carry text that is not UTF-8. */
 static gboolean
 may_refuse (const CrPluginDescriptor *provider, const CrAccount *account,
-            const CrCredentials *credentials)
+            const CrClientSecrets *credentials)
 {
   if (provider->body_format == CR_BODY_JSON)
     {
@@ -271,7 +271,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autofree char *audience = fuzz_take_string (&in, 512);
   g_autofree char *secret = g_strconcat (secret_a, FUZZ_CANARY, secret_b, NULL);
   g_autofree char *password = g_strconcat (password_a, FUZZ_CANARY, password_b, NULL);
-  const CrCredentials credentials = { secret, password };
+  const CrClientSecrets credentials = { secret, password };
   const char *const public_values[] = { client_id, username, scope, authority, audience };
   gboolean watch = TRUE;
   gboolean utf8;

@@ -78,8 +78,8 @@ check_list (char **list)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  CrCredential first = CR_CREDENTIAL_INIT;
-  CrCredential second = CR_CREDENTIAL_INIT;
+  CrGitCredential first = CR_GIT_CREDENTIAL_INIT;
+  CrGitCredential second = CR_GIT_CREDENTIAL_INIT;
   GString *written = g_string_new (NULL);
   GString *rewritten = g_string_new (NULL);
   GError *error = NULL;
@@ -88,9 +88,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (watch)
     fuzz_watch_secret (FUZZ_CANARY);
 
-  if (!cr_credential_parse (&first, (const char *) data, size, &error))
+  if (!cr_git_credential_parse (&first, (const char *) data, size, &error))
     {
-      CrCredential empty = CR_CREDENTIAL_INIT;
+      CrGitCredential empty = CR_GIT_CREDENTIAL_INIT;
 
       fuzz_check_message (error);
       if (memcmp (&first, &empty, sizeof first) != 0)
@@ -101,18 +101,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   check_list (first.wwwauth);
   check_list (first.state);
 
-  if (!cr_credential_write (&first, written, &error))
+  if (!cr_git_credential_write (&first, written, &error))
     fuzz_fail ("cannot write what was read: %s", error->message);
-  if (!cr_credential_parse (&second, written->str, written->len, &error))
+  if (!cr_git_credential_parse (&second, written->str, written->len, &error))
     fuzz_fail ("cannot read what was written: %s", error->message);
-  if (!cr_credential_write (&second, rewritten, &error))
+  if (!cr_git_credential_write (&second, rewritten, &error))
     fuzz_fail ("cannot write what was read back: %s", error->message);
   if (!g_string_equal (written, rewritten))
     fuzz_fail ("writing, reading and writing again changed the text");
 
 out:
-  cr_credential_clear (&first);
-  cr_credential_clear (&second);
+  cr_git_credential_clear (&first);
+  cr_git_credential_clear (&second);
   cr_secret_string_free (written);
   cr_secret_string_free (rewritten);
   fuzz_unwatch_secret ();

@@ -100,9 +100,9 @@ print_warnings (GPtrArray *warnings)
 }
 
 static void
-print_plugin_warnings (CrPlugin *plugin)
+print_plugin_warnings (CrProvider *plugin)
 {
-  const char *const *warnings = cr_plugin_get_warnings (plugin);
+  const char *const *warnings = cr_provider_get_warnings (plugin);
 
   for (guint i = 0; warnings[i] != NULL; i++)
     print_line ("warning: ", warnings[i], "");
@@ -189,11 +189,11 @@ load_config (const char *only_account, GError **error)
 /* The account and its provider's plugin, checked against each other. */
 static gboolean
 load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
-              CrPlugin **plugin_out, GError **error)
+              CrProvider **plugin_out, GError **error)
 {
   g_autoptr (CrConfig) config = load_config (name, error);
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
   if (config == NULL)
@@ -240,9 +240,9 @@ client_auth_name (CrClientAuth auth)
 }
 
 static const char *
-kind_name (CrPlugin *plugin)
+kind_name (CrProvider *plugin)
 {
-  return cr_plugin_get_kind (plugin) == CR_PLUGIN_KIND_FILE ? "provider file" : "compiled plugin";
+  return cr_provider_get_kind (plugin) == CR_PROVIDER_KIND_FILE ? "provider file" : "compiled plugin";
 }
 
 /* @values joined with ", ", as stdout shows them. */
@@ -255,16 +255,16 @@ shown_list (char **values)
 }
 
 static void
-print_provider (CrPlugin *plugin, gboolean full)
+print_provider (CrProvider *plugin, gboolean full)
 {
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
   g_autoptr (GString) optional_params = g_string_new (NULL);
   /* A provider file is text anyone could have written. */
   g_autofree char *name = shown (d->name);
   g_autofree char *description = shown (d->description);
-  g_autofree char *path = shown (cr_plugin_get_path (plugin));
+  g_autofree char *path = shown (cr_provider_get_path (plugin));
   g_autofree char *token_url = shown (d->token_url ? d->token_url : "(per account: token_url)");
   g_autofree char *required_text = shown_list (required);
   g_autofree char *optional_text = shown_list (optional);
@@ -304,10 +304,10 @@ gen_strv (yajl_gen gen, const char *key, char **values)
 
 /* --describe --format json: the same facts for desktop programs. */
 static void
-print_provider_json (CrPlugin *plugin)
+print_provider_json (CrProvider *plugin)
 {
   static const char *const client_auths[] = { NULL, "basic", "body", "basic-raw" };
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
   g_autoptr (GString) out = g_string_new (NULL);
@@ -324,9 +324,9 @@ print_provider_json (CrPlugin *plugin)
   yajl_gen_map_open (gen);
   gen_nullable_string (gen, "name", d->name);
   gen_nullable_string (gen, "description", d->description);
-  gen_nullable_string (gen, "kind", cr_plugin_get_kind (plugin) == CR_PLUGIN_KIND_FILE
+  gen_nullable_string (gen, "kind", cr_provider_get_kind (plugin) == CR_PROVIDER_KIND_FILE
                                       ? "provider-file" : "plugin");
-  gen_nullable_string (gen, "path", cr_plugin_get_path (plugin));
+  gen_nullable_string (gen, "path", cr_provider_get_path (plugin));
   gen_nullable_string (gen, "grant", d->grant == CR_GRANT_PASSWORD ? "password"
                                                                     : "client_credentials");
   gen_nullable_string (gen, "client_auth", client_auths[d->client_auth]);
@@ -344,10 +344,10 @@ print_provider_json (CrPlugin *plugin)
 static int
 command_describe (const char *name, gboolean json)
 {
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
   GError *error = NULL;
 
-  plugin = cr_plugin_load (name, &error);
+  plugin = cr_provider_load (name, &error);
   if (plugin == NULL)
     return fail (error);
   print_plugin_warnings (plugin);
@@ -367,7 +367,7 @@ command_providers (const char *none)
 
   if (opt_describe != NULL)
     return command_describe (opt_describe, opt_format != NULL);
-  plugins = cr_plugin_load_all (failures);
+  plugins = cr_provider_load_all (failures);
   for (guint i = 0; i < plugins->len; i++)
     print_provider (g_ptr_array_index (plugins, i), FALSE);
   for (guint i = 0; i < failures->len; i++)
@@ -421,7 +421,7 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
                 GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (CrToken) token = NULL;
   g_autoptr (GError) problem = NULL;
   g_autofree char *fingerprint = NULL;
@@ -433,13 +433,13 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
   if (account != NULL)
     {
       status->provider = g_strdup (account->provider);
-      plugin = cr_plugin_load (account->provider, &problem);
+      plugin = cr_provider_load (account->provider, &problem);
     }
   if (plugin != NULL)
     {
-      const CrPluginDescriptor *provider = cr_plugin_get_descriptor (plugin);
+      const CrPluginDescriptor *provider = cr_provider_get_descriptor (plugin);
 
-      for (const char *const *w = cr_plugin_get_warnings (plugin); *w != NULL; w++)
+      for (const char *const *w = cr_provider_get_warnings (plugin); *w != NULL; w++)
         g_ptr_array_add (warnings, g_strdup (*w));
       /* The token the cache would serve is one issued for these settings. */
       if (cr_account_resolve (account, provider, warnings, &problem))
@@ -452,7 +452,7 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
 
   if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret, error))
     return FALSE;
-  if (plugin != NULL && cr_plugin_get_descriptor (plugin)->grant == CR_GRANT_PASSWORD &&
+  if (plugin != NULL && cr_provider_get_descriptor (plugin)->grant == CR_GRANT_PASSWORD &&
       !secret_state (name, CR_SECRET_PASSWORD, &status->password, error))
     return FALSE;
 
@@ -555,6 +555,23 @@ gen_status_json (yajl_gen gen, const AccountStatus *status, gint64 now)
   yajl_gen_map_close (gen);
 }
 
+/* Every account, or @only: only an account that is not there at all is an
+ * error, since one that is there but unusable is what status is for. */
+static char **
+accounts_to_show (CrConfig *config, const char *only, GError **error)
+{
+  g_auto (GStrv) names = cr_config_list_accounts (config);
+  g_autoptr (CrAccount) account = NULL;
+
+  if (only == NULL)
+    return g_steal_pointer (&names);
+  if (g_strv_contains ((const char *const *) names, only))
+    return g_strdupv ((char *[]) { (char *) only, NULL });
+  account = cr_config_get_account (config, only, error);
+  g_assert (account == NULL);
+  return NULL;
+}
+
 static int
 command_status (const char *only)
 {
@@ -569,21 +586,9 @@ command_status (const char *only)
   config = load_config (NULL, &error);
   if (config == NULL)
     return fail (error);
-  names = cr_config_list_accounts (config);
-  if (only != NULL)
-    {
-      g_autoptr (CrAccount) account = NULL;
-
-      /* Only an account that is not there at all is an error: one that is
-       * there but unusable is what status is for. */
-      if (!g_strv_contains ((const char *const *) names, only))
-        {
-          account = cr_config_get_account (config, only, &error);
-          return fail (error);
-        }
-      g_strfreev (names);
-      names = g_strdupv ((char *[]) { (char *) only, NULL });
-    }
+  names = accounts_to_show (config, only, &error);
+  if (names == NULL)
+    return fail (error);
   if (json)
     {
       gen = yajl_gen_alloc (NULL);
@@ -680,69 +685,36 @@ load_kept_secret (const CrAccount *account, CrSecretKind kind, char **kept, GErr
   return TRUE;
 }
 
-static int
-command_login (const char *name)
+/* Before anything is asked: with --only, the secret kept as it is
+ * (*@kept); else the keyring asked first (and let it prompt to unlock), so
+ * that when it cannot take the secrets neither the person nor the provider
+ * is bothered. */
+static gboolean
+prepare_login (const CrAccount *account, const CrPluginDescriptor *provider,
+               SecretInputWanted wanted, char **kept, GError **error)
 {
-  g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
-  g_autoptr (CrToken) token = NULL;
-  g_autofree char *name_shown = NULL;
-  const CrPluginDescriptor *provider;
-  SecretInput input = { NULL, NULL };
-  SecretInputWanted wanted;
-  cr_autosecret char *kept = NULL;
-  CrCredentials credentials;
-  const char *stored;
-  GError *error = NULL;
-  gboolean ok;
-
-  if (!load_account (name, NULL, &account, &plugin, &error))
-    return fail (error);
-  provider = cr_plugin_get_descriptor (plugin);
-  if (!secrets_to_ask (provider, &wanted, &error))
-    return fail (error);
+  GError *local_error = NULL;
 
   if (wanted == SECRET_INPUT_PASSWORD)
-    ok = load_kept_secret (account, CR_SECRET_CLIENT_SECRET, &kept, &error);
-  else if (wanted == SECRET_INPUT_CLIENT_SECRET && provider->grant == CR_GRANT_PASSWORD)
-    ok = load_kept_secret (account, CR_SECRET_PASSWORD, &kept, &error);
-  else
-    {
-      /* Ask the keyring first (and let it prompt to unlock): when it cannot
-       * take the secrets, neither the person nor the provider is bothered. */
-      cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &error));
-      ok = error == NULL;
-    }
-  if (!ok)
-    return fail (error);
+    return load_kept_secret (account, CR_SECRET_CLIENT_SECRET, kept, error);
+  if (wanted == SECRET_INPUT_CLIENT_SECRET && provider->grant == CR_GRANT_PASSWORD)
+    return load_kept_secret (account, CR_SECRET_PASSWORD, kept, error);
+  cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &local_error));
+  if (local_error == NULL)
+    return TRUE;
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
 
-  if (opt_secret_stdin)
-    ok = secret_input_read_lines (STDIN_FILENO, wanted, &input, &error);
-  else
-    ok = secret_input_prompt (account->name, wanted, &input, &error);
-  if (!ok)
-    return fail (error);
+/* What was stored, and the first token when the provider was asked. */
+static void
+report_login (const CrAccount *account, SecretInputWanted wanted, const CrToken *token)
+{
+  g_autofree char *name_shown = shown (account->name);
+  const char *stored = opt_only == NULL                  ? "secrets"
+                       : wanted == SECRET_INPUT_PASSWORD ? "password"
+                                                         : "client secret";
 
-  credentials.client_secret = input.client_secret;
-  credentials.password = input.password;
-  /* With --only, the other is the stored one. */
-  if ((wanted & SECRET_INPUT_CLIENT_SECRET) == 0)
-    credentials.client_secret = kept;
-  else if ((wanted & SECRET_INPUT_PASSWORD) == 0 && provider->grant == CR_GRANT_PASSWORD)
-    credentials.password = kept;
-
-  /* Check with the provider before storing: rejected secrets never reach the keyring. */
-  if (!opt_no_verify)
-    token = cr_token_fetch (account, provider, &credentials, &error);
-  ok = (opt_no_verify || token != NULL) &&
-       cr_cache_store_login (account, provider, &credentials, token, &error);
-  secret_input_clear (&input);
-  if (!ok)
-    return fail (error);
-
-  stored = opt_only == NULL ? "secrets" : wanted == SECRET_INPUT_PASSWORD ? "password"
-                                                                          : "client secret";
-  name_shown = shown (account->name);
   if (token != NULL)
     {
       g_autofree char *until = format_time (token->expires_at);
@@ -752,6 +724,53 @@ command_login (const char *name)
     }
   else
     printf ("%s: %s stored (not verified)\n", name_shown, stored);
+}
+
+static int
+command_login (const char *name)
+{
+  g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrToken) token = NULL;
+  const CrPluginDescriptor *provider;
+  CrClientSecrets input = { NULL, NULL };
+  SecretInputWanted wanted;
+  cr_autosecret char *kept = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (!load_account (name, NULL, &account, &plugin, &error))
+    return fail (error);
+  provider = cr_provider_get_descriptor (plugin);
+  if (!secrets_to_ask (provider, &wanted, &error))
+    return fail (error);
+
+  if (!prepare_login (account, provider, wanted, &kept, &error))
+    return fail (error);
+
+  if (opt_secret_stdin)
+    ok = secret_input_read_lines (STDIN_FILENO, wanted, &input, &error);
+  else
+    ok = secret_input_prompt (account->name, wanted, &input, &error);
+  if (!ok)
+    return fail (error);
+
+  /* With --only, the other is the stored one. */
+  if ((wanted & SECRET_INPUT_CLIENT_SECRET) == 0)
+    input.client_secret = g_steal_pointer (&kept);
+  else if ((wanted & SECRET_INPUT_PASSWORD) == 0 && provider->grant == CR_GRANT_PASSWORD)
+    input.password = g_steal_pointer (&kept);
+
+  /* Check with the provider before storing: rejected secrets never reach the keyring. */
+  if (!opt_no_verify)
+    token = cr_token_fetch (account, provider, &input, &error);
+  ok = (opt_no_verify || token != NULL) &&
+       cr_cache_store_login (account, provider, &input, token, &error);
+  secret_input_clear (&input);
+  if (!ok)
+    return fail (error);
+
+  report_login (account, wanted, token);
   return flush_stdout ();
 }
 
@@ -791,14 +810,14 @@ print_token_json (const CrAccount *account, const CrToken *token, gint64 now)
 /* --dry-run: the request, masked, built without a secret and not sent:
  * neither the keyring nor the network is touched. */
 static int
-print_dry_run (const CrAccount *account, CrPlugin *plugin)
+print_dry_run (const CrAccount *account, CrProvider *plugin)
 {
   g_autoptr (CrRequest) request = NULL;
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
   GError *error = NULL;
 
-  request = cr_request_build_masked (cr_plugin_get_descriptor (plugin), account, &error);
+  request = cr_request_build_masked (cr_provider_get_descriptor (plugin), account, &error);
   if (request == NULL)
     return fail (error);
   text = cr_request_format (request);
@@ -819,7 +838,7 @@ static int
 command_token (const char *name)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (CrToken) token = NULL;
   guint64 min_valid = 0;
   GError *error = NULL;

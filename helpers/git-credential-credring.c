@@ -53,14 +53,14 @@ fail (GError *error)
 }
 
 static int
-write_answer (const CrCredential *answer)
+write_answer (const CrGitCredential *answer)
 {
   GString *out = g_string_sized_new (4096);
   GError *error = NULL;
   int status = 0;
 
   /* The writer refuses values that would inject a protocol line. */
-  if (!cr_credential_write (answer, out, &error))
+  if (!cr_git_credential_write (answer, out, &error))
     status = fail (error);
   else if (fwrite (out->str, 1, out->len, stdout) != out->len || fflush (stdout) != 0)
     status = CR_ERROR_FAILED;
@@ -69,7 +69,7 @@ write_answer (const CrCredential *answer)
 }
 
 static gboolean
-is_safe_destination (const CrCredential *request)
+is_safe_destination (const CrGitCredential *request)
 {
   g_autoptr (GUri) uri = NULL;
   g_autofree char *url = NULL;
@@ -100,11 +100,11 @@ print_warnings (GPtrArray *warnings)
 /* The request is for an account, resolved against its provider @plugin:
  * its token is the credential. */
 static int
-answer_for_account (Action action, const CrCredential *request, CrAccount *account,
-                    CrPlugin *plugin)
+answer_for_account (Action action, const CrGitCredential *request, CrAccount *account,
+                    CrProvider *plugin)
 {
   g_autoptr (CrToken) token = NULL;
-  g_auto (CrCredential) answer = CR_CREDENTIAL_INIT;
+  g_auto (CrGitCredential) answer = CR_GIT_CREDENTIAL_INIT;
   GError *error = NULL;
 
   if (action == ACTION_STORE)
@@ -155,9 +155,9 @@ answer_for_account (Action action, const CrCredential *request, CrAccount *accou
 
 /* No account answers: keep and serve what git gives, as git's libsecret helper does. */
 static int
-answer_from_store (Action action, CrCredential *request)
+answer_from_store (Action action, CrGitCredential *request)
 {
-  g_auto (CrCredential) answer = CR_CREDENTIAL_INIT;
+  g_auto (CrGitCredential) answer = CR_GIT_CREDENTIAL_INIT;
   GError *error = NULL;
 
   if (action == ACTION_STORE)
@@ -176,40 +176,37 @@ answer_from_store (Action action, CrCredential *request)
   return write_answer (&answer);
 }
 
-static int
-run (int argc, char **argv)
+/* The options and the action git asks for.  FALSE when there is nothing
+ * more to do, *@status saying how it ended (an unknown action is no error:
+ * the protocol says to ignore it). */
+static gboolean
+parse_command_line (int argc, char **argv, Action *action, int *status)
 {
   static const char usage[] =
     "git-credential-credring [--account NAME] [--config FILE] get|store|erase";
   g_autoptr (GOptionContext) context = g_option_context_new ("get|store|erase");
-  g_auto (CrCredential) request = CR_CREDENTIAL_INIT;
-  g_autoptr (CrConfig) config = NULL;
-  g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
   g_autoptr (GError) parse_error = NULL;
-  g_auto (GStrv) warnings = NULL;
-  g_autoptr (GPtrArray) account_warnings = g_ptr_array_new_with_free_func (g_free);
-  GError *error = NULL;
   const char *verb;
-  Action action;
 
+  *status = CR_ERROR_CONFIG;
   g_option_context_set_summary (context, "git credential helper answering with credring tokens.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &parse_error))
     {
       /* GLib quotes the option as given. */
       print_message ("", parse_error->message);
-      return CR_ERROR_CONFIG;
+      return FALSE;
     }
   if (opt_version)
     {
       printf ("git-credential-credring %s\n", PACKAGE_VERSION);
-      return fflush (stdout) == 0 && !ferror (stdout) ? 0 : CR_ERROR_FAILED;
+      *status = fflush (stdout) == 0 && !ferror (stdout) ? 0 : CR_ERROR_FAILED;
+      return FALSE;
     }
   if (argc < 2)
     {
       g_printerr ("usage: %s\n", usage);
-      return CR_ERROR_CONFIG;
+      return FALSE;
     }
   /* git puts the action last, after the words of credential.helper: one
    * more ("credring placeos" for "credring --account placeos") is a
@@ -219,19 +216,37 @@ run (int argc, char **argv)
       g_autofree char *shown = cr_escape_for_message (argv[1], -1, 40);
 
       g_printerr ("git-credential-credring: too many arguments: '%s' (usage: %s)\n", shown, usage);
-      return CR_ERROR_CONFIG;
+      return FALSE;
     }
   verb = argv[1];
+  *status = 0;
   if (g_str_equal (verb, "get"))
-    action = ACTION_GET;
+    *action = ACTION_GET;
   else if (g_str_equal (verb, "store"))
-    action = ACTION_STORE;
+    *action = ACTION_STORE;
   else if (g_str_equal (verb, "erase"))
-    action = ACTION_ERASE;
+    *action = ACTION_ERASE;
   else
-    return 0; /* the protocol: unknown actions are ignored */
+    return FALSE;
+  return TRUE;
+}
 
-  if (!cr_credential_read_fd (&request, STDIN_FILENO, &error))
+static int
+run (int argc, char **argv)
+{
+  g_auto (CrGitCredential) request = CR_GIT_CREDENTIAL_INIT;
+  g_autoptr (CrConfig) config = NULL;
+  g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
+  g_auto (GStrv) warnings = NULL;
+  g_autoptr (GPtrArray) account_warnings = g_ptr_array_new_with_free_func (g_free);
+  GError *error = NULL;
+  Action action;
+  int status;
+
+  if (!parse_command_line (argc, argv, &action, &status))
+    return status;
+  if (!cr_git_credential_read_fd (&request, STDIN_FILENO, &error))
     return fail (error);
 
   /* A file named on the command line must be there, as for credring. */

@@ -14,10 +14,14 @@
 #define INPUT_MAX_BYTES (64 * 1024)
 
 void
-secret_input_clear (SecretInput *input)
+secret_input_clear (CrClientSecrets *input)
 {
-  cr_secret_freep (&input->client_secret);
-  cr_secret_freep (&input->password);
+  /* The strings are ours (secret_input_*() allocated them): const only to
+   * the functions that borrow them. */
+  cr_secret_free ((char *) input->client_secret);
+  cr_secret_free ((char *) input->password);
+  input->client_secret = NULL;
+  input->password = NULL;
 }
 
 /* Reads all of @fd into @buffer (@size bytes, one kept for the NUL).  The
@@ -51,7 +55,7 @@ bad_input (GError **error, const char *why)
 }
 
 static gboolean
-parse_lines (char *text, gsize len, SecretInputWanted wanted, SecretInput *found, GError **error)
+parse_lines (char *text, gsize len, SecretInputWanted wanted, CrClientSecrets *found, GError **error)
 {
   char *line = text;
   char *end = text + len;
@@ -63,7 +67,7 @@ parse_lines (char *text, gsize len, SecretInputWanted wanted, SecretInput *found
       char *newline = memchr (line, '\n', end - line);
       char *stop = newline ? newline : end;
       char *equals;
-      char **slot;
+      const char **slot;
 
       *stop = '\0';
       if (*line == '\0')
@@ -109,10 +113,10 @@ parse_lines (char *text, gsize len, SecretInputWanted wanted, SecretInput *found
 }
 
 gboolean
-secret_input_read_lines (int fd, SecretInputWanted wanted, SecretInput *out, GError **error)
+secret_input_read_lines (int fd, SecretInputWanted wanted, CrClientSecrets *out, GError **error)
 {
   char *buffer = g_malloc (INPUT_MAX_BYTES + 2);
-  SecretInput found = { NULL, NULL };
+  CrClientSecrets found = { NULL, NULL };
   gssize len = read_all (fd, buffer, INPUT_MAX_BYTES + 2);
   gboolean ok;
 
@@ -203,12 +207,12 @@ prompt_one (int fd, const char *prompt, GError **error)
 }
 
 gboolean
-secret_input_prompt (const char *account, SecretInputWanted wanted, SecretInput *out,
+secret_input_prompt (const char *account, SecretInputWanted wanted, CrClientSecrets *out,
                      GError **error)
 {
   g_autofree char *secret_prompt = g_strdup_printf ("Client secret for %s: ", account);
   g_autofree char *password_prompt = g_strdup_printf ("Password for %s: ", account);
-  SecretInput found = { NULL, NULL };
+  CrClientSecrets found = { NULL, NULL };
   gboolean ok = TRUE;
   int fd = open ("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 

@@ -7,13 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* The secrets a provider needs: client_secret always, password for the
- * password grant.  Free with secret_input_clear(). */
-typedef struct {
-  char *client_secret;
-  char *password;
-} SecretInput;
-
 /* Which of them to read: a full login wants both its provider needs,
  * `login --only` one.  The others stay NULL. */
 typedef enum {
@@ -24,15 +17,17 @@ typedef enum {
 /* Reads `client_secret=...` and `password=...` lines from @fd until EOF.
  * Every wanted key exactly once, no other key, no empty value, no NUL or
  * CR: otherwise CR_ERROR_CONFIG and nothing is kept. */
-gboolean secret_input_read_lines (int fd, SecretInputWanted wanted, SecretInput *out,
+gboolean secret_input_read_lines (int fd, SecretInputWanted wanted, CrClientSecrets *out,
                                   GError **error);
 
 /* Asks on /dev/tty with echo off for each wanted secret.  CR_ERROR_CONFIG
  * without a terminal. */
-gboolean secret_input_prompt (const char *account, SecretInputWanted wanted, SecretInput *out,
+gboolean secret_input_prompt (const char *account, SecretInputWanted wanted, CrClientSecrets *out,
                               GError **error);
 
-void secret_input_clear (SecretInput *input);
+/* What the functions above read is the caller's, in CrClientSecrets (whose
+ * strings are const only to those that borrow them): wipes and frees it. */
+void secret_input_clear (CrClientSecrets *input);
 
 G_END_DECLS
 

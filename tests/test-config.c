@@ -570,11 +570,11 @@ static char *
 check_error (const char *text, const char *name, const char *provider)
 {
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, text, name);
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
+  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
-  g_assert_false (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_false (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   g_assert_null (strchr (error->message, '\n'));
   g_test_message ("error: %s", error->message);
@@ -585,11 +585,11 @@ static void
 check_ok (const char *text, const char *name, const char *provider)
 {
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, text, name);
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
+  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
-  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (warnings->len, ==, 0);
 }
@@ -635,11 +635,11 @@ test_check_trailing_comment (void)
 {
   g_autoptr (CrAccount) account = cr_test_account_from_text (
     tmp_dir, "[t]\nprovider = ants\nclient_id = c\nscope = item # the items API\n", "t");
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin ("ants");
+  g_autoptr (CrProvider) plugin = cr_test_load_provider ("ants");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
   g_assert_cmpuint (warnings->len, ==, 1);
   cr_test_assert_contains (warnings->pdata[0], ":4: key 'scope' in account [t]: the '#'");
   /* Resolved all the same: the value is what the file says. */
@@ -713,14 +713,14 @@ test_check_warnings (void)
   g_autoptr (CrConfig) config = load_text (text, &path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrAccount) account = cr_config_get_account (config, "w", &error);
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin ("ants");
+  g_autoptr (CrProvider) plugin = cr_test_load_provider ("ants");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *typo = NULL;
   g_autofree char *audience = NULL;
   gboolean saw_typo = FALSE, saw_audience = FALSE;
 
   g_assert_no_error (error);
-  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
   g_assert_no_error (error);
 
   typo = g_strdup_printf ("%s:18: unknown key 'scpoe' in account [w] (provider ants)", path);
@@ -741,7 +741,7 @@ test_check_warnings (void)
   g_assert_true (saw_typo && saw_audience);
 
   /* Without a warnings array, unknown keys are no error. */
-  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -756,13 +756,13 @@ test_warning_line_crlf (void)
   g_autoptr (CrConfig) config = load_text (text, &path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrAccount) account = cr_config_get_account (config, "k", &error);
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin ("autograb");
+  g_autoptr (CrProvider) plugin = cr_test_load_provider ("autograb");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *expected = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (account->provider, ==, "autograb");
-  g_assert_true (cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
   expected = g_strdup_printf ("%s:7: unknown key 'extra' in account [k] (provider autograb)", path);
   g_assert_cmpuint (warnings->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, expected);

@@ -49,12 +49,12 @@ use_plugin_dirs (const char *dirs)
   g_setenv ("CREDRING_PLUGIN_DIR", dirs, TRUE);
 }
 
-/* cr_plugin_load (@name) must fail with CR_ERROR_CONFIG; returns the message. */
+/* cr_provider_load (@name) must fail with CR_ERROR_CONFIG; returns the message. */
 static char *
 load_error (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrPlugin) plugin = cr_plugin_load (name, &error);
+  g_autoptr (CrProvider) plugin = cr_provider_load (name, &error);
 
   g_assert_null (plugin);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
@@ -342,19 +342,19 @@ test_validate_fields (void)
 
 /* ---- the real plugins -------------------------------------------------- */
 
-static CrPlugin *
+static CrProvider *
 load_real (const char *name)
 {
   g_autofree char *expected_path = NULL;
   g_autofree char *file = g_strconcat (name, ".so", NULL);
-  CrPlugin *plugin;
+  CrProvider *plugin;
 
   use_plugin_dirs (real_plugin_dir);
-  plugin = cr_test_load_plugin (name);
+  plugin = cr_test_load_provider (name);
   expected_path = g_build_filename (real_plugin_dir, file, NULL);
-  g_assert_cmpstr (cr_plugin_get_path (plugin), ==, expected_path);
+  g_assert_cmpstr (cr_provider_get_path (plugin), ==, expected_path);
   {
-    const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+    const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
 
     g_assert_cmpuint (d->abi_major, ==, CR_PLUGIN_ABI_MAJOR);
     g_assert_cmpuint (d->abi_minor, <=, CR_PLUGIN_ABI_MINOR);
@@ -370,8 +370,8 @@ load_real (const char *name)
 static void
 test_plugin_ants (void)
 {
-  g_autoptr (CrPlugin) plugin = load_real ("ants");
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_autoptr (CrProvider) plugin = load_real ("ants");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   const CrPluginParam *scope = cr_test_find_param (d, "scope");
 
   g_assert_cmpstr (d->token_url, ==, "https://iam.ants.tech/oauth/token");
@@ -392,8 +392,8 @@ test_plugin_ants (void)
 static void
 test_plugin_acaengine (void)
 {
-  g_autoptr (CrPlugin) plugin = load_real ("acaengine");
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_autoptr (CrProvider) plugin = load_real ("acaengine");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   const CrPluginParam *authority = cr_test_find_param (d, "authority");
   const CrPluginParam *scope = cr_test_find_param (d, "scope");
 
@@ -418,8 +418,8 @@ test_plugin_acaengine (void)
 static void
 test_plugin_autograb (void)
 {
-  g_autoptr (CrPlugin) plugin = load_real ("autograb");
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_autoptr (CrProvider) plugin = load_real ("autograb");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
 
   g_assert_cmpstr (d->token_url, ==, "https://api.autograb.com.au/auth-broker/request-token");
   g_assert_cmpint (d->grant, ==, CR_GRANT_CLIENT_CREDENTIALS);
@@ -436,8 +436,8 @@ test_plugin_autograb (void)
 static void
 test_plugin_dataloy (void)
 {
-  g_autoptr (CrPlugin) plugin = load_real ("dataloy");
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_autoptr (CrProvider) plugin = load_real ("dataloy");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   const CrPluginParam *audience = cr_test_find_param (d, "audience");
 
   g_assert_null (d->token_url);
@@ -462,17 +462,17 @@ test_load_all_real (void)
   static const char *const expected[] = { "acaengine", "ants", "autograb", "dataloy" };
 
   use_plugin_dirs (real_plugin_dir);
-  plugins = cr_plugin_load_all (failures);
+  plugins = cr_provider_load_all (failures);
   for (guint i = 0; i < failures->len; i++)
     g_test_message ("failure: %s", (const char *) g_ptr_array_index (failures, i));
   g_assert_cmpuint (failures->len, ==, 0);
   g_assert_cmpuint (plugins->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < plugins->len; i++)
-    g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, i))->name, ==,
+    g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (plugins, i))->name, ==,
                      expected[i]);
 
   /* NULL failures is allowed. */
-  g_ptr_array_unref (cr_plugin_load_all (NULL));
+  g_ptr_array_unref (cr_provider_load_all (NULL));
 }
 
 static void
@@ -497,16 +497,16 @@ static void
 test_load_bad_name_escaped (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
 
   use_plugin_dirs (real_plugin_dir);
-  plugin = cr_plugin_load ("ants\nfatal: forged line", &error);
+  plugin = cr_provider_load ("ants\nfatal: forged line", &error);
   g_assert_null (plugin);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   if (strchr (error->message, '\n') != NULL)
     {
       /* Regression guard (a bug found and fixed): the name is printed unescaped. */
-      g_test_fail_printf ("%s", "core/provider/loader.c cr_plugin_load(): an invalid provider name is copied "
+      g_test_fail_printf ("%s", "core/provider/loader.c cr_provider_load(): an invalid provider name is copied "
                          "into the error message unescaped (a newline forges a line)");
     }
 }
@@ -606,11 +606,11 @@ test_refuse_broken (void)
   /* The good copies still load from there. */
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (CrPlugin) plugin = cr_plugin_load ("ants", &error);
+    g_autoptr (CrProvider) plugin = cr_provider_load ("ants", &error);
 
     g_assert_no_error (error);
-    g_assert_cmpstr (cr_plugin_get_descriptor (plugin)->name, ==, "ants");
-    g_assert_true (g_str_has_prefix (cr_plugin_get_path (plugin), dir));
+    g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, "ants");
+    g_assert_true (g_str_has_prefix (cr_provider_get_path (plugin), dir));
   }
 }
 
@@ -622,11 +622,11 @@ test_load_all_mixed (void)
   g_autoptr (GPtrArray) plugins = NULL;
 
   use_plugin_dirs (dir);
-  plugins = cr_plugin_load_all (failures);
+  plugins = cr_provider_load_all (failures);
 
   g_assert_cmpuint (plugins->len, ==, 2);
-  g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==, "ants");
-  g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, 1))->name, ==,
+  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==, "ants");
+  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (plugins, 1))->name, ==,
                    "dataloy");
 
   /* One failure per broken file (README and ants.la are not plugins). */
@@ -679,15 +679,15 @@ test_first_dir_wins (void)
   }
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (CrPlugin) plugin = cr_plugin_load ("autograb", &error);
+    g_autoptr (CrProvider) plugin = cr_provider_load ("autograb", &error);
 
     g_assert_no_error (error);
-    g_assert_true (g_str_has_prefix (cr_plugin_get_path (plugin), second));
+    g_assert_true (g_str_has_prefix (cr_provider_get_path (plugin), second));
   }
 
-  plugins = cr_plugin_load_all (failures);
+  plugins = cr_provider_load_all (failures);
   g_assert_cmpuint (plugins->len, ==, 1);
-  g_assert_cmpstr (cr_plugin_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==,
+  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==,
                    "autograb");
   g_assert_cmpuint (failures->len, ==, 1);
   cr_test_assert_contains (g_ptr_array_index (failures, 0), impostor);
@@ -713,7 +713,7 @@ test_refuse_writable_file (void)
       cr_test_assert_contains (message, path);
       cr_test_assert_contains (message, "writable");
 
-      plugins = cr_plugin_load_all (failures);
+      plugins = cr_provider_load_all (failures);
       g_assert_cmpuint (plugins->len, ==, 0);
       g_assert_cmpuint (failures->len, ==, 1);
       cr_test_assert_contains (g_ptr_array_index (failures, 0), "writable");
@@ -722,7 +722,7 @@ test_refuse_writable_file (void)
       g_assert_cmpint (g_chmod (path, 0755), ==, 0);
       {
         g_autoptr (GError) error = NULL;
-        g_autoptr (CrPlugin) plugin = cr_plugin_load ("ants", &error);
+        g_autoptr (CrProvider) plugin = cr_provider_load ("ants", &error);
 
         g_assert_no_error (error);
       }
@@ -761,12 +761,12 @@ test_refuse_symlink_into_writable_dir (void)
   g_autofree char *target = copy_plugin (real_plugin_dir, "ants.so", writable, NULL);
   g_autofree char *link = g_build_filename (trusted, "ants.so", NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
 
   g_assert_cmpint (symlink (target, link), ==, 0);
   g_assert_cmpint (g_chmod (writable, 0777), ==, 0);
   use_plugin_dirs (trusted);
-  plugin = cr_plugin_load ("ants", &error);
+  plugin = cr_provider_load ("ants", &error);
   g_assert_cmpint (g_chmod (writable, 0755), ==, 0);
   if (plugin != NULL)
     {
@@ -800,7 +800,7 @@ test_refuse_fifo (void)
   cr_test_assert_contains (message, path);
   cr_test_assert_contains (message, "not a regular file");
 
-  plugins = cr_plugin_load_all (failures);
+  plugins = cr_provider_load_all (failures);
   alarm (0);
   g_assert_cmpuint (plugins->len, ==, 1);
   g_assert_cmpuint (failures->len, ==, 1);

@@ -34,14 +34,14 @@ copy_test_plugin (const char *name)
   g_autofree char *to = cr_test_copy_file (from, plugin_dir, NULL, 0755);
 }
 
-static CrPlugin *
+static CrProvider *
 load (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  CrPlugin *plugin;
+  CrProvider *plugin;
 
   g_setenv ("CREDRING_PLUGIN_DIR", plugin_dir, TRUE);
-  plugin = cr_plugin_load (name, &error);
+  plugin = cr_provider_load (name, &error);
   g_assert_no_error (error);
   g_assert_nonnull (plugin);
   return plugin;
@@ -68,10 +68,10 @@ parse (const CrPluginDescriptor *provider, long status, const char *content_type
 static void
 test_plugin_headers (void)
 {
-  g_autoptr (CrPlugin) plugin = load ("hooks");
+  g_autoptr (CrProvider) plugin = load ("hooks");
   g_autoptr (CrAccount) acct = account ();
   g_autoptr (GError) error = NULL;
-  CrCredentials credentials = { "s3cret", NULL };
+  CrClientSecrets credentials = { "s3cret", NULL };
   g_autoptr (CrRequest) request = NULL;
   const char *const expected[] = {
     "Content-Type: application/x-www-form-urlencoded", "Accept: application/json",
@@ -79,7 +79,7 @@ test_plugin_headers (void)
     "X-Client-Id: client-7", NULL,
   };
 
-  request = cr_test_build_request (cr_plugin_get_descriptor (plugin), acct, &credentials, &error);
+  request = cr_test_build_request (cr_provider_get_descriptor (plugin), acct, &credentials, &error);
   g_assert_no_error (error);
   g_assert_true (g_strv_equal ((const char *const *) request->headers, expected));
   g_assert_cmpstr (request->body, ==,
@@ -91,8 +91,8 @@ test_plugin_headers (void)
 static void
 test_plugin_parses_form_answers (void)
 {
-  g_autoptr (CrPlugin) plugin = load ("hooks");
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_autoptr (CrProvider) plugin = load ("hooks");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrToken) token = NULL;
 
@@ -108,8 +108,8 @@ test_plugin_parses_form_answers (void)
 static void
 test_plugin_errors (void)
 {
-  g_autoptr (CrPlugin) plugin = load ("hooks");
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_autoptr (CrProvider) plugin = load ("hooks");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   static const struct {
     long status;
     const char *content_type, *body;
@@ -230,7 +230,7 @@ build_message (const CrPluginDescriptor *d)
 {
   g_autoptr (CrAccount) acct = account ();
   g_autoptr (GError) error = NULL;
-  CrCredentials credentials = { "s3cret", NULL };
+  CrClientSecrets credentials = { "s3cret", NULL };
   g_autoptr (CrRequest) request = cr_test_build_request (d, acct, &credentials, &error);
 
   if (request != NULL)
@@ -413,13 +413,13 @@ test_validate_parser_replaces_mapping (void)
 static void
 test_abi_1_0_plugin (void)
 {
-  g_autoptr (CrPlugin) plugin = load ("abi-1-0");
-  const CrPluginDescriptor *d = cr_plugin_get_descriptor (plugin);
+  g_autoptr (CrProvider) plugin = load ("abi-1-0");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   g_autoptr (CrAccount) acct = cr_test_account_from_text (
     tmp_dir, "[old]\nprovider = abi-1-0\nclient_id = c\n", "old");
   g_autoptr (GError) error = NULL;
   g_autoptr (CrRequest) request = NULL;
-  CrCredentials credentials = { "s", NULL };
+  CrClientSecrets credentials = { "s", NULL };
 
   g_assert_cmpuint (d->abi_minor, ==, 0);
   g_assert_null (d->add_headers);
@@ -434,10 +434,10 @@ static void
 test_short_1_1_plugin (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
 
   g_setenv ("CREDRING_PLUGIN_DIR", plugin_dir, TRUE);
-  plugin = cr_plugin_load ("short-1-1", &error);
+  plugin = cr_provider_load ("short-1-1", &error);
   g_assert_null (plugin);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   cr_test_assert_contains (error->message, "smaller than its ABI 1.1 requires");

@@ -123,10 +123,10 @@ static char *
 plugin_refused (const char *dir, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
 
   g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
-  plugin = cr_plugin_load (name, &error);
+  plugin = cr_provider_load (name, &error);
   g_assert_null (plugin);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   return g_strdup (error->message);
@@ -136,12 +136,12 @@ static void
 assert_plugin_loads (const char *dir, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
 
   g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
-  plugin = cr_plugin_load (name, &error);
+  plugin = cr_provider_load (name, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (cr_plugin_get_descriptor (plugin)->name, ==, name);
+  g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, name);
 }
 
 static char *
@@ -212,7 +212,7 @@ test_ancestor_writable_plugin (void)
       assert_refused_for (message, path, ancestor, "group- or world-writable");
 
       /* Listed as a failure too, never loaded. */
-      plugins = cr_plugin_load_all (failures);
+      plugins = cr_provider_load_all (failures);
       g_assert_cmpuint (plugins->len, ==, 0);
       g_assert_cmpuint (failures->len, ==, 1);
       assert_refused_for (g_ptr_array_index (failures, 0), path, ancestor,
@@ -515,16 +515,16 @@ test_checked_is_loaded_plugin (void)
   g_autofree char *path = copy_plugin ("ants.so", dir, NULL);
   g_autofree char *impostor = copy_plugin ("autograb.so", dir, "impostor");
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
 
   g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
   arm_swap (path, impostor);
-  plugin = cr_plugin_load ("ants", &error);
+  plugin = cr_provider_load ("ants", &error);
   assert_swapped ();
   /* Loading the file now at the path would run the impostor's code (its
    * descriptor is then refused for its name, too late). */
   g_assert_no_error (error);
-  g_assert_cmpstr (cr_plugin_get_descriptor (plugin)->name, ==, "ants");
+  g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, "ants");
 }
 
 static void
@@ -568,22 +568,22 @@ static void
 test_load_sequence (void)
 {
   static const char *const names[] = { "ants", "autograb", "acaengine", "dataloy" };
-  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_plugin_free);
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_provider_free);
 
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
   for (guint round = 0; round < 3; round++)
     for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
       {
-        g_autoptr (CrPlugin) once = cr_test_load_plugin (names[i]);
-        CrPlugin *twice = cr_test_load_plugin (names[i]);
+        g_autoptr (CrProvider) once = cr_test_load_provider (names[i]);
+        CrProvider *twice = cr_test_load_provider (names[i]);
 
-        g_assert_cmpstr (cr_plugin_get_descriptor (once)->name, ==, names[i]);
-        g_assert_cmpstr (cr_plugin_get_descriptor (twice)->name, ==, names[i]);
+        g_assert_cmpstr (cr_provider_get_descriptor (once)->name, ==, names[i]);
+        g_assert_cmpstr (cr_provider_get_descriptor (twice)->name, ==, names[i]);
         /* Every other one outlives the first load of the same file. */
         if ((round + i) % 2 == 0)
           g_ptr_array_add (kept, twice);
         else
-          cr_plugin_free (twice);
+          cr_provider_free (twice);
       }
 }
 

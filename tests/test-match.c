@@ -261,7 +261,7 @@ test_loopback (void)
 /* What one call of cr_config_match_account() did. */
 typedef struct {
   CrAccount *account;
-  CrPlugin *plugin;
+  CrProvider *plugin;
   GPtrArray *warnings;
   GError *error;
   guint loads; /* providers it loaded */
@@ -271,7 +271,7 @@ static void
 match_clear (Match *m)
 {
   g_clear_pointer (&m->account, cr_account_free);
-  g_clear_pointer (&m->plugin, cr_plugin_free);
+  g_clear_pointer (&m->plugin, cr_provider_free);
   g_clear_pointer (&m->warnings, g_ptr_array_unref);
   g_clear_error (&m->error);
 }
@@ -301,7 +301,7 @@ match (const char *config_text, const char *protocol, const char *host, const ch
       g_assert_no_error (m->error);
       g_assert_nonnull (m->plugin);
       g_assert_nonnull (m->account->endpoint);
-      g_assert_cmpstr (cr_plugin_get_descriptor (m->plugin)->name, ==, m->account->provider);
+      g_assert_cmpstr (cr_provider_get_descriptor (m->plugin)->name, ==, m->account->provider);
     }
   else
     g_assert_null (m->plugin);

@@ -13,9 +13,9 @@
 #define SECRET "hunter2-SeCrEt"
 
 static gboolean
-parse (CrCredential *c, const char *input, GError **error)
+parse (CrGitCredential *c, const char *input, GError **error)
 {
-  return cr_credential_parse (c, input, strlen (input), error);
+  return cr_git_credential_parse (c, input, strlen (input), error);
 }
 
 /* Parses @input, which must fail with a one-line CR_ERROR_CONFIG that never
@@ -23,10 +23,10 @@ parse (CrCredential *c, const char *input, GError **error)
 static char *
 parse_error (const char *input, gsize len)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (cr_credential_parse (&c, input, len, &error));
+  g_assert_false (cr_git_credential_parse (&c, input, len, &error));
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   g_assert_null (strchr (error->message, '\n'));
   g_assert_null (strstr (error->message, SECRET));
@@ -57,7 +57,7 @@ repeat (char ch, gsize n)
 static void
 test_get_request (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (parse (&c,
@@ -88,7 +88,7 @@ test_get_request (void)
 static void
 test_answer_fields (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (parse (&c,
@@ -117,10 +117,10 @@ test_answer_fields (void)
 static void
 test_empty_input (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cr_credential_parse (&c, NULL, 0, &error));
+  g_assert_true (cr_git_credential_parse (&c, NULL, 0, &error));
   g_assert_true (parse (&c, "\nprotocol=https\n", &error));
   g_assert_no_error (error);
   g_assert_null (c.protocol);
@@ -148,7 +148,7 @@ test_url (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+      g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
       g_autoptr(GError) error = NULL;
       g_autofree char *input = g_strdup_printf ("url=%s\n", cases[i].url);
 
@@ -189,7 +189,7 @@ test_url_errors (void)
 
   /* ... but parts the URL leaves out may come on their own lines. */
   {
-    g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+    g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
     g_autoptr(GError) error = NULL;
 
     g_assert_true (parse (&c, "username=bob\nurl=https://h/\npassword=" SECRET "\n", &error));
@@ -202,7 +202,7 @@ test_url_errors (void)
 static void
 test_lists (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (parse (&c,
@@ -243,7 +243,7 @@ many (const char *key, guint n)
 static void
 test_list_cap (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
   g_autofree char *full = many ("wwwauth[]", CR_PROTO_MAX_VALUES);
   g_autofree char *over = many ("state[]", CR_PROTO_MAX_VALUES + 1);
@@ -264,7 +264,7 @@ test_list_cap (void)
 static void
 test_unknown_keys (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (parse (&c,
@@ -296,7 +296,7 @@ test_line_length (void)
   g_autofree char *secret_too_long = g_strdup_printf ("password=" SECRET "%s\n", value);
   g_autofree char *line_1_too_long = g_strdup_printf ("line 1: longer than %d bytes", CR_PROTO_MAX_LINE);
   g_autofree char *line_2_too_long = g_strdup_printf ("line 2: longer than %d bytes", CR_PROTO_MAX_LINE);
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
   g_assert_cmpuint (strchr (longest, '\n') - longest + 1, ==, CR_PROTO_MAX_LINE);
@@ -367,7 +367,7 @@ test_repeated (void)
 static void
 test_values (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (parse (&c, "password_expiry_utc=0\nephemeral=no\ncontinue=\n", &error));
@@ -396,7 +396,7 @@ test_values (void)
 static void
 test_failure_keeps_credential (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (parse (&c, "protocol=https\nhost=kept\n", &error));
@@ -418,14 +418,14 @@ static void
 test_read_fd (void)
 {
   static const char input[] = "protocol=https\nhost=h\n\nnot a protocol line\n";
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
   int fds[2];
 
   g_assert_no_errno (pipe (fds));
   g_assert_cmpint (write (fds[1], input, sizeof input - 1), ==, sizeof input - 1);
   /* Not closed: the reader must stop at the empty line, not wait for EOF. */
-  g_assert_true (cr_credential_read_fd (&c, fds[0], &error));
+  g_assert_true (cr_git_credential_read_fd (&c, fds[0], &error));
   g_assert_no_error (error);
   g_assert_cmpstr (c.host, ==, "h");
   close (fds[0]);
@@ -452,7 +452,7 @@ test_read_fd_limits (void)
   g_autofree char *line = g_strdup_printf ("unknown=%s\n", filler);
   g_autofree char *last = NULL;
   GString *big = g_string_new ("host=h\n");
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
   int fd;
 
@@ -464,7 +464,7 @@ test_read_fd_limits (void)
   g_assert_cmpuint (big->len, ==, CR_PROTO_MAX_INPUT);
 
   fd = temp_file_with (big->str, big->len);
-  g_assert_true (cr_credential_read_fd (&c, fd, &error));
+  g_assert_true (cr_git_credential_read_fd (&c, fd, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (c.host, ==, "h");
   close (fd);
@@ -472,7 +472,7 @@ test_read_fd_limits (void)
   /* One byte more: the empty line is now past the limit. */
   g_string_prepend_c (big, 'y');
   fd = temp_file_with (big->str, big->len);
-  g_assert_false (cr_credential_read_fd (&c, fd, &error));
+  g_assert_false (cr_git_credential_read_fd (&c, fd, &error));
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   g_assert_cmpstr (error->message, ==, "the request is longer than 1048576 bytes");
   g_assert_cmpstr (c.host, ==, "h");
@@ -483,12 +483,12 @@ test_read_fd_limits (void)
 static void
 test_read_fd_error (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
   int fd = open ("/", O_RDONLY | O_DIRECTORY);
 
   g_assert_cmpint (fd, >=, 0);
-  g_assert_false (cr_credential_read_fd (&c, fd, &error));
+  g_assert_false (cr_git_credential_read_fd (&c, fd, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
   close (fd);
 }
@@ -496,7 +496,7 @@ test_read_fd_error (void)
 /* ---- writing ----------------------------------------------------------- */
 
 static void
-fill (CrCredential *c)
+fill (CrGitCredential *c)
 {
   c->capabilities = CR_CAPABILITY_AUTHTYPE | CR_CAPABILITY_STATE;
   c->protocol = g_strdup ("https");
@@ -536,15 +536,15 @@ static const char full_text[] =
 static void
 test_write (void)
 {
-  g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GString) out = g_string_new ("before\n");
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cr_credential_write (&c, out, &error));
+  g_assert_true (cr_git_credential_write (&c, out, &error));
   g_assert_cmpstr (out->str, ==, "before\n");
 
   fill (&c);
-  g_assert_true (cr_credential_write (&c, out, &error));
+  g_assert_true (cr_git_credential_write (&c, out, &error));
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (out->str, "before\n"));
   g_assert_cmpstr (out->str + strlen ("before\n"), ==, full_text);
@@ -557,12 +557,12 @@ test_write (void)
 
 /* Writing @c must fail, append nothing, and not quote the secret. */
 static void
-assert_write_refused (const CrCredential *c, const char *expected_message)
+assert_write_refused (const CrGitCredential *c, const char *expected_message)
 {
   g_autoptr(GString) out = g_string_new ("kept\n");
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (cr_credential_write (c, out, &error));
+  g_assert_false (cr_git_credential_write (c, out, &error));
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   g_assert_cmpstr (error->message, ==, expected_message);
   g_assert_null (strstr (error->message, SECRET));
@@ -579,7 +579,7 @@ test_write_refuses (void)
     g_strdup_printf ("cannot write 'path': the line would be longer than %d bytes", CR_PROTO_MAX_LINE);
 
   {
-    g_auto(CrCredential) c = CR_CREDENTIAL_INIT;
+    g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
 
     fill (&c);
     g_free (c.password);
@@ -628,8 +628,8 @@ test_longest_token (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (with_authtype); i++)
     {
-      g_auto(CrCredential) answer = CR_CREDENTIAL_INIT;
-      g_auto(CrCredential) back = CR_CREDENTIAL_INIT;
+      g_auto(CrGitCredential) answer = CR_GIT_CREDENTIAL_INIT;
+      g_auto(CrGitCredential) back = CR_GIT_CREDENTIAL_INIT;
       GString *out = g_string_new (NULL);
       g_autoptr(GError) error = NULL;
 
@@ -646,9 +646,9 @@ test_longest_token (void)
           answer.username = g_strdup ("client");
           answer.password = g_strdup (token);
         }
-      g_assert_true (cr_credential_write (&answer, out, &error));
+      g_assert_true (cr_git_credential_write (&answer, out, &error));
       g_assert_no_error (error);
-      g_assert_true (cr_credential_parse (&back, out->str, out->len, &error));
+      g_assert_true (cr_git_credential_parse (&back, out->str, out->len, &error));
       g_assert_no_error (error);
       g_assert_cmpstr (with_authtype[i] ? back.credential : back.password, ==, token);
       cr_secret_string_free (out);
@@ -658,24 +658,24 @@ test_longest_token (void)
 static void
 test_round_trip (void)
 {
-  g_auto(CrCredential) first = CR_CREDENTIAL_INIT;
-  g_auto(CrCredential) second = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) first = CR_GIT_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) second = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) again = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (parse (&first, full_text, &error));
-  g_assert_true (cr_credential_write (&first, out, &error));
+  g_assert_true (cr_git_credential_write (&first, out, &error));
   g_assert_cmpstr (out->str, ==, full_text);
 
   /* url= comes back as its parts. */
   g_assert_true (parse (&first, "url=https://u:p%09q@h:1/a%2Fb/?x\nwwwauth[]=w\n", &error));
   g_string_truncate (out, 0);
-  g_assert_true (cr_credential_write (&first, out, &error));
+  g_assert_true (cr_git_credential_write (&first, out, &error));
   g_assert_cmpstr (out->str, ==,
                    "protocol=https\nhost=h:1\npath=a/b/?x\nusername=u\npassword=p\tq\nwwwauth[]=w\n");
-  g_assert_true (cr_credential_parse (&second, out->str, out->len, &error));
-  g_assert_true (cr_credential_write (&second, again, &error));
+  g_assert_true (cr_git_credential_parse (&second, out->str, out->len, &error));
+  g_assert_true (cr_git_credential_write (&second, again, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (again->str, ==, out->str);
 }
@@ -685,10 +685,10 @@ test_round_trip (void)
 static void
 test_clear_secrets (void)
 {
-  CrCredential c = CR_CREDENTIAL_INIT;
+  CrGitCredential c = CR_GIT_CREDENTIAL_INIT;
 
   fill (&c);
-  cr_credential_clear_secrets (&c);
+  cr_git_credential_clear_secrets (&c);
   g_assert_null (c.password);
   g_assert_null (c.credential);
   g_assert_null (c.oauth_refresh_token);
@@ -696,14 +696,14 @@ test_clear_secrets (void)
   g_assert_cmpstr (c.host, ==, "example.com:8443");
   g_assert_cmpint (c.password_expiry_utc, ==, 1700000000);
   g_assert_nonnull (c.wwwauth);
-  cr_credential_clear_secrets (&c);
+  cr_git_credential_clear_secrets (&c);
 
-  cr_credential_clear (&c);
+  cr_git_credential_clear (&c);
   g_assert_null (c.username);
   g_assert_null (c.wwwauth);
   g_assert_cmpuint (c.capabilities, ==, 0);
   g_assert_false (c.ephemeral);
-  cr_credential_clear (&c);
+  cr_git_credential_clear (&c);
 }
 
 int

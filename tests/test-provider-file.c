@@ -447,7 +447,7 @@ static void
 compare_builds (const CrPluginDescriptor *file, const CrPluginDescriptor *compiled,
                 CrAccount *account, gboolean must_succeed)
 {
-  CrCredentials credentials = { SECRET, PASSWORD };
+  CrClientSecrets credentials = { SECRET, PASSWORD };
   g_autoptr (GError) file_error = NULL;
   g_autoptr (GError) compiled_error = NULL;
   g_autoptr (CrRequest) from_file = cr_test_build_request (file, account, &credentials, &file_error);
@@ -512,7 +512,7 @@ test_seed (Env *env, gconstpointer data)
   g_autofree char *dir = new_dir (seed->name);
   g_autofree char *path = copy_example (seed->name, dir, NULL);
   g_autoptr (CrProviderFile) file = load_ok (path, seed->name);
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
   g_autofree char *so_file = g_strconcat (seed->name, ".so", NULL);
   g_autofree char *so_path = g_build_filename (real_plugin_dir, so_file, NULL);
   g_autofree char *accounts_path = write_conf (dir, "accounts.conf", seed->accounts);
@@ -523,10 +523,10 @@ test_seed (Env *env, gconstpointer data)
   static const char *const groups[] = { "acct", "bare", "min" };
 
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
-  plugin = cr_test_load_plugin (seed->name);
-  g_assert_cmpint (cr_plugin_get_kind (plugin), ==, CR_PLUGIN_KIND_COMPILED);
-  g_assert_cmpstr (cr_plugin_get_path (plugin), ==, so_path);
-  compiled = cr_plugin_get_descriptor (plugin);
+  plugin = cr_test_load_provider (seed->name);
+  g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_PLUGIN);
+  g_assert_cmpstr (cr_provider_get_path (plugin), ==, so_path);
+  compiled = cr_provider_get_descriptor (plugin);
 
   assert_descriptors_equal (from_file, compiled);
 
@@ -1422,7 +1422,7 @@ test_valid_basic_raw_request (void)
   g_autoptr (CrProviderFile) basic = load_ok (basic_path, "basic");
   g_autoptr (CrAccount) account =
     cr_test_account_from_text (dir, "[acct]\nprovider = raw\nclient_id = " RAW_CLIENT_ID "\n", "acct");
-  CrCredentials credentials = { SECRET, NULL };
+  CrClientSecrets credentials = { SECRET, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (CrRequest) raw_request =
     cr_test_build_request (cr_provider_file_get_descriptor (raw), account, &credentials, &error);
@@ -1474,7 +1474,7 @@ test_valid_password_grant (void)
                                "[acct]\nprovider = pw\nclient_id = cid\nhost = h.example.com\n"
                                "username = alice\n",
                                "acct");
-  CrCredentials credentials = { "sec", "pw d" };
+  CrClientSecrets credentials = { "sec", "pw d" };
   g_autoptr (GError) error = NULL;
   g_autoptr (CrRequest) request = NULL;
 
@@ -1566,7 +1566,7 @@ test_valid_params_request (void)
   g_autofree char *path = write_conf (dir, "p.conf", BASE);
   g_autoptr (CrProviderFile) file = load_ok (path, "p");
   const CrPluginDescriptor *d = cr_provider_file_get_descriptor (file);
-  CrCredentials credentials = { "s", NULL };
+  CrClientSecrets credentials = { "s", NULL };
   g_autoptr (GError) error = NULL;
 
   {
@@ -1685,17 +1685,17 @@ provider_text (const char *description)
                           description);
 }
 
-static CrPlugin *
+static CrProvider *
 plugin_load_ok (const char *name)
 {
-  return cr_test_load_plugin (name);
+  return cr_test_load_provider (name);
 }
 
 static char *
 plugin_load_fail (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrPlugin) plugin = cr_plugin_load (name, &error);
+  g_autoptr (CrProvider) plugin = cr_provider_load (name, &error);
 
   g_assert_null (plugin);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
@@ -1738,16 +1738,16 @@ test_loader_user_dir (Env *env, gconstpointer data)
   g_autofree char *no_files = new_dir ("no-files");
   g_autofree char *text = provider_text ("Mine");
   g_autofree char *path = write_conf (user_provider_dir, "mine.conf", text);
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
   const CrPluginDescriptor *d;
 
   g_setenv ("CREDRING_PLUGIN_DIR", empty, TRUE);
   g_setenv ("CREDRING_PROVIDER_DIR", no_files, TRUE);
   plugin = plugin_load_ok ("mine");
-  g_assert_cmpint (cr_plugin_get_kind (plugin), ==, CR_PLUGIN_KIND_FILE);
-  g_assert_cmpstr (cr_plugin_get_path (plugin), ==, path);
-  g_assert_cmpuint (g_strv_length ((char **) cr_plugin_get_warnings (plugin)), ==, 0);
-  d = cr_plugin_get_descriptor (plugin);
+  g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_FILE);
+  g_assert_cmpstr (cr_provider_get_path (plugin), ==, path);
+  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (plugin)), ==, 0);
+  d = cr_provider_get_descriptor (plugin);
   g_assert_cmpstr (d->name, ==, "mine");
   g_assert_cmpstr (d->description, ==, "Mine");
   g_assert_cmpstr (d->token_url, ==, "https://auth.example.com/token");
@@ -1765,9 +1765,9 @@ test_loader_file_request (Env *env, gconstpointer data)
   g_autofree char *dir = new_dir ("accounts");
   g_autoptr (CrAccount) account =
     cr_test_account_from_text (dir, seeds[1].accounts, "acct");
-  g_autoptr (CrPlugin) file_plugin = NULL;
-  g_autoptr (CrPlugin) compiled = NULL;
-  CrCredentials credentials = { SECRET, NULL };
+  g_autoptr (CrProvider) file_plugin = NULL;
+  g_autoptr (CrProvider) compiled = NULL;
+  CrClientSecrets credentials = { SECRET, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (CrRequest) a = NULL;
   g_autoptr (CrRequest) b = NULL;
@@ -1775,16 +1775,16 @@ test_loader_file_request (Env *env, gconstpointer data)
   g_assert_cmpstr (seeds[1].name, ==, "ants");
   g_setenv ("CREDRING_PLUGIN_DIR", empty, TRUE);
   file_plugin = plugin_load_ok ("ants");
-  g_assert_cmpint (cr_plugin_get_kind (file_plugin), ==, CR_PLUGIN_KIND_FILE);
-  g_assert_cmpstr (cr_plugin_get_path (file_plugin), ==, path);
+  g_assert_cmpint (cr_provider_get_kind (file_plugin), ==, CR_PROVIDER_KIND_FILE);
+  g_assert_cmpstr (cr_provider_get_path (file_plugin), ==, path);
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
   g_assert_cmpint (g_unlink (path), ==, 0);
   compiled = plugin_load_ok ("ants");
-  g_assert_cmpint (cr_plugin_get_kind (compiled), ==, CR_PLUGIN_KIND_COMPILED);
+  g_assert_cmpint (cr_provider_get_kind (compiled), ==, CR_PROVIDER_KIND_PLUGIN);
 
-  a = cr_test_build_request (cr_plugin_get_descriptor (file_plugin), account, &credentials, &error);
+  a = cr_test_build_request (cr_provider_get_descriptor (file_plugin), account, &credentials, &error);
   g_assert_no_error (error);
-  b = cr_test_build_request (cr_plugin_get_descriptor (compiled), account, &credentials, &error);
+  b = cr_test_build_request (cr_provider_get_descriptor (compiled), account, &credentials, &error);
   g_assert_no_error (error);
   assert_requests_equal (a, b);
 }
@@ -1810,25 +1810,25 @@ test_loader_provider_dir (Env *env, gconstpointer data)
 
   /* In the second directory of the list. */
   {
-    g_autoptr (CrPlugin) plugin = plugin_load_ok ("only2");
+    g_autoptr (CrProvider) plugin = plugin_load_ok ("only2");
 
-    g_assert_cmpint (cr_plugin_get_kind (plugin), ==, CR_PLUGIN_KIND_FILE);
-    g_assert_cmpstr (cr_plugin_get_path (plugin), ==, only2);
+    g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_FILE);
+    g_assert_cmpstr (cr_provider_get_path (plugin), ==, only2);
   }
   /* The first of the list wins. */
   {
-    g_autoptr (CrPlugin) plugin = plugin_load_ok ("both");
+    g_autoptr (CrProvider) plugin = plugin_load_ok ("both");
 
-    g_assert_cmpstr (cr_plugin_get_path (plugin), ==, both1);
-    g_assert_cmpstr (cr_plugin_get_descriptor (plugin)->description, ==, "System");
+    g_assert_cmpstr (cr_provider_get_path (plugin), ==, both1);
+    g_assert_cmpstr (cr_provider_get_descriptor (plugin)->description, ==, "System");
   }
   /* The user's directory wins over the list. */
   {
-    g_autoptr (CrPlugin) plugin = plugin_load_ok ("shared");
+    g_autoptr (CrProvider) plugin = plugin_load_ok ("shared");
 
-    g_assert_cmpstr (cr_plugin_get_path (plugin), ==, shared_user);
-    g_assert_cmpstr (cr_plugin_get_descriptor (plugin)->description, ==, "User");
-    g_assert_cmpuint (g_strv_length ((char **) cr_plugin_get_warnings (plugin)), ==, 0);
+    g_assert_cmpstr (cr_provider_get_path (plugin), ==, shared_user);
+    g_assert_cmpstr (cr_provider_get_descriptor (plugin)->description, ==, "User");
+    g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (plugin)), ==, 0);
   }
   /* A broken file in the user's directory does not fall through to the
    * system's: the first file found decides, as for plugins. */
@@ -1857,17 +1857,17 @@ test_loader_compiled_wins (Env *env, gconstpointer data)
   g_autofree char *no_files = new_dir ("no-files");
   g_autofree char *conf = copy_example ("ants", user_provider_dir, NULL);
   g_autofree char *so = g_build_filename (real_plugin_dir, "ants.so", NULL);
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
   const char *const *warnings;
 
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
   g_setenv ("CREDRING_PROVIDER_DIR", no_files, TRUE);
   plugin = plugin_load_ok ("ants");
-  g_assert_cmpint (cr_plugin_get_kind (plugin), ==, CR_PLUGIN_KIND_COMPILED);
-  g_assert_cmpstr (cr_plugin_get_path (plugin), ==, so);
+  g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_PLUGIN);
+  g_assert_cmpstr (cr_provider_get_path (plugin), ==, so);
   /* The compiled descriptor: ants.c has no token type field. */
-  g_assert_null (cr_plugin_get_descriptor (plugin)->token_type_field);
-  warnings = cr_plugin_get_warnings (plugin);
+  g_assert_null (cr_provider_get_descriptor (plugin)->token_type_field);
+  warnings = cr_provider_get_warnings (plugin);
   g_assert_nonnull (warnings);
   g_assert_cmpuint (g_strv_length ((char **) warnings), ==, 1);
   assert_one_line (warnings[0]);
@@ -1877,17 +1877,17 @@ test_loader_compiled_wins (Env *env, gconstpointer data)
   g_test_message ("%s", warnings[0]);
 
   /* Even an invalid file of that name is only a warning. */
-  g_clear_pointer (&plugin, cr_plugin_free);
+  g_clear_pointer (&plugin, cr_provider_free);
   g_free (write_conf (user_provider_dir, "ants.conf", "garbage\n"));
   plugin = plugin_load_ok ("ants");
-  g_assert_cmpint (cr_plugin_get_kind (plugin), ==, CR_PLUGIN_KIND_COMPILED);
-  g_assert_cmpuint (g_strv_length ((char **) cr_plugin_get_warnings (plugin)), ==, 1);
+  g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_PLUGIN);
+  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (plugin)), ==, 1);
 
   /* No file, no warning. */
-  g_clear_pointer (&plugin, cr_plugin_free);
+  g_clear_pointer (&plugin, cr_provider_free);
   g_assert_cmpint (g_unlink (conf), ==, 0);
   plugin = plugin_load_ok ("ants");
-  g_assert_cmpuint (g_strv_length ((char **) cr_plugin_get_warnings (plugin)), ==, 0);
+  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (plugin)), ==, 0);
 }
 
 static gboolean
@@ -1908,12 +1908,12 @@ test_loader_load_all (Env *env, gconstpointer data)
 {
   static const struct {
     const char *name;
-    CrPluginKind kind;
+    CrProviderKind kind;
   } expected[] = {
-    { "acaengine", CR_PLUGIN_KIND_COMPILED }, { "alpha", CR_PLUGIN_KIND_FILE },
-    { "ants", CR_PLUGIN_KIND_COMPILED },      { "autograb", CR_PLUGIN_KIND_COMPILED },
-    { "dataloy", CR_PLUGIN_KIND_COMPILED },   { "gamma", CR_PLUGIN_KIND_FILE },
-    { "zeta", CR_PLUGIN_KIND_FILE },
+    { "acaengine", CR_PROVIDER_KIND_PLUGIN }, { "alpha", CR_PROVIDER_KIND_FILE },
+    { "ants", CR_PROVIDER_KIND_PLUGIN },      { "autograb", CR_PROVIDER_KIND_PLUGIN },
+    { "dataloy", CR_PROVIDER_KIND_PLUGIN },   { "gamma", CR_PROVIDER_KIND_FILE },
+    { "zeta", CR_PROVIDER_KIND_FILE },
   };
   g_autofree char *sys = new_dir ("sys");
   g_autofree char *alpha_text = provider_text ("Alpha, the user's");
@@ -1937,22 +1937,22 @@ test_loader_load_all (Env *env, gconstpointer data)
 
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
   g_setenv ("CREDRING_PROVIDER_DIR", sys, TRUE);
-  plugins = cr_plugin_load_all (failures);
+  plugins = cr_provider_load_all (failures);
 
   for (guint i = 0; i < failures->len; i++)
     g_test_message ("failure: %s", (const char *) g_ptr_array_index (failures, i));
   g_assert_cmpuint (plugins->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < plugins->len; i++)
     {
-      CrPlugin *plugin = g_ptr_array_index (plugins, i);
+      CrProvider *plugin = g_ptr_array_index (plugins, i);
 
-      g_assert_cmpstr (cr_plugin_get_descriptor (plugin)->name, ==, expected[i].name);
-      g_assert_cmpint (cr_plugin_get_kind (plugin), ==, expected[i].kind);
+      g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, expected[i].name);
+      g_assert_cmpint (cr_provider_get_kind (plugin), ==, expected[i].kind);
     }
   /* The user's alpha, not the system's. */
-  g_assert_cmpstr (cr_plugin_get_path (g_ptr_array_index (plugins, 1)), ==, alpha);
-  g_assert_cmpstr (cr_plugin_get_path (g_ptr_array_index (plugins, 5)), ==, gamma);
-  g_assert_cmpstr (cr_plugin_get_path (g_ptr_array_index (plugins, 6)), ==, zeta);
+  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (plugins, 1)), ==, alpha);
+  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (plugins, 5)), ==, gamma);
+  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (plugins, 6)), ==, zeta);
 
   /* The shadowed file, the three invalid ones; nothing for the system's
    * alpha (search order at work), README or the backup. */

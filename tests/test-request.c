@@ -42,11 +42,11 @@ static CrRequest *
 build (const char *provider, const char *account_text, const char *client_secret,
        const char *password)
 {
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
+  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
-  CrCredentials credentials = { client_secret, password };
-  CrRequest *request = cr_test_build_request (cr_plugin_get_descriptor (plugin), account,
+  CrClientSecrets credentials = { client_secret, password };
+  CrRequest *request = cr_test_build_request (cr_provider_get_descriptor (plugin), account,
                                          &credentials, &error);
 
   g_assert_no_error (error);
@@ -59,11 +59,11 @@ static char *
 build_error (const char *provider, const char *account_text, const char *client_secret,
              const char *password)
 {
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
+  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
-  CrCredentials credentials = { client_secret, password };
-  g_autoptr (CrRequest) request = cr_test_build_request (cr_plugin_get_descriptor (plugin), account,
+  CrClientSecrets credentials = { client_secret, password };
+  g_autoptr (CrRequest) request = cr_test_build_request (cr_provider_get_descriptor (plugin), account,
                                                     &credentials, &error);
 
   g_assert_null (request);
@@ -316,11 +316,11 @@ test_json_escaping (void)
 static char *
 token_url (const char *provider, const char *account_text, GError **error)
 {
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
+  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
 
   /* What requests are sent to: the endpoint the account resolves to. */
-  if (!cr_account_resolve (account, cr_plugin_get_descriptor (plugin), NULL, error))
+  if (!cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, error))
     return NULL;
   return g_strdup (account->endpoint);
 }
@@ -688,11 +688,11 @@ static gboolean
 request_leaves_copy (const char *provider, const char *account_text, const char *client_secret,
                      const char *password)
 {
-  g_autoptr (CrPlugin) plugin = cr_test_load_plugin (provider);
+  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
-  CrCredentials credentials = { client_secret, password };
-  CrRequest *request = cr_test_build_request (cr_plugin_get_descriptor (plugin), account,
+  CrClientSecrets credentials = { client_secret, password };
+  CrRequest *request = cr_test_build_request (cr_provider_get_descriptor (plugin), account,
                                          &credentials, &error);
 
   g_assert_no_error (error);
@@ -761,7 +761,7 @@ test_long_default_leaves_no_copy (void)
     .expiry_field = "expires_in",
     .expiry_form = CR_EXPIRY_SECONDS,
   };
-  const CrCredentials credentials = { SHORT_SECRET, NULL };
+  const CrClientSecrets credentials = { SHORT_SECRET, NULL };
   g_autoptr (CrAccount) account =
     cr_test_account_from_text (tmp_dir, "[acct]\nprovider = example\nclient_id = c\n", "acct");
   gboolean leaked = FALSE;

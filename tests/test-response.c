@@ -23,7 +23,7 @@
 
 #define TOKEN "tok-9f8e7d6c5b4a"
 
-static CrPlugin *plugins[4];
+static CrProvider *plugins[4];
 static const CrPluginDescriptor *ants, *acaengine, *autograb, *dataloy;
 
 static char *tmp_dir;
@@ -810,11 +810,11 @@ main (int argc, char **argv)
 
   tmp_dir = cr_test_init (&argc, &argv, "response");
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    plugins[i] = cr_test_load_plugin (names[i]);
-  ants = cr_plugin_get_descriptor (plugins[0]);
-  acaengine = cr_plugin_get_descriptor (plugins[1]);
-  autograb = cr_plugin_get_descriptor (plugins[2]);
-  dataloy = cr_plugin_get_descriptor (plugins[3]);
+    plugins[i] = cr_test_load_provider (names[i]);
+  ants = cr_provider_get_descriptor (plugins[0]);
+  acaengine = cr_provider_get_descriptor (plugins[1]);
+  autograb = cr_provider_get_descriptor (plugins[2]);
+  dataloy = cr_provider_get_descriptor (plugins[3]);
 
   g_test_add_func ("/response/success/ants", test_ants_success);
   g_test_add_func ("/response/success/ants-time-zones", test_ants_time_zones);
@@ -844,7 +844,7 @@ main (int argc, char **argv)
 
   status = g_test_run ();
   for (gsize i = 0; i < G_N_ELEMENTS (plugins); i++)
-    cr_plugin_free (plugins[i]);
+    cr_provider_free (plugins[i]);
   cr_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;

@@ -133,11 +133,11 @@ cr_test_count_params (const CrPluginDescriptor *d)
   return n;
 }
 
-CrPlugin *
-cr_test_load_plugin (const char *name)
+CrProvider *
+cr_test_load_provider (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  CrPlugin *plugin = cr_plugin_load (name, &error);
+  CrProvider *plugin = cr_provider_load (name, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (plugin);
@@ -169,7 +169,7 @@ cr_test_assert_contains (const char *haystack, const char *needle)
 
 CrRequest *
 cr_test_build_request (const CrPluginDescriptor *d, CrAccount *account,
-                       const CrCredentials *credentials, GError **error)
+                       const CrClientSecrets *credentials, GError **error)
 {
   if (!cr_account_resolve (account, d, NULL, error))
     return NULL;

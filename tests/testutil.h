@@ -35,7 +35,7 @@ const CrPluginParam *cr_test_find_param (const CrPluginDescriptor *d, const char
 guint cr_test_count_params (const CrPluginDescriptor *d);
 
 /* Loads the plugin @name, which must succeed. */
-CrPlugin *cr_test_load_plugin (const char *name);
+CrProvider *cr_test_load_provider (const char *name);
 
 /* Writes @text to @dir/accounts.conf and loads its account @name, which
  * must both succeed. */
@@ -45,7 +45,7 @@ CrAccount *cr_test_account_from_text (const char *dir, const char *text, const c
  * against @d, then cr_request_build() (or, @credentials NULL,
  * cr_request_build_masked()).  Either may fail, into @error. */
 CrRequest *cr_test_build_request (const CrPluginDescriptor *d, CrAccount *account,
-                                  const CrCredentials *credentials, GError **error);
+                                  const CrClientSecrets *credentials, GError **error);
 
 /* Fails the test unless @haystack contains @needle. */
 void cr_test_assert_contains (const char *haystack, const char *needle);

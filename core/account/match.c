@@ -201,7 +201,7 @@ urls_match (char **urls, const char *protocol, const char *host, const char *pat
  * several accounts of one provider share it, and one that failed to load
  * is not tried again. */
 typedef struct {
-  GHashTable *plugins;  /* provider name -> CrPlugin */
+  GHashTable *plugins;  /* provider name -> CrProvider */
   GHashTable *failures; /* provider name -> the GError of its loading */
 } Providers;
 
@@ -224,16 +224,16 @@ cr_match_provider_loads (void)
 }
 
 /* The provider @name, loaded on first use; owned by @providers. */
-static CrPlugin *
+static CrProvider *
 providers_get (Providers *providers, const char *name, GError **error)
 {
-  CrPlugin *plugin = g_hash_table_lookup (providers->plugins, name);
+  CrProvider *plugin = g_hash_table_lookup (providers->plugins, name);
   GError *failure = g_hash_table_lookup (providers->failures, name);
 
   if (plugin == NULL && failure == NULL)
     {
       g_atomic_int_inc (&provider_loads);
-      plugin = cr_plugin_load (name, &failure);
+      plugin = cr_provider_load (name, &failure);
       if (plugin != NULL)
         g_hash_table_insert (providers->plugins, g_strdup (name), plugin);
       else
@@ -250,7 +250,7 @@ providers_get (Providers *providers, const char *name, GError **error)
 static char **
 matching_urls (const CrAccount *account, Providers *providers, GError **error)
 {
-  CrPlugin *plugin;
+  CrProvider *plugin;
   g_autofree char *token_url = NULL;
 
   if (account->urls != NULL || account->token_url != NULL)
@@ -262,20 +262,20 @@ matching_urls (const CrAccount *account, Providers *providers, GError **error)
       return NULL;
     }
   /* Its error says why there is no URL to match (a missing host, ...). */
-  token_url = cr_account_token_url (account, cr_plugin_get_descriptor (plugin), error);
+  token_url = cr_account_token_url (account, cr_provider_get_descriptor (plugin), error);
   if (token_url == NULL)
     return NULL;
-  return cr_account_urls (account, cr_plugin_get_descriptor (plugin));
+  return cr_account_urls (account, cr_provider_get_descriptor (plugin));
 }
 
 /* The matched @account resolved, as cr_config_open_account() does, with
  * its provider moved out of @providers into *@plugin_out. */
 static CrAccount *
-open_matched (Providers *providers, CrAccount *account, CrPlugin **plugin_out,
+open_matched (Providers *providers, CrAccount *account, CrProvider **plugin_out,
               GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) owned = account;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
   g_autofree char *stolen_key = NULL;
 
   if (providers_get (providers, account->provider, error) == NULL)
@@ -286,9 +286,9 @@ open_matched (Providers *providers, CrAccount *account, CrPlugin **plugin_out,
   g_hash_table_steal_extended (providers->plugins, account->provider, (gpointer *) &stolen_key,
                                (gpointer *) &plugin);
   if (warnings != NULL)
-    for (const char *const *w = cr_plugin_get_warnings (plugin); *w != NULL; w++)
+    for (const char *const *w = cr_provider_get_warnings (plugin); *w != NULL; w++)
       g_ptr_array_add (warnings, g_strdup (*w));
-  if (!cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, error))
+  if (!cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, error))
     return NULL;
   *plugin_out = g_steal_pointer (&plugin);
   return g_steal_pointer (&owned);
@@ -305,7 +305,7 @@ add_warning (GPtrArray *warnings, char *warning)
 
 CrAccount *
 cr_config_match_account (CrConfig *config, const char *protocol, const char *host,
-                         const char *path, CrPlugin **plugin_out, GPtrArray *warnings,
+                         const char *path, CrProvider **plugin_out, GPtrArray *warnings,
                          GError **error)
 {
   g_auto (Providers) providers = { NULL, NULL };
@@ -314,7 +314,7 @@ cr_config_match_account (CrConfig *config, const char *protocol, const char *hos
   g_return_val_if_fail (config != NULL && plugin_out != NULL, NULL);
 
   providers.plugins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) cr_plugin_free);
+                                             (GDestroyNotify) cr_provider_free);
   providers.failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) g_error_free);
   names = cr_config_list_accounts (config);

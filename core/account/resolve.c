@@ -204,24 +204,24 @@ cr_account_resolve (CrAccount *account, const CrPluginDescriptor *provider, GPtr
 }
 
 CrAccount *
-cr_config_open_account (CrConfig *config, const char *name, CrPlugin **plugin_out,
+cr_config_open_account (CrConfig *config, const char *name, CrProvider **plugin_out,
                         GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrPlugin) plugin = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
 
   g_return_val_if_fail (config != NULL && name != NULL && plugin_out != NULL, NULL);
 
   account = cr_config_get_account (config, name, error);
   if (account == NULL)
     return NULL;
-  plugin = cr_plugin_load (account->provider, error);
+  plugin = cr_provider_load (account->provider, error);
   if (plugin == NULL)
     return NULL;
   if (warnings != NULL)
-    for (const char *const *w = cr_plugin_get_warnings (plugin); *w != NULL; w++)
+    for (const char *const *w = cr_provider_get_warnings (plugin); *w != NULL; w++)
       g_ptr_array_add (warnings, g_strdup (*w));
-  if (!cr_account_resolve (account, cr_plugin_get_descriptor (plugin), warnings, error))
+  if (!cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, error))
     return NULL;
   *plugin_out = g_steal_pointer (&plugin);
   return g_steal_pointer (&account);

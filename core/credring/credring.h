@@ -5,7 +5,7 @@
  *   g_autoptr(GError) error = NULL;
  *   g_autoptr(CrConfig) config = cr_config_load (NULL, &error);
  *   g_autoptr(CrAccount) account = config ? cr_config_get_account (config, "ants-prod", &error) : NULL;
- *   g_autoptr(CrPlugin) plugin = account ? cr_plugin_load (account->provider, &error) : NULL;
+ *   g_autoptr(CrProvider) plugin = account ? cr_provider_load (account->provider, &error) : NULL;
  *   g_autoptr(CrToken) token = plugin ? cr_cache_get_token (account, plugin, -1, FALSE, &error) : NULL;
  *   if (token == NULL)
  *     return cr_error_exit_status (error);   // error->message is one line, secret-free
@@ -85,7 +85,7 @@ CR_EXPORT void cr_secret_protect_process (void);
 /* ---- accounts.conf (config.c) ------------------------------------------ */
 
 typedef struct _CrConfig CrConfig;
-typedef struct _CrPlugin CrPlugin;
+typedef struct _CrProvider CrProvider;
 
 /* One group of accounts.conf.  Read-only for callers. */
 typedef struct {
@@ -147,7 +147,7 @@ CR_EXPORT gboolean cr_account_resolve (CrAccount *account, const CrPluginDescrip
  * The provider's own warnings (a provider file shadowed by a plugin) and
  * the account's are appended to @warnings (nullable). */
 CR_EXPORT CrAccount *cr_config_open_account (CrConfig *config, const char *name,
-                                             CrPlugin **provider, GPtrArray *warnings,
+                                             CrProvider **provider, GPtrArray *warnings,
                                              GError **error);
 
 /* The account keys @provider needs (@required: provider, client_id, host
@@ -161,9 +161,9 @@ CR_EXPORT char **cr_provider_account_keys (const CrPluginDescriptor *provider,
 
 /* Where a provider came from. */
 typedef enum {
-  CR_PLUGIN_KIND_COMPILED = 1, /* a plugin, NAME.so */
-  CR_PLUGIN_KIND_FILE = 2,     /* a provider file, NAME.conf (doc/writing-a-provider.md) */
-} CrPluginKind;
+  CR_PROVIDER_KIND_PLUGIN = 1, /* a plugin, NAME.so */
+  CR_PROVIDER_KIND_FILE = 2,     /* a provider file, NAME.conf (doc/writing-a-provider.md) */
+} CrProviderKind;
 
 /* Loads the provider NAME: the plugin NAME.so from the plugin directories
  * (cr_plugin_dirs()), else the provider file NAME.conf from the provider
@@ -171,21 +171,21 @@ typedef enum {
  * wins over a provider file of the same name, which is then named in the
  * plugin's warnings.  Failures are CR_ERROR_CONFIG with a message naming
  * the file and the reason. */
-CR_EXPORT CrPlugin *cr_plugin_load (const char *name, GError **error);
+CR_EXPORT CrProvider *cr_provider_load (const char *name, GError **error);
 /* Loads every provider found, plugins and provider files; those that fail
  * are skipped and their errors' messages appended to @failures (nullable),
  * as are provider files that a plugin of the same name overrides.  Sorted
  * by name. */
-CR_EXPORT GPtrArray *cr_plugin_load_all (GPtrArray *failures);
+CR_EXPORT GPtrArray *cr_provider_load_all (GPtrArray *failures);
 /* The descriptor, valid as long as @plugin.  Its fields of ABI minors newer
  * than the plugin was built for read as zero/NULL. */
-CR_EXPORT const CrPluginDescriptor *cr_plugin_get_descriptor (CrPlugin *plugin);
+CR_EXPORT const CrPluginDescriptor *cr_provider_get_descriptor (CrProvider *plugin);
 /* The file it was loaded from. */
-CR_EXPORT const char *cr_plugin_get_path (CrPlugin *plugin);
-CR_EXPORT CrPluginKind cr_plugin_get_kind (CrPlugin *plugin);
+CR_EXPORT const char *cr_provider_get_path (CrProvider *plugin);
+CR_EXPORT CrProviderKind cr_provider_get_kind (CrProvider *plugin);
 /* Things worth telling about how it was found, one line each (NULL-terminated, may be empty). */
-CR_EXPORT const char *const *cr_plugin_get_warnings (CrPlugin *plugin);
-CR_EXPORT void cr_plugin_free (CrPlugin *plugin);
+CR_EXPORT const char *const *cr_provider_get_warnings (CrProvider *plugin);
+CR_EXPORT void cr_provider_free (CrProvider *plugin);
 /* Directories searched for plugins, in order: $CREDRING_PLUGIN_DIR (a
  * colon list) when set, else the compiled-in one.  Free with g_strfreev(). */
 CR_EXPORT char **cr_plugin_dirs (void);
@@ -229,7 +229,7 @@ CR_EXPORT char *cr_expiry_form_list_names (void);
 typedef struct {
   const char *client_secret;
   const char *password;
-} CrCredentials;
+} CrClientSecrets;
 
 /* ---- a token endpoint's answer ------------------------------------------ */
 
@@ -309,7 +309,7 @@ typedef struct {
  * provider needs, a missing secret, or a plugin hook that fails. */
 CR_EXPORT CrRequest *cr_request_build (const CrPluginDescriptor *provider,
                                        const CrAccount *account,
-                                       const CrCredentials *credentials, GError **error);
+                                       const CrClientSecrets *credentials, GError **error);
 /* The same request with every secret (client secret, password, the Basic
  * credentials) shown as CR_REQUEST_MASK, built without any secret: what
  * `credring token --dry-run` shows. */
@@ -353,7 +353,7 @@ CR_EXPORT void cr_store_disconnect (void);
  * ($CREDRING_FETCH_MODULE, else the installed one), so that programs that
  * only read the cache never load libcurl and its dependencies. */
 CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
-                                   const CrCredentials *credentials, GError **error);
+                                   const CrClientSecrets *credentials, GError **error);
 
 /* A digest of the settings that decide which token an account gets
  * (provider, token URL, host, client id, username, provider parameters)
@@ -368,7 +368,7 @@ CR_EXPORT char *cr_account_fingerprint (const CrAccount *account,
  * account's lock so that no fetch with the old secrets lands afterwards. */
 CR_EXPORT gboolean cr_cache_store_login (const CrAccount *account,
                                          const CrPluginDescriptor *provider,
-                                         const CrCredentials *credentials, const CrToken *token,
+                                         const CrClientSecrets *credentials, const CrToken *token,
                                          GError **error);
 /* Drops @account's cached token, and with @secrets_too its secrets first, under
  * its lock: secrets in a locked keyring are an error that leaves the token too. */
@@ -386,7 +386,7 @@ CR_EXPORT gboolean cr_cache_forget_token_if (const CrAccount *account, const cha
  * FALSE, else a new one fetched with the stored secrets under the account's
  * lock and stored (ca_file read, as for cr_token_fetch(), before the lock
  * is taken).  The cache-hit path does one keyring lookup and no HTTP. */
-CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrPlugin *plugin,
+CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrProvider *plugin,
                                        gint64 min_valid, gboolean force_refresh,
                                        GError **error);
 
@@ -418,12 +418,12 @@ CR_EXPORT char **cr_account_urls (const CrAccount *account, const CrPluginDescri
  * (CR_ERROR_CONFIG), and no account after it is tried. */
 CR_EXPORT CrAccount *cr_config_match_account (CrConfig *config, const char *protocol,
                                               const char *host, const char *path,
-                                              CrPlugin **provider, GPtrArray *warnings,
+                                              CrProvider **provider, GPtrArray *warnings,
                                               GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrConfig, cr_config_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrAccount, cr_account_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrPlugin, cr_plugin_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrProvider, cr_provider_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrResponse, cr_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrRequest, cr_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrToken, cr_token_free)

@@ -3,21 +3,21 @@
  *
  * What git-credential-credring does with a "get" request:
  *
- *   g_auto(CrCredential) request = CR_CREDENTIAL_INIT;
+ *   g_auto(CrGitCredential) request = CR_GIT_CREDENTIAL_INIT;
  *   g_autoptr(GError) error = NULL;
- *   if (!cr_credential_read_fd (&request, STDIN_FILENO, &error))
+ *   if (!cr_git_credential_read_fd (&request, STDIN_FILENO, &error))
  *     {
  *       g_printerr ("git-credential-credring: %s\n", error->message);  // one line, secret-free
  *       return 2;
  *     }
  *   // ... look up request.protocol, request.host, request.path ...
  *
- *   g_auto(CrCredential) answer = CR_CREDENTIAL_INIT;
+ *   g_auto(CrGitCredential) answer = CR_GIT_CREDENTIAL_INIT;
  *   answer.username = g_strdup ("oauth2");
- *   answer.password = g_strdup (token->access_token);  // wiped by cr_credential_clear()
+ *   answer.password = g_strdup (token->access_token);  // wiped by cr_git_credential_clear()
  *   answer.password_expiry_utc = token->expires_at;
  *   GString *out = g_string_new (NULL);
- *   if (!cr_credential_write (&answer, out, &error))   // nothing written on failure
+ *   if (!cr_git_credential_write (&answer, out, &error))   // nothing written on failure
  *     ...;
  *   fwrite (out->str, 1, out->len, stdout);
  *   cr_secret_string_free (out);                       // @out holds the password
@@ -46,12 +46,12 @@ G_BEGIN_DECLS
  * takes, so every token it serves can be written, and read back when git
  * returns it with store or erase. */
 #define CR_PROTO_MAX_LINE (CR_TOKEN_MAX_BYTES + 64)
-/* The most bytes cr_credential_read_fd() accepts. */
+/* The most bytes cr_git_credential_read_fd() accepts. */
 #define CR_PROTO_MAX_INPUT (1024 * 1024)
 /* The most entries a multi-valued key (wwwauth[], state[], capability[]) may hold. */
 #define CR_PROTO_MAX_VALUES 64
 
-/* Values of CrCredential.capabilities.  Other capabilities are ignored. */
+/* Values of CrGitCredential.capabilities.  Other capabilities are ignored. */
 typedef enum {
   CR_CAPABILITY_AUTHTYPE = 1 << 0, /* authtype, credential and ephemeral are understood */
   CR_CAPABILITY_STATE = 1 << 1,    /* state[] and continue are understood */
@@ -59,7 +59,7 @@ typedef enum {
 
 /* One request or answer.  Every field is optional: NULL, 0 or FALSE means
  * "not given".  The strings are owned by the struct and freed by
- * cr_credential_clear(); those marked secret are wiped first.  Lists are
+ * cr_git_credential_clear(); those marked secret are wiped first.  Lists are
  * NULL-terminated, NULL when empty, and never hold an empty string. */
 typedef struct {
   guint capabilities;          /* CrCapability bits, from capability[] */
@@ -76,9 +76,9 @@ typedef struct {
   gboolean multistage;         /* the "continue" key: more rounds follow */
   char **wwwauth;              /* WWW-Authenticate header values, in order */
   char **state;                /* opaque helper state, in order */
-} CrCredential;
+} CrGitCredential;
 
-#define CR_CREDENTIAL_INIT { 0 }
+#define CR_GIT_CREDENTIAL_INIT { 0 }
 
 /* Parses @len bytes of @data, which need not be NUL-terminated, as the
  * key=value lines of the protocol.  Input ends at an empty line (what follows
@@ -94,15 +94,15 @@ typedef struct {
  *
  * On success the previous contents of @credential are cleared and replaced;
  * on failure @credential is left untouched. */
-CR_EXPORT gboolean cr_credential_parse (CrCredential *credential, const char *data,
+CR_EXPORT gboolean cr_git_credential_parse (CrGitCredential *credential, const char *data,
                                         gsize len, GError **error);
 
 /* Reads @fd up to an empty line or end-of-file and parses what it read as
- * cr_credential_parse() does.  It may read past the empty line.  More than
+ * cr_git_credential_parse() does.  It may read past the empty line.  More than
  * CR_PROTO_MAX_INPUT bytes is CR_ERROR_CONFIG; a read failure is a
  * G_FILE_ERROR.  The bytes read are wiped before they are freed.  @fd is not
  * closed. */
-CR_EXPORT gboolean cr_credential_read_fd (CrCredential *credential, int fd, GError **error);
+CR_EXPORT gboolean cr_git_credential_read_fd (CrGitCredential *credential, int fd, GError **error);
 
 /* Appends the given fields of @credential to @out as protocol lines, in a
  * fixed order: capability[] first, then authtype, credential, ephemeral,
@@ -115,7 +115,7 @@ CR_EXPORT gboolean cr_credential_read_fd (CrCredential *credential, int fd, GErr
  * NUL, a list holds an empty string (it would read back as a reset), a line
  * would exceed CR_PROTO_MAX_LINE, or the expiry is negative.  On success
  * @out holds the secrets too: wipe it when done.  @out grows at most once. */
-CR_EXPORT gboolean cr_credential_write (const CrCredential *credential, GString *out,
+CR_EXPORT gboolean cr_git_credential_write (const CrGitCredential *credential, GString *out,
                                         GError **error);
 
 /* Appends one "@key=@value\n" line to @out.  @value_len may be -1 when @value
@@ -129,13 +129,13 @@ CR_EXPORT gboolean cr_proto_write_pair (GString *out, const char *key, const cha
 
 /* Wipes and frees password, credential and oauth_refresh_token and sets them
  * to NULL; the other fields stay. */
-CR_EXPORT void cr_credential_clear_secrets (CrCredential *credential);
+CR_EXPORT void cr_git_credential_clear_secrets (CrGitCredential *credential);
 
 /* Wipes the secrets, frees everything and resets @credential to
- * CR_CREDENTIAL_INIT.  Safe to call more than once. */
-CR_EXPORT void cr_credential_clear (CrCredential *credential);
+ * CR_GIT_CREDENTIAL_INIT.  Safe to call more than once. */
+CR_EXPORT void cr_git_credential_clear (CrGitCredential *credential);
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CrCredential, cr_credential_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CrGitCredential, cr_git_credential_clear)
 
 G_END_DECLS
 

@@ -23,33 +23,33 @@ typedef enum {
   KIND_BOOLEAN,    /* gboolean, written as "true" when TRUE (git reads any boolean) */
   KIND_TIMESTAMP,  /* gint64 unix seconds, 0 when not given */
   KIND_LIST,       /* char ** */
-  KIND_CAPABILITY, /* capability[]: bits of CrCredential.capabilities */
+  KIND_CAPABILITY, /* capability[]: bits of CrGitCredential.capabilities */
   KIND_URL,        /* read only: split into the other fields */
 } KeyKind;
 
 typedef struct {
   const char *name;
   KeyKind kind;
-  gsize offset; /* of the field in CrCredential */
+  gsize offset; /* of the field in CrGitCredential */
 } Key;
 
 /* Every key we understand, in the order the writer emits them: git's order,
  * capabilities first so the reader knows them before the fields they cover. */
 static const Key keys[] = {
-  { "capability[]", KIND_CAPABILITY, offsetof (CrCredential, capabilities) },
-  { "authtype", KIND_STRING, offsetof (CrCredential, authtype) },
-  { "credential", KIND_SECRET, offsetof (CrCredential, credential) },
-  { "ephemeral", KIND_BOOLEAN, offsetof (CrCredential, ephemeral) },
-  { "protocol", KIND_STRING, offsetof (CrCredential, protocol) },
-  { "host", KIND_STRING, offsetof (CrCredential, host) },
-  { "path", KIND_STRING, offsetof (CrCredential, path) },
-  { "username", KIND_STRING, offsetof (CrCredential, username) },
-  { "password", KIND_SECRET, offsetof (CrCredential, password) },
-  { "oauth_refresh_token", KIND_SECRET, offsetof (CrCredential, oauth_refresh_token) },
-  { "password_expiry_utc", KIND_TIMESTAMP, offsetof (CrCredential, password_expiry_utc) },
-  { "wwwauth[]", KIND_LIST, offsetof (CrCredential, wwwauth) },
-  { "continue", KIND_BOOLEAN, offsetof (CrCredential, multistage) },
-  { "state[]", KIND_LIST, offsetof (CrCredential, state) },
+  { "capability[]", KIND_CAPABILITY, offsetof (CrGitCredential, capabilities) },
+  { "authtype", KIND_STRING, offsetof (CrGitCredential, authtype) },
+  { "credential", KIND_SECRET, offsetof (CrGitCredential, credential) },
+  { "ephemeral", KIND_BOOLEAN, offsetof (CrGitCredential, ephemeral) },
+  { "protocol", KIND_STRING, offsetof (CrGitCredential, protocol) },
+  { "host", KIND_STRING, offsetof (CrGitCredential, host) },
+  { "path", KIND_STRING, offsetof (CrGitCredential, path) },
+  { "username", KIND_STRING, offsetof (CrGitCredential, username) },
+  { "password", KIND_SECRET, offsetof (CrGitCredential, password) },
+  { "oauth_refresh_token", KIND_SECRET, offsetof (CrGitCredential, oauth_refresh_token) },
+  { "password_expiry_utc", KIND_TIMESTAMP, offsetof (CrGitCredential, password_expiry_utc) },
+  { "wwwauth[]", KIND_LIST, offsetof (CrGitCredential, wwwauth) },
+  { "continue", KIND_BOOLEAN, offsetof (CrGitCredential, multistage) },
+  { "state[]", KIND_LIST, offsetof (CrGitCredential, state) },
   { "url", KIND_URL, 0 },
 };
 
@@ -93,7 +93,7 @@ key_named (const char *name)
 }
 
 static char **
-string_field (CrCredential *c, const Key *key)
+string_field (CrGitCredential *c, const Key *key)
 {
   return G_STRUCT_MEMBER_P (c, key->offset);
 }
@@ -146,7 +146,7 @@ fail (GError **error, guint line, const Key *key, const char *format, ...)
 /* ---- reading ----------------------------------------------------------- */
 
 typedef struct {
-  CrCredential *c;
+  CrGitCredential *c;
   guint line;               /* the line being parsed, from 1 */
   guint given_on[N_KEYS];   /* the line each single-valued key was given on; 0: not yet */
   guint n_values[N_KEYS];   /* entries in each list since its last reset */
@@ -459,9 +459,9 @@ parse_line (Parser *p, const char *line, gsize len, GError **error)
 }
 
 gboolean
-cr_credential_parse (CrCredential *credential, const char *data, gsize len, GError **error)
+cr_git_credential_parse (CrGitCredential *credential, const char *data, gsize len, GError **error)
 {
-  g_auto(CrCredential) parsed = CR_CREDENTIAL_INIT;
+  g_auto(CrGitCredential) parsed = CR_GIT_CREDENTIAL_INIT;
   Parser p = { .c = &parsed };
   gsize pos = 0;
 
@@ -489,9 +489,9 @@ cr_credential_parse (CrCredential *credential, const char *data, gsize len, GErr
       pos += line_len + 1;
     }
 
-  cr_credential_clear (credential);
+  cr_git_credential_clear (credential);
   *credential = parsed;
-  parsed = (CrCredential) CR_CREDENTIAL_INIT;
+  parsed = (CrGitCredential) CR_GIT_CREDENTIAL_INIT;
   return TRUE;
 }
 
@@ -523,7 +523,7 @@ has_empty_line (const char *data, gsize from, gsize to)
 }
 
 gboolean
-cr_credential_read_fd (CrCredential *credential, int fd, GError **error)
+cr_git_credential_read_fd (CrGitCredential *credential, int fd, GError **error)
 {
   /* One buffer of the full size, never grown: growing would leave copies of
    * the secret in freed memory.  Pages never written cost nothing.  The
@@ -565,7 +565,7 @@ cr_credential_read_fd (CrCredential *credential, int fd, GError **error)
         }
     }
 
-  return cr_credential_parse (credential, input.data, input.len, error);
+  return cr_git_credential_parse (credential, input.data, input.len, error);
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -626,7 +626,7 @@ put_string (GString *out, gsize *size, const char *key, const char *value, GErro
 }
 
 static gboolean
-put_field (GString *out, gsize *size, const CrCredential *c, const Key *key, GError **error)
+put_field (GString *out, gsize *size, const CrGitCredential *c, const Key *key, GError **error)
 {
   const void *field = G_STRUCT_MEMBER_P (c, key->offset);
 
@@ -679,7 +679,7 @@ put_field (GString *out, gsize *size, const CrCredential *c, const Key *key, GEr
 }
 
 static gboolean
-put_credential (GString *out, gsize *size, const CrCredential *c, GError **error)
+put_credential (GString *out, gsize *size, const CrGitCredential *c, GError **error)
 {
   for (gsize i = 0; i < N_KEYS; i++)
     {
@@ -701,7 +701,7 @@ reserve (GString *out, gsize extra)
 }
 
 gboolean
-cr_credential_write (const CrCredential *credential, GString *out, GError **error)
+cr_git_credential_write (const CrGitCredential *credential, GString *out, GError **error)
 {
   gsize size = 0;
 
@@ -739,7 +739,7 @@ cr_proto_write_pair (GString *out, const char *key, const char *value, gssize va
 /* ---- clearing ---------------------------------------------------------- */
 
 void
-cr_credential_clear_secrets (CrCredential *credential)
+cr_git_credential_clear_secrets (CrGitCredential *credential)
 {
   g_return_if_fail (credential != NULL);
 
@@ -751,11 +751,11 @@ cr_credential_clear_secrets (CrCredential *credential)
 }
 
 void
-cr_credential_clear (CrCredential *credential)
+cr_git_credential_clear (CrGitCredential *credential)
 {
   g_return_if_fail (credential != NULL);
 
-  cr_credential_clear_secrets (credential);
+  cr_git_credential_clear_secrets (credential);
   g_free (credential->protocol);
   g_free (credential->host);
   g_free (credential->path);
@@ -763,5 +763,5 @@ cr_credential_clear (CrCredential *credential)
   g_free (credential->authtype);
   g_strfreev (credential->wwwauth);
   g_strfreev (credential->state);
-  *credential = (CrCredential) CR_CREDENTIAL_INIT;
+  *credential = (CrGitCredential) CR_GIT_CREDENTIAL_INIT;
 }

@@ -48,7 +48,7 @@ split_host (const char *host, char **server, guint *port)
 }
 
 static GHashTable *
-attributes_for (const CrCredential *c)
+attributes_for (const CrGitCredential *c)
 {
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
@@ -72,7 +72,7 @@ attributes_for (const CrCredential *c)
 }
 
 static GList *
-search (const CrCredential *c, GError **error)
+search (const CrGitCredential *c, GError **error)
 {
   g_autoptr (GHashTable) attributes = attributes_for (c);
   GError *cause = NULL;
@@ -149,7 +149,7 @@ read_value (SecretItem *item, StoredValue *out)
 }
 
 static gboolean
-has_location (const CrCredential *c)
+has_location (const CrGitCredential *c)
 {
   return c->protocol != NULL && (c->host != NULL || c->path != NULL);
 }
@@ -168,7 +168,7 @@ any_locked (GList *items)
 #define LOCKED_ITEM "a matching git credential"
 
 gboolean
-cr_git_store_get (CrCredential *c, GError **error)
+cr_git_store_get (CrGitCredential *c, GError **error)
 {
   GError *local_error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -228,7 +228,7 @@ cr_git_store_get (CrCredential *c, GError **error)
 }
 
 gboolean
-cr_git_store_save (const CrCredential *c, GError **error)
+cr_git_store_save (const CrGitCredential *c, GError **error)
 {
   g_autoptr (GHashTable) attributes = NULL;
   g_autofree char *label = NULL;
@@ -265,7 +265,7 @@ cr_git_store_save (const CrCredential *c, GError **error)
 }
 
 gboolean
-cr_git_store_erase (const CrCredential *c, GError **error)
+cr_git_store_erase (const CrGitCredential *c, GError **error)
 {
   GError *local_error = NULL;
   GList *items;

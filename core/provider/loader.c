@@ -22,8 +22,8 @@
 #include "provider/provider-file.h"
 #include "provider/trusted-file.h"
 
-struct _CrPlugin {
-  CrPluginKind kind;
+struct _CrProvider {
+  CrProviderKind kind;
   void *handle;           /* a compiled plugin's */
   CrProviderFile *file;   /* a provider file's */
   char *path;
@@ -72,10 +72,10 @@ cr_provider_file_dirs (void)
   return g_strv_builder_end (dirs);
 }
 
-static CrPlugin *
-plugin_new (CrPluginKind kind, const char *path, const CrPluginDescriptor *descriptor)
+static CrProvider *
+plugin_new (CrProviderKind kind, const char *path, const CrPluginDescriptor *descriptor)
 {
-  CrPlugin *plugin = g_new0 (CrPlugin, 1);
+  CrProvider *plugin = g_new0 (CrProvider, 1);
 
   plugin->kind = kind;
   plugin->path = g_strdup (path);
@@ -84,12 +84,12 @@ plugin_new (CrPluginKind kind, const char *path, const CrPluginDescriptor *descr
   return plugin;
 }
 
-static CrPlugin *
+static CrProvider *
 open_compiled (const char *path, const char *name, GError **error)
 {
   g_autoptr (GError) reason = NULL;
   const CrPluginDescriptor *descriptor;
-  CrPlugin *plugin;
+  CrProvider *plugin;
   void *handle = cr_trusted_module_open (path, error);
 
   if (handle == NULL)
@@ -109,35 +109,35 @@ open_compiled (const char *path, const char *name, GError **error)
       return NULL;
     }
 
-  plugin = plugin_new (CR_PLUGIN_KIND_COMPILED, path, descriptor);
+  plugin = plugin_new (CR_PROVIDER_KIND_PLUGIN, path, descriptor);
   plugin->handle = handle;
   g_debug ("loaded plugin %s", path);
   return plugin;
 }
 
-static CrPlugin *
+static CrProvider *
 load_compiled (const char *path, const char *name, GError **error)
 {
   GError *local_error = NULL;
-  CrPlugin *plugin = open_compiled (path, name, &local_error);
+  CrProvider *plugin = open_compiled (path, name, &local_error);
 
   cr_propagate_escaped (error, local_error);
   return plugin;
 }
 
-static CrPlugin *
+static CrProvider *
 load_provider_file (const char *path, const char *name, GError **error)
 {
   GError *local_error = NULL;
   CrProviderFile *file = cr_provider_file_load (path, name, &local_error);
-  CrPlugin *plugin;
+  CrProvider *plugin;
 
   if (file == NULL)
     {
       cr_propagate_escaped (error, local_error);
       return NULL;
     }
-  plugin = plugin_new (CR_PLUGIN_KIND_FILE, path, cr_provider_file_get_descriptor (file));
+  plugin = plugin_new (CR_PROVIDER_KIND_FILE, path, cr_provider_file_get_descriptor (file));
   plugin->file = file;
   g_debug ("loaded provider file %s", path);
   return plugin;
@@ -165,8 +165,8 @@ shadowed_warning (const char *file_path, const char *plugin_path)
                           plugin_path);
 }
 
-CrPlugin *
-cr_plugin_load (const char *name, GError **error)
+CrProvider *
+cr_provider_load (const char *name, GError **error)
 {
   g_auto (GStrv) plugin_dirs = NULL;
   g_auto (GStrv) file_dirs = NULL;
@@ -176,7 +176,7 @@ cr_plugin_load (const char *name, GError **error)
   g_autofree char *conf_path = NULL;
   g_autofree char *looked_in = NULL;
   g_autofree char *plugins_looked_in = NULL;
-  CrPlugin *plugin;
+  CrProvider *plugin;
 
   g_return_val_if_fail (name != NULL, NULL);
 
@@ -220,8 +220,8 @@ cr_plugin_load (const char *name, GError **error)
 static int
 compare_plugins (gconstpointer a, gconstpointer b)
 {
-  const CrPlugin *pa = *(CrPlugin *const *) a;
-  const CrPlugin *pb = *(CrPlugin *const *) b;
+  const CrProvider *pa = *(CrProvider *const *) a;
+  const CrProvider *pb = *(CrProvider *const *) b;
 
   return strcmp (pa->descriptor.name, pb->descriptor.name);
 }
@@ -232,10 +232,10 @@ compare_strings (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-typedef CrPlugin *(*LoadFunc) (const char *path, const char *name, GError **error);
+typedef CrProvider *(*LoadFunc) (const char *path, const char *name, GError **error);
 
 /* Loads every NAME@suffix in @dirs not yet in @seen (name -> path), the
- * first directory winning, as for cr_plugin_load(). */
+ * first directory winning, as for cr_provider_load(). */
 static void
 load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPtrArray *plugins,
            GPtrArray *failures)
@@ -251,7 +251,7 @@ load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPt
           g_autofree char *path = NULL;
           g_autoptr (GError) error = NULL;
           const char *winner;
-          CrPlugin *plugin;
+          CrProvider *plugin;
 
           if (!g_str_has_suffix (entry, suffix))
             continue;
@@ -279,12 +279,12 @@ load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPt
 }
 
 GPtrArray *
-cr_plugin_load_all (GPtrArray *failures)
+cr_provider_load_all (GPtrArray *failures)
 {
   g_auto (GStrv) plugin_dirs = cr_plugin_dirs ();
   g_auto (GStrv) file_dirs = cr_provider_file_dirs ();
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GPtrArray *plugins = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_plugin_free);
+  GPtrArray *plugins = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_provider_free);
 
   load_dirs (plugin_dirs, ".so", load_compiled, seen, plugins, failures);
   load_dirs (file_dirs, ".conf", load_provider_file, seen, plugins, failures);
@@ -296,35 +296,35 @@ cr_plugin_load_all (GPtrArray *failures)
 }
 
 const CrPluginDescriptor *
-cr_plugin_get_descriptor (CrPlugin *plugin)
+cr_provider_get_descriptor (CrProvider *plugin)
 {
   g_return_val_if_fail (plugin != NULL, NULL);
   return &plugin->descriptor;
 }
 
 const char *
-cr_plugin_get_path (CrPlugin *plugin)
+cr_provider_get_path (CrProvider *plugin)
 {
   g_return_val_if_fail (plugin != NULL, NULL);
   return plugin->path;
 }
 
-CrPluginKind
-cr_plugin_get_kind (CrPlugin *plugin)
+CrProviderKind
+cr_provider_get_kind (CrProvider *plugin)
 {
-  g_return_val_if_fail (plugin != NULL, CR_PLUGIN_KIND_COMPILED);
+  g_return_val_if_fail (plugin != NULL, CR_PROVIDER_KIND_PLUGIN);
   return plugin->kind;
 }
 
 const char *const *
-cr_plugin_get_warnings (CrPlugin *plugin)
+cr_provider_get_warnings (CrProvider *plugin)
 {
   g_return_val_if_fail (plugin != NULL, NULL);
   return (const char *const *) plugin->warnings;
 }
 
 void
-cr_plugin_free (CrPlugin *plugin)
+cr_provider_free (CrProvider *plugin)
 {
   if (plugin == NULL)
     return;

@@ -107,7 +107,7 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
 {
   cr_autosecret char *client_secret = NULL;
   cr_autosecret char *password = NULL;
-  CrCredentials credentials = { NULL, NULL };
+  CrClientSecrets credentials = { NULL, NULL };
   g_autoptr (CrToken) token = NULL;
 
   if (!load_secret (account, CR_SECRET_CLIENT_SECRET, &client_secret, error))
@@ -124,8 +124,72 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
   return g_steal_pointer (&token);
 }
 
+/* An explicit minimum the provider's tokens can never meet is an error,
+ * not a token that breaks the promise. */
+static gboolean
+keeps_promise (const CrAccount *account, const CrToken *token, gint64 min_valid, GError **error)
+{
+  if (min_valid < 0 || cr_token_is_fresh (token, now_seconds (), min_valid))
+    return TRUE;
+  g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+               "account [%s]: the provider's tokens last %" G_GINT64_FORMAT
+               " s, less than the %" G_GINT64_FORMAT " s asked for (min_valid)",
+               account->name, token->expires_at - token->issued_at, min_valid);
+  return FALSE;
+}
+
+/* The account's lock.  Its holder may spend the whole timeout on HTTP, and
+ * more on a keyring unlock prompt: wait longer than one fetch can take. */
+static CrLock *
+lock_account (const CrAccount *account, GError **error)
+{
+  return cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+}
+
+/* The cached token when it is usable now; NULL, without an error, when
+ * there is none to serve. */
+static CrToken *
+lookup_usable (const CrAccount *account, const char *fingerprint, gint64 now, gint64 min_valid,
+               GError **error)
+{
+  g_autoptr (CrToken) token = cr_store_lookup_token (account->name, error);
+
+  if (token == NULL || !is_usable (token, fingerprint, now, min_valid))
+    return NULL;
+  g_debug ("account [%s]: cached token valid for %" G_GINT64_FORMAT " s more", account->name,
+           token->expires_at - now);
+  return g_steal_pointer (&token);
+}
+
+/* Once the lock is ours: a token whoever held it before us may have just
+ * fetched.  For a forced refresh, only one issued since we were asked
+ * (@started) will do (strictly after: the token being replaced may date
+ * from that second). */
+static CrToken *
+lookup_after_waiting (const CrAccount *account, const char *fingerprint, gint64 started,
+                      gint64 min_valid, gboolean force_refresh, GError **error)
+{
+  g_autoptr (CrToken) token = cr_store_lookup_token (account->name, error);
+  gboolean issued_since_asked;
+  gint64 wanted;
+
+  if (token == NULL)
+    return NULL;
+  issued_since_asked = force_refresh ? token->issued_at > started : token->issued_at >= started;
+  /* Such a token was fetched for us while we waited, and is as new as one
+   * we would fetch ourselves: under the default policy it is served while
+   * it is valid at all, however long the wait (many processes, a slow
+   * machine) or short its life made it, or each waiter would fetch again.
+   * An explicit minimum is a promise, kept or refused by the caller. */
+  wanted = (issued_since_asked && min_valid < 0) ? 1 : min_valid;
+  if ((!force_refresh || issued_since_asked) &&
+      is_usable (token, fingerprint, now_seconds (), wanted))
+    return g_steal_pointer (&token);
+  return NULL;
+}
+
 CrToken *
-cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid,
+cr_cache_get_token (const CrAccount *account, CrProvider *plugin, gint64 min_valid,
                     gboolean force_refresh, GError **error)
 {
   const CrPluginDescriptor *provider;
@@ -138,7 +202,7 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
 
   g_return_val_if_fail (account != NULL && plugin != NULL, NULL);
 
-  provider = cr_plugin_get_descriptor (plugin);
+  provider = cr_provider_get_descriptor (plugin);
   if (min_valid < 0)
     min_valid = account->min_valid;
   fingerprint = cr_account_fingerprint (account, provider);
@@ -146,75 +210,44 @@ cr_cache_get_token (const CrAccount *account, CrPlugin *plugin, gint64 min_valid
   /* The hot path: one keyring lookup, no HTTP. */
   if (!force_refresh)
     {
-      token = cr_store_lookup_token (account->name, &local_error);
+      token = lookup_usable (account, fingerprint, started, min_valid, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
           return NULL;
         }
-      if (is_usable (token, fingerprint, started, min_valid))
-        {
-          g_debug ("account [%s]: cached token valid for %" G_GINT64_FORMAT " s more",
-                   account->name, token->expires_at - started);
-          return g_steal_pointer (&token);
-        }
-      g_clear_pointer (&token, cr_token_free);
+      if (token != NULL)
+        return g_steal_pointer (&token);
     }
 
   /* A fetch may follow: a bad ca_file is found before the lock is ours. */
   if (!cr_fetch_read_ca_file (account, &ca_certs, error))
     return NULL;
 
-  /* The holder may spend the whole timeout on HTTP, and more on a keyring
-   * unlock prompt: wait longer than one fetch can take. */
-  lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+  lock = lock_account (account, error);
   if (lock == NULL)
     return NULL;
 
-  /* Whoever held the lock before us may have just fetched the token we need;
-   * for a forced refresh, only a token issued since we were asked will do
-   * (strictly after: the token being replaced may date from that second). */
-  token = cr_store_lookup_token (account->name, &local_error);
+  token = lookup_after_waiting (account, fingerprint, started, min_valid, force_refresh,
+                                &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
       return NULL;
     }
   if (token != NULL)
-    {
-      gboolean issued_since_asked =
-        force_refresh ? token->issued_at > started : token->issued_at >= started;
-      /* Such a token was fetched for us while we waited, and is as new as
-       * one we would fetch ourselves: under the default policy it is served
-       * while it is valid at all, however long the wait (many processes, a
-       * slow machine) or short its life made it, or each waiter would fetch
-       * again.  An explicit minimum is a promise, kept or refused below. */
-      gint64 wanted = (issued_since_asked && min_valid < 0) ? 1 : min_valid;
-
-      if ((!force_refresh || issued_since_asked) &&
-          is_usable (token, fingerprint, now_seconds (), wanted))
-        return g_steal_pointer (&token);
-    }
-  g_clear_pointer (&token, cr_token_free);
+    return g_steal_pointer (&token);
 
   g_debug ("account [%s]: fetching a new token", account->name);
   token = fetch_and_store (account, provider, fingerprint, ca_certs, error);
-  /* An explicit minimum the provider's tokens can never meet is an error,
-   * not a token that breaks the promise. */
-  if (token != NULL && min_valid >= 0 && !cr_token_is_fresh (token, now_seconds (), min_valid))
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "account [%s]: the provider's tokens last %" G_GINT64_FORMAT
-                   " s, less than the %" G_GINT64_FORMAT " s asked for (min_valid)",
-                   account->name, token->expires_at - token->issued_at, min_valid);
-      return NULL;
-    }
+  if (token != NULL && !keeps_promise (account, token, min_valid, error))
+    return NULL;
   return g_steal_pointer (&token);
 }
 
 gboolean
 cr_cache_store_login (const CrAccount *account, const CrPluginDescriptor *provider,
-                      const CrCredentials *credentials, const CrToken *token, GError **error)
+                      const CrClientSecrets *credentials, const CrToken *token, GError **error)
 {
   g_autoptr (CrLock) lock = NULL;
   g_autoptr (CrToken) copy = NULL;
@@ -222,7 +255,7 @@ cr_cache_store_login (const CrAccount *account, const CrPluginDescriptor *provid
 
   g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, FALSE);
 
-  lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+  lock = lock_account (account, error);
   if (lock == NULL ||
       !cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, credentials->client_secret,
                              error) ||
@@ -246,7 +279,7 @@ cr_cache_forget (const CrAccount *account, gboolean secrets_too, GError **error)
   g_return_val_if_fail (account != NULL, FALSE);
 
   /* The secrets first: when their keyring is locked, nothing at all is dropped. */
-  lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+  lock = lock_account (account, error);
   return lock != NULL && (!secrets_too || cr_store_clear_secrets (account->name, error)) &&
          cr_store_clear_token (account->name, error);
 }
@@ -265,7 +298,7 @@ cr_cache_forget_token_if (const CrAccount *account, const char *refused, GError 
     return TRUE;
   /* Under the lock, so that the token compared is the token dropped: not
    * one a fetch under way stores in between. */
-  lock = cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+  lock = lock_account (account, error);
   if (lock == NULL)
     return FALSE;
   token = cr_store_lookup_token (account->name, &local_error);

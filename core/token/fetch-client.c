@@ -116,7 +116,7 @@ post (const CrFetchModule *module, const CrRequest *request, const CrAccount *ac
 
 static CrToken *
 fetch (const CrAccount *account, const CrPluginDescriptor *provider,
-       const CrCredentials *credentials, GBytes *ca_certs, GError **error)
+       const CrClientSecrets *credentials, GBytes *ca_certs, GError **error)
 {
   const CrFetchModule *module;
   g_autoptr (CrRequest) request = NULL;
@@ -137,7 +137,7 @@ fetch (const CrAccount *account, const CrPluginDescriptor *provider,
 
 CrToken *
 cr_fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
-                const CrCredentials *credentials, GBytes *ca_certs, GError **error)
+                const CrClientSecrets *credentials, GBytes *ca_certs, GError **error)
 {
   CrToken *token = fetch (account, provider, credentials, ca_certs, error);
 
@@ -148,7 +148,7 @@ cr_fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
 
 CrToken *
 cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
-                const CrCredentials *credentials, GError **error)
+                const CrClientSecrets *credentials, GError **error)
 {
   g_autoptr (GBytes) ca_certs = NULL;
 

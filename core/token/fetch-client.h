@@ -14,7 +14,7 @@ gboolean cr_fetch_read_ca_file (const CrAccount *account, GBytes **out, GError *
 
 /* cr_token_fetch() with the ca_file already read (@ca_certs, nullable). */
 CrToken *cr_fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
-                         const CrCredentials *credentials, GBytes *ca_certs, GError **error);
+                         const CrClientSecrets *credentials, GBytes *ca_certs, GError **error);
 
 G_END_DECLS
 

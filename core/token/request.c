@@ -88,7 +88,7 @@ body_add_secret (BodyWriter *writer, const char *name, const char *secret)
 
 static gsize
 body_capacity (const CrPluginDescriptor *provider, const CrAccount *account,
-               const CrCredentials *credentials)
+               const CrClientSecrets *credentials)
 {
   gsize size = 1024;
   GHashTableIter iter;
@@ -139,7 +139,7 @@ cr_basic_authorization (const char *client_id, const char *client_secret)
 
 static char *
 authorization (const CrPluginDescriptor *provider, const CrAccount *account,
-               const CrCredentials *credentials)
+               const CrClientSecrets *credentials)
 {
   if (credentials == NULL)
     return g_strdup ("Basic " CR_REQUEST_MASK);
@@ -168,7 +168,7 @@ build_headers (const CrPluginDescriptor *provider, const CrAccount *account,
  * header too when the client authenticates there. */
 static gboolean
 write_body (const CrPluginDescriptor *provider, const CrAccount *account,
-            const CrCredentials *credentials, CrRequest *request, GError **error)
+            const CrClientSecrets *credentials, CrRequest *request, GError **error)
 {
   BodyWriter writer = { provider->body_format, NULL, NULL, FALSE, credentials == NULL };
 
@@ -223,7 +223,7 @@ write_body (const CrPluginDescriptor *provider, const CrAccount *account,
 /* @credentials NULL: a masked request. */
 static CrRequest *
 build (const CrPluginDescriptor *provider, const CrAccount *account,
-       const CrCredentials *credentials, GError **error)
+       const CrClientSecrets *credentials, GError **error)
 {
   g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
 
@@ -253,7 +253,7 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
 /* build(), its errors naming the account: the one place they do. */
 static CrRequest *
 build_for_account (const CrPluginDescriptor *provider, const CrAccount *account,
-                   const CrCredentials *credentials, GError **error)
+                   const CrClientSecrets *credentials, GError **error)
 {
   CrRequest *request = build (provider, account, credentials, error);
 
@@ -264,7 +264,7 @@ build_for_account (const CrPluginDescriptor *provider, const CrAccount *account,
 
 CrRequest *
 cr_request_prepare (const CrPluginDescriptor *provider, const CrAccount *account,
-                    const CrCredentials *credentials, GError **error)
+                    const CrClientSecrets *credentials, GError **error)
 {
   g_return_val_if_fail (provider != NULL && account != NULL, NULL);
   g_return_val_if_fail (account->endpoint != NULL, NULL);
@@ -273,7 +273,7 @@ cr_request_prepare (const CrPluginDescriptor *provider, const CrAccount *account
 
 CrRequest *
 cr_request_build (const CrPluginDescriptor *provider, const CrAccount *account,
-                  const CrCredentials *credentials, GError **error)
+                  const CrClientSecrets *credentials, GError **error)
 {
   g_return_val_if_fail (provider != NULL && account != NULL && credentials != NULL, NULL);
   g_return_val_if_fail (account->endpoint != NULL, NULL);

@@ -15,7 +15,7 @@ char *cr_basic_authorization (const char *client_id, const char *client_secret);
  * name the account: for a caller that names it once for everything it
  * reports (fetch-client.c). */
 CrRequest *cr_request_prepare (const CrPluginDescriptor *provider, const CrAccount *account,
-                               const CrCredentials *credentials, GError **error);
+                               const CrClientSecrets *credentials, GError **error);
 
 G_END_DECLS
 
