@@ -147,7 +147,7 @@ name_is_valid (const char *name)
 }
 
 static void
-check_account (const CrAccount *account, const char *name, const char *text)
+check_account (CrAccount *account, const char *name, const char *text)
 {
   const CrClientSecrets credentials = { "client-secret", "password" };
 
