@@ -30,6 +30,7 @@
 #include "common.h"
 /* cr_request_build() and cr_basic_authorization(): private to the core. */
 #include "token/request.h"
+#include "account/account.h"
 
 static int file_fd = -1;
 static char *file_path;

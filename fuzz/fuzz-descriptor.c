@@ -29,6 +29,8 @@
 #include "common.h"
 /* cr_request_build() and cr_basic_authorization(): private to the core. */
 #include "token/request.h"
+#include "provider/descriptor.h"
+#include "token/response.h"
 
 #define NOW G_GINT64_CONSTANT (1700000000)
 

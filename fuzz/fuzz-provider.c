@@ -53,6 +53,8 @@
 #include "common.h"
 /* The provider file reader: private to the core. */
 #include "provider/provider-file.h"
+#include "provider/descriptor.h"
+#include "token/response.h"
 
 #define NAME "fuzz"
 #define NOW G_GINT64_CONSTANT (1700000000)

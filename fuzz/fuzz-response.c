@@ -24,6 +24,8 @@
 #include <yajl/yajl_tree.h>
 
 #include "common.h"
+#include "token/response.h"
+#include "token/token.h"
 
 /* One hour before the expiry in ANTS's documented answer
  * (2023-08-10T12:41:57Z), so that its seed is a success. */

@@ -456,7 +456,7 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
       !secret_state (name, CR_SECRET_PASSWORD, &status->password, error))
     return FALSE;
 
-  token = cr_store_lookup_token (name, &local_error);
+  token = cr_cache_lookup_token (name, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);

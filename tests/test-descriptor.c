@@ -15,6 +15,7 @@
 #include <credring/credring.h>
 
 #include "testutil.h"
+#include "provider/descriptor.h"
 
 /* Where the plugins of the build tree are, and the broken test plugins. */
 static char *real_plugin_dir;

@@ -13,6 +13,8 @@
 #include <credring/credring.h>
 
 #include "testutil.h"
+#include "provider/descriptor.h"
+#include "token/response.h"
 
 #define NOW G_GINT64_CONSTANT (1700000000)
 

@@ -11,6 +11,7 @@
 
 #include "account/account.h"
 #include "testutil.h"
+#include "base/host.h"
 
 static char *tmp_dir;
 

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "credring/proto.h"
+#include "git/proto-writer.h"
 
 /* Never to appear in an error message. */
 #define SECRET "hunter2-SeCrEt"

@@ -25,6 +25,7 @@
 #include "provider/provider-file.h"
 
 #include "testutil.h"
+#include "provider/descriptor.h"
 
 static char *tmp_root;
 static char *real_plugin_dir;   /* the build tree's compiled plugins */

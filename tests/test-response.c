@@ -13,6 +13,8 @@
 #include "token/response-rules.h"
 
 #include "testutil.h"
+#include "token/response.h"
+#include "token/token.h"
 
 /* 2023-08-10T12:41:57Z, the expiry in ANTS's documented answer (seed 002). */
 #define ANTS_DOC_EXPIRY G_GINT64_CONSTANT (1691671317)

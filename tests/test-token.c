@@ -9,6 +9,7 @@
 #include <credring/credring.h>
 
 #include "testutil.h"
+#include "token/token.h"
 
 static char *tmp_dir;
 

@@ -8,6 +8,7 @@
 #include <credring/credring.h>
 
 #include "testutil.h"
+#include "token/request.h"
 
 /* A throwaway HOME and XDG directories under @root, set before anything
  * reads them, so that nothing here can reach the user's configuration or

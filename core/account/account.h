@@ -34,6 +34,21 @@ char *cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *
  * only what it needs. */
 guint cr_match_provider_loads (void);
 
+/* TRUE when a request for @protocol://@host/@path falls under @url: the
+ * same origin, and @path starting with @url's path at a segment boundary
+ * when @url has one.  @host is as git writes it ("name", "name:port",
+ * "[v6]:port").  Origins compare as RFC 3986 §6.2 says: scheme and host in
+ * any case, the scheme's default port (443, 80) the same as none, one
+ * trailing dot of a host name ignored, IPv6 literals as addresses.  A query
+ * or fragment git left in @path is ignored.  A missing or empty protocol or
+ * host, or a host that is not one, never matches. */
+gboolean cr_url_matches (const char *url, const char *protocol, const char *host,
+                         const char *path);
+/* The API URLs @account's token is for: its url key, else the origin of its
+ * token URL (@provider nullable when the account sets token_url).  Free
+ * with g_strfreev(). */
+char **cr_account_urls (const CrAccount *account, const CrPluginDescriptor *provider);
+
 G_END_DECLS
 
 #endif /* CR_ACCOUNT_H */

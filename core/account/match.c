@@ -8,6 +8,7 @@
 #include <credring/credring.h>
 
 #include "account/account.h"
+#include "base/host.h"
 
 /* What names a server, compared the way RFC 3986 §6.2.2-6.2.3 says two
  * spellings of one are equal: scheme and host name in any case, no port

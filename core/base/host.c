@@ -8,6 +8,8 @@
 
 #include <credring/credring.h>
 
+#include "base/host.h"
+
 gboolean
 cr_host_split (const char *host, char **name, char **port)
 {

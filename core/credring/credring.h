@@ -3,10 +3,12 @@
  * What a front end does to print a token for the account "ants-prod":
  *
  *   g_autoptr(GError) error = NULL;
- *   g_autoptr(CrConfig) config = cr_config_load (NULL, &error);
- *   g_autoptr(CrAccount) account = config ? cr_config_get_account (config, "ants-prod", &error) : NULL;
- *   g_autoptr(CrProvider) plugin = account ? cr_provider_load (account->provider, &error) : NULL;
- *   g_autoptr(CrToken) token = plugin ? cr_cache_get_token (account, plugin, -1, FALSE, &error) : NULL;
+ *   g_autoptr(CrProvider) provider = NULL;
+ *   g_autoptr(CrConfig) config = cr_config_load_account_only (NULL, FALSE, "ants-prod", &error);
+ *   g_autoptr(CrAccount) account =
+ *     config ? cr_config_open_account (config, "ants-prod", &provider, NULL, &error) : NULL;
+ *   g_autoptr(CrToken) token =
+ *     account ? cr_cache_get_token (account, provider, -1, FALSE, &error) : NULL;
  *   if (token == NULL)
  *     return cr_error_exit_status (error);   // error->message is one line, secret-free
  *   puts (token->access_token);
@@ -53,12 +55,6 @@ CR_EXPORT gboolean cr_unichar_needs_escape (gunichar c);
 
 /* ---- host names (base/host.c) ------------------------------------------- */
 
-/* Splits @host as git writes it, "name", "name:port", "[v6]" or
- * "[v6]:port", into @name as written (brackets kept) and @port, the text
- * after the ':' ("" when there is none; not checked).  FALSE, with both
- * NULL, for anything else (an unbracketed name holding ':', text after
- * "]").  Free both with g_free(). */
-CR_EXPORT gboolean cr_host_split (const char *host, char **name, char **port);
 /* TRUE for "localhost" (any case) and loopback addresses, IPv6 with or
  * without brackets: the only hosts plain http may reach with a secret or
  * a token. */
@@ -193,9 +189,6 @@ CR_EXPORT char **cr_plugin_dirs (void);
  * $XDG_CONFIG_HOME/credring/providers, then $CREDRING_PROVIDER_DIR (a colon
  * list) when set, else $(datadir)/credring/providers.  Free with g_strfreev(). */
 CR_EXPORT char **cr_provider_file_dirs (void);
-/* Validates a descriptor; @expected_name is the file's base name (nullable). */
-CR_EXPORT gboolean cr_descriptor_validate (const CrPluginDescriptor *descriptor,
-                                           const char *expected_name, GError **error);
 
 /* ---- names of the descriptor's enums (provider/names.c) ----------------- */
 
@@ -233,7 +226,6 @@ typedef struct {
 
 /* ---- a token endpoint's answer ------------------------------------------ */
 
-#define CR_RESPONSE_MAX_BYTES (1024 * 1024)
 /* The longest access token credring takes, in bytes (it is ASCII): far more
  * than a big JWT (~8 KiB), and what every output carries, git's protocol
  * included (CR_PROTO_MAX_LINE leaves room for it).  An answer with a longer
@@ -241,15 +233,7 @@ typedef struct {
  * nothing is cached. */
 #define CR_TOKEN_MAX_BYTES (64 * 1024)
 
-typedef struct {
-  long status;
-  char *content_type; /* nullable */
-  char *body;         /* secret; NUL-terminated (may hold NULs before body_len) */
-  gsize body_len;
-  gint64 retry_after; /* seconds from a Retry-After header, or -1 */
-} CrResponse;
 
-CR_EXPORT void cr_response_free (CrResponse *response);
 
 /* ---- tokens (token.c, response.c) -------------------------------------- */
 
@@ -261,30 +245,10 @@ typedef struct {
   char *fingerprint;  /* nullable: the account settings it was issued for (cache.c) */
 } CrToken;
 
-CR_EXPORT CrToken *cr_token_new (const char *access_token, const char *token_type,
-                                 gint64 issued_at, gint64 expires_at);
 CR_EXPORT void cr_token_free (CrToken *token);
-/* TRUE for a non-empty string of printable ASCII (%x20-7E), RFC 6749 A.12,
- * of at most CR_TOKEN_MAX_BYTES bytes. */
-CR_EXPORT gboolean cr_token_text_is_valid (const char *text);
-/* The default minimum remaining lifetime: max (60 s, 10% of the lifetime),
- * but at most half the lifetime (tokens that live a minute or less are
- * cached too) and at least 1 s. */
-CR_EXPORT gint64 cr_token_default_min_valid (const CrToken *token);
 /* TRUE when @token has at least @min_valid (-1: the default) seconds left at @now. */
 CR_EXPORT gboolean cr_token_is_fresh (const CrToken *token, gint64 now, gint64 min_valid);
-/* The keyring form (JSON).  Secret. */
-CR_EXPORT char *cr_token_serialize (const CrToken *token);
-CR_EXPORT CrToken *cr_token_deserialize (const char *data, gsize len, GError **error);
 
-/* Turns a token endpoint's answer into a token, or into one clear line of
- * error: CR_ERROR_REJECTED for the provider's OAuth error, CR_ERROR_CONFIG
- * for a request it calls wrong, CR_ERROR_NETWORK for anything else that is
- * not a valid token response.  A provider with a parse_response hook reads
- * the answer itself, seeing @account (nullable: no account values). */
-CR_EXPORT CrToken *cr_response_parse (const CrPluginDescriptor *provider,
-                                      const CrAccount *account, const CrResponse *response,
-                                      gint64 now, GError **error);
 
 /* ---- the token request (request.c) ------------------------------------- */
 
@@ -304,12 +268,6 @@ typedef struct {
   gboolean masked;     /* every secret in it is CR_REQUEST_MASK */
 } CrRequest;
 
-/* The request that fetches a token for @account from @provider with
- * @credentials.  CR_ERROR_CONFIG for an account that lacks what the
- * provider needs, a missing secret, or a plugin hook that fails. */
-CR_EXPORT CrRequest *cr_request_build (const CrPluginDescriptor *provider,
-                                       const CrAccount *account,
-                                       const CrClientSecrets *credentials, GError **error);
 /* The same request with every secret (client secret, password, the Basic
  * credentials) shown as CR_REQUEST_MASK, built without any secret: what
  * `credring token --dry-run` shows. */
@@ -328,23 +286,20 @@ typedef enum {
   CR_SECRET_PASSWORD,
 } CrSecretKind;
 
-CR_EXPORT const char *cr_secret_kind_to_string (CrSecretKind kind);
-/* NULL without an error when the keyring has no such item.  Keyring failures are CR_ERROR_KEYRING. */
-CR_EXPORT CrToken *cr_store_lookup_token (const char *account, GError **error);
-CR_EXPORT gboolean cr_store_save_token (const char *account, const CrToken *token, GError **error);
 /* TRUE also when there was nothing to clear.  Items that stay locked (no
  * unlock prompt answered) are CR_ERROR_KEYRING, and then nothing is removed. */
 CR_EXPORT gboolean cr_store_clear_token (const char *account, GError **error);
 /* Secret; NULL without an error when not stored. */
 CR_EXPORT char *cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error);
-CR_EXPORT gboolean cr_store_save_secret (const char *account, CrSecretKind kind,
-                                         const char *value, GError **error);
-/* The client secret and password; locked items as for cr_store_clear_token(). */
-CR_EXPORT gboolean cr_store_clear_secrets (const char *account, GError **error);
 /* Drops the connection to the Secret Service; for a clean exit. */
 CR_EXPORT void cr_store_disconnect (void);
 
 /* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
+
+/* @account's cached token as it is, fresh or not (a damaged one reads as
+ * none); NULL without an error when there is none.  Keyring failures are
+ * CR_ERROR_KEYRING.  For showing: cr_cache_get_token() is what serves one. */
+CR_EXPORT CrToken *cr_cache_lookup_token (const char *account, GError **error);
 
 /* Fetches a new token with @credentials; stores nothing.  The account's
  * ca_file is read first, as accounts.conf is: one that is not a regular
@@ -392,20 +347,6 @@ CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrProvider *plu
 
 /* ---- which account a URL belongs to (match.c) -------------------------- */
 
-/* TRUE when a request for @protocol://@host/@path falls under @url: the
- * same origin, and @path starting with @url's path at a segment boundary
- * when @url has one.  @host is as git writes it ("name", "name:port",
- * "[v6]:port").  Origins compare as RFC 3986 §6.2 says: scheme and host in
- * any case, the scheme's default port (443, 80) the same as none, one
- * trailing dot of a host name ignored, IPv6 literals as addresses.  A query
- * or fragment git left in @path is ignored.  A missing or empty protocol or
- * host, or a host that is not one, never matches. */
-CR_EXPORT gboolean cr_url_matches (const char *url, const char *protocol, const char *host,
-                                   const char *path);
-/* The API URLs @account's token is for: its url key, else the origin of its
- * token URL (@provider nullable when the account sets token_url).  Free
- * with g_strfreev(). */
-CR_EXPORT char **cr_account_urls (const CrAccount *account, const CrPluginDescriptor *provider);
 /* The first account, in file order, one of whose URLs matches, opened as
  * cr_config_open_account() does: resolved, its provider in *@provider,
  * its warnings appended to @warnings (nullable).  NULL without an error
@@ -424,7 +365,6 @@ CR_EXPORT CrAccount *cr_config_match_account (CrConfig *config, const char *prot
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrConfig, cr_config_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrAccount, cr_account_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrProvider, cr_provider_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrResponse, cr_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrRequest, cr_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrToken, cr_token_free)
 

@@ -118,14 +118,6 @@ CR_EXPORT gboolean cr_git_credential_read_fd (CrGitCredential *credential, int f
 CR_EXPORT gboolean cr_git_credential_write (const CrGitCredential *credential, GString *out,
                                         GError **error);
 
-/* Appends one "@key=@value\n" line to @out.  @value_len may be -1 when @value
- * is NUL-terminated; with an explicit length an embedded NUL is detected.
- * CR_ERROR_CONFIG, with nothing appended, when @key is empty or holds '=' or
- * a control character, when @value holds a newline, CR or NUL, or when the
- * line would exceed CR_PROTO_MAX_LINE.  The message names @key, never
- * @value. */
-CR_EXPORT gboolean cr_proto_write_pair (GString *out, const char *key, const char *value,
-                                        gssize value_len, GError **error);
 
 /* Wipes and frees password, credential and oauth_refresh_token and sets them
  * to NULL; the other fields stay. */

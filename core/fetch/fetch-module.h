@@ -14,6 +14,10 @@
 #include <stddef.h>
 
 #define CR_FETCH_MODULE_SYMBOL "credring_fetch_module"
+
+/* An answer longer than this is refused (CR_FETCH_NETWORK): no token
+ * endpoint has a reason to send more. */
+#define CR_FETCH_MAX_BODY_BYTES (1024 * 1024)
 #define CR_FETCH_MODULE_VERSION 1
 
 /* A POST, as the core built it. */

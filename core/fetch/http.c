@@ -24,7 +24,7 @@ collect_body (char *data, size_t size, size_t count, void *user_data)
   Sink *sink = user_data;
   size_t len = size * count;
 
-  if (sink->body->len + len > CR_RESPONSE_MAX_BYTES)
+  if (sink->body->len + len > CR_FETCH_MAX_BODY_BYTES)
     {
       sink->too_large = TRUE;
       return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -184,7 +184,7 @@ transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *u
 {
   if (sink->too_large)
     return g_error_new (CR_ERROR, CR_ERROR_NETWORK,
-                        "token endpoint %s sent more than %d bytes", url, CR_RESPONSE_MAX_BYTES);
+                        "token endpoint %s sent more than %d bytes", url, CR_FETCH_MAX_BODY_BYTES);
   /* curl's text may quote the server's certificate: show it, do not obey it. */
   g_autofree char *shown =
     cr_escape_for_message (*detail != '\0' ? detail : curl_easy_strerror (rc), -1, 300);

@@ -12,6 +12,8 @@
 
 #include <credring/proto.h>
 
+#include "git/proto-writer.h"
+
 /* At most this many input bytes are quoted in an error message. */
 #define QUOTE_MAX 40
 

@@ -68,16 +68,16 @@ cr_store_set_error (GError **error, GError *cause)
   return FALSE;
 }
 
-CrToken *
-cr_store_lookup_token (const char *account, GError **error)
+gpointer
+cr_store_lookup_token (const char *account, CrStoreDecodeFunc decode, GError **error)
 {
   GError *cause = NULL;
   SecretValue *value;
   const char *data;
   gsize len = 0;
-  CrToken *token;
+  gpointer token;
 
-  g_return_val_if_fail (account != NULL, NULL);
+  g_return_val_if_fail (account != NULL && decode != NULL, NULL);
 
   value = secret_password_lookup_binary_sync (&token_schema, NULL, &cause, "account", account,
                                               NULL);
@@ -90,22 +90,20 @@ cr_store_lookup_token (const char *account, GError **error)
     return NULL;
   data = secret_value_get (value, &len);
   /* A damaged cached token is as good as none: a fresh one replaces it. */
-  token = cr_token_deserialize (data, len, NULL);
+  token = decode (data, len);
   secret_value_unref (value);
   return token;
 }
 
 gboolean
-cr_store_save_token (const char *account, const CrToken *token, GError **error)
+cr_store_save_token (const char *account, char *data, GError **error)
 {
   g_autofree char *label = NULL;
   GError *cause = NULL;
   SecretValue *value;
-  char *data;
 
-  g_return_val_if_fail (account != NULL && token != NULL, FALSE);
+  g_return_val_if_fail (account != NULL && data != NULL, FALSE);
 
-  data = cr_token_serialize (token);
   value = secret_value_new_full (data, -1, "application/json", (GDestroyNotify) cr_secret_free);
   label = g_strdup_printf ("credring: %s access token", account);
   secret_password_store_binary_sync (&token_schema, SECRET_COLLECTION_SESSION, label, value, NULL,

@@ -2,7 +2,7 @@
 #ifndef CR_STORE_H
 #define CR_STORE_H
 
-#include <glib.h>
+#include <credring/credring.h>
 
 G_BEGIN_DECLS
 
@@ -13,6 +13,22 @@ gboolean cr_store_set_error (GError **error, GError *cause);
  * prompt could be answered), @what naming them ("account [x]'s secrets").
  * Returns FALSE. */
 gboolean cr_store_set_locked_error (GError **error, const char *what);
+
+/* Writing the keyring is the cache's (token/cache.c), under the account's lock. */
+const char *cr_secret_kind_to_string (CrSecretKind kind);
+/* Tokens are stored in their keyring form, which token/ makes and reads:
+ * @data (secret, taken: wiped and freed here) goes to the session
+ * collection. */
+gboolean cr_store_save_token (const char *account, char *data, GError **error);
+/* The account's cached token as @decode makes it of the stored bytes (it
+ * returns NULL for a damaged one, as good as none); NULL without an error
+ * when there is none.  Keyring failures are CR_ERROR_KEYRING. */
+typedef gpointer (*CrStoreDecodeFunc) (const char *data, gsize len);
+gpointer cr_store_lookup_token (const char *account, CrStoreDecodeFunc decode, GError **error);
+gboolean cr_store_save_secret (const char *account, CrSecretKind kind,
+                               const char *value, GError **error);
+/* The client secret and password; locked items as for cr_store_clear_token(). */
+gboolean cr_store_clear_secrets (const char *account, GError **error);
 
 G_END_DECLS
 

@@ -34,6 +34,10 @@ GUri *cr_descriptor_parse_url_template (const char *url);
  * cr_descriptor_validate(). */
 void cr_descriptor_normalize (const CrPluginDescriptor *descriptor, CrPluginDescriptor *copy);
 
+/* Validates a descriptor; @expected_name is the file's base name (nullable). */
+gboolean cr_descriptor_validate (const CrPluginDescriptor *descriptor,
+                                 const char *expected_name, GError **error);
+
 G_END_DECLS
 
 #endif /* CR_DESCRIPTOR_H */

@@ -7,6 +7,8 @@
 
 #include "token/fetch-client.h"
 #include "token/lock.h"
+#include "keyring/store.h"
+#include "token/token.h"
 
 static gint64
 now_seconds (void)
@@ -98,7 +100,7 @@ save_token (const CrAccount *account, CrToken *token, const char *fingerprint, G
 {
   g_free (token->fingerprint);
   token->fingerprint = g_strdup (fingerprint);
-  return cr_store_save_token (account->name, token, error);
+  return cr_store_save_token (account->name, cr_token_serialize (token), error);
 }
 
 static CrToken *
@@ -122,6 +124,20 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
   if (token == NULL || !save_token (account, token, fingerprint, error))
     return NULL;
   return g_steal_pointer (&token);
+}
+
+static gpointer
+decode_token (const char *data, gsize len)
+{
+  return cr_token_deserialize (data, len, NULL);
+}
+
+CrToken *
+cr_cache_lookup_token (const char *account, GError **error)
+{
+  g_return_val_if_fail (account != NULL, NULL);
+
+  return cr_store_lookup_token (account, decode_token, error);
 }
 
 /* An explicit minimum the provider's tokens can never meet is an error,
@@ -152,7 +168,7 @@ static CrToken *
 lookup_usable (const CrAccount *account, const char *fingerprint, gint64 now, gint64 min_valid,
                GError **error)
 {
-  g_autoptr (CrToken) token = cr_store_lookup_token (account->name, error);
+  g_autoptr (CrToken) token = cr_cache_lookup_token (account->name, error);
 
   if (token == NULL || !is_usable (token, fingerprint, now, min_valid))
     return NULL;
@@ -169,7 +185,7 @@ static CrToken *
 lookup_after_waiting (const CrAccount *account, const char *fingerprint, gint64 started,
                       gint64 min_valid, gboolean force_refresh, GError **error)
 {
-  g_autoptr (CrToken) token = cr_store_lookup_token (account->name, error);
+  g_autoptr (CrToken) token = cr_cache_lookup_token (account->name, error);
   gboolean issued_since_asked;
   gint64 wanted;
 
@@ -301,7 +317,7 @@ cr_cache_forget_token_if (const CrAccount *account, const char *refused, GError 
   lock = lock_account (account, error);
   if (lock == NULL)
     return FALSE;
-  token = cr_store_lookup_token (account->name, &local_error);
+  token = cr_cache_lookup_token (account->name, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);

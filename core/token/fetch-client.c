@@ -8,12 +8,13 @@
 
 #include <credring/credring.h>
 
+#include "base/env.h"
 #include "base/keyfile.h"
 #include "fetch/fetch-module.h"
-#include "base/env.h"
 #include "provider/trusted-file.h"
 #include "token/fetch-client.h"
 #include "token/request.h"
+#include "token/response.h"
 
 /* A bundle of every public CA is a few hundred KiB. */
 #define CA_FILE_MAX_BYTES (1024 * 1024)

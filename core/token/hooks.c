@@ -9,6 +9,7 @@
 
 #include "token/hooks.h"
 #include "token/response-rules.h"
+#include "token/token.h"
 
 #define HOOK_MESSAGE_BYTES 512
 #define MESSAGE_MAX_CHARS 200

@@ -5,6 +5,8 @@
 
 #include <credring/credring.h>
 
+#include "token/response-rules.h"
+
 G_BEGIN_DECLS
 
 /* At most this many headers, and bytes of them, from one add_headers. */

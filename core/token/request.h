@@ -17,6 +17,13 @@ char *cr_basic_authorization (const char *client_id, const char *client_secret);
 CrRequest *cr_request_prepare (const CrPluginDescriptor *provider, const CrAccount *account,
                                const CrClientSecrets *credentials, GError **error);
 
+/* The request that fetches a token for @account from @provider with
+ * @credentials.  CR_ERROR_CONFIG for an account that lacks what the
+ * provider needs, a missing secret, or a plugin hook that fails. */
+CrRequest *cr_request_build (const CrPluginDescriptor *provider,
+                             const CrAccount *account,
+                             const CrClientSecrets *credentials, GError **error);
+
 G_END_DECLS
 
 #endif /* CR_REQUEST_H */

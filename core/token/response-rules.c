@@ -8,6 +8,7 @@
 #include <credring/credring.h>
 
 #include "token/response-rules.h"
+#include "token/token.h"
 
 void
 cr_response_set_provider_error (GError **error, int code, const char *message, long status)
@@ -61,4 +62,16 @@ cr_response_check_token (const char *access_token, const char *token_type, gint6
   if (expires_at - now > CR_TOKEN_MAX_LIFETIME_SECONDS)
     return cr_response_invalid_token (error, status, "with an expiry more than ten years away");
   return TRUE;
+}
+
+void
+cr_response_free (CrResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_free (response->content_type);
+  if (response->body != NULL)
+    cr_secret_wipe (response->body, response->body_len);
+  g_free (response->body);
+  g_free (response);
 }

@@ -8,6 +8,19 @@
 
 G_BEGIN_DECLS
 
+/* A token endpoint's answer, as the fetch module hands it over. */
+typedef struct {
+  long status;
+  char *content_type; /* nullable */
+  char *body;         /* secret; NUL-terminated (may hold NULs before body_len) */
+  gsize body_len;
+  gint64 retry_after; /* seconds from a Retry-After header, or -1 */
+} CrResponse;
+
+/* Wipes the body, then frees.  NULL is fine. */
+void cr_response_free (CrResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrResponse, cr_response_free)
+
 /* The checks every token passes before it is stored, whoever parsed it:
  * printable ASCII (RFC 6749 A.12) of at most CR_TOKEN_MAX_BYTES, a Bearer
  * type (NULL: implied), an expiry in the future and at most ten years

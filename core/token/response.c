@@ -11,6 +11,8 @@
 #include "token/hooks.h"
 #include "token/json.h"
 #include "token/response-rules.h"
+#include "token/response.h"
+#include "token/token.h"
 
 #define MESSAGE_MAX_CHARS 200
 
@@ -177,16 +179,4 @@ cr_response_parse (const CrPluginDescriptor *provider, const CrAccount *account,
                                 error))
     return NULL;
   return cr_token_new (access_token, token_type ? token_type : "Bearer", now, expires_at);
-}
-
-void
-cr_response_free (CrResponse *response)
-{
-  if (response == NULL)
-    return;
-  g_free (response->content_type);
-  if (response->body != NULL)
-    cr_secret_wipe (response->body, response->body_len);
-  g_free (response->body);
-  g_free (response);
 }

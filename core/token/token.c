@@ -8,6 +8,7 @@
 #include <credring/credring.h>
 
 #include "token/json.h"
+#include "token/token.h"
 
 #define MIN_VALID_FLOOR_SECONDS 60
 
