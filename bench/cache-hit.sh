@@ -25,9 +25,17 @@ echo "calls:                 $runs"
 echo "mean wall time:        $(( (ended - started) / runs / 1000 )) us per call"
 echo "token requests made:   $(( $(requests) - before ))"
 
-# What the dynamic loader opened.
+# What was opened: plugins are dlopen()ed through the descriptor the loader
+# checked (/proc/self/fd/N), so the files opened say which; the dynamic
+# loader says what else was mapped.
 LD_DEBUG=files "$credring" token bench 2>"$work/ld.log" >/dev/null
-plugins=$(grep -o "file=[^ ]*plugins/.libs/[a-z_-]*\.so" "$work/ld.log" | sort -u | sed 's/.*\///')
+if command -v strace >/dev/null; then
+	strace -f -e trace=openat -o "$work/open.log" "$credring" token bench >/dev/null 2>&1
+	# The loader walks to a plugin directory by directory: openat(DIR, "NAME.so").
+	plugins=$(grep -o 'openat([0-9]*, "[a-z0-9_-]*\.so"' "$work/open.log" | sed 's/.*"\(.*\)"/\1/' | sort -u)
+else
+	plugins="(strace is not installed: apt-get install strace)"
+fi
 libcurl=$(grep -c "file=[^ ]*libcurl" "$work/ld.log" || true)
 echo "plugins loaded:        $(echo $plugins)"
 echo "libcurl mapped:        $libcurl times"
