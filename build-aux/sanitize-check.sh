@@ -96,7 +96,11 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 wrap=$srcdir/build-aux/memcheck-wrap
 
 start=$(date +%s)
-make -j2 check LOG_COMPILER="$wrap" SH_LOG_COMPILER="$wrap bash" 2>&1 | tee check.log
+# Run once, by the plain `make check`: tests/layout.py reads the source
+# tree (Python; nothing to wrap).
+once_only="tests/layout.py"
+tests=$(make -s print-tests | tr ' ' '\n' | grep -vxF -f <(echo $once_only | tr ' ' '\n') | tr '\n' ' ')
+make -j2 check TESTS="$tests" LOG_COMPILER="$wrap" SH_LOG_COMPILER="$wrap bash" 2>&1 | tee check.log
 status=${PIPESTATUS[0]}
 echo "sanitize-check: make check took $(($(date +%s) - start)) s" >&2
 

@@ -7,7 +7,6 @@
 #endif
 
 #include <errno.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -1078,13 +1077,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  setlocale (LC_ALL, "");
-  cr_secret_protect_process ();
-  /* Unbuffered: stdio's buffer would keep a copy of the token we print. */
-  setvbuf (stdout, NULL, _IONBF, 0);
-  /* GLib writes other debug messages (G_MESSAGES_DEBUG) to stdout, which
-   * is the token or the JSON a program reads. */
-  g_log_writer_default_set_use_stderr (TRUE);
+  cr_secret_prepare_front_end ();
   g_log_set_handler ("credring", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, print_debug, NULL);
 
   status = run (argc, argv);

@@ -8,7 +8,6 @@
  * storage helper interchangeable with git-credential-libsecret. */
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -275,13 +274,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  setlocale (LC_ALL, "");
-  cr_secret_protect_process ();
-  /* Unbuffered: stdio's buffer would keep a copy of the token we answer. */
-  setvbuf (stdout, NULL, _IONBF, 0);
-  /* GLib writes debug messages (G_MESSAGES_DEBUG) to stdout, which is
-   * git's protocol: a line it cannot read there loses the answer. */
-  g_log_writer_default_set_use_stderr (TRUE);
+  cr_secret_prepare_front_end ();
   status = run (argc, argv);
   cr_store_disconnect ();
   g_free (opt_account);

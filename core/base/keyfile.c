@@ -228,12 +228,31 @@ read_capped (int fd, const char *shown_path, const char *what, gsize max_bytes,
   return TRUE;
 }
 
-/* Opens @path for reading without blocking (a FIFO would) and without
- * becoming its controlling terminal. */
-static int
-open_nonblocking (const char *path)
+/* The contents of @path, read by read_capped() through a descriptor
+ * opened without blocking (a FIFO would) and without becoming its
+ * controlling terminal.  *@found FALSE, and no error, for a missing file
+ * when @missing_ok. */
+static gboolean
+read_path (const char *path, const char *shown_path, const char *what, gsize max_bytes,
+           gboolean missing_ok, char **text, gsize *length, struct stat *st, gboolean *found,
+           GError **error)
 {
-  return open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  gboolean read_ok;
+
+  *found = fd >= 0;
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT && missing_ok)
+        return TRUE;
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
+      return FALSE;
+    }
+  read_ok = read_capped (fd, shown_path, what, max_bytes, text, length, st, error);
+  close (fd);
+  return read_ok;
 }
 
 GBytes *
@@ -243,23 +262,12 @@ cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError *
   g_autofree char *text = NULL;
   gsize length = 0;
   struct stat st;
-  gboolean read_ok;
-  int fd;
+  gboolean found;
 
   g_return_val_if_fail (path != NULL && what != NULL, NULL);
 
   shown_path = cr_escape_for_message (path, -1, 300);
-  fd = open_nonblocking (path);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
-      return NULL;
-    }
-  read_ok = read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error);
-  close (fd);
-  if (!read_ok)
+  if (!read_path (path, shown_path, what, max_bytes, FALSE, &text, &length, &st, &found, error))
     return NULL;
   if (strlen (text) != length)
     {
@@ -328,26 +336,16 @@ cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean m
   g_autofree char *shown_path = NULL;
   gsize length = 0;
   struct stat st = { 0 };
-  gboolean read_ok;
-  int fd;
+  gboolean found;
 
   g_return_val_if_fail (path != NULL && what != NULL, NULL);
 
   shown_path = cr_escape_for_message (path, -1, 300);
-  fd = open_nonblocking (path);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      if (saved == ENOENT && missing_ok)
-        return parse (shown_path, what, "", 0, FALSE, &st, NULL, error);
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
-      return NULL;
-    }
-  read_ok = read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error);
-  close (fd);
-  if (!read_ok)
+  if (!read_path (path, shown_path, what, max_bytes, missing_ok, &text, &length, &st, &found,
+                  error))
     return NULL;
+  if (!found)
+    return parse (shown_path, what, "", 0, FALSE, &st, NULL, error);
   return parse (shown_path, what, text, length, TRUE, &st, only_group, error);
 }
 

@@ -1,6 +1,9 @@
 /* Wiping secret memory, and keeping the process from dumping it. */
 #include "config.h"
 
+#include <locale.h>
+#include <stdio.h>
+
 #include <string.h>
 #include <sys/resource.h>
 #ifdef HAVE_SYS_PRCTL_H
@@ -78,4 +81,25 @@ cr_secret_equal (const char *a, const char *b)
   for (size_t i = 0; i < len_a; i++)
     diff |= (unsigned char) a[i] ^ (unsigned char) b[i % (len_b ? len_b : 1)];
   return diff == 0;
+}
+
+void
+cr_secret_free_sized (void *data, size_t len)
+{
+  if (data == NULL)
+    return;
+  cr_secret_wipe (data, len);
+  g_free (data);
+}
+
+void
+cr_secret_prepare_front_end (void)
+{
+  setlocale (LC_ALL, "");
+  cr_secret_protect_process ();
+  /* stdio's buffer would keep a copy of the token printed. */
+  setvbuf (stdout, NULL, _IONBF, 0);
+  /* GLib writes debug messages (G_MESSAGES_DEBUG) to stdout otherwise,
+   * which is the token, the JSON or git's protocol a program reads. */
+  g_log_writer_default_set_use_stderr (TRUE);
 }

@@ -66,6 +66,8 @@ CR_EXPORT gboolean cr_host_is_loopback (const char *host);
 CR_EXPORT void cr_secret_wipe (void *data, size_t len);
 /* Wipes a NUL-terminated string up to its terminator, then g_free()s it.  NULL is fine. */
 CR_EXPORT void cr_secret_free (char *secret);
+/* Wipes @len bytes at @data (which may hold NULs), then g_free()s it.  NULL is fine. */
+CR_EXPORT void cr_secret_free_sized (void *data, size_t len);
 CR_EXPORT void cr_secret_freep (char **secret);
 /* Wipes the whole allocation of @string, then frees it.  NULL is fine. */
 CR_EXPORT void cr_secret_string_free (GString *string);
@@ -77,6 +79,11 @@ CR_EXPORT gboolean cr_secret_equal (const char *a, const char *b);
 /* Makes the process undumpable (no core file, no ptrace by peers) while it
  * holds secrets. */
 CR_EXPORT void cr_secret_protect_process (void);
+/* What a program that prints tokens does first: the user's locale, no
+ * core dump or ptrace (cr_secret_protect_process()), stdout unbuffered
+ * (stdio's buffer would keep a copy of what is printed), and GLib's debug
+ * messages on stderr (stdout is the token, JSON or git's protocol). */
+CR_EXPORT void cr_secret_prepare_front_end (void);
 
 /* ---- accounts.conf (config.c) ------------------------------------------ */
 

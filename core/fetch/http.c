@@ -329,8 +329,6 @@ cr_http_response_free (CrFetchResponse *response)
   if (response == NULL)
     return;
   g_free (response->content_type);
-  if (response->body != NULL)
-    cr_secret_wipe (response->body, response->body_len);
-  g_free (response->body);
+  cr_secret_free_sized (response->body, response->body_len);
   g_free (response);
 }

@@ -177,17 +177,22 @@ clear_items (const SecretSchema *schema, GHashTable *attributes, const char *wha
   return TRUE;
 }
 
+/* Every item of @schema for @account; @what names them in messages. */
+static gboolean
+clear_account_items (const SecretSchema *schema, const char *account, const char *what,
+                     GError **error)
+{
+  g_autoptr (GHashTable) attributes = secret_attributes_build (schema, "account", account, NULL);
+  g_autofree char *named = g_strdup_printf ("account [%s]'s %s", account, what);
+
+  return clear_items (schema, attributes, named, error);
+}
+
 gboolean
 cr_store_clear_token (const char *account, GError **error)
 {
-  g_autoptr (GHashTable) attributes = NULL;
-  g_autofree char *what = NULL;
-
   g_return_val_if_fail (account != NULL, FALSE);
-
-  attributes = secret_attributes_build (&token_schema, "account", account, NULL);
-  what = g_strdup_printf ("account [%s]'s cached token", account);
-  return clear_items (&token_schema, attributes, what, error);
+  return clear_account_items (&token_schema, account, "cached token", error);
 }
 
 /* A lookup does not see items in a locked collection: this tells "locked"
@@ -274,14 +279,8 @@ cr_store_save_secret (const char *account, CrSecretKind kind, const char *value,
 gboolean
 cr_store_clear_secrets (const char *account, GError **error)
 {
-  g_autoptr (GHashTable) attributes = NULL;
-  g_autofree char *what = NULL;
-
   g_return_val_if_fail (account != NULL, FALSE);
-
-  attributes = secret_attributes_build (&secret_schema, "account", account, NULL);
-  what = g_strdup_printf ("account [%s]'s secrets", account);
-  return clear_items (&secret_schema, attributes, what, error);
+  return clear_account_items (&secret_schema, account, "secrets", error);
 }
 
 void

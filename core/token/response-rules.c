@@ -70,8 +70,6 @@ cr_response_free (CrResponse *response)
   if (response == NULL)
     return;
   g_free (response->content_type);
-  if (response->body != NULL)
-    cr_secret_wipe (response->body, response->body_len);
-  g_free (response->body);
+  cr_secret_free_sized (response->body, response->body_len);
   g_free (response);
 }
