@@ -182,7 +182,7 @@ fi
 core_cflags=(-I "$top/fuzz" -I "$top/core" "${yajl_include[@]}" $deps_cflags -DHAVE_CONFIG_H
   '-DG_LOG_DOMAIN="credring"' '-DCR_PLUGINDIR="/nonexistent"' '-DCR_PROVIDERDIR="/nonexistent"')
 core_objs=()
-for src in base/error base/secret base/keyfile base/host base/env account/config account/resolve provider/descriptor provider/loader provider/trusted-file \
+for src in base/error base/secret base/keyfile base/host base/ascii base/env account/config account/resolve provider/descriptor provider/loader provider/trusted-file \
   provider/provider-file token/hooks provider/names account/endpoint token/request token/json token/response token/response-rules \
   token/token git/proto account/match; do
   obj=$build/obj/core-${src//\//-}.o

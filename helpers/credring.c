@@ -668,20 +668,15 @@ load_kept_secret (const CrAccount *account, CrSecretKind kind, char **kept, GErr
   GError *local_error = NULL;
 
   *kept = cr_store_lookup_secret (account->name, kind, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (*kept == NULL)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "account [%s] has no stored %s to keep: run 'credring login %s' "
-                   "without --only", account->name,
-                   kind == CR_SECRET_PASSWORD ? "password" : "client secret", account->name);
-      return FALSE;
-    }
-  return TRUE;
+  if (*kept == NULL && local_error == NULL)
+    g_set_error (&local_error, CR_ERROR, CR_ERROR_CONFIG,
+                 "account [%s] has no stored %s to keep: run 'credring login %s' without --only",
+                 account->name, kind == CR_SECRET_PASSWORD ? "password" : "client secret",
+                 account->name);
+  if (local_error == NULL)
+    return TRUE;
+  g_propagate_error (error, local_error);
+  return FALSE;
 }
 
 /* Before anything is asked: with --only, the secret kept as it is

@@ -19,9 +19,18 @@ const char *cr_account_value (const CrAccount *account, const char *key);
 gboolean cr_account_set_error (GError **error, const CrAccount *account, const char *format, ...)
   G_GNUC_PRINTF (3, 4);
 
+/* Prefixes @error (set by something that does not know the account) with
+ * "account [NAME]: ", the one place such messages name it.  Returns NULL. */
+gpointer cr_account_prefix_error (GError **error, const CrAccount *account);
+
 /* TRUE when @key is set; else CR_ERROR_CONFIG naming the account and the
  * key, and the key the account has that is most likely a typo of it. */
 gboolean cr_account_require_key (const CrAccount *account, const char *key, GError **error);
+
+/* cr_account_resolve() against @provider as loaded, its warnings (a
+ * provider file shadowed by a plugin) added to @warnings (nullable). */
+gboolean cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *warnings,
+                                  GError **error);
 
 /* The token URL for @account (endpoint.c): its token_url, else the
  * provider's with {host} filled in; CR_ERROR_CONFIG unless it is https

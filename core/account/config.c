@@ -13,6 +13,7 @@
 #include "account/account.h"
 #include "base/env.h"
 #include "base/keyfile.h"
+#include "base/ascii.h"
 
 /* A config file is small; anything bigger is a mistake, not a config. */
 #define CONFIG_MAX_BYTES (256 * 1024)
@@ -166,12 +167,7 @@ cr_account_free (CrAccount *account)
 static gboolean
 account_name_is_valid (const char *name)
 {
-  if (name[0] == '\0' || name[0] == '.' || name[0] == '-' || strlen (name) > 128)
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("._@-", *p) == NULL)
-      return FALSE;
-  return TRUE;
+  return name[0] != '.' && name[0] != '-' && cr_ascii_is_word (name, 128, "._@-");
 }
 
 const char *
@@ -180,6 +176,13 @@ cr_account_value (const CrAccount *account, const char *key)
   const char *value = g_hash_table_lookup (account->values, key);
 
   return (value != NULL && *value != '\0') ? value : NULL;
+}
+
+gpointer
+cr_account_prefix_error (GError **error, const CrAccount *account)
+{
+  g_prefix_error (error, "account [%s]: ", account->name);
+  return NULL;
 }
 
 gboolean

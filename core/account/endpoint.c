@@ -9,18 +9,14 @@
 #include <credring/credring.h>
 
 #include "account/account.h"
+#include "base/ascii.h"
 
 /* A host value fills {host} in a URL, so it must not be able to add a path,
  * credentials or a second host. */
 static gboolean
 is_host_value (const char *host)
 {
-  if (*host == '\0' || strlen (host) > 255)
-    return FALSE;
-  for (const char *p = host; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr (".-:[]", *p) == NULL)
-      return FALSE;
-  return TRUE;
+  return cr_ascii_is_word (host, 255, ".-:[]");
 }
 
 static char *

@@ -286,10 +286,7 @@ open_matched (Providers *providers, CrAccount *account, CrProvider **plugin_out,
     }
   g_hash_table_steal_extended (providers->plugins, account->provider, (gpointer *) &stolen_key,
                                (gpointer *) &plugin);
-  if (warnings != NULL)
-    for (const char *const *w = cr_provider_get_warnings (plugin); *w != NULL; w++)
-      g_ptr_array_add (warnings, g_strdup (*w));
-  if (!cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, error))
+  if (!cr_account_resolve_with (account, plugin, warnings, error))
     return NULL;
   *plugin_out = g_steal_pointer (&plugin);
   return g_steal_pointer (&owned);

@@ -203,6 +203,18 @@ cr_account_resolve (CrAccount *account, const CrPluginDescriptor *provider, GPtr
   return TRUE;
 }
 
+gboolean
+cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *warnings,
+                         GError **error)
+{
+  /* What the provider's loading had to say (a provider file shadowed by
+   * a plugin) is the account's to say too. */
+  if (warnings != NULL)
+    for (const char *const *w = cr_provider_get_warnings (provider); *w != NULL; w++)
+      g_ptr_array_add (warnings, g_strdup (*w));
+  return cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, error);
+}
+
 CrAccount *
 cr_config_open_account (CrConfig *config, const char *name, CrProvider **plugin_out,
                         GPtrArray *warnings, GError **error)
@@ -216,12 +228,7 @@ cr_config_open_account (CrConfig *config, const char *name, CrProvider **plugin_
   if (account == NULL)
     return NULL;
   plugin = cr_provider_load (account->provider, error);
-  if (plugin == NULL)
-    return NULL;
-  if (warnings != NULL)
-    for (const char *const *w = cr_provider_get_warnings (plugin); *w != NULL; w++)
-      g_ptr_array_add (warnings, g_strdup (*w));
-  if (!cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, error))
+  if (plugin == NULL || !cr_account_resolve_with (account, plugin, warnings, error))
     return NULL;
   *plugin_out = g_steal_pointer (&plugin);
   return g_steal_pointer (&account);

@@ -8,6 +8,7 @@
 
 #include <credring/credring.h>
 
+#include "account/account.h"
 #include "base/env.h"
 #include "base/keyfile.h"
 #include "fetch/fetch-module.h"
@@ -142,9 +143,7 @@ cr_fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
 {
   CrToken *token = fetch (account, provider, credentials, ca_certs, error);
 
-  if (token == NULL)
-    g_prefix_error (error, "account [%s]: ", account->name);
-  return token;
+  return token != NULL ? token : cr_account_prefix_error (error, account);
 }
 
 CrToken *

@@ -7,6 +7,7 @@
 
 #include <credring/credring.h>
 
+#include "base/ascii.h"
 #include "token/hooks.h"
 #include "token/response-rules.h"
 #include "token/token.h"
@@ -77,12 +78,7 @@ static const char *const reserved_headers[] = {
 static gboolean
 is_header_name (const char *name)
 {
-  if (*name == '\0' || strlen (name) > 64)
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("!#$%&'*+-.^_`|~", *p) == NULL)
-      return FALSE;
-  return TRUE;
+  return cr_ascii_is_word (name, 64, "!#$%&'*+-.^_`|~");
 }
 
 /* Printable ASCII only: no CR or LF to start another header with.  Not

@@ -12,6 +12,7 @@
 #include <credring/credring.h>
 
 #include "token/request.h"
+#include "account/account.h"
 #include "token/hooks.h"
 
 /* The body is built in one buffer sized up front, so that growing it never
@@ -257,9 +258,7 @@ build_for_account (const CrPluginDescriptor *provider, const CrAccount *account,
 {
   CrRequest *request = build (provider, account, credentials, error);
 
-  if (request == NULL)
-    g_prefix_error (error, "account [%s]: ", account->name);
-  return request;
+  return request != NULL ? request : cr_account_prefix_error (error, account);
 }
 
 CrRequest *
