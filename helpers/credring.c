@@ -216,27 +216,7 @@ format_time (gint64 unix_time)
   return when ? g_date_time_format_iso8601 (when) : g_strdup ("?");
 }
 
-static const char *
-grant_name (CrGrantType grant)
-{
-  return grant == CR_GRANT_PASSWORD ? "password" : "client credentials";
-}
-
 /* ---- providers ---------------------------------------------------------- */
-
-static const char *
-client_auth_name (CrClientAuth auth)
-{
-  switch (auth)
-    {
-    case CR_CLIENT_AUTH_BASIC:
-      return "HTTP Basic";
-    case CR_CLIENT_AUTH_BASIC_RAW:
-      return "HTTP Basic (id:secret not form-encoded)";
-    default:
-      return "in the body";
-    }
-}
 
 static const char *
 kind_name (CrProvider *plugin)
@@ -276,8 +256,8 @@ print_provider (CrProvider *plugin, gboolean full)
 
   printf ("%s\t%s\n", name, description);
   printf ("\tfrom: %s (%s)\n", path, kind_name (plugin));
-  printf ("\tgrant: %s; client authentication: %s; body: %s\n", grant_name (d->grant),
-          client_auth_name (d->client_auth), d->body_format == CR_BODY_JSON ? "JSON" : "form");
+  printf ("\tgrant: %s; client authentication: %s; body: %s\n", cr_grant_describe (d->grant),
+          cr_client_auth_describe (d->client_auth), cr_body_format_describe (d->body_format));
   printf ("\ttoken URL: %s\n", token_url);
   printf ("\trequired account keys: %s\n", required_text);
   if (full)
@@ -305,7 +285,6 @@ gen_strv (yajl_gen gen, const char *key, char **values)
 static void
 print_provider_json (CrProvider *plugin)
 {
-  static const char *const client_auths[] = { NULL, "basic", "body", "basic-raw" };
   const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
@@ -326,10 +305,9 @@ print_provider_json (CrProvider *plugin)
   gen_nullable_string (gen, "kind", cr_provider_get_kind (plugin) == CR_PROVIDER_KIND_FILE
                                       ? "provider-file" : "plugin");
   gen_nullable_string (gen, "path", cr_provider_get_path (plugin));
-  gen_nullable_string (gen, "grant", d->grant == CR_GRANT_PASSWORD ? "password"
-                                                                    : "client_credentials");
-  gen_nullable_string (gen, "client_auth", client_auths[d->client_auth]);
-  gen_nullable_string (gen, "body", d->body_format == CR_BODY_JSON ? "json" : "form");
+  gen_nullable_string (gen, "grant", cr_grant_to_string (d->grant));
+  gen_nullable_string (gen, "client_auth", cr_client_auth_to_string (d->client_auth));
+  gen_nullable_string (gen, "body", cr_body_format_to_string (d->body_format));
   gen_nullable_string (gen, "token_url", d->token_url);
   gen_strv (gen, "required_keys", required);
   gen_strv (gen, "optional_keys", optional);
