@@ -103,11 +103,11 @@ provider_suite() {
 	tap_is "token after logout --all: did not ask the provider" \
 		"$(emulator_request_count)" $((n + 1))
 
-	# -- short-lived tokens (20 s, or 100 s under valgrind: less than twice the
+	# -- short-lived tokens (20 s, or 60 s under a wrapper: less than twice the
 	# 60 s floor of the default minimum) are cached for half their life,
 	# then fetched again unless --min-valid allows less
 	local short_life=20 before after
-	[ "$TIME_SCALE" -gt 1 ] && short_life=100
+	[ "$TIME_SCALE" -gt 1 ] && short_life=60
 	start_emulator "$PROVIDER" "${EMU_ARGS[@]}" --expires-in "$short_life"
 	write_account "$PROVIDER-short" provider="$PROVIDER" token_url="$EMU_TOKEN_URL" \
 		ca_file="$CA_DIR/ca.pem" "${ACCOUNT_KEYS[@]}"
