@@ -97,19 +97,19 @@ index_lines (CrKeyFile *file, const char *text, const GArray *line_map)
   for (guint i = 0; rows[i] != NULL; i++)
     {
       const char *row = rows[i];
-      const char *equals;
+      const char *equals, *name;
+      gsize name_len;
 
       while (g_ascii_isspace (*row))
         row++;
       if (*row == '#' || *row == '\0')
         continue;
-      if (*row == '[')
+      /* The text parsed: a line that starts with '[' is a header. */
+      if (header_group (row, strlen (row), &name, &name_len))
         {
-          const char *end = strchr (row, ']');
-
           g_free (group);
-          group = end ? g_strndup (row + 1, end - row - 1) : NULL;
-          if (group != NULL && !g_hash_table_contains (file->group_lines, group))
+          group = g_strndup (name, name_len);
+          if (!g_hash_table_contains (file->group_lines, group))
             g_hash_table_insert (file->group_lines, g_strdup (group),
                                  GUINT_TO_POINTER (file_line (line_map, i)));
           continue;
