@@ -184,7 +184,7 @@ core_cflags=(-I "$top/fuzz" -I "$top/core" "${yajl_include[@]}" $deps_cflags -DH
 core_objs=()
 for src in base/error base/secret base/keyfile base/host base/ascii base/env account/config account/resolve provider/descriptor provider/loader provider/trusted-file \
   provider/provider-file token/hooks provider/names account/endpoint token/request token/json token/response token/response-rules \
-  token/token git/proto account/match; do
+  token/token git/proto account/match account/signin-keys; do
   obj=$build/obj/core-${src//\//-}.o
   compile "$obj" "$top/core/$src.c" "${core_cflags[@]}" || exit 1
   core_objs+=("$obj")

@@ -33,6 +33,8 @@ static char *opt_only;
 static gboolean opt_all;
 static char *opt_describe;
 static gboolean opt_dry_run;
+static gboolean opt_device;
+static gboolean opt_no_browser;
 
 /* The command table, and so the help, is at the end of the file. */
 static const CliProgram program;
@@ -617,9 +619,10 @@ command_status (const char *only)
 /* What `login` asks for: every secret @provider needs, or with --only the
  * one named.  FALSE, with a usage error, when the provider has no such secret. */
 static gboolean
-secrets_to_ask (const CrPluginDescriptor *provider, SecretInputWanted *wanted, GError **error)
+secrets_to_ask (const CrAccount *account, const CrPluginDescriptor *provider,
+                SecretInputWanted *wanted, GError **error)
 {
-  gboolean takes_password = provider->grant == CR_GRANT_PASSWORD;
+  gboolean takes_password = account->grant == CR_GRANT_PASSWORD;
 
   if (opt_only == NULL)
     *wanted = SECRET_INPUT_CLIENT_SECRET | (takes_password ? SECRET_INPUT_PASSWORD : 0);
@@ -631,7 +634,7 @@ secrets_to_ask (const CrPluginDescriptor *provider, SecretInputWanted *wanted, G
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                    "login: provider %s takes no password (%s grant)", provider->name,
-                   cr_grant_describe (provider->grant));
+                   cr_grant_describe (account->grant));
       return FALSE;
     }
   return TRUE;
@@ -649,8 +652,7 @@ load_kept_secret (const CrAccount *account, CrSecretKind kind, char **kept, GErr
   if (*kept == NULL && local_error == NULL)
     g_set_error (&local_error, CR_ERROR, CR_ERROR_CONFIG,
                  "account [%s] has no stored %s to keep: run 'credring login %s' without --only",
-                 account->name, kind == CR_SECRET_PASSWORD ? "password" : "client secret",
-                 account->name);
+                 account->name, cr_secret_kind_describe (kind), account->name);
   if (local_error == NULL)
     return TRUE;
   g_propagate_error (error, local_error);
@@ -669,7 +671,7 @@ prepare_login (const CrAccount *account, const CrPluginDescriptor *provider,
 
   if (wanted == SECRET_INPUT_PASSWORD)
     return load_kept_secret (account, CR_SECRET_CLIENT_SECRET, kept, error);
-  if (wanted == SECRET_INPUT_CLIENT_SECRET && provider->grant == CR_GRANT_PASSWORD)
+  if (wanted == SECRET_INPUT_CLIENT_SECRET && account->grant == CR_GRANT_PASSWORD)
     return load_kept_secret (account, CR_SECRET_PASSWORD, kept, error);
   cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &local_error));
   if (local_error == NULL)
@@ -698,6 +700,73 @@ report_login (const CrAccount *account, SecretInputWanted wanted, const CrToken 
     printf ("%s: %s stored (not verified)\n", name_shown, stored);
 }
 
+/* The client secret a sign-in sends: NULL for a public client, and for a
+ * confidential one the stored one (*@typed NULL) unless there is none or
+ * --only client_secret asks for a new one (*@typed, secret). */
+static gboolean
+signin_client_secret (const CrAccount *account, char **typed, GError **error)
+{
+  CrClientSecrets input = { NULL, NULL };
+  cr_autosecret char *stored = NULL;
+  GError *local_error = NULL;
+  gboolean ok;
+
+  *typed = NULL;
+  if (account->client_auth == CR_CLIENT_AUTH_NONE)
+    return TRUE;
+  if (opt_only == NULL)
+    {
+      stored = cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      if (stored != NULL)
+        return TRUE;
+    }
+  if (opt_secret_stdin)
+    ok = secret_input_read_lines (STDIN_FILENO, SECRET_INPUT_CLIENT_SECRET, &input, error);
+  else
+    ok = secret_input_prompt (account->name, SECRET_INPUT_CLIENT_SECRET, &input, error);
+  if (ok)
+    *typed = g_strdup (input.client_secret);
+  secret_input_clear (&input);
+  return ok;
+}
+
+/* login for an account whose grant signs a person in: the browser or a
+ * code, then the refresh token and the first token stored. */
+static int
+login_by_signing_in (const CrAccount *account, CrProvider *plugin)
+{
+  CrTokenOptions options = {
+    .min_valid = -1,
+    .signin = CR_SIGNIN_ALWAYS,
+    .method = opt_device ? CR_SIGNIN_METHOD_DEVICE : CR_SIGNIN_METHOD_DEFAULT,
+    .no_browser = opt_no_browser,
+  };
+  g_autoptr (CrToken) token = NULL;
+  g_autofree char *name_shown = shown (account->name);
+  g_autofree char *until = NULL;
+  cr_autosecret char *client_secret = NULL;
+  GError *error = NULL;
+
+  if (opt_only != NULL && !g_str_equal (opt_only, "client_secret"))
+    return usage_error ("login: a sign-in takes no password (--only client_secret)");
+  if (opt_no_verify)
+    return usage_error ("login: --no-verify has nothing to skip in a sign-in");
+  if (!signin_client_secret (account, &client_secret, &error))
+    return fail (error);
+  token = cr_cache_signin (account, plugin, client_secret, &options, &error);
+  if (token == NULL)
+    return fail (error);
+  until = format_time (token->expires_at);
+  printf ("%s: signed in; the provider issued a token valid until %s%s\n", name_shown, until,
+          token->refresh_token != NULL ? " and a refresh token, stored" : "");
+  return flush_stdout ();
+}
+
 static int
 command_login (const char *name)
 {
@@ -714,7 +783,12 @@ command_login (const char *name)
   if (!load_account (name, NULL, &account, &plugin, &error))
     return fail (error);
   provider = cr_provider_get_descriptor (plugin);
-  if (!secrets_to_ask (provider, &wanted, &error))
+  if (cr_grant_needs_person (account->grant))
+    return login_by_signing_in (account, plugin);
+  if (opt_device || opt_no_browser)
+    return usage_error ("login: --device and --no-browser are for accounts that sign a person "
+                        "in (grant = authorization_code or device_code)");
+  if (!secrets_to_ask (account, provider, &wanted, &error))
     return fail (error);
 
   if (!prepare_login (account, provider, wanted, &kept, &error))
@@ -730,7 +804,7 @@ command_login (const char *name)
   /* With --only, the other is the stored one. */
   if ((wanted & SECRET_INPUT_CLIENT_SECRET) == 0)
     input.client_secret = g_steal_pointer (&kept);
-  else if ((wanted & SECRET_INPUT_PASSWORD) == 0 && provider->grant == CR_GRANT_PASSWORD)
+  else if ((wanted & SECRET_INPUT_PASSWORD) == 0 && account->grant == CR_GRANT_PASSWORD)
     input.password = g_steal_pointer (&kept);
 
   /* Check with the provider before storing: rejected secrets never reach the keyring. */
@@ -812,6 +886,8 @@ command_token (const char *name)
   g_autoptr (CrAccount) account = NULL;
   g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (CrToken) token = NULL;
+  /* A sign-in starts only where someone can answer it (CrSigninPolicy). */
+  CrTokenOptions options = { .signin = CR_SIGNIN_IF_SOMEONE_ANSWERS };
   guint64 min_valid = 0;
   GError *error = NULL;
   int status;
@@ -824,8 +900,9 @@ command_token (const char *name)
   if (opt_dry_run)
     return print_dry_run (account, plugin);
 
-  token = cr_cache_get_token (account, plugin, opt_min_valid ? (gint64) min_valid : -1,
-                              opt_force_refresh, &error);
+  options.min_valid = opt_min_valid ? (gint64) min_valid : -1;
+  options.force_refresh = opt_force_refresh;
+  token = cr_cache_get_token_with (account, plugin, &options, &error);
   if (token == NULL)
     return fail (error);
 
@@ -843,6 +920,23 @@ command_token (const char *name)
 
 /* ---- logout ------------------------------------------------------------- */
 
+/* logout --all: the provider is told first (RFC 7009), so that a copy of
+ * the refresh token elsewhere dies too; the local copy is dropped
+ * whatever it answers, and a failure is said, not hidden. */
+static void
+revoke_refresh_token (CrAccount *account)
+{
+  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (GError) error = NULL;
+
+  plugin = cr_provider_load (account->provider, &error);
+  if (plugin == NULL || !cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL,
+                                             &error) ||
+      !cr_cache_revoke_refresh_token (account, plugin, &error))
+    print_line ("", error->message,
+                " (the refresh token was not revoked at the provider; it is dropped here)");
+}
+
 static int
 command_logout (const char *name)
 {
@@ -857,6 +951,8 @@ command_logout (const char *name)
   account = cr_config_get_account (config, name, &error);
   if (account == NULL)
     return fail (error);
+  if (opt_all)
+    revoke_refresh_token (account);
   if (!cr_cache_forget (account, opt_all, &error))
     return fail (error);
   name_shown = shown (account->name);
@@ -918,6 +1014,8 @@ static const CliChoices status_choices[] = {
 
 static const GOptionEntry login_options[] = {
   { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_secret_stdin, "Read client_secret=... / password=... lines from stdin", NULL },
+  { "device", 0, 0, G_OPTION_ARG_NONE, &opt_device, "Sign in with a code on any device (RFC 8628), not in this machine's browser", NULL },
+  { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_no_browser, "Print the sign-in address instead of opening a browser; take the address the browser ends at from stdin", NULL },
   { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "Store the secrets without fetching a first token", NULL },
   { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "Ask for this secret only (client_secret or password); keep the other as stored", "SECRET" },
   { NULL },
@@ -940,7 +1038,7 @@ static const CliChoices token_choices[] = {
 };
 
 static const GOptionEntry logout_options[] = {
-  { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, "Drop the stored secrets too", NULL },
+  { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, "Drop the stored secrets too, and revoke the refresh token at the provider", NULL },
   { NULL },
 };
 
@@ -985,12 +1083,16 @@ static const CliCommand commands[] = {
                    "valid.  Never a secret or a token.",
     .options = status_options, .choices = status_choices },
   { .name = "login", .run = command_login, .argument = CLI_ARGUMENT_REQUIRED,
-    .argument_name = "ACCOUNT", .summary = "store the account's secrets",
+    .argument_name = "ACCOUNT", .summary = "sign in, or store the account's secrets",
     .description = "Asks for ACCOUNT's secrets (on the terminal, without echo), has the\n"
                    "provider issue a first token with them, and only then stores them in the\n"
                    "keyring: secrets the provider rejects are never stored.  With --only\n"
                    "password (or client_secret) it asks for that one alone and uses the\n"
-                   "other as stored: a changed password without typing the client secret.",
+                   "other as stored: a changed password without typing the client secret.\n"
+                   "For an account that signs a person in (grant authorization_code or\n"
+                   "device_code) it opens the browser at the provider's sign-in page, or with\n"
+                   "--device shows a code to enter on any device (the default without a\n"
+                   "desktop), and stores the refresh token the provider issues.",
     .options = login_options, .choices = login_choices },
   { .name = "token", .run = command_token, .argument = CLI_ARGUMENT_REQUIRED,
     .argument_name = "ACCOUNT", .summary = "print a valid token",
@@ -999,7 +1101,8 @@ static const CliCommand commands[] = {
     .options = token_options, .choices = token_choices, .check = check_token_options },
   { .name = "logout", .run = command_logout, .argument = CLI_ARGUMENT_REQUIRED,
     .argument_name = "ACCOUNT", .summary = "drop the cached token (--all: the secrets too)",
-    .description = "Drops ACCOUNT's cached token, and with --all its stored secrets too.",
+    .description = "Drops ACCOUNT's cached token, and with --all its stored secrets and\n"
+                   "refresh token too, revoking the refresh token at the provider first.",
     .options = logout_options },
   { .name = "help", .run = command_help, .argument = CLI_ARGUMENT_OPTIONAL,
     .argument_name = "COMMAND", .summary = "this help, or a command's usage and options",

@@ -104,6 +104,13 @@ answer_for_account (Action action, const CrGitCredential *request, CrAccount *ac
 {
   g_autoptr (CrToken) token = NULL;
   g_auto (CrGitCredential) answer = CR_GIT_CREDENTIAL_INIT;
+  /* Git's own rule for its prompts: GIT_TERMINAL_PROMPT=0 means that no
+   * person is there to sign in, so none is started (git-config(1)). */
+  const char *prompt = g_getenv ("GIT_TERMINAL_PROMPT");
+  CrTokenOptions options = {
+    .min_valid = -1,
+    .signin = g_strcmp0 (prompt, "0") == 0 ? CR_SIGNIN_NEVER : CR_SIGNIN_IF_SOMEONE_ANSWERS,
+  };
   GError *error = NULL;
 
   if (action == ACTION_STORE)
@@ -132,7 +139,7 @@ answer_for_account (Action action, const CrGitCredential *request, CrAccount *ac
       print_message ("", message);
       return 0;
     }
-  token = cr_cache_get_token (account, plugin, -1, FALSE, &error);
+  token = cr_cache_get_token_with (account, plugin, &options, &error);
   if (token == NULL)
     return fail (error);
 

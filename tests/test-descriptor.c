@@ -168,7 +168,11 @@ test_validate_abi (void)
   d = good;
   d.abi_minor = CR_PLUGIN_ABI_MINOR + 1;
   minor = invalid (&d, NULL);
-  cr_test_assert_contains (minor, "1.1");
+  {
+    g_autofree char *newer = g_strdup_printf ("%d.%d", CR_PLUGIN_ABI_MAJOR, CR_PLUGIN_ABI_MINOR + 1);
+
+    cr_test_assert_contains (minor, newer);
+  }
   cr_test_assert_contains (minor, core);
 
   d = good;
@@ -217,6 +221,55 @@ test_validate_name (void)
   assert_invalid (&d, "description");
 }
 
+/* ABI 1.2: the grant set holds the default and only grants a provider may
+ * name; the sign-in endpoints follow token_url's rules. */
+static void
+test_validate_signin_fields (void)
+{
+  CrPluginDescriptor d = good;
+
+  d.grant = CR_GRANT_PASSWORD;
+  d.grants = CR_GRANT_BIT (CR_GRANT_PASSWORD) | CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE);
+  d.authorization_url = "https://{host}/auth/oauth/authorize";
+  d.revocation_url = "https://auth.example.com/revoke";
+  d.default_scope = "openid offline_access";
+  d.issuer = "https://auth.example.com";
+  assert_valid (&d, NULL);
+
+  d.grants = CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE);
+  assert_invalid (&d, "lacks the default grant");
+  d.grants = CR_GRANT_BIT (CR_GRANT_PASSWORD) | CR_GRANT_BIT (CR_GRANT_REFRESH_TOKEN);
+  assert_invalid (&d, "does not know");
+  d.grants = CR_GRANT_BIT (CR_GRANT_PASSWORD) | CR_GRANT_BIT (9);
+  assert_invalid (&d, "does not know");
+
+  d.grants = 0;
+  d.authorization_url = "http://auth.example.com/authorize";
+  assert_invalid (&d, "authorization URL is not https");
+  d.authorization_url = NULL;
+  d.device_authorization_url = "https://user:pw@auth.example.com/device";
+  assert_invalid (&d, "device authorization URL is not https");
+  d.device_authorization_url = NULL;
+  d.revocation_url = "https://";
+  assert_invalid (&d, "revocation URL");
+  d.revocation_url = NULL;
+  d.default_scope = "openid\nadmin";
+  assert_invalid (&d, "default scope");
+  d.default_scope = "";
+  assert_invalid (&d, "default scope");
+  d.default_scope = NULL;
+  d.issuer = "http://auth.example.com";
+  assert_invalid (&d, "issuer");
+
+  /* A 1.1 descriptor ends before these fields: whatever lies there is not read. */
+  d = good;
+  d.abi_minor = 1;
+  d.struct_size = CR_PLUGIN_DESCRIPTOR_SIZE_1_1;
+  d.grants = 0xffff;
+  d.authorization_url = "not a url";
+  assert_valid (&d, NULL);
+}
+
 static void
 test_validate_enums (void)
 {
@@ -229,13 +282,27 @@ test_validate_enums (void)
   d = good;
   d.grant = (CrGrantType) 0;
   assert_invalid (&d, "grant");
-  d.grant = (CrGrantType) 3;
+  d.grant = (CrGrantType) 6;
+  assert_invalid (&d, "grant");
+  /* The refresh grant is the core's own. */
+  d.grant = CR_GRANT_REFRESH_TOKEN;
+  assert_invalid (&d, "grant");
+  /* The grants of ABI 1.2 mean nothing to a 1.1 descriptor. */
+  d.grant = CR_GRANT_AUTHORIZATION_CODE;
+  assert_valid (&d, NULL);
+  d.abi_minor = 1;
+  d.struct_size = CR_PLUGIN_DESCRIPTOR_SIZE_1_1;
   assert_invalid (&d, "grant");
 
   d = good;
   d.client_auth = (CrClientAuth) 0;
   assert_invalid (&d, "client authentication");
-  d.client_auth = (CrClientAuth) 4;
+  d.client_auth = (CrClientAuth) 5;
+  assert_invalid (&d, "client authentication");
+  d.client_auth = CR_CLIENT_AUTH_NONE;
+  assert_valid (&d, NULL);
+  d.abi_minor = 1;
+  d.struct_size = CR_PLUGIN_DESCRIPTOR_SIZE_1_1;
   assert_invalid (&d, "client authentication");
   /* basic-raw came with ABI 1.1: a 1.0 descriptor cannot mean it. */
   d.client_auth = CR_CLIENT_AUTH_BASIC_RAW;
@@ -543,8 +610,8 @@ static const struct {
   const char *name;
   const char *reason;
 } broken_plugins[] = {
-  { "bad-abi", "plugin ABI 2.0 is not supported by this credring (ABI 1.1)" },
-  { "newer-minor", "plugin ABI 1.2 is not supported by this credring (ABI 1.1)" },
+  { "bad-abi", "plugin ABI 2.0 is not supported by this credring (ABI 1.2)" },
+  { "newer-minor", "plugin ABI 1.3 is not supported by this credring (ABI 1.2)" },
   { "no-symbol", "no 'credring_plugin' symbol" },
   { "wrong-name", "descriptor name 'ants' differs from the file name 'wrong-name'" },
   { "http-url", "default token URL is not https" },
@@ -954,7 +1021,7 @@ test_names_unknown (void)
 
   g_assert_null (cr_grant_to_string ((CrGrantType) 0));
   g_assert_null (cr_grant_to_string ((CrGrantType) 99));
-  g_assert_null (cr_client_auth_to_string ((CrClientAuth) 4));
+  g_assert_null (cr_client_auth_to_string ((CrClientAuth) 5));
   g_assert_null (cr_body_format_to_string ((CrBodyFormat) -1));
   g_assert_cmpstr (cr_grant_describe ((CrGrantType) 7), ==, "(unknown)");
   g_assert_false (cr_grant_from_string ("Password", &grant));
@@ -965,8 +1032,9 @@ test_names_unknown (void)
   g_assert_false (cr_client_auth_from_string ("header", &auth));
   g_assert_cmpint (auth, ==, CR_CLIENT_AUTH_BODY);
 
-  g_assert_cmpstr (grants, ==, "client_credentials, password");
-  g_assert_cmpstr (auths, ==, "basic, basic-raw, body");
+  g_assert_cmpstr (grants, ==,
+                   "client_credentials, password, authorization_code, device_code, refresh_token");
+  g_assert_cmpstr (auths, ==, "basic, basic-raw, body, none");
 }
 
 int
@@ -993,6 +1061,7 @@ main (int argc, char **argv)
   g_test_add_func ("/descriptor/validate/abi", test_validate_abi);
   g_test_add_func ("/descriptor/validate/name", test_validate_name);
   g_test_add_func ("/descriptor/validate/enums", test_validate_enums);
+  g_test_add_func ("/descriptor/validate/signin-fields", test_validate_signin_fields);
   g_test_add_func ("/descriptor/validate/token-url", test_validate_token_url);
   g_test_add_func ("/descriptor/names/round-trip", test_names_round_trip);
   g_test_add_func ("/descriptor/names/unknown", test_names_unknown);

@@ -644,12 +644,14 @@ static void
 test_invalid_enums (void)
 {
   static const KeyCase cases[] = {
-    { 4, "grant = authorization_code", "grant", 4,
-      "'authorization_code' is not one of client_credentials, password" },
+    { 4, "grant = implicit", "grant", 4,
+      "'implicit' is not one of client_credentials, password, authorization_code, device_code" },
+    /* The core's own, never a provider's choice. */
+    { 4, "grant = refresh_token", "grant", 4, "'refresh_token' is not one of" },
     { 4, "grant = Password", "grant", 4, "'Password' is not one of" },
     { 4, "grant = client_credentials;password", "grant", 4, "not one of" },
     { 5, "client_auth = header", "client_auth", 5,
-      "'header' is not one of basic, basic-raw, body" },
+      "'header' is not one of basic, basic-raw, body, none" },
     { 5, "client_auth = basic_raw", "client_auth", 5, "not one of" },
     { 5, "client_auth = Basic", "client_auth", 5, "not one of" },
     { 6, "body = xml", "body", 6, "'xml' is not one of form, json" },

@@ -38,6 +38,19 @@ gboolean cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtr
 char *cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provider,
                             GError **error);
 
+/* The URL of another endpoint of @account: its @key ("authorization_url",
+ * ...), else @template (the provider's; nullable) with {host} filled in,
+ * under the token URL's rules.  CR_ERROR_CONFIG naming @key when neither
+ * is there. */
+char *cr_account_endpoint_url (const CrAccount *account, const char *key, const char *template,
+                               GError **error);
+
+/* The keys of the grants that sign a person in (signin-keys.c), read by
+ * cr_account_resolve(): grant, client_auth, scope, redirect_uri and the
+ * endpoints the chosen grant needs. */
+gboolean cr_account_resolve_signin (CrAccount *account, const CrPluginDescriptor *provider,
+                                    GError **error);
+
 /* How many times matching a URL to an account (match.c) has loaded a
  * provider in this process: what the tests count to see that it loads
  * only what it needs. */

@@ -20,6 +20,10 @@
 
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define MAX_TIMEOUT_SECONDS 600
+/* RFC 8252 sets no number; five minutes is what people need to type a
+ * password and approve, and what comparable tools wait. */
+#define DEFAULT_SIGNIN_TIMEOUT_SECONDS 300
+#define MAX_SIGNIN_TIMEOUT_SECONDS 3600
 
 struct _CrConfig {
   char *path;
@@ -29,7 +33,10 @@ struct _CrConfig {
 
 const char *const cr_account_common_keys[] = {
   "provider", "token_url", "host", "client_id", "username",
-  "url", "ca_file", "timeout", "min_valid", NULL,
+  "url", "ca_file", "timeout", "min_valid",
+  /* the sign-in grants' (account/signin-keys.c) */
+  "grant", "client_auth", "scope", "redirect_uri", "signin_timeout", "authorization_url",
+  "device_authorization_url", "revocation_url", "issuer", NULL,
 };
 
 static char *
@@ -157,6 +164,12 @@ cr_account_free (CrAccount *account)
   g_free (account->username);
   g_free (account->ca_file);
   g_free (account->endpoint);
+  g_free (account->scope);
+  g_free (account->authorization_endpoint);
+  g_free (account->device_endpoint);
+  g_free (account->revocation_endpoint);
+  g_free (account->redirect_uri);
+  g_free (account->issuer);
   g_strfreev (account->urls);
   g_hash_table_unref (account->values);
   g_hash_table_unref (account->lines);
@@ -254,6 +267,7 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
   gint64 timeout = DEFAULT_TIMEOUT_SECONDS;
+  gint64 signin_timeout = DEFAULT_SIGNIN_TIMEOUT_SECONDS;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -285,9 +299,12 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
       !cr_account_require_key (account, "client_id", error))
     return NULL;
   if (!parse_seconds (account, "timeout", 1, MAX_TIMEOUT_SECONDS, &timeout, error) ||
-      !parse_seconds (account, "min_valid", 0, G_MAXINT32, &account->min_valid, error))
+      !parse_seconds (account, "min_valid", 0, G_MAXINT32, &account->min_valid, error) ||
+      !parse_seconds (account, "signin_timeout", 10, MAX_SIGNIN_TIMEOUT_SECONDS, &signin_timeout,
+                      error))
     return NULL;
   account->timeout = (int) timeout;
+  account->signin_timeout = (int) signin_timeout;
 
   account->provider = g_strdup (cr_account_value (account, "provider"));
   account->client_id = g_strdup (cr_account_value (account, "client_id"));

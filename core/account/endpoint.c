@@ -19,26 +19,28 @@ is_host_value (const char *host)
   return cr_ascii_is_word (host, 255, ".-:[]");
 }
 
+/* The account's own URL (@own), else @template with {host} filled in. */
 static char *
-template_url (const CrAccount *account, const CrPluginDescriptor *provider, GError **error)
+template_url (const CrAccount *account, const char *key, const char *own, const char *template,
+              GError **error)
 {
   g_auto (GStrv) parts = NULL;
 
-  if (account->token_url != NULL)
-    return g_strdup (account->token_url);
-  if (provider->token_url == NULL)
+  if (own != NULL)
+    return g_strdup (own);
+  if (template == NULL)
     {
-      cr_account_require_key (account, "token_url", error);
+      cr_account_require_key (account, key, error);
       return NULL;
     }
-  if (strstr (provider->token_url, "{host}") == NULL)
-    return g_strdup (provider->token_url);
+  if (strstr (template, "{host}") == NULL)
+    return g_strdup (template);
   if (account->host == NULL || !is_host_value (account->host))
     {
       cr_account_set_error (error, account, "needs a 'host' key holding a host name");
       return NULL;
     }
-  parts = g_strsplit (provider->token_url, "{host}", -1);
+  parts = g_strsplit (template, "{host}", -1);
   return g_strjoinv (account->host, parts);
 }
 
@@ -46,14 +48,27 @@ char *
 cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provider,
                       GError **error)
 {
+  g_return_val_if_fail (account != NULL && provider != NULL, NULL);
+
+  return cr_account_endpoint_url (account, "token_url", provider->token_url, error);
+}
+
+char *
+cr_account_endpoint_url (const CrAccount *account, const char *key, const char *template,
+                         GError **error)
+{
   g_autofree char *url = NULL;
   g_autoptr (GUri) uri = NULL;
   g_autoptr (GError) parse_error = NULL;
   const char *scheme, *host;
+  /* "token URL" for token_url: the words people know from messages. */
+  g_autofree char *what = g_strdelimit (
+    g_strndup (key, strlen (key) - (g_str_has_suffix (key, "_url") ? strlen ("_url") : 0)), "_",
+    ' ');
 
-  g_return_val_if_fail (account != NULL && provider != NULL, NULL);
+  g_return_val_if_fail (account != NULL && key != NULL, NULL);
 
-  url = template_url (account, provider, error);
+  url = template_url (account, key, cr_account_value (account, key), template, error);
   if (url == NULL)
     return NULL;
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, &parse_error);
@@ -63,7 +78,7 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
       g_autofree char *why = parse_error ? cr_escape_for_message (parse_error->message, -1, 200)
                                          : g_strdup ("no host");
 
-      cr_account_set_error (error, account, "bad token URL: %s", why);
+      cr_account_set_error (error, account, "bad %s URL: %s", what, why);
       return NULL;
     }
   /* curl would turn user:password@ into an Authorization header of its
@@ -71,7 +86,7 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
    * --dry-run and --verbose. */
   if (g_uri_get_userinfo (uri) != NULL)
     {
-      cr_account_set_error (error, account, "the token URL must not hold a user or password");
+      cr_account_set_error (error, account, "the %s URL must not hold a user or password", what);
       return NULL;
     }
   scheme = g_uri_get_scheme (uri);
@@ -79,8 +94,8 @@ cr_account_token_url (const CrAccount *account, const CrPluginDescriptor *provid
   /* Plain http would hand the client secret to anyone on the path. */
   if (!g_str_equal (scheme, "https") && !(g_str_equal (scheme, "http") && cr_host_is_loopback (host)))
     {
-      cr_account_set_error (error, account,
-                            "token URL must be https (http only for loopback hosts)");
+      cr_account_set_error (error, account, "%s URL must be https (http only for loopback hosts)",
+                            what);
       return NULL;
     }
   return g_steal_pointer (&url);

@@ -179,13 +179,15 @@ cr_account_resolve (CrAccount *account, const CrPluginDescriptor *provider, GPtr
           !cr_account_require_key (account, "host", error))
         return FALSE;
     }
-  if (provider->grant == CR_GRANT_PASSWORD && !cr_account_require_key (account, "username", error))
+  if (!cr_account_resolve_signin (account, provider, error))
+    return FALSE;
+  if (account->grant == CR_GRANT_PASSWORD && !cr_account_require_key (account, "username", error))
     return FALSE;
   for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
     if (param_is_required (p) && !cr_account_require_key (account, p->name, error))
       return FALSE;
   /* RFC 7617: the server splits the raw pair at its first ':'. */
-  if (provider->client_auth == CR_CLIENT_AUTH_BASIC_RAW && strchr (account->client_id, ':'))
+  if (account->client_auth == CR_CLIENT_AUTH_BASIC_RAW && strchr (account->client_id, ':'))
     return cr_account_set_error (error, account,
                                  "a client_id holding ':' cannot travel in HTTP Basic unencoded "
                                  "(client_auth basic-raw)");
@@ -238,6 +240,8 @@ char **
 cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
 {
   static const char *const optional_common[] = { "url", "ca_file", "timeout", "min_valid", NULL };
+  static const char *const optional_signin[] = { "grant", "client_auth", "scope", "redirect_uri",
+                                                 "signin_timeout", NULL };
   g_autoptr (GStrvBuilder) keys = NULL;
   gboolean has_host;
 
@@ -256,6 +260,10 @@ cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
         g_strv_builder_add (keys, "host");
       if (provider->grant == CR_GRANT_PASSWORD)
         g_strv_builder_add (keys, "username");
+      if (provider->grant == CR_GRANT_AUTHORIZATION_CODE && provider->authorization_url == NULL)
+        g_strv_builder_add (keys, "authorization_url");
+      if (provider->grant == CR_GRANT_DEVICE_CODE && provider->device_authorization_url == NULL)
+        g_strv_builder_add (keys, "device_authorization_url");
     }
   for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
     if (param_is_required (p) == required)
@@ -265,6 +273,11 @@ cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
       if (provider->token_url != NULL)
         g_strv_builder_add (keys, "token_url");
       g_strv_builder_addv (keys, (const char **) optional_common);
+      /* Only a provider that can sign a person in has a use for these. */
+      if ((provider->grants & ~(CR_GRANT_BIT (CR_GRANT_CLIENT_CREDENTIALS) |
+                                CR_GRANT_BIT (CR_GRANT_PASSWORD))) != 0 ||
+          cr_grant_needs_person (provider->grant))
+        g_strv_builder_addv (keys, (const char **) optional_signin);
     }
   return g_strv_builder_end (keys);
 }

@@ -106,7 +106,20 @@ typedef struct {
   char *endpoint;   /* the token URL, checked; NULL until cr_account_resolve() */
   GHashTable *values; /* every key of the group -> its value (provider params) */
   GHashTable *lines;  /* every key -> GINT_TO_POINTER (line number in the file) */
+  /* Set by cr_account_resolve(), from the account's keys and its provider: */
+  CrGrantType grant;         /* the grant it uses (grant =, else the provider's default) */
+  CrClientAuth client_auth;  /* client_auth =, else the provider's */
+  char *scope;               /* nullable: the scope the sign-in grants ask for */
+  char *authorization_endpoint; /* nullable: where the browser signs in */
+  char *device_endpoint;     /* nullable: the device authorization endpoint */
+  char *revocation_endpoint; /* nullable */
+  char *redirect_uri;        /* nullable: the one the account registered (redirect_uri =) */
+  char *issuer;              /* nullable: the authorization server's (RFC 8414), checked in redirects */
+  int signin_timeout;        /* seconds a person has to sign in */
 } CrAccount;
+
+/* TRUE for the grants that need a person (the browser, a code). */
+CR_EXPORT gboolean cr_grant_needs_person (CrGrantType grant);
 
 /* Loads @path, or $CREDRING_CONFIG, or $XDG_CONFIG_HOME/credring/accounts.conf.
  * A missing file is an empty configuration.  A syntax error is CR_ERROR_CONFIG. */
@@ -250,6 +263,9 @@ typedef struct {
   gint64 issued_at;   /* unix seconds */
   gint64 expires_at;  /* unix seconds */
   char *fingerprint;  /* nullable: the account settings it was issued for (cache.c) */
+  /* secret, nullable: the refresh token that came with it (RFC 6749 §5.1).
+   * Kept apart in the keyring, never in the cached token's item. */
+  char *refresh_token;
 } CrToken;
 
 CR_EXPORT void cr_token_free (CrToken *token);
@@ -291,7 +307,11 @@ CR_EXPORT void cr_request_free (CrRequest *request);
 typedef enum {
   CR_SECRET_CLIENT_SECRET,
   CR_SECRET_PASSWORD,
+  CR_SECRET_REFRESH_TOKEN, /* from the provider; in the default collection, like the others */
 } CrSecretKind;
+
+/* "client secret", "password", "refresh token": for people. */
+CR_EXPORT const char *cr_secret_kind_describe (CrSecretKind kind);
 
 /* TRUE also when there was nothing to clear.  Items that stay locked (no
  * unlock prompt answered) are CR_ERROR_KEYRING, and then nothing is removed. */
@@ -351,6 +371,65 @@ CR_EXPORT gboolean cr_cache_forget_token_if (const CrAccount *account, const cha
 CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrProvider *plugin,
                                        gint64 min_valid, gboolean force_refresh,
                                        GError **error);
+
+/* ---- signing a person in (cache.c, signin/) ------------------------------ */
+
+/* Whether a token request may start a sign-in when the account needs a
+ * person (its grant signs one in and no refresh token serves). */
+typedef enum {
+  /* Never: CR_ERROR_REJECTED, naming 'credring login ACCOUNT', at once. */
+  CR_SIGNIN_NEVER = 0,
+  /* When someone can answer: a terminal on stderr, or for the browser a
+   * desktop session (DISPLAY or WAYLAND_DISPLAY); else as NEVER. */
+  CR_SIGNIN_IF_SOMEONE_ANSWERS = 1,
+  /* The person asked for it (credring login). */
+  CR_SIGNIN_ALWAYS = 2,
+} CrSigninPolicy;
+
+typedef enum {
+  /* The account's grant; the device flow instead of the browser when
+   * there is no desktop session and the provider has a device endpoint. */
+  CR_SIGNIN_METHOD_DEFAULT = 0,
+  CR_SIGNIN_METHOD_BROWSER = 1,
+  CR_SIGNIN_METHOD_DEVICE = 2,
+} CrSigninMethod;
+
+typedef struct {
+  gint64 min_valid;          /* -1: the account's or the default */
+  gboolean force_refresh;    /* a new token even if the cached one is fresh */
+  CrSigninPolicy signin;
+  CrSigninMethod method;
+  /* The browser is not opened: the URL is printed on stderr, and the
+   * redirected URL is taken from stdin too (for a browser on another
+   * machine, e.g. over SSH). */
+  gboolean no_browser;
+  /* What the person must see to sign in (the URL, the code), one line at
+   * a time, none secret.  NULL: stderr. */
+  void (*tell) (const char *line, gpointer user_data);
+  gpointer tell_data;
+} CrTokenOptions;
+
+/* cr_cache_get_token() with @options (NULL: the defaults, no sign-in).
+ * Before any grant that needs a person or a stored password, a stored
+ * refresh token is used (a rotated one stored before the token is handed
+ * out); one the provider refuses is dropped.  A sign-in runs under the
+ * account's lock, so that processes asking at once cause one. */
+CR_EXPORT CrToken *cr_cache_get_token_with (const CrAccount *account, CrProvider *provider,
+                                            const CrTokenOptions *options, GError **error);
+
+/* `credring login` for an account whose grant signs a person in: stores
+ * @client_secret (nullable: a public client, or keep the stored one), runs
+ * the sign-in (@options' method, no_browser), and stores the refresh token
+ * and the token it brings, all under the account's lock. */
+CR_EXPORT CrToken *cr_cache_signin (const CrAccount *account, CrProvider *provider,
+                                    const char *client_secret, const CrTokenOptions *options,
+                                    GError **error);
+
+/* Revokes @account's stored refresh token at its provider's revocation
+ * endpoint (RFC 7009), if it has both; TRUE when there was nothing to
+ * revoke.  The stored copy is left for the caller to drop. */
+CR_EXPORT gboolean cr_cache_revoke_refresh_token (const CrAccount *account, CrProvider *provider,
+                                                  GError **error);
 
 /* ---- which account a URL belongs to (match.c) -------------------------- */
 

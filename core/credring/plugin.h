@@ -44,12 +44,25 @@
  * the JSON answer.  A provider that data cannot describe adds hooks (ABI
  * 1.1, below); tests/plugins/hooks.c uses both.
  *
+ * For the grants that sign a person in (ABI 1.2) the core opens the
+ * authorization URL in the browser (authorization code with PKCE), or
+ * asks the device authorization URL for a code to show; then it POSTs the
+ * code, or polls with the device code, to the token URL, always as a form
+ * (RFC 6749 §4.1.3, RFC 8628 §3.4).  A refresh_token in any answer is kept
+ * in the keyring and used, as a form POST, before any grant that needs a
+ * person or a stored password.  Provider parameters go with the grants
+ * that ask for a token (client credentials, password, the authorization
+ * and device requests), not with the code exchange or a refresh.
+ *
  * Rules the loader enforces (it refuses the plugin, naming the file and the
  * rule, otherwise): the file and its directory are owned by root or the
  * user and writable by neither group nor others; the symbol exists; the
  * ABI is this one (below); name equals the file's base name; description
  * is one printable line; a default token URL is https, without user or
- * password; every enum holds a value this header defines; parameter names
+ * password (the same for the ABI 1.2 URLs); every enum holds a value this
+ * header defines, the grant set holds the default grant and only grants a
+ * provider may name, and a grant that signs a person in has its endpoint
+ * (or none, for an account to name); parameter names
  * are [A-Za-z0-9_.-]+ and neither one the core sends itself (grant_type,
  * client_id, client_secret, username, password) nor an account key of its
  * own meaning (provider, token_url, host, url, ca_file, timeout,
@@ -76,19 +89,33 @@ extern "C" {
 #endif
 
 #define CR_PLUGIN_ABI_MAJOR 1
-/* 1.0: the data descriptor.  1.1: CR_CLIENT_AUTH_BASIC_RAW and the hooks. */
-#define CR_PLUGIN_ABI_MINOR 1
+/* 1.0: the data descriptor.  1.1: CR_CLIENT_AUTH_BASIC_RAW and the hooks.
+ * 1.2: signing a person in (the authorization code and device grants,
+ * public clients, refresh tokens): the endpoints, the grant set, the
+ * default scope. */
+#define CR_PLUGIN_ABI_MINOR 2
 
 /* The one symbol a plugin exports. */
 #define CR_PLUGIN_SYMBOL "credring_plugin"
 
 #define CR_PLUGIN_EXPORT __attribute__((visibility ("default")))
 
-/* How the client obtains the token (RFC 6749 §4.4 and §4.3). */
+/* How the client obtains the token. */
 typedef enum {
-  CR_GRANT_CLIENT_CREDENTIALS = 1,
-  CR_GRANT_PASSWORD = 2,
+  CR_GRANT_CLIENT_CREDENTIALS = 1, /* RFC 6749 §4.4 */
+  CR_GRANT_PASSWORD = 2,           /* RFC 6749 §4.3; legacy (RFC 9700 §2.4) */
+  /* ABI 1.2.  A person signs in in the browser; the code comes back to a
+   * loopback redirect (RFC 8252), with PKCE S256 always (RFC 7636). */
+  CR_GRANT_AUTHORIZATION_CODE = 3,
+  /* ABI 1.2.  A person signs in on any device with a code (RFC 8628). */
+  CR_GRANT_DEVICE_CODE = 4,
+  /* ABI 1.2.  Not a grant a provider names: the core uses it whenever it
+   * holds a refresh token (RFC 6749 §6). */
+  CR_GRANT_REFRESH_TOKEN = 5,
 } CrGrantType;
+
+/* A set of grants (CrPluginDescriptor.grants). */
+#define CR_GRANT_BIT(grant) (1u << (unsigned int) (grant))
 
 /* Where the client id and secret go (RFC 6749 §2.3.1). */
 typedef enum {
@@ -102,6 +129,9 @@ typedef enum {
    * as CR_CLIENT_AUTH_BASIC for ids and secrets of letters, digits and
    * "-._~". */
   CR_CLIENT_AUTH_BASIC_RAW = 3,
+  /* ABI 1.2.  A public client (RFC 6749 §2.1): client_id in the body and
+   * no secret, for the grants that sign a person in. */
+  CR_CLIENT_AUTH_NONE = 4,
 } CrClientAuth;
 
 /* How the request body is encoded. */
@@ -240,6 +270,23 @@ typedef struct {
   /* Fields of ABI 1.1.  NULL: the standard behaviour. */
   CrPluginAddHeadersFunc add_headers;
   CrPluginParseResponseFunc parse_response;
+
+  /* Fields of ABI 1.2.  URLs follow token_url's rules ({host} included);
+   * NULL: the provider has no such endpoint (an account may name one). */
+  const char *authorization_url;        /* RFC 6749 §3.1 */
+  const char *device_authorization_url; /* RFC 8628 §3.1 */
+  const char *revocation_url;           /* RFC 7009 §2 */
+  /* Every grant the provider supports, CR_GRANT_BIT (g) | ...; it holds
+   * @grant, which stays the default for accounts that do not choose.  0:
+   * @grant alone.  An account picks another with "grant = NAME". */
+  unsigned int grants;
+  /* The scope asked for when the account sets none (and the provider has
+   * no scope parameter); NULL: none. */
+  const char *default_scope;
+  /* The authorization server's issuer identifier (RFC 8414 §2), https;
+   * NULL: unknown.  When set, an "iss" in the browser's redirect must
+   * equal it (RFC 9207 §2.4). */
+  const char *issuer;
 } CrPluginDescriptor;
 
 /* The size of a descriptor built against each minor: the loader reads no
@@ -247,6 +294,8 @@ typedef struct {
 #define CR_PLUGIN_DESCRIPTOR_SIZE_1_0 offsetof (CrPluginDescriptor, add_headers)
 #define CR_PLUGIN_DESCRIPTOR_SIZE_1_1                                           \
   (offsetof (CrPluginDescriptor, parse_response) + sizeof (CrPluginParseResponseFunc))
+#define CR_PLUGIN_DESCRIPTOR_SIZE_1_2                                           \
+  (offsetof (CrPluginDescriptor, issuer) + sizeof (const char *))
 
 #define CR_PLUGIN_DESCRIPTOR_HEADER                                            \
   .abi_major = CR_PLUGIN_ABI_MAJOR, .abi_minor = CR_PLUGIN_ABI_MINOR,          \

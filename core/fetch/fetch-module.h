@@ -46,7 +46,10 @@ typedef enum {
   CR_FETCH_OK = 0,
   CR_FETCH_FAILED = 1,  /* the module itself failed (libcurl would not start) */
   CR_FETCH_NETWORK = 4, /* no answer: connection, TLS, timeout, an answer too large */
+  CR_FETCH_TIMED_OUT = 100, /* nobody came within the time */
 } CrFetchStatus;
+
+typedef struct CrRedirectListener CrRedirectListener;
 
 typedef struct {
   unsigned int version;  /* CR_FETCH_MODULE_VERSION */
@@ -60,6 +63,14 @@ typedef struct {
                          char *message, size_t message_size);
   /* Wipes the body, then frees. */
   void (*response_free) (CrFetchResponse *response);
+  CrFetchStatus (*listen) (const char *host, unsigned int port, const char *path,
+                           CrRedirectListener **listener, unsigned int *bound_port, char *message,
+                           size_t message_size);
+  CrFetchStatus (*wait_redirect) (CrRedirectListener *listener, const char *state,
+                                  long timeout_ms, char **query, char *message,
+                                  size_t message_size);
+  void (*listener_free) (CrRedirectListener *listener);
+  void (*query_free) (char *query);
 } CrFetchModule;
 
 #endif /* CR_FETCH_MODULE_H */

@@ -35,17 +35,38 @@ static const SecretSchema token_schema = {
   },
 };
 
+/* The "kind" attribute's value; never anything of the secret itself. */
 const char *
 cr_secret_kind_to_string (CrSecretKind kind)
 {
-  return kind == CR_SECRET_PASSWORD ? "password" : "client_secret";
+  switch (kind)
+    {
+    case CR_SECRET_PASSWORD:
+      return "password";
+    case CR_SECRET_REFRESH_TOKEN:
+      return "refresh_token";
+    case CR_SECRET_CLIENT_SECRET:
+    default:
+      return "client_secret";
+    }
 }
 
-static const char *
-secret_kind_label (CrSecretKind kind)
+const char *
+cr_secret_kind_describe (CrSecretKind kind)
 {
-  return kind == CR_SECRET_PASSWORD ? "password" : "client secret";
+  switch (kind)
+    {
+    case CR_SECRET_PASSWORD:
+      return "password";
+    case CR_SECRET_REFRESH_TOKEN:
+      return "refresh token";
+    case CR_SECRET_CLIENT_SECRET:
+    default:
+      return "client secret";
+    }
 }
+
+#define secret_kind_label cr_secret_kind_describe
 
 /* Every keyring failure becomes one line with a hint at the usual cause. */
 gboolean
@@ -274,6 +295,19 @@ cr_store_save_secret (const char *account, CrSecretKind kind, const char *value,
   if (cause != NULL)
     return cr_store_set_error (error, cause);
   return TRUE;
+}
+
+gboolean
+cr_store_clear_secret (const char *account, CrSecretKind kind, GError **error)
+{
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *named = NULL;
+
+  g_return_val_if_fail (account != NULL, FALSE);
+  attributes = secret_attributes_build (&secret_schema, "account", account, "kind",
+                                        cr_secret_kind_to_string (kind), NULL);
+  named = g_strdup_printf ("account [%s]'s %s", account, secret_kind_label (kind));
+  return clear_items (&secret_schema, attributes, named, error);
 }
 
 gboolean

@@ -14,7 +14,7 @@ gboolean cr_store_set_error (GError **error, GError *cause);
  * Returns FALSE. */
 gboolean cr_store_set_locked_error (GError **error, const char *what);
 
-/* Writing the keyring is the cache's (token/cache.c), under the account's lock. */
+/* Writing the keyring is the cache's (cache/cache.c), under the account's lock. */
 const char *cr_secret_kind_to_string (CrSecretKind kind);
 /* Tokens are stored in their keyring form, which token/ makes and reads:
  * @data (secret, taken: wiped and freed here) goes to the session
@@ -27,8 +27,11 @@ typedef gpointer (*CrStoreDecodeFunc) (const char *data, gsize len);
 gpointer cr_store_lookup_token (const char *account, CrStoreDecodeFunc decode, GError **error);
 gboolean cr_store_save_secret (const char *account, CrSecretKind kind,
                                const char *value, GError **error);
-/* The client secret and password; locked items as for cr_store_clear_token(). */
+/* The client secret, password and refresh token; locked items as for
+ * cr_store_clear_token(). */
 gboolean cr_store_clear_secrets (const char *account, GError **error);
+/* One of them. */
+gboolean cr_store_clear_secret (const char *account, CrSecretKind kind, GError **error);
 
 G_END_DECLS
 

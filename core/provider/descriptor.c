@@ -12,6 +12,7 @@
 static const gsize descriptor_sizes[] = {
   CR_PLUGIN_DESCRIPTOR_SIZE_1_0,
   CR_PLUGIN_DESCRIPTOR_SIZE_1_1,
+  CR_PLUGIN_DESCRIPTOR_SIZE_1_2,
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (descriptor_sizes) == CR_PLUGIN_ABI_MINOR + 1);
 
@@ -19,7 +20,12 @@ G_STATIC_ASSERT (G_N_ELEMENTS (descriptor_sizes) == CR_PLUGIN_ABI_MINOR + 1);
  * something else: a plugin may not redefine them. */
 static const char *const reserved_params[] = {
   "grant_type", "client_id", "client_secret", "username", "password",
-  "provider", "token_url", "host", "url", "ca_file", "timeout", "min_valid", NULL,
+  "provider", "token_url", "host", "url", "ca_file", "timeout", "min_valid",
+  /* ABI 1.2's own keys and what its grants send */
+  "grant", "client_auth", "redirect_uri", "signin_timeout", "authorization_url",
+  "device_authorization_url", "revocation_url", "code", "code_verifier",
+  "device_code", "refresh_token", "state", "response_type", "code_challenge",
+  "code_challenge_method", "token", "token_type_hint", "issuer", NULL,
 };
 
 gboolean
@@ -128,25 +134,76 @@ validate_header (const CrPluginDescriptor *d, const char *expected_name, GError 
   return TRUE;
 }
 
+/* A default endpoint URL (NULL: none): https, and parsed now, not when an
+ * account asks for a token. */
+static gboolean
+validate_url (const char *url, const char *what, GError **error)
+{
+  g_autoptr (GUri) uri = NULL;
+
+  if (url == NULL)
+    return TRUE;
+  if (!cr_descriptor_is_https_url (url) || !cr_descriptor_is_printable_line (url))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "default %s URL is not https", what);
+      return FALSE;
+    }
+  if ((uri = cr_descriptor_parse_url_template (url)) == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "default %s URL is not a URL", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cr_descriptor_is_nameable_grant (CrGrantType grant)
+{
+  return grant != CR_GRANT_REFRESH_TOKEN && cr_grant_to_string (grant) != NULL;
+}
+
+/* The grants and endpoints of ABI 1.2 (zero in older descriptors, once
+ * normalised): the set holds the default and only grants one may name. */
+static gboolean
+validate_grants (const CrPluginDescriptor *d, GError **error)
+{
+  unsigned int known = 0;
+
+  for (int g = CR_GRANT_CLIENT_CREDENTIALS; g <= CR_GRANT_REFRESH_TOKEN; g++)
+    if (cr_descriptor_is_nameable_grant ((CrGrantType) g))
+      known |= CR_GRANT_BIT (g);
+  /* The grants of 1.2 come with 1.2's fields. */
+  if (!cr_descriptor_is_nameable_grant (d->grant) ||
+      (d->grant > CR_GRANT_PASSWORD && d->abi_minor < 2))
+    return invalid (error, "unknown grant type");
+  /* An older descriptor ends before these fields. */
+  if (d->abi_minor < 2)
+    return TRUE;
+  if ((d->grants & ~known) != 0)
+    return invalid (error, "the grant set holds a grant this credring does not know");
+  if (d->grants != 0 && (d->grants & CR_GRANT_BIT (d->grant)) == 0)
+    return invalid (error, "the grant set lacks the default grant");
+  if (!validate_url (d->authorization_url, "authorization", error) ||
+      !validate_url (d->device_authorization_url, "device authorization", error) ||
+      !validate_url (d->revocation_url, "revocation", error) ||
+      !validate_url (d->issuer, "issuer", error))
+    return FALSE;
+  if (d->default_scope != NULL &&
+      (*d->default_scope == '\0' || !cr_descriptor_is_printable_line (d->default_scope)))
+    return invalid (error, "default scope is not one printable line");
+  return TRUE;
+}
+
 /* What is sent where, and how the answer is read. */
 static gboolean
 validate_request (const CrPluginDescriptor *d, GError **error)
 {
-  g_autoptr (GUri) uri = NULL;
-
-  if (d->token_url != NULL &&
-      (!cr_descriptor_is_https_url (d->token_url) ||
-       !cr_descriptor_is_printable_line (d->token_url)))
-    return invalid (error, "default token URL is not https");
-  /* One that cannot be parsed is refused when the provider loads, not
-   * when an account asks for a token. */
-  if (d->token_url != NULL && (uri = cr_descriptor_parse_url_template (d->token_url)) == NULL)
-    return invalid (error, "default token URL is not a URL");
-  if (cr_grant_to_string (d->grant) == NULL)
-    return invalid (error, "unknown grant type");
-  /* basic-raw came with ABI 1.1. */
+  if (!validate_url (d->token_url, "token", error) || !validate_grants (d, error))
+    return FALSE;
+  /* basic-raw came with ABI 1.1, none (public clients) with 1.2. */
   if (cr_client_auth_to_string (d->client_auth) == NULL ||
-      (d->client_auth == CR_CLIENT_AUTH_BASIC_RAW && d->abi_minor < 1))
+      (d->client_auth == CR_CLIENT_AUTH_BASIC_RAW && d->abi_minor < 1) ||
+      (d->client_auth == CR_CLIENT_AUTH_NONE && d->abi_minor < 2))
     return invalid (error, "unknown client authentication");
   if (cr_body_format_to_string (d->body_format) == NULL)
     return invalid (error, "unknown body format");

@@ -23,6 +23,9 @@ gboolean cr_descriptor_is_reserved_param (const char *name);
 gboolean cr_descriptor_is_printable_line (const char *text);
 /* "https://" followed by a host, without user or password: a default token URL. */
 gboolean cr_descriptor_is_https_url (const char *url);
+/* A grant a provider or an account may name: every known one but the
+ * refresh grant, which the core alone uses. */
+gboolean cr_descriptor_is_nameable_grant (CrGrantType grant);
 /* @url with CR_DESCRIPTOR_EXAMPLE_HOST in place of each {host}, parsed:
  * NULL unless that is a URL with a host. */
 #define CR_DESCRIPTOR_EXAMPLE_HOST "host.example"

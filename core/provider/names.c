@@ -14,12 +14,16 @@ typedef struct {
 static const NameRow grants[] = {
   { CR_GRANT_CLIENT_CREDENTIALS, "client_credentials", "client credentials" },
   { CR_GRANT_PASSWORD, "password", "password" },
+  { CR_GRANT_AUTHORIZATION_CODE, "authorization_code", "sign-in in the browser" },
+  { CR_GRANT_DEVICE_CODE, "device_code", "sign-in with a code" },
+  { CR_GRANT_REFRESH_TOKEN, "refresh_token", "refresh token" },
 };
 
 static const NameRow client_auths[] = {
   { CR_CLIENT_AUTH_BASIC, "basic", "HTTP Basic" },
   { CR_CLIENT_AUTH_BASIC_RAW, "basic-raw", "HTTP Basic (id:secret not form-encoded)" },
   { CR_CLIENT_AUTH_BODY, "body", "in the body" },
+  { CR_CLIENT_AUTH_NONE, "none", "none (a public client)" },
 };
 
 static const NameRow body_formats[] = {

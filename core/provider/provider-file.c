@@ -9,6 +9,16 @@
  *   body = form
  *   params = audience!;scope
  *
+ * A provider that signs people in names its grants (the first is the
+ * default) and their endpoints:
+ *
+ *   grants = authorization_code;device_code
+ *   authorization_url = https://auth.example.com/oauth/authorize
+ *   device_authorization_url = https://auth.example.com/oauth/device
+ *   revocation_url = https://auth.example.com/oauth/revoke
+ *   default_scope = openid offline_access
+ *   client_auth = none
+ *
  * The checks are those of a compiled plugin's descriptor, and stricter
  * about the file: an unknown group or key, a key given twice or an empty
  * value is an error, and every error names the file, the line and the key. */
@@ -37,8 +47,9 @@ struct _CrProviderFile {
 };
 
 static const char *const known_keys[] = {
-  "description", "token_url", "grant", "client_auth", "body", "params",
-  "token_field", "token_type_field", "expires_in_field", "expires_at_field", NULL,
+  "description", "token_url", "grant", "grants", "client_auth", "body", "params",
+  "token_field", "token_type_field", "expires_in_field", "expires_at_field",
+  "authorization_url", "device_authorization_url", "revocation_url", "default_scope", NULL,
 };
 
 typedef struct {
@@ -125,7 +136,7 @@ get_field_name (Reader *reader, const char *key, const char *fallback, const cha
 }
 
 static gboolean
-check_token_url (Reader *reader, const char *url, GError **error)
+check_url (Reader *reader, const char *key, const char *url, GError **error)
 {
   g_auto (GStrv) parts = NULL;
   g_autofree char *example = NULL;
@@ -133,7 +144,7 @@ check_token_url (Reader *reader, const char *url, GError **error)
 
   if (strlen (url) > URL_MAX || !cr_descriptor_is_printable_line (url) ||
       !cr_descriptor_is_https_url (url))
-    return key_error (reader, "token_url", error, "'%s' is not an https URL", url);
+    return key_error (reader, key, error, "'%s' is not an https URL", url);
   /* {host} stands for (part of) the host, once: with a name in its place
    * the URL must parse, and have that name in its host. */
   parts = g_strsplit (url, "{host}", -1);
@@ -142,9 +153,74 @@ check_token_url (Reader *reader, const char *url, GError **error)
   if (uri == NULL || strpbrk (example, "{}") != NULL || g_strv_length (parts) > 2 ||
       (g_strv_length (parts) == 2 &&
        strstr (g_uri_get_host (uri), CR_DESCRIPTOR_EXAMPLE_HOST) == NULL))
-    return key_error (reader, "token_url", error,
+    return key_error (reader, key, error,
                       "'%s' is not a URL (only {host} may stand in it, once, in the host)",
                       url);
+  return TRUE;
+}
+
+/* An optional endpoint URL. */
+static gboolean
+get_url (Reader *reader, const char *key, const char **out, GError **error)
+{
+  return get_value (reader, key, FALSE, out, error) &&
+         (*out == NULL || check_url (reader, key, *out, error));
+}
+
+static gboolean
+parse_grant (Reader *reader, const char *key, const char *name, CrGrantType *grant,
+             GError **error)
+{
+  if (cr_grant_from_string (name, grant) && cr_descriptor_is_nameable_grant (*grant))
+    return TRUE;
+  /* The refresh grant is the core's own: not offered as a choice. */
+  return key_error (reader, key, error,
+                    "'%s' is not one of client_credentials, password, authorization_code, "
+                    "device_code",
+                    name);
+}
+
+/* "grant = NAME" (the one grant), or "grants = A;B" (the first is the
+ * default), or both when the default is not the first listed. */
+static gboolean
+get_grants (Reader *reader, GError **error)
+{
+  CrPluginDescriptor *d = &reader->result->descriptor;
+  g_autoptr (GError) local_error = NULL;
+  g_auto (GStrv) items = NULL;
+  const char *grant = NULL, *grants = NULL;
+  gsize count = 0;
+
+  if (!get_value (reader, "grant", FALSE, &grant, error) ||
+      !get_value (reader, "grants", FALSE, &grants, error))
+    return FALSE;
+  if (grant == NULL && grants == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: [%s] has no 'grant' key",
+                   reader->path, GROUP);
+      return FALSE;
+    }
+  if (grant != NULL && !parse_grant (reader, "grant", grant, &d->grant, error))
+    return FALSE;
+  if (grants == NULL)
+    return TRUE;
+  items = cr_keyfile_get_string_list (reader->file, GROUP, "grants", &count, &local_error);
+  if (local_error != NULL)
+    return key_error (reader, "grants", error, "%s", local_error->message);
+  for (gsize i = 0; i < count; i++)
+    {
+      CrGrantType each;
+
+      if (!parse_grant (reader, "grants", g_strstrip (items[i]), &each, error))
+        return FALSE;
+      if ((d->grants & CR_GRANT_BIT (each)) != 0)
+        return key_error (reader, "grants", error, "'%s' is listed twice", items[i]);
+      d->grants |= CR_GRANT_BIT (each);
+      if (i == 0 && grant == NULL)
+        d->grant = each;
+    }
+  if ((d->grants & CR_GRANT_BIT (d->grant)) == 0)
+    return key_error (reader, "grant", error, "'%s' is not among the grants", grant);
   return TRUE;
 }
 
@@ -232,9 +308,10 @@ check_layout (Reader *reader, GError **error)
   for (guint i = 0; keys[i] != NULL; i++)
     if (!g_strv_contains (known_keys, keys[i]))
       return key_error (reader, keys[i], error,
-                        "unknown key (known: description, token_url, grant, client_auth, body, "
-                        "params, token_field, token_type_field, expires_in_field, "
-                        "expires_at_field)");
+                        "unknown key (known: description, token_url, grant, grants, "
+                        "client_auth, body, params, token_field, token_type_field, "
+                        "expires_in_field, expires_at_field, authorization_url, "
+                        "device_authorization_url, revocation_url, default_scope)");
   return TRUE;
 }
 
@@ -243,7 +320,7 @@ read_descriptor (Reader *reader, const char *name, GError **error)
 {
   CrPluginDescriptor *d = &reader->result->descriptor;
   const char *expires_in = NULL, *expires_at = NULL;
-  const char *grant, *client_auth, *body;
+  const char *client_auth, *body;
 
   if (!check_layout (reader, error))
     return FALSE;
@@ -259,13 +336,18 @@ read_descriptor (Reader *reader, const char *name, GError **error)
       !cr_descriptor_is_printable_line (d->description))
     return key_error (reader, "description", error, "not one line of at most %d printable bytes",
                       DESCRIPTION_MAX);
-  if (!get_value (reader, "token_url", FALSE, &d->token_url, error) ||
-      (d->token_url != NULL && !check_token_url (reader, d->token_url, error)))
+  if (!get_url (reader, "token_url", &d->token_url, error) ||
+      !get_url (reader, "authorization_url", &d->authorization_url, error) ||
+      !get_url (reader, "device_authorization_url", &d->device_authorization_url, error) ||
+      !get_url (reader, "revocation_url", &d->revocation_url, error) ||
+      !get_grants (reader, error))
     return FALSE;
-  if (!get_value (reader, "grant", TRUE, &grant, error))
+  if (!get_value (reader, "default_scope", FALSE, &d->default_scope, error))
     return FALSE;
-  if (!cr_grant_from_string (grant, &d->grant))
-    return not_a_choice (reader, "grant", grant, cr_grant_list_names (), error);
+  if (d->default_scope != NULL && (strlen (d->default_scope) > DESCRIPTION_MAX ||
+                                   !cr_descriptor_is_printable_line (d->default_scope)))
+    return key_error (reader, "default_scope", error,
+                      "not one line of at most %d printable bytes", DESCRIPTION_MAX);
   if (!get_value (reader, "client_auth", TRUE, &client_auth, error))
     return FALSE;
   if (!cr_client_auth_from_string (client_auth, &d->client_auth))

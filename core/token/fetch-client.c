@@ -21,8 +21,8 @@
 #define CA_FILE_MAX_BYTES (1024 * 1024)
 
 /* The fetch module, loaded once: $CREDRING_FETCH_MODULE, else the installed one. */
-static const CrFetchModule *
-fetch_module (GError **error)
+const CrFetchModule *
+cr_fetch_module (GError **error)
 {
   static const CrFetchModule *module = NULL;
   static char *failure = NULL;
@@ -116,33 +116,35 @@ post (const CrFetchModule *module, const CrRequest *request, const CrAccount *ac
   return response;
 }
 
-static CrToken *
-fetch (const CrAccount *account, const CrPluginDescriptor *provider,
-       const CrClientSecrets *credentials, GBytes *ca_certs, GError **error)
+CrResponse *
+cr_fetch_call (const CrAccount *account, const CrPluginDescriptor *provider,
+               const CrClientSecrets *credentials, const CrGrantInput *input, GBytes *ca_certs,
+               GError **error)
 {
   const CrFetchModule *module;
   g_autoptr (CrRequest) request = NULL;
-  g_autoptr (CrResponse) response = NULL;
 
-  request = cr_request_prepare (provider, account, credentials, error);
+  request = cr_request_prepare (provider, account, credentials, input, error);
   if (request == NULL)
     return NULL;
-  module = fetch_module (error);
+  module = cr_fetch_module (error);
   if (module == NULL)
     return NULL;
-  response = post (module, request, account, ca_certs, error);
-  if (response == NULL)
-    return NULL;
-  return cr_response_parse (provider, account, response, g_get_real_time () / G_USEC_PER_SEC,
-                            error);
+  return post (module, request, account, ca_certs, error);
 }
 
 CrToken *
 cr_fetch_token (const CrAccount *account, const CrPluginDescriptor *provider,
-                const CrClientSecrets *credentials, GBytes *ca_certs, GError **error)
+                const CrClientSecrets *credentials, const CrGrantInput *input, GBytes *ca_certs,
+                GError **error)
 {
-  CrToken *token = fetch (account, provider, credentials, ca_certs, error);
+  g_autoptr (CrResponse) response = NULL;
+  CrToken *token = NULL;
 
+  response = cr_fetch_call (account, provider, credentials, input, ca_certs, error);
+  if (response != NULL)
+    token = cr_response_parse (provider, account, response, g_get_real_time () / G_USEC_PER_SEC,
+                               error);
   return token != NULL ? token : cr_account_prefix_error (error, account);
 }
 
@@ -157,5 +159,5 @@ cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
 
   if (!cr_fetch_read_ca_file (account, &ca_certs, error))
     return NULL;
-  return cr_fetch_token (account, provider, credentials, ca_certs, error);
+  return cr_fetch_token (account, provider, credentials, NULL, ca_certs, error);
 }

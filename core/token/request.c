@@ -88,8 +88,14 @@ body_add_secret (BodyWriter *writer, const char *name, const char *secret)
 }
 
 static gsize
+secret_capacity (const char *secret)
+{
+  return secret != NULL ? 6 * strlen (secret) + 32 : 0;
+}
+
+static gsize
 body_capacity (const CrPluginDescriptor *provider, const CrAccount *account,
-               const CrClientSecrets *credentials)
+               const CrClientSecrets *credentials, const CrGrantInput *input)
 {
   gsize size = 1024;
   GHashTableIter iter;
@@ -102,10 +108,11 @@ body_capacity (const CrPluginDescriptor *provider, const CrAccount *account,
   for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
     if (p->default_value != NULL)
       size += strlen (p->name) + 6 * strlen (p->default_value) + 8;
-  if (credentials != NULL && credentials->client_secret != NULL)
-    size += 6 * strlen (credentials->client_secret) + 32;
-  if (credentials != NULL && credentials->password != NULL)
-    size += 6 * strlen (credentials->password) + 32;
+  if (credentials != NULL)
+    size += secret_capacity (credentials->client_secret) + secret_capacity (credentials->password);
+  size += secret_capacity (input->code) + secret_capacity (input->code_verifier) +
+          secret_capacity (input->redirect_uri) + secret_capacity (input->device_code) +
+          secret_capacity (input->refresh_token) + secret_capacity (account->scope);
   return size;
 }
 
@@ -139,13 +146,12 @@ cr_basic_authorization (const char *client_id, const char *client_secret)
 }
 
 static char *
-authorization (const CrPluginDescriptor *provider, const CrAccount *account,
-               const CrClientSecrets *credentials)
+authorization (const CrAccount *account, const CrClientSecrets *credentials)
 {
   if (credentials == NULL)
     return g_strdup ("Basic " CR_REQUEST_MASK);
   return basic_header (account->client_id, credentials->client_secret,
-                       provider->client_auth != CR_CLIENT_AUTH_BASIC_RAW);
+                       account->client_auth != CR_CLIENT_AUTH_BASIC_RAW);
 }
 
 /* The headers credring sets, then the plugin's. */
@@ -165,36 +171,64 @@ build_headers (const CrPluginDescriptor *provider, const CrAccount *account,
   return (char **) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
 }
 
-/* The body, in the provider's format, into @request; the Authorization
- * header too when the client authenticates there. */
+/* The grants whose request the provider describes (format, parameters);
+ * the others are RFC 6749's and RFC 8628's own, always a form. */
 static gboolean
-write_body (const CrPluginDescriptor *provider, const CrAccount *account,
-            const CrClientSecrets *credentials, CrRequest *request, GError **error)
+is_provider_shaped (const CrGrantInput *input)
 {
-  BodyWriter writer = { provider->body_format, NULL, NULL, FALSE, credentials == NULL };
+  return input->call == CR_CALL_DEVICE_AUTHORIZATION ||
+         (input->call == CR_CALL_TOKEN && (input->grant == CR_GRANT_CLIENT_CREDENTIALS ||
+                                           input->grant == CR_GRANT_PASSWORD));
+}
 
-  writer.body = g_string_sized_new (body_capacity (provider, account, credentials));
-  if (provider->body_format == CR_BODY_JSON)
-    {
-      writer.json = yajl_gen_alloc (NULL);
-      yajl_gen_config (writer.json, yajl_gen_print_callback, append_json, writer.body);
-      yajl_gen_config (writer.json, yajl_gen_validate_utf8, 1);
-      yajl_gen_map_open (writer.json);
-    }
+static CrBodyFormat
+body_format (const CrPluginDescriptor *provider, const CrGrantInput *input)
+{
+  return input->call == CR_CALL_TOKEN && is_provider_shaped (input) ? provider->body_format
+                                                                     : CR_BODY_FORM;
+}
 
-  body_add (&writer, "grant_type", cr_grant_to_string (provider->grant));
-  if (provider->client_auth == CR_CLIENT_AUTH_BODY)
+const char *
+cr_grant_wire_name (CrGrantType grant)
+{
+  /* RFC 8628 §3.4: an extension grant is named by its URI. */
+  if (grant == CR_GRANT_DEVICE_CODE)
+    return "urn:ietf:params:oauth:grant-type:device_code";
+  return cr_grant_to_string (grant);
+}
+
+/* What each grant sends besides the client's authentication. */
+static void
+write_grant (BodyWriter *writer, const CrAccount *account, const CrClientSecrets *credentials,
+             const CrGrantInput *input)
+{
+  switch (input->grant)
     {
-      body_add (&writer, "client_id", account->client_id);
-      body_add_secret (&writer, "client_secret", credentials ? credentials->client_secret : NULL);
+    case CR_GRANT_PASSWORD:
+      body_add (writer, "username", account->username);
+      body_add_secret (writer, "password", credentials ? credentials->password : NULL);
+      break;
+    case CR_GRANT_AUTHORIZATION_CODE:
+      body_add_secret (writer, "code", input->code);
+      body_add (writer, "redirect_uri", input->redirect_uri);
+      body_add_secret (writer, "code_verifier", input->code_verifier);
+      break;
+    case CR_GRANT_DEVICE_CODE:
+      body_add_secret (writer, "device_code", input->device_code);
+      break;
+    case CR_GRANT_REFRESH_TOKEN:
+      body_add_secret (writer, "refresh_token", input->refresh_token);
+      break;
+    case CR_GRANT_CLIENT_CREDENTIALS:
+    default:
+      break;
     }
-  else
-    request->authorization = authorization (provider, account, credentials);
-  if (provider->grant == CR_GRANT_PASSWORD)
-    {
-      body_add (&writer, "username", account->username);
-      body_add_secret (&writer, "password", credentials ? credentials->password : NULL);
-    }
+}
+
+/* The provider's parameters, and the scope when it has no parameter of that name. */
+static void
+write_params (BodyWriter *writer, const CrPluginDescriptor *provider, const CrAccount *account)
+{
   for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
     {
       const char *value = g_hash_table_lookup (account->values, p->name);
@@ -202,8 +236,48 @@ write_body (const CrPluginDescriptor *provider, const CrAccount *account,
       if (value == NULL || *value == '\0')
         value = p->default_value;
       if (value != NULL)
-        body_add (&writer, p->name, value);
+        body_add (writer, p->name, value);
     }
+  if (account->scope != NULL)
+    body_add (writer, "scope", account->scope);
+}
+
+/* The body, in the provider's format, into @request; the Authorization
+ * header too when the client authenticates there. */
+static gboolean
+write_body (const CrPluginDescriptor *provider, const CrAccount *account,
+            const CrClientSecrets *credentials, const CrGrantInput *input, CrRequest *request,
+            GError **error)
+{
+  BodyWriter writer = { body_format (provider, input), NULL, NULL, FALSE, credentials == NULL };
+
+  writer.body = g_string_sized_new (body_capacity (provider, account, credentials, input));
+  if (writer.format == CR_BODY_JSON)
+    {
+      writer.json = yajl_gen_alloc (NULL);
+      yajl_gen_config (writer.json, yajl_gen_print_callback, append_json, writer.body);
+      yajl_gen_config (writer.json, yajl_gen_validate_utf8, 1);
+      yajl_gen_map_open (writer.json);
+    }
+
+  if (input->call == CR_CALL_TOKEN)
+    body_add (&writer, "grant_type", cr_grant_wire_name (input->grant));
+  if (input->call == CR_CALL_REVOCATION)
+    {
+      /* RFC 7009 §2.1: the refresh token, which revokes its access tokens too. */
+      body_add_secret (&writer, "token", input->refresh_token);
+      body_add (&writer, "token_type_hint", "refresh_token");
+    }
+  if (account->client_auth == CR_CLIENT_AUTH_BODY || account->client_auth == CR_CLIENT_AUTH_NONE)
+    body_add (&writer, "client_id", account->client_id);
+  if (account->client_auth == CR_CLIENT_AUTH_BODY)
+    body_add_secret (&writer, "client_secret", credentials ? credentials->client_secret : NULL);
+  else if (account->client_auth != CR_CLIENT_AUTH_NONE)
+    request->authorization = authorization (account, credentials);
+  if (input->call == CR_CALL_TOKEN)
+    write_grant (&writer, account, credentials, input);
+  if (is_provider_shaped (input))
+    write_params (&writer, provider, account);
 
   if (writer.json != NULL)
     {
@@ -221,32 +295,66 @@ write_body (const CrPluginDescriptor *provider, const CrAccount *account,
   return TRUE;
 }
 
+static const char *
+call_url (const CrAccount *account, const CrGrantInput *input)
+{
+  switch (input->call)
+    {
+    case CR_CALL_DEVICE_AUTHORIZATION:
+      return account->device_endpoint;
+    case CR_CALL_REVOCATION:
+      return account->revocation_endpoint;
+    case CR_CALL_TOKEN:
+    default:
+      return account->endpoint;
+    }
+}
+
+/* The secret the request needs that the caller lacks, or NULL. */
+static const char *
+missing_secret (const CrAccount *account, const CrClientSecrets *credentials,
+                const CrGrantInput *input)
+{
+  if (account->client_auth != CR_CLIENT_AUTH_NONE && credentials->client_secret == NULL)
+    return "client secret";
+  if (input->call == CR_CALL_TOKEN && input->grant == CR_GRANT_PASSWORD &&
+      credentials->password == NULL)
+    return "password";
+  return NULL;
+}
+
 /* @credentials NULL: a masked request. */
 static CrRequest *
 build (const CrPluginDescriptor *provider, const CrAccount *account,
-       const CrClientSecrets *credentials, GError **error)
+       const CrClientSecrets *credentials, const CrGrantInput *input, GError **error)
 {
   g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
+  const char *missing = credentials != NULL ? missing_secret (account, credentials, input) : NULL;
+  const char *url = call_url (account, input);
 
-  if (credentials != NULL &&
-      (credentials->client_secret == NULL ||
-       (provider->grant == CR_GRANT_PASSWORD && credentials->password == NULL)))
+  if (missing != NULL)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "has no stored %s: run 'credring login %s'",
-                   credentials->client_secret == NULL ? "client secret" : "password",
-                   account->name);
+                   missing, account->name);
+      return NULL;
+    }
+  if (url == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "provider %s has no %s endpoint",
+                   provider->name,
+                   input->call == CR_CALL_REVOCATION ? "revocation" : "device authorization");
       return NULL;
     }
   request->masked = credentials == NULL;
-  request->url = g_strdup (account->endpoint);
-  request->content_type = provider->body_format == CR_BODY_JSON
+  request->url = g_strdup (url);
+  request->content_type = body_format (provider, input) == CR_BODY_JSON
                             ? "application/json"
                             : "application/x-www-form-urlencoded";
   request->headers = build_headers (provider, account, request->content_type, error);
   if (request->headers == NULL)
     return NULL;
 
-  if (!write_body (provider, account, credentials, request, error))
+  if (!write_body (provider, account, credentials, input, request, error))
     return NULL;
   return g_steal_pointer (&request);
 }
@@ -256,18 +364,22 @@ static CrRequest *
 build_for_account (const CrPluginDescriptor *provider, const CrAccount *account,
                    const CrClientSecrets *credentials, GError **error)
 {
-  CrRequest *request = build (provider, account, credentials, error);
+  CrGrantInput input = { .call = CR_CALL_TOKEN, .grant = account->grant };
+  CrRequest *request = build (provider, account, credentials, &input, error);
 
   return request != NULL ? request : cr_account_prefix_error (error, account);
 }
 
 CrRequest *
 cr_request_prepare (const CrPluginDescriptor *provider, const CrAccount *account,
-                    const CrClientSecrets *credentials, GError **error)
+                    const CrClientSecrets *credentials, const CrGrantInput *input,
+                    GError **error)
 {
+  CrGrantInput direct = { .call = CR_CALL_TOKEN, .grant = account->grant };
+
   g_return_val_if_fail (provider != NULL && account != NULL, NULL);
   g_return_val_if_fail (account->endpoint != NULL, NULL);
-  return build (provider, account, credentials, error);
+  return build (provider, account, credentials, input != NULL ? input : &direct, error);
 }
 
 CrRequest *
@@ -286,6 +398,29 @@ cr_request_build_masked (const CrPluginDescriptor *provider, const CrAccount *ac
   g_return_val_if_fail (provider != NULL && account != NULL, NULL);
   g_return_val_if_fail (account->endpoint != NULL, NULL);
   return build_for_account (provider, account, NULL, error);
+}
+
+char *
+cr_request_authorization_url (const CrPluginDescriptor *provider, const CrAccount *account,
+                              const char *redirect_uri, const char *state, const char *challenge)
+{
+  /* The query is a form too (RFC 6749 §4.1.1 appendix B): one writer. */
+  BodyWriter writer = { CR_BODY_FORM, g_string_new (NULL), NULL, FALSE, FALSE };
+  const char *endpoint = account->authorization_endpoint;
+
+  g_return_val_if_fail (endpoint != NULL && redirect_uri != NULL, NULL);
+
+  body_add (&writer, "response_type", "code");
+  body_add (&writer, "client_id", account->client_id);
+  body_add (&writer, "redirect_uri", redirect_uri);
+  body_add (&writer, "state", state);
+  body_add (&writer, "code_challenge", challenge);
+  body_add (&writer, "code_challenge_method", "S256");
+  write_params (&writer, provider, account);
+  /* An endpoint may carry a query of its own (RFC 6749 §3.1). */
+  g_string_prepend_c (writer.body, strchr (endpoint, '?') != NULL ? '&' : '?');
+  g_string_prepend (writer.body, endpoint);
+  return g_string_free (writer.body, FALSE);
 }
 
 char *

@@ -8,6 +8,7 @@
 
 #include <credring/credring.h>
 
+#include "base/ascii.h"
 #include "token/hooks.h"
 #include "token/json.h"
 #include "token/response-rules.h"
@@ -124,6 +125,25 @@ read_expiry (const CrPluginDescriptor *provider, CrJsonObject *object, long stat
   return TRUE;
 }
 
+/* RFC 6749 §5.1: an optional string, checked as an access token is (it
+ * goes into the keyring and, rotated, back onto the wire). */
+static gboolean
+read_refresh_token (CrJsonObject *object, long status, const char **out, GError **error)
+{
+  CrJsonType type;
+
+  *out = NULL;
+  if (!cr_json_object_get (object, "refresh_token", &type, out) || type == CR_JSON_NULL)
+    {
+      *out = NULL;
+      return TRUE;
+    }
+  if (type != CR_JSON_STRING || !cr_token_text_is_valid (*out))
+    return cr_response_invalid_token (error, status,
+                                      "with a refresh_token that is not printable ASCII");
+  return TRUE;
+}
+
 CrToken *
 cr_response_parse (const CrPluginDescriptor *provider, const CrAccount *account,
                    const CrResponse *response, gint64 now, GError **error)
@@ -132,8 +152,10 @@ cr_response_parse (const CrPluginDescriptor *provider, const CrAccount *account,
   g_autoptr (GError) json_error = NULL;
   const char *access_token;
   const char *token_type = NULL;
+  const char *refresh_token = NULL;
   gint64 expires_at = 0;
   CrJsonType type;
+  CrToken *token;
 
   g_return_val_if_fail (provider != NULL && response != NULL, NULL);
 
@@ -176,7 +198,41 @@ cr_response_parse (const CrPluginDescriptor *provider, const CrAccount *account,
     }
   if (!read_expiry (provider, object, response->status, now, &expires_at, error) ||
       !cr_response_check_token (access_token, token_type, expires_at, now, response->status,
-                                error))
+                                error) ||
+      !read_refresh_token (object, response->status, &refresh_token, error))
     return NULL;
-  return cr_token_new (access_token, token_type ? token_type : "Bearer", now, expires_at);
+  token = cr_token_new (access_token, token_type ? token_type : "Bearer", now, expires_at);
+  token->refresh_token = g_strdup (refresh_token);
+  return token;
+}
+
+gboolean
+cr_response_set_failure (const CrResponse *response, GError **error)
+{
+  g_autoptr (CrJsonObject) object = NULL;
+
+  g_return_val_if_fail (response != NULL, FALSE);
+
+  object = cr_json_parse_object (response->body, response->body_len, NULL);
+  set_error_answer (response, object, error);
+  return FALSE;
+}
+
+char *
+cr_response_oauth_error (const CrResponse *response)
+{
+  g_autoptr (CrJsonObject) object = NULL;
+  const char *code;
+
+  g_return_val_if_fail (response != NULL, NULL);
+
+  /* RFC 6749 §5.2: 400, or 401 for a client that failed to authenticate. */
+  if (response->status != 400 && response->status != 401)
+    return NULL;
+  object = cr_json_parse_object (response->body, response->body_len, NULL);
+  code = object != NULL ? cr_json_object_get_string (object, "error") : NULL;
+  /* The codes are words (RFC 6749 A.7): nothing else is taken for one. */
+  if (code == NULL || !cr_ascii_is_word (code, 64, "_"))
+    return NULL;
+  return g_strdup (code);
 }

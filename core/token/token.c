@@ -50,6 +50,7 @@ cr_token_free (CrToken *token)
   if (token == NULL)
     return;
   cr_secret_free (token->access_token);
+  cr_secret_free (token->refresh_token);
   g_free (token->token_type);
   g_free (token->fingerprint);
   g_free (token);

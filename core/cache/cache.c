@@ -5,9 +5,11 @@
 
 #include <credring/credring.h>
 
-#include "token/fetch-client.h"
-#include "token/lock.h"
+#include "cache/lock.h"
+#include "cache/refresh.h"
 #include "keyring/store.h"
+#include "signin/signin.h"
+#include "token/fetch-client.h"
 #include "token/token.h"
 
 static gint64
@@ -31,7 +33,7 @@ load_secret (const CrAccount *account, CrSecretKind kind, char **out, GError **e
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                    "account [%s] has no stored %s: run 'credring login %s'", account->name,
-                   kind == CR_SECRET_PASSWORD ? "password" : "client secret", account->name);
+                   cr_secret_kind_describe (kind), account->name);
       return FALSE;
     }
   return TRUE;
@@ -103,26 +105,114 @@ save_token (const CrAccount *account, CrToken *token, const char *fingerprint, G
   return cr_store_save_token (account->name, cr_token_serialize (token), error);
 }
 
+/* A rotated refresh token first (RFC 9700 §4.14: once the provider has
+ * issued it, the old one is dead, and sending that one again may revoke
+ * them all), then the token: under the lock, before anyone is handed it. */
+static gboolean
+save_tokens (const CrAccount *account, CrToken *token, const char *fingerprint, GError **error)
+{
+  if (token->refresh_token != NULL &&
+      !cr_store_save_secret (account->name, CR_SECRET_REFRESH_TOKEN, token->refresh_token, error))
+    return FALSE;
+  return save_token (account, token, fingerprint, error);
+}
+
+/* The secrets the account's requests carry: the client secret unless the
+ * client is public, the password for the password grant. */
+typedef struct {
+  char *client_secret;
+  char *password;
+  CrClientSecrets view;
+} Secrets;
+
+static void
+secrets_clear (Secrets *secrets)
+{
+  cr_secret_free (secrets->client_secret);
+  cr_secret_free (secrets->password);
+}
+
+static gboolean
+load_client_secret (const CrAccount *account, Secrets *secrets, GError **error)
+{
+  if (account->client_auth != CR_CLIENT_AUTH_NONE &&
+      !load_secret (account, CR_SECRET_CLIENT_SECRET, &secrets->client_secret, error))
+    return FALSE;
+  secrets->view.client_secret = secrets->client_secret;
+  return TRUE;
+}
+
+/* The stored refresh token's answer; NULL without an error when there is
+ * none, or when the provider called it dead and another way remains
+ * (@signin_ok, or a grant that needs no person). */
+static CrToken *
+try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const Secrets *secrets,
+             GBytes *ca_certs, gboolean signin_ok, GError **error)
+{
+  cr_autosecret char *refresh_token = NULL;
+  g_autoptr (GError) refused = NULL;
+  GError *local_error = NULL;
+  gboolean dead;
+  CrToken *token;
+
+  refresh_token = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (refresh_token == NULL)
+    return NULL;
+  g_debug ("account [%s]: using the refresh token", account->name);
+  token = cr_refresh_use (account, provider, &secrets->view, refresh_token, ca_certs, &dead,
+                          &refused);
+  if (token != NULL || !dead)
+    {
+      if (refused != NULL)
+        g_propagate_error (error, g_steal_pointer (&refused));
+      return token;
+    }
+  /* Dead for good: never sent again. */
+  if (!cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
+    return NULL;
+  if (!cr_grant_needs_person (account->grant) || signin_ok)
+    return NULL;
+  g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "%s: sign in again with 'credring login %s'",
+               refused->message, account->name);
+  return NULL;
+}
+
 static CrToken *
 fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
-                 const char *fingerprint, GBytes *ca_certs, GError **error)
+                 const char *fingerprint, GBytes *ca_certs, const CrTokenOptions *options,
+                 GError **error)
 {
-  cr_autosecret char *client_secret = NULL;
-  cr_autosecret char *password = NULL;
-  CrClientSecrets credentials = { NULL, NULL };
+  Secrets secrets = { NULL };
   g_autoptr (CrToken) token = NULL;
+  gboolean signin_ok = cr_grant_needs_person (account->grant) && cr_signin_allowed (account, options);
+  GError *local_error = NULL;
 
-  if (!load_secret (account, CR_SECRET_CLIENT_SECRET, &client_secret, error))
-    return NULL;
-  if (provider->grant == CR_GRANT_PASSWORD &&
-      !load_secret (account, CR_SECRET_PASSWORD, &password, error))
-    return NULL;
-  credentials.client_secret = client_secret;
-  credentials.password = password;
-
-  token = cr_fetch_token (account, provider, &credentials, ca_certs, error);
-  if (token == NULL || !save_token (account, token, fingerprint, error))
-    return NULL;
+  if (!load_client_secret (account, &secrets, error))
+    goto out;
+  token = try_refresh (account, provider, &secrets, ca_certs, signin_ok, &local_error);
+  if (token == NULL && local_error != NULL)
+    g_propagate_error (error, local_error);
+  else if (token == NULL && cr_grant_needs_person (account->grant) && !signin_ok)
+    g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
+                 "account [%s] needs you to sign in: run 'credring login %s'", account->name,
+                 account->name);
+  else if (token == NULL && cr_grant_needs_person (account->grant))
+    token = cr_signin_run (account, provider, &secrets.view, ca_certs, options, error);
+  else if (token == NULL && (account->grant != CR_GRANT_PASSWORD ||
+                             load_secret (account, CR_SECRET_PASSWORD, &secrets.password, error)))
+    {
+      secrets.view.password = secrets.password;
+      token = cr_fetch_token (account, provider, &secrets.view, NULL, ca_certs, error);
+    }
+  if (token != NULL && !save_tokens (account, token, fingerprint, error))
+    g_clear_pointer (&token, cr_token_free);
+out:
+  secrets_clear (&secrets);
   return g_steal_pointer (&token);
 }
 
@@ -155,11 +245,14 @@ keeps_promise (const CrAccount *account, const CrToken *token, gint64 min_valid,
 }
 
 /* The account's lock.  Its holder may spend the whole timeout on HTTP, and
- * more on a keyring unlock prompt: wait longer than one fetch can take. */
+ * more on a keyring unlock prompt: wait longer than one fetch can take,
+ * and than a person has to sign in where one may be signing in. */
 static CrLock *
 lock_account (const CrAccount *account, GError **error)
 {
-  return cr_lock_acquire (account->name, 2 * account->timeout + 10, error);
+  int signing_in = cr_grant_needs_person (account->grant) ? account->signin_timeout : 0;
+
+  return cr_lock_acquire (account->name, 2 * account->timeout + 10 + signing_in, error);
 }
 
 /* The cached token when it is usable now; NULL, without an error, when
@@ -205,9 +298,10 @@ lookup_after_waiting (const CrAccount *account, const char *fingerprint, gint64 
 }
 
 CrToken *
-cr_cache_get_token (const CrAccount *account, CrProvider *plugin, gint64 min_valid,
-                    gboolean force_refresh, GError **error)
+cr_cache_get_token_with (const CrAccount *account, CrProvider *plugin,
+                         const CrTokenOptions *options, GError **error)
 {
+  static const CrTokenOptions defaults = { .min_valid = -1 };
   const CrPluginDescriptor *provider;
   g_autofree char *fingerprint = NULL;
   g_autoptr (CrToken) token = NULL;
@@ -215,16 +309,18 @@ cr_cache_get_token (const CrAccount *account, CrProvider *plugin, gint64 min_val
   g_autoptr (GBytes) ca_certs = NULL;
   GError *local_error = NULL;
   gint64 started = now_seconds ();
+  gint64 min_valid;
 
   g_return_val_if_fail (account != NULL && plugin != NULL, NULL);
 
+  if (options == NULL)
+    options = &defaults;
   provider = cr_provider_get_descriptor (plugin);
-  if (min_valid < 0)
-    min_valid = account->min_valid;
+  min_valid = options->min_valid < 0 ? account->min_valid : options->min_valid;
   fingerprint = cr_account_fingerprint (account, provider);
 
   /* The hot path: one keyring lookup, no HTTP. */
-  if (!force_refresh)
+  if (!options->force_refresh)
     {
       token = lookup_usable (account, fingerprint, started, min_valid, &local_error);
       if (local_error != NULL)
@@ -244,7 +340,7 @@ cr_cache_get_token (const CrAccount *account, CrProvider *plugin, gint64 min_val
   if (lock == NULL)
     return NULL;
 
-  token = lookup_after_waiting (account, fingerprint, started, min_valid, force_refresh,
+  token = lookup_after_waiting (account, fingerprint, started, min_valid, options->force_refresh,
                                 &local_error);
   if (local_error != NULL)
     {
@@ -255,10 +351,85 @@ cr_cache_get_token (const CrAccount *account, CrProvider *plugin, gint64 min_val
     return g_steal_pointer (&token);
 
   g_debug ("account [%s]: fetching a new token", account->name);
-  token = fetch_and_store (account, provider, fingerprint, ca_certs, error);
+  token = fetch_and_store (account, provider, fingerprint, ca_certs, options, error);
   if (token != NULL && !keeps_promise (account, token, min_valid, error))
     return NULL;
   return g_steal_pointer (&token);
+}
+
+CrToken *
+cr_cache_get_token (const CrAccount *account, CrProvider *plugin, gint64 min_valid,
+                    gboolean force_refresh, GError **error)
+{
+  CrTokenOptions options = { .min_valid = min_valid, .force_refresh = force_refresh };
+
+  return cr_cache_get_token_with (account, plugin, &options, error);
+}
+
+CrToken *
+cr_cache_signin (const CrAccount *account, CrProvider *plugin, const char *client_secret,
+                 const CrTokenOptions *options, GError **error)
+{
+  const CrPluginDescriptor *provider;
+  g_autofree char *fingerprint = NULL;
+  g_autoptr (GBytes) ca_certs = NULL;
+  g_autoptr (CrLock) lock = NULL;
+  g_autoptr (CrToken) token = NULL;
+  Secrets secrets = { NULL };
+
+  g_return_val_if_fail (account != NULL && plugin != NULL && options != NULL, NULL);
+
+  provider = cr_provider_get_descriptor (plugin);
+  fingerprint = cr_account_fingerprint (account, provider);
+  if (!cr_fetch_read_ca_file (account, &ca_certs, error))
+    return NULL;
+  lock = lock_account (account, error);
+  if (lock == NULL)
+    return NULL;
+  if (client_secret != NULL)
+    secrets.view.client_secret = client_secret;
+  else if (!load_client_secret (account, &secrets, error))
+    goto out;
+  token = cr_signin_run (account, provider, &secrets.view, ca_certs, options, error);
+  /* The client secret is kept only once it has worked. */
+  if (token != NULL &&
+      ((client_secret != NULL &&
+        !cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, client_secret, error)) ||
+       !save_tokens (account, token, fingerprint, error)))
+    g_clear_pointer (&token, cr_token_free);
+out:
+  secrets_clear (&secrets);
+  return g_steal_pointer (&token);
+}
+
+gboolean
+cr_cache_revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **error)
+{
+  cr_autosecret char *refresh_token = NULL;
+  g_autoptr (GBytes) ca_certs = NULL;
+  Secrets secrets = { NULL };
+  GError *local_error = NULL;
+  gboolean revoked;
+
+  g_return_val_if_fail (account != NULL && plugin != NULL, FALSE);
+
+  if (account->revocation_endpoint == NULL)
+    return TRUE;
+  refresh_token = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (refresh_token == NULL)
+    return TRUE;
+  if (!cr_fetch_read_ca_file (account, &ca_certs, error) ||
+      !load_client_secret (account, &secrets, error))
+    return FALSE;
+  revoked = cr_refresh_revoke (account, cr_provider_get_descriptor (plugin), &secrets.view,
+                               refresh_token, ca_certs, error);
+  secrets_clear (&secrets);
+  return revoked;
 }
 
 gboolean
@@ -275,16 +446,20 @@ cr_cache_store_login (const CrAccount *account, const CrPluginDescriptor *provid
   if (lock == NULL ||
       !cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, credentials->client_secret,
                              error) ||
-      (provider->grant == CR_GRANT_PASSWORD &&
+      (account->grant == CR_GRANT_PASSWORD &&
        !cr_store_save_secret (account->name, CR_SECRET_PASSWORD, credentials->password, error)))
     return FALSE;
-  /* A token from the old secrets must not outlive them. */
+  /* Tokens from the old secrets must not outlive them. */
+  if (token == NULL || token->refresh_token == NULL)
+    if (!cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
+      return FALSE;
   if (token == NULL)
     return cr_store_clear_token (account->name, error);
   copy = cr_token_new (token->access_token, token->token_type, token->issued_at,
                        token->expires_at);
+  copy->refresh_token = g_strdup (token->refresh_token);
   fingerprint = cr_account_fingerprint (account, provider);
-  return save_token (account, copy, fingerprint, error);
+  return save_tokens (account, copy, fingerprint, error);
 }
 
 gboolean

@@ -12,7 +12,7 @@
 #include <credring/credring.h>
 
 #include "base/env.h"
-#include "token/lock.h"
+#include "cache/lock.h"
 
 #define POLL_INTERVAL_USEC (20 * 1000)
 

@@ -1,0 +1,24 @@
+/* Private to libcredring: using and revoking refresh tokens (refresh.c). */
+#ifndef CR_REFRESH_H
+#define CR_REFRESH_H
+
+#include <credring/credring.h>
+
+G_BEGIN_DECLS
+
+/* A new token for @refresh_token, whose refresh_token is the one to keep
+ * from now on (the rotated one, else @refresh_token).  On failure *@dead
+ * says the provider called it invalid_grant (expired, revoked or
+ * superseded): it is to be dropped.  Errors name the account. */
+CrToken *cr_refresh_use (const CrAccount *account, const CrPluginDescriptor *provider,
+                         const CrClientSecrets *credentials, const char *refresh_token,
+                         GBytes *ca_certs, gboolean *dead, GError **error);
+
+/* Revokes @refresh_token at the account's revocation endpoint (RFC 7009). */
+gboolean cr_refresh_revoke (const CrAccount *account, const CrPluginDescriptor *provider,
+                            const CrClientSecrets *credentials, const char *refresh_token,
+                            GBytes *ca_certs, GError **error);
+
+G_END_DECLS
+
+#endif /* CR_REFRESH_H */

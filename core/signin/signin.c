@@ -1,0 +1,114 @@
+/* Which sign-in runs, and whether one may start at all: an interactive
+ * step starts only when a person can answer it. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <credring/credring.h>
+
+#include "base/env.h"
+#include "signin/signin.h"
+#include "token/fetch-client.h"
+#include "token/response.h"
+
+void
+cr_signin_tell (const CrTokenOptions *options, const char *format, ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (options != NULL && options->tell != NULL)
+    options->tell (line, options->tell_data);
+  else
+    fprintf (stderr, "%s\n", line);
+}
+
+CrToken *
+cr_signin_exchange (const CrAccount *account, const CrPluginDescriptor *provider,
+                    const CrClientSecrets *credentials, const CrGrantInput *input,
+                    GBytes *ca_certs, GError **error)
+{
+  g_autoptr (CrResponse) response =
+    cr_fetch_call (account, provider, credentials, input, ca_certs, error);
+
+  if (response == NULL)
+    return NULL;
+  return cr_response_parse (provider, account, response, g_get_real_time () / G_USEC_PER_SEC,
+                            error);
+}
+
+static gboolean
+has_desktop (void)
+{
+  const char *x11 = cr_getenv_secure ("DISPLAY");
+  const char *wayland = cr_getenv_secure ("WAYLAND_DISPLAY");
+
+  return (x11 != NULL && *x11 != '\0') || (wayland != NULL && *wayland != '\0');
+}
+
+CrSigninMethod
+cr_signin_pick_method (const CrAccount *account, const CrTokenOptions *options)
+{
+  if (options->method != CR_SIGNIN_METHOD_DEFAULT)
+    return options->method;
+  if (account->grant == CR_GRANT_DEVICE_CODE)
+    return CR_SIGNIN_METHOD_DEVICE;
+  /* Without a desktop no browser opens here; a code works from any
+   * device.  --no-browser says the person has one elsewhere. */
+  if (!has_desktop () && !options->no_browser && account->device_endpoint != NULL)
+    return CR_SIGNIN_METHOD_DEVICE;
+  return CR_SIGNIN_METHOD_BROWSER;
+}
+
+gboolean
+cr_signin_allowed (const CrAccount *account, const CrTokenOptions *options)
+{
+  /* Where the URL or the code is shown, someone must be looking. */
+  gboolean terminal = options->tell != NULL || isatty (STDERR_FILENO);
+
+  switch (options->signin)
+    {
+    case CR_SIGNIN_ALWAYS:
+      return TRUE;
+    case CR_SIGNIN_IF_SOMEONE_ANSWERS:
+      if (cr_signin_pick_method (account, options) == CR_SIGNIN_METHOD_DEVICE)
+        return terminal;
+      /* A paste needs a terminal; a browser, a desktop or someone to open the URL. */
+      return options->no_browser ? terminal && isatty (STDIN_FILENO) : terminal || has_desktop ();
+    case CR_SIGNIN_NEVER:
+    default:
+      return FALSE;
+    }
+}
+
+CrToken *
+cr_signin_run (const CrAccount *account, const CrPluginDescriptor *provider,
+               const CrClientSecrets *credentials, GBytes *ca_certs,
+               const CrTokenOptions *options, GError **error)
+{
+  CrSigninMethod method = cr_signin_pick_method (account, options);
+
+  if (method == CR_SIGNIN_METHOD_DEVICE && account->device_endpoint == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s]: provider %s has no device authorization endpoint "
+                   "(device_authorization_url)",
+                   account->name, provider->name);
+      return NULL;
+    }
+  if (method == CR_SIGNIN_METHOD_BROWSER && account->authorization_endpoint == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "account [%s]: provider %s has no authorization endpoint (authorization_url)",
+                   account->name, provider->name);
+      return NULL;
+    }
+  if (method == CR_SIGNIN_METHOD_DEVICE)
+    return cr_signin_device (account, provider, credentials, ca_certs, options, error);
+  return cr_signin_browser (account, provider, credentials, ca_certs, options, error);
+}
