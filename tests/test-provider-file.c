@@ -360,6 +360,13 @@ assert_descriptors_equal (const CrPluginDescriptor *file, const CrPluginDescript
                     file->token_type_field);
   g_assert_null (file->add_headers);
   g_assert_null (file->parse_response);
+  /* ABI 1.2: the sign-in's grants and endpoints. */
+  g_assert_cmpuint (file->grants, ==, compiled->grants);
+  g_assert_cmpstr (file->authorization_url, ==, compiled->authorization_url);
+  g_assert_cmpstr (file->device_authorization_url, ==, compiled->device_authorization_url);
+  g_assert_cmpstr (file->revocation_url, ==, compiled->revocation_url);
+  g_assert_cmpstr (file->default_scope, ==, compiled->default_scope);
+  g_assert_cmpstr (file->issuer, ==, compiled->issuer);
 }
 
 static void

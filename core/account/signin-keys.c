@@ -111,19 +111,21 @@ resolve_redirect_uri (CrAccount *account, GError **error)
   return TRUE;
 }
 
-/* The endpoint @key of the grant in use: required for it, optional
- * otherwise (an unusable one that is not needed is still an error: the
- * file says something wrong). */
+/* The endpoint @key: required for the grant in use (@needed), else
+ * taken when it resolves.  The account's own value must be right either
+ * way; the provider's template may not fit an account that does not use
+ * it (an account with its own token_url has no host for {host}). */
 static gboolean
 resolve_endpoint (CrAccount *account, const char *key, const char *template, gboolean needed,
                   char **out, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
+  gboolean own = cr_account_value (account, key) != NULL;
 
-  if (!needed && template == NULL && cr_account_value (account, key) == NULL)
+  if (!needed && !own && template == NULL)
     return TRUE;
   *out = cr_account_endpoint_url (account, key, template, &local_error);
-  if (*out != NULL)
+  if (*out != NULL || (!needed && !own))
     return TRUE;
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
