@@ -363,6 +363,7 @@ typedef struct {
   char *problem;           /* the account or its plugin cannot be used: why */
   int client_secret;       /* 1 stored, 0 not, -1 unknown */
   int password;            /* 1 stored, 0 not, -1 not needed or unknown */
+  int refresh_token;       /* 1 stored, 0 not, -1 unknown */
   gboolean has_token;
   gint64 expires_at;
   gboolean other_settings; /* the cached token was issued under other settings */
@@ -407,7 +408,7 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
   GError *local_error = NULL;
 
   status->name = name;
-  status->client_secret = status->password = -1;
+  status->client_secret = status->password = status->refresh_token = -1;
   account = cr_config_get_account (config, name, &problem);
   if (account != NULL)
     {
@@ -431,8 +432,10 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
 
   if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret, error))
     return FALSE;
-  if (plugin != NULL && cr_provider_get_descriptor (plugin)->grant == CR_GRANT_PASSWORD &&
+  if (plugin != NULL && account->grant == CR_GRANT_PASSWORD &&
       !secret_state (name, CR_SECRET_PASSWORD, &status->password, error))
+    return FALSE;
+  if (!secret_state (name, CR_SECRET_REFRESH_TOKEN, &status->refresh_token, error))
     return FALSE;
 
   token = cr_cache_lookup_token (name, &local_error);
@@ -480,6 +483,8 @@ print_status_text (const AccountStatus *status, gint64 now)
     printf ("  client secret: %s\n", stored[status->client_secret]);
   if (status->password >= 0)
     printf ("  password: %s\n", stored[status->password]);
+  if (status->refresh_token > 0)
+    printf ("  refresh token: stored\n");
   if (status->client_secret < 0)
     return;
   if (!status->has_token)
@@ -518,6 +523,7 @@ gen_status_json (yajl_gen gen, const AccountStatus *status, gint64 now)
   gen_nullable_string (gen, "problem", status->problem);
   gen_tristate (gen, "client_secret_stored", status->client_secret);
   gen_tristate (gen, "password_stored", status->password);
+  gen_tristate (gen, "refresh_token_stored", status->refresh_token);
   gen_key (gen, "token_valid");
   yajl_gen_bool (gen, token_is_valid (status, now));
   /* An account with a problem has no token to speak of. */
@@ -923,18 +929,20 @@ command_token (const char *name)
 /* logout --all: the provider is told first (RFC 7009), so that a copy of
  * the refresh token elsewhere dies too; the local copy is dropped
  * whatever it answers, and a failure is said, not hidden. */
-static void
+static int
 revoke_refresh_token (CrAccount *account)
 {
   g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (GError) error = NULL;
 
   plugin = cr_provider_load (account->provider, &error);
-  if (plugin == NULL || !cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL,
-                                             &error) ||
-      !cr_cache_revoke_refresh_token (account, plugin, &error))
-    print_line ("", error->message,
-                " (the refresh token was not revoked at the provider; it is dropped here)");
+  if (plugin != NULL &&
+      cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &error) &&
+      cr_cache_revoke_refresh_token (account, plugin, &error))
+    return 0;
+  print_line ("", error->message,
+              " (the refresh token was not revoked at the provider; it is dropped here)");
+  return cr_error_exit_status (error);
 }
 
 static int
@@ -944,6 +952,7 @@ command_logout (const char *name)
   g_autoptr (CrAccount) account = NULL;
   g_autofree char *name_shown = NULL;
   GError *error = NULL;
+  int revoked = 0, status;
 
   config = load_config (name, &error);
   if (config == NULL)
@@ -952,13 +961,15 @@ command_logout (const char *name)
   if (account == NULL)
     return fail (error);
   if (opt_all)
-    revoke_refresh_token (account);
+    revoked = revoke_refresh_token (account);
   if (!cr_cache_forget (account, opt_all, &error))
     return fail (error);
   name_shown = shown (account->name);
   printf ("%s: %s\n", name_shown,
           opt_all ? "cached token and stored secrets dropped" : "cached token dropped");
-  return flush_stdout ();
+  status = flush_stdout ();
+  /* All was dropped here, but not all that was asked for was done. */
+  return status != 0 ? status : revoked;
 }
 
 /* ---- help --------------------------------------------------------------- */

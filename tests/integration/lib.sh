@@ -457,3 +457,104 @@ if isinstance(obj, dict):
 print("; ".join(problems) or "ok")
 EOF
 }
+
+# ------------------------------------------ the authorization server --
+
+# tests/emulator/auth-server.py: a strict OAuth authorization server
+# (authorization code with PKCE, device flow, refresh rotation, revocation,
+# discovery).
+AUTH_SERVER=$abs_top_srcdir/tests/emulator/auth-server.py
+
+# start_auth_server [SERVER-ARGS...]: one with the test CA's certificate.
+# Sets AS_PORT, AS_URL (https://127.0.0.1:PORT), AS_LOG, AS_PID.
+_as_n=0
+start_auth_server() {
+	make_ca
+	_as_n=$((_as_n + 1))
+	AS_LOG=$TEST_TMP/auth-server.$_as_n.log
+	local port_file=$TEST_TMP/auth-server.$_as_n.port i
+	: >"$AS_LOG"
+	"$PYTHON" "$AUTH_SERVER" --cert "$CA_DIR/server.pem" --key "$CA_DIR/server-key.pem" \
+		--port-file "$port_file" --log "$AS_LOG" "$@" \
+		2>>"$TEST_TMP/auth-server.$_as_n.stderr" &
+	AS_PID=$!
+	_emu_pids+=("$AS_PID")
+	for i in $(seq 100); do
+		[ -s "$port_file" ] && break
+		kill -0 "$AS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -s "$port_file" ] || {
+		cat "$TEST_TMP/auth-server.$_as_n.stderr" >&2
+		tap_bail "auth-server.py did not start: $*"
+	}
+	AS_PORT=$(cat "$port_file")
+	AS_URL=https://127.0.0.1:$AS_PORT
+}
+
+# as_hook METHOD PATH [CURL-ARGS...]: calls one of the emulator's test hooks
+# (/_emulator/...) at $AS_URL; prints the body.
+as_hook() {
+	local method=$1 path=$2
+	shift 2
+	curl -sS --cacert "$CA_DIR/ca.pem" -X "$method" "$AS_URL$path" "$@"
+}
+
+# as_stat EXPR: a number from /_emulator/stats, EXPR a Python expression on
+# it named s (e.g. 's["token"]["refresh_token"]').
+as_stat() {
+	as_hook GET /_emulator/stats | "$PYTHON" -c '
+import json, sys
+s = json.load(sys.stdin)
+try:
+    print(eval(sys.argv[1]))
+except (KeyError, IndexError):
+    print(0)
+' "$1"
+}
+
+# as_current_refresh_token: the newest live refresh token (of the one family).
+as_current_refresh_token() {
+	as_hook GET /_emulator/refresh-tokens |
+		"$PYTHON" -c 'import json, sys; c = json.load(sys.stdin)["current"]; print(c[-1] if c else "")'
+}
+
+# write_signin_provider NAME CLIENT_AUTH GRANTS [KEY=VALUE...]: a provider
+# file for the auth server at $AS_URL (prefix /oauth), in the test's own
+# provider directory.
+write_signin_provider() {
+	local name=$1 auth=$2 grants=$3 kv dir=$XDG_CONFIG_HOME/credring/providers
+	shift 3
+	mkdir -p "$dir"
+	chmod 700 "$XDG_CONFIG_HOME/credring" "$dir"
+	{
+		echo "[provider]"
+		echo "description = Test authorization server"
+		echo "token_url = $AS_URL/oauth/token"
+		echo "authorization_url = $AS_URL/oauth/authorize"
+		echo "device_authorization_url = $AS_URL/oauth/device_authorization"
+		echo "revocation_url = $AS_URL/oauth/revoke"
+		echo "grants = $grants"
+		echo "client_auth = $auth"
+		echo "body = form"
+		for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+	} >"$dir/$name.conf"
+	chmod 600 "$dir/$name.conf"
+}
+
+# no_secret_leaks LABEL SECRET...: none of the secrets appears in the last
+# run's stdout or stderr, nor in any keyring item's attributes or label.
+no_secret_leaks() {
+	local label=$1 s attrs
+	shift
+	# Everything secret-tool shows of the items but their secrets.
+	attrs=$(for a in $(grep -o '^\[[^]]*\]' "$CREDRING_CONFIG" | tr -d '[]'); do
+		secret-tool search --all account "$a" 2>&1 | grep -v '^secret = '
+	done)
+	for s in "$@"; do
+		[ -n "$s" ] || continue
+		tap_lacks "$label: not on stdout" "$RUN_OUT" "$s"
+		tap_lacks "$label: not on stderr" "$RUN_ERR" "$s"
+		tap_lacks "$label: not in a keyring attribute or label" "$attrs" "$s"
+	done
+}

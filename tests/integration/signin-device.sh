@@ -1,0 +1,208 @@
+#!/bin/bash
+# Signing a person in with a code (RFC 8628) against the strict
+# authorization server, and what follows: the refresh token kept in the
+# keyring, used, rotated, refused; revocation at logout --all; nobody
+# asked when nobody can answer.
+. "$(dirname "$0")/lib.sh"
+
+GIT_HELPER=$abs_top_builddir/helpers/git-credential-credring
+
+start_auth_server --device-interval 1
+write_signin_provider testas none "device_code;authorization_code" default_scope="openid api"
+write_account dev provider=testas client_id=test-client ca_file="$CA_DIR/ca.pem" \
+	url=https://api.example.com/v1
+
+# ---- nobody to answer: at once, exit 3, naming login ----------------------
+
+start=$(date +%s)
+run_credring token dev
+tap_status "token, never signed in, no terminal: exit 3" 3
+tap_contains "token, never signed in: names credring login" "$RUN_ERR" "credring login dev"
+tap_is "token, never signed in: one line" "$RUN_ERR_LINES" 1
+tap_is "token, never signed in: nothing on stdout" "$RUN_OUT" ""
+tap_is "token, never signed in: the provider was not asked" \
+	"$(as_stat 's["device_authorization"] + sum(s["token"].values())')" 0
+tap_timing_ok "token, never signed in: at once" test $(($(date +%s) - start)) -lt 5
+
+# git with GIT_TERMINAL_PROMPT=0: the same, nothing on git's stdout.
+for prompt in 0 unset; do
+	start=$(date +%s)
+	status=0
+	if [ "$prompt" = 0 ]; then
+		printf 'protocol=https\nhost=api.example.com\npath=v1/x\n\n' |
+			GIT_TERMINAL_PROMPT=0 timeout 60 "${CREDRING_WRAP[@]}" "$GIT_HELPER" get \
+				>"$TEST_TMP/git.out" 2>"$TEST_TMP/git.err" || status=$?
+	else
+		printf 'protocol=https\nhost=api.example.com\npath=v1/x\n\n' |
+			timeout 60 "${CREDRING_WRAP[@]}" "$GIT_HELPER" get \
+				>"$TEST_TMP/git.out" 2>"$TEST_TMP/git.err" || status=$?
+	fi
+	tap_isnt "git get, GIT_TERMINAL_PROMPT $prompt: fails" "$status" 0
+	tap_is "git get, GIT_TERMINAL_PROMPT $prompt: nothing on stdout" "$(cat "$TEST_TMP/git.out")" ""
+	tap_contains "git get, GIT_TERMINAL_PROMPT $prompt: names credring login" \
+		"$(cat "$TEST_TMP/git.err")" "credring login dev"
+	tap_timing_ok "git get, GIT_TERMINAL_PROMPT $prompt: at once" test $(($(date +%s) - start)) -lt 5
+done
+tap_is "git get: the provider was not asked" \
+	"$(as_stat 's["device_authorization"] + sum(s["token"].values())')" 0
+
+# ---- login --device ------------------------------------------------------
+
+# sign_in_with_code ACCOUNT ACTION [LOGIN-ARGS...]: runs login --device in
+# the background, reads the code it shows, and approves it (or denies it,
+# or lets it be) through the emulator, as a person on another device would.
+sign_in_with_code() {
+	local account=$1 action=$2 i code=
+	shift 2
+	RUN_ARGS=(login "$account" --device "$@")
+	RUN_STATUS=0
+	printf '%s' "$RUN_STDIN" |
+		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" login "$account" --device "$@" \
+			>"$TEST_TMP/out" 2>"$TEST_TMP/err" &
+	local pid=$!
+	for i in $(seq 300); do
+		code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\).*/\1/p' "$TEST_TMP/err")
+		[ -n "$code" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	case $action in
+	approve) as_hook POST /_emulator/device/approve --data "user_code=$code" ;;
+	deny) as_hook POST /_emulator/device/deny --data "user_code=$code" ;;
+	esac
+	wait "$pid" || RUN_STATUS=$?
+	RUN_OUT=$(cat "$TEST_TMP/out")
+	RUN_ERR=$(cat "$TEST_TMP/err")
+	RUN_ERR_LINES=$(grep -c '' "$TEST_TMP/err")
+	RUN_STDIN=
+	USER_CODE=$code
+}
+
+sign_in_with_code dev approve
+tap_status "login --device: exit 0" 0
+tap_isnt "login --device: showed a code" "$USER_CODE" ""
+tap_contains "login --device: shows where to enter it" "$RUN_ERR" "$AS_URL/device"
+tap_contains "login --device: says it signed in" "$RUN_OUT" "dev: signed in"
+tap_is "login --device: a public client stores no client secret" "$(keyring_count dev client_secret)" 0
+tap_is "login --device: the refresh token is stored" "$(keyring_count dev refresh_token)" 1
+tap_is "login --device: and the token" "$(keyring_count dev token)" 1
+refresh_token=$(as_current_refresh_token)
+tap_is "login --device: the stored refresh token is the provider's" \
+	"$(secret-tool lookup account dev kind refresh_token)" "$refresh_token"
+no_secret_leaks "login --device" "$refresh_token"
+tap_is "login --device: one device code asked for" "$(as_stat 's["device_authorization"]')" 1
+tap_is "login --device: one poll answered with tokens" \
+	"$(grep '"grant_type": "urn:ietf:params:oauth:grant-type:device_code"' "$AS_LOG" |
+		grep -c '"status": 200')" 1
+
+run_credring token dev
+tap_status "token after login: exit 0" 0
+access_token=$RUN_OUT
+tap_is "token after login: a live token" "$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $access_token")" 200
+
+# ---- refresh and rotation ----------------------------------------------
+
+run_credring token dev --force-refresh
+tap_status "force refresh: exit 0" 0
+tap_isnt "force refresh: a new token" "$RUN_OUT" "$access_token"
+tap_is "force refresh: by the refresh token" "$(as_stat 's["token"]["refresh_token"]')" 1
+rotated=$(as_current_refresh_token)
+tap_isnt "force refresh: the provider rotated the refresh token" "$rotated" "$refresh_token"
+tap_is "force refresh: the stored refresh token is the newest" \
+	"$(secret-tool lookup account dev kind refresh_token)" "$rotated"
+no_secret_leaks "force refresh" "$refresh_token" "$rotated"
+
+run_credring --verbose token dev --force-refresh
+tap_status "--verbose force refresh: exit 0" 0
+no_secret_leaks "--verbose force refresh" "$rotated" "$(as_current_refresh_token)"
+run_credring status dev
+no_secret_leaks "status" "$(as_current_refresh_token)"
+tap_contains "status: says a refresh token is stored" "$RUN_OUT" "refresh token: stored"
+
+# A superseded refresh token (as a process killed between the provider's
+# answer and the keyring would leave): the provider revokes the family, and
+# credring drops it and says what to do.
+current=$(as_current_refresh_token)
+printf '%s' "$rotated" |
+	secret-tool store --label=test xdg:schema org.credring.Secret account dev kind refresh_token
+run_credring token dev --force-refresh
+tap_status "superseded refresh token: exit 3" 3
+tap_contains "superseded refresh token: says to sign in again" "$RUN_ERR" "credring login dev"
+tap_contains "superseded refresh token: the provider's words" "$RUN_ERR" "invalid_grant"
+tap_is "superseded refresh token: one line" "$RUN_ERR_LINES" 1
+tap_is "superseded refresh token: dropped" "$(keyring_count dev refresh_token)" 0
+no_secret_leaks "superseded refresh token" "$rotated" "$current"
+n=$(as_stat 's["token"]["refresh_token"]')
+run_credring token dev --force-refresh
+tap_status "after the refusal: exit 3" 3
+tap_contains "after the refusal: names credring login" "$RUN_ERR" "credring login dev"
+tap_is "after the refusal: the dead token is not sent again" "$(as_stat 's["token"]["refresh_token"]')" "$n"
+
+# ---- logout --all revokes ------------------------------------------------
+
+sign_in_with_code dev approve
+tap_status "signed in again: exit 0" 0
+run_credring token dev
+access_token=$RUN_OUT
+revocations=$(as_stat 's["revoke"]')
+run_credring logout dev --all
+tap_status "logout --all: exit 0" 0
+tap_is "logout --all: revoked at the provider" "$(as_stat 's["revoke"]')" $((revocations + 1))
+tap_is "logout --all: the family is dead there" \
+	"$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $access_token")" 401
+tap_is "logout --all: nothing of the account left" "$(keyring_count dev)" 0
+
+# Revocation that fails is said, and the local copy is dropped anyway.
+sign_in_with_code dev approve
+tap_status "signed in once more: exit 0" 0
+kill "$AS_PID"
+wait "$AS_PID" 2>/dev/null
+run_credring logout dev --all
+tap_status "logout --all, provider down: exit 4" 4
+tap_contains "logout --all, provider down: says the revocation failed" "$RUN_ERR" "not revoked"
+tap_is "logout --all, provider down: nothing of the account left" "$(keyring_count dev)" 0
+
+# ---- the provider's refusals --------------------------------------------
+
+start_auth_server --device-interval 1 --slow-down-once
+write_signin_provider slow none device_code
+write_account slow provider=slow client_id=test-client ca_file="$CA_DIR/ca.pem"
+sign_in_with_code slow approve
+tap_status "slow_down: still signs in" 0
+gap=$("$PYTHON" -c '
+import json, sys
+t = [json.loads(l) for l in open(sys.argv[1]) if "device_code" in (json.loads(l).get("grant_type") or "")]
+print(int(t[-1]["time"] - t[-2]["time"]) if len(t) >= 2 else -1)
+' "$AS_LOG")
+tap_ok "slow_down: the next poll waited five seconds more ($gap s)" test "$gap" -ge 5
+
+write_account denied provider=slow client_id=test-client ca_file="$CA_DIR/ca.pem"
+sign_in_with_code denied deny
+tap_status "denied: exit 3" 3
+tap_contains "denied: says so" "$RUN_ERR" "access_denied"
+tap_is "denied: nothing stored" "$(keyring_count denied)" 0
+
+start_auth_server --device-interval 1 --device-expires-in 3
+write_signin_provider expiring none device_code
+write_account late provider=expiring client_id=test-client ca_file="$CA_DIR/ca.pem"
+sign_in_with_code late none
+tap_status "nobody entered the code: exit 3" 3
+tap_contains "nobody entered the code: says to try again" "$RUN_ERR" "credring login late"
+tap_is "nobody entered the code: nothing stored" "$(keyring_count late)" 0
+
+# ---- a confidential client ----------------------------------------------
+
+start_auth_server --device-interval 1 --client-secret 's3cr3t+/=' --client-auth basic
+write_signin_provider conf basic "device_code"
+write_account conf provider=conf client_id=test-client ca_file="$CA_DIR/ca.pem"
+RUN_STDIN=$'client_secret=s3cr3t+/=\n'
+sign_in_with_code conf approve --secret-stdin
+tap_status "confidential client: exit 0" 0
+tap_is "confidential client: the client secret is stored" "$(keyring_count conf client_secret)" 1
+tap_is "confidential client: authenticated with Basic" \
+	"$(grep -c '"client_auth": "basic"' "$AS_LOG")" "$(grep -c '"path": "/oauth/' "$AS_LOG")"
+run_credring token conf --force-refresh
+tap_status "confidential client, refresh: exit 0" 0
+no_secret_leaks "confidential client" 's3cr3t+/='
+
+tap_done
