@@ -1,11 +1,13 @@
 /* The fetch module's entry (fetch-module.h): POST a prepared request,
- * again on transient failures, and hand back the last answer. */
+ * again on transient failures, and hand back the last answer; and the
+ * loopback listener for a sign-in redirect (redirect-listener.c). */
 #include "config.h"
 
 #include <credring/credring.h>
 
 #include "fetch/fetch-module.h"
 #include "fetch/http.h"
+#include "fetch/redirect-listener.h"
 
 /* Attempts per token request, all within the account's timeout. */
 #define MAX_ATTEMPTS 3
@@ -91,4 +93,8 @@ CR_PLUGIN_EXPORT const CrFetchModule credring_fetch_module = {
   .struct_size = sizeof (CrFetchModule),
   .post = post,
   .response_free = cr_http_response_free,
+  .listen = cr_redirect_listen,
+  .wait_redirect = cr_redirect_wait,
+  .listener_free = cr_redirect_listener_free,
+  .query_free = cr_redirect_query_free,
 };

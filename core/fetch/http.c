@@ -1,5 +1,5 @@
-/* One POST over libcurl, verified TLS, no redirects.  Only the fetch
- * module comes here: the cache-hit path never initialises libcurl. */
+/* One POST (or GET) over libcurl, verified TLS, no redirects.  Only the
+ * fetch module comes here: the cache-hit path never initialises libcurl. */
 #include "config.h"
 
 #include <errno.h>
@@ -193,6 +193,25 @@ transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *u
                       shown);
 }
 
+static gboolean
+is_get (const CrFetchRequest *request)
+{
+  return request->method != NULL && strcmp (request->method, "GET") == 0;
+}
+
+static gboolean
+is_known_method (const CrFetchRequest *request, GError **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (request->method == NULL || is_get (request) || strcmp (request->method, "POST") == 0)
+    return TRUE;
+  shown = cr_escape_for_message (request->method, -1, 20);
+  g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "cannot send a %s request: only POST and GET",
+               shown);
+  return FALSE;
+}
+
 /* Everything about the transfer but the trust anchors. */
 static void
 configure (CURL *curl, const CrFetchRequest *request, gint64 timeout_ms,
@@ -216,9 +235,14 @@ configure (CURL *curl, const CrFetchRequest *request, gint64 timeout_ms,
   curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) MAX (timeout_ms, 1));
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_POST, 1L);
-  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, request->body);
-  curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) request->body_len);
+  if (is_get (request))
+    curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
+  else
+    {
+      curl_easy_setopt (curl, CURLOPT_POST, 1L);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, request->body);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) request->body_len);
+    }
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, sink);
   curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, detail);
@@ -280,6 +304,8 @@ cr_http_post (const CrFetchRequest *request, gint64 timeout_ms, gboolean *transi
 
   if (transient != NULL)
     *transient = FALSE;
+  if (!is_known_method (request, error))
+    return NULL;
 
   curl = new_handle ();
   if (curl == NULL)
@@ -302,7 +328,7 @@ cr_http_post (const CrFetchRequest *request, gint64 timeout_ms, gboolean *transi
         goto out;
     }
 
-  g_debug ("POST %s", request->url);
+  g_debug ("%s %s", is_get (request) ? "GET" : "POST", request->url);
   rc = curl_easy_perform (curl);
   if (rc != CURLE_OK)
     {

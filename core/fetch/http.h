@@ -1,4 +1,4 @@
-/* Private to the fetch module: one POST over libcurl. */
+/* Private to the fetch module: one POST (or GET) over libcurl. */
 #ifndef CR_HTTP_H
 #define CR_HTTP_H
 
@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* POSTs @request within @timeout_ms.  Only https (http for loopback hosts,
+/* POSTs @request within @timeout_ms, or GETs it (no body) when its
+ * method is "GET"; any other method is CR_ERROR_FAILED.  Only https (http for loopback hosts,
  * then never through a proxy), verified TLS with the request's extra CAs
  * trusted besides the system's, no redirects.  Any HTTP status is a
  * response; transport failures are CR_ERROR_NETWORK, and *@transient
