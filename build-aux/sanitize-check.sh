@@ -97,8 +97,9 @@ wrap=$srcdir/build-aux/memcheck-wrap
 
 start=$(date +%s)
 # Run once, by the plain `make check`: tests/layout.py reads the source
-# tree (Python; nothing to wrap).
-once_only="tests/layout.py"
+# tree, the authorization server's self-test runs the emulator (Python
+# both; nothing to wrap).
+once_only="tests/layout.py tests/emulator/auth-server-selftest.py"
 tests=$(make -s print-tests | tr ' ' '\n' | grep -vxF -f <(echo $once_only | tr ' ' '\n') | tr '\n' ' ')
 make -j2 check TESTS="$tests" LOG_COMPILER="$wrap" SH_LOG_COMPILER="$wrap bash" 2>&1 | tee check.log
 status=${PIPESTATUS[0]}

@@ -106,8 +106,14 @@ start=$(date +%s)
 # times 20 processes racing for a lock, which valgrind slows past the point
 # of measuring anything; escaping.sh and login-one-secret.sh run the same
 # printing and login paths as status.sh and login-tty.sh, with other bytes.
+# The authorization server's self-test is Python alone.  signin-browser.sh
+# drives chromium and races 20 processes twice; the C it reaches beyond
+# signin-device.sh (refresh, rotation, the device flow, revocation) is the
+# loopback listener, which test-redirect-listener runs under valgrind, and
+# the browser flow, which the sanitizer run covers.
 once_only="tests/layout.py tests/integration/cli.sh tests/integration/short-lived.sh
-  tests/integration/escaping.sh tests/integration/login-one-secret.sh"
+  tests/integration/escaping.sh tests/integration/login-one-secret.sh
+  tests/emulator/auth-server-selftest.py tests/integration/signin-browser.sh"
 tests=$(make -s print-tests | tr ' ' '\n' | grep -vxF -f <(echo $once_only | tr ' ' '\n') | tr '\n' ' ')
 make -j2 check TESTS="$tests" LOG_COMPILER="$wrap" SH_LOG_COMPILER="$wrap bash" 2>&1 | tee check.log
 status=${PIPESTATUS[0]}

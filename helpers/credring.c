@@ -235,6 +235,64 @@ shown_list (char **values)
   return shown (joined);
 }
 
+/* The grants a provider offers, the default first; the password grant
+ * marked as what RFC 9700 §2.4 makes it.  Free with g_strfreev(). */
+static char **
+offered_grants (const CrPluginDescriptor *d, gboolean for_people)
+{
+  unsigned int set = d->grants != 0 ? d->grants : CR_GRANT_BIT (d->grant);
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+
+  for (int g = 0; g < 32; g++)
+    {
+      const char *name = cr_grant_to_string ((CrGrantType) g);
+
+      if ((set & CR_GRANT_BIT (g)) == 0 || name == NULL)
+        continue;
+      if (!for_people)
+        g_strv_builder_add (names, name);
+      else
+        {
+          g_autofree char *marked =
+            g_strdup_printf ("%s%s", name,
+                             g == CR_GRANT_PASSWORD
+                               ? (g == (int) d->grant ? " (default; legacy: RFC 9700 §2.4)"
+                                                      : " (legacy: RFC 9700 §2.4)")
+                               : (g == (int) d->grant ? " (default)" : ""));
+
+          g_strv_builder_add (names, marked);
+        }
+    }
+  return g_strv_builder_end (names);
+}
+
+/* --describe: the grants and the endpoints of signing a person in. */
+static void
+print_signin_facts (const CrPluginDescriptor *d)
+{
+  g_auto (GStrv) grants = offered_grants (d, TRUE);
+  g_autofree char *joined = g_strjoinv (", ", grants);
+  const struct {
+    const char *label;
+    const char *url;
+  } endpoints[] = {
+    { "authorization URL", d->authorization_url },
+    { "device authorization URL", d->device_authorization_url },
+    { "revocation URL", d->revocation_url },
+    { "issuer", d->issuer },
+    { "default scope", d->default_scope },
+  };
+
+  printf ("\tgrants: %s\n", joined);
+  for (gsize i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    if (endpoints[i].url != NULL)
+      {
+        g_autofree char *url = shown (endpoints[i].url);
+
+        printf ("\t%s: %s\n", endpoints[i].label, url);
+      }
+}
+
 static void
 print_provider (CrProvider *plugin, gboolean full)
 {
@@ -261,6 +319,8 @@ print_provider (CrProvider *plugin, gboolean full)
   printf ("\tgrant: %s; client authentication: %s; body: %s\n", cr_grant_describe (d->grant),
           cr_client_auth_describe (d->client_auth), cr_body_format_describe (d->body_format));
   printf ("\ttoken URL: %s\n", token_url);
+  if (full)
+    print_signin_facts (d);
   printf ("\trequired account keys: %s\n", required_text);
   if (full)
     printf ("\toptional account keys: %s\n", optional_text);
@@ -290,6 +350,7 @@ print_provider_json (CrProvider *plugin)
   const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
+  g_auto (GStrv) grants = offered_grants (d, FALSE);
   g_autoptr (GString) out = g_string_new (NULL);
   char *secrets[] = { "client_secret", d->grant == CR_GRANT_PASSWORD ? "password" : NULL, NULL };
   char *hooks[3] = { NULL, NULL, NULL };
@@ -311,6 +372,12 @@ print_provider_json (CrProvider *plugin)
   gen_nullable_string (gen, "client_auth", cr_client_auth_to_string (d->client_auth));
   gen_nullable_string (gen, "body", cr_body_format_to_string (d->body_format));
   gen_nullable_string (gen, "token_url", d->token_url);
+  gen_strv (gen, "grants", grants);
+  gen_nullable_string (gen, "authorization_url", d->authorization_url);
+  gen_nullable_string (gen, "device_authorization_url", d->device_authorization_url);
+  gen_nullable_string (gen, "revocation_url", d->revocation_url);
+  gen_nullable_string (gen, "issuer", d->issuer);
+  gen_nullable_string (gen, "default_scope", d->default_scope);
   gen_strv (gen, "required_keys", required);
   gen_strv (gen, "optional_keys", optional);
   gen_strv (gen, "secrets", secrets);

@@ -277,7 +277,9 @@ cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
       if ((provider->grants & ~(CR_GRANT_BIT (CR_GRANT_CLIENT_CREDENTIALS) |
                                 CR_GRANT_BIT (CR_GRANT_PASSWORD))) != 0 ||
           cr_grant_needs_person (provider->grant))
-        g_strv_builder_addv (keys, (const char **) optional_signin);
+        for (const char *const *k = optional_signin; *k != NULL; k++)
+          if (!provider_has_param (provider, *k))
+            g_strv_builder_add (keys, *k);
     }
   return g_strv_builder_end (keys);
 }
