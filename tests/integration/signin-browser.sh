@@ -8,7 +8,15 @@
 . "$(dirname "$0")/lib.sh"
 
 make_ca
-export BROWSER="$abs_top_srcdir/tests/integration/headless-browser.sh"
+# The browser as credring starts it, its argv and environment kept (to
+# look for secrets there), then the real one.
+cat >"$TEST_TMP/recording-browser" <<EOF
+#!/bin/bash
+{ printf 'argv: %s\n' "\$*"; env; } >>"$TEST_TMP/browser-argv"
+exec "$abs_top_srcdir/tests/integration/headless-browser.sh" "\$@"
+EOF
+chmod +x "$TEST_TMP/recording-browser"
+export BROWSER="$TEST_TMP/recording-browser"
 export BROWSER_LOG=$TEST_TMP/browser.log
 export CREDRING_TEST_CA_DIR=$CA_DIR
 : >"$BROWSER_LOG"
@@ -38,6 +46,15 @@ tap_contains "login: accepted" "$exchange" '"status": 200'
 tap_is "login: the refresh token is stored" "$(keyring_count web refresh_token)" 1
 refresh_token=$(as_current_refresh_token)
 no_secret_leaks "login" "$refresh_token"
+tap_contains "login: the browser's argv has the challenge" "$(cat "$TEST_TMP/browser-argv")" \
+	"code_challenge="
+tap_lacks "login: not the verifier" "$(cat "$TEST_TMP/browser-argv")" "code_verifier"
+run_credring token web --force-refresh
+tap_status "refresh after login: exit 0" 0
+tap_lacks "the browser's argv and environment: no refresh token" \
+	"$(cat "$TEST_TMP/browser-argv")" "$(as_current_refresh_token)"
+tap_lacks "the browser's argv and environment: not the first one either" \
+	"$(cat "$TEST_TMP/browser-argv")" "$refresh_token"
 run_credring token web
 tap_status "token after login: exit 0" 0
 tap_is "token after login: a live token" "$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $RUN_OUT")" 200
