@@ -431,6 +431,7 @@ typedef struct {
   int client_secret;       /* 1 stored, 0 not, -1 unknown */
   int password;            /* 1 stored, 0 not, -1 not needed or unknown */
   int refresh_token;       /* 1 stored, 0 not, -1 unknown */
+  gboolean public_client;  /* client_auth none: no client secret at all */
   gboolean has_token;
   gint64 expires_at;
   gboolean other_settings; /* the cached token was issued under other settings */
@@ -499,6 +500,7 @@ collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *s
 
   if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret, error))
     return FALSE;
+  status->public_client = fingerprint != NULL && account->client_auth == CR_CLIENT_AUTH_NONE;
   if (plugin != NULL && account->grant == CR_GRANT_PASSWORD &&
       !secret_state (name, CR_SECRET_PASSWORD, &status->password, error))
     return FALSE;
@@ -546,7 +548,9 @@ print_status_text (const AccountStatus *status, gint64 now)
 
       printf ("  problem: %s\n", problem);
     }
-  if (status->client_secret >= 0)
+  if (status->public_client)
+    printf ("  client secret: none needed (a public client)\n");
+  else if (status->client_secret >= 0)
     printf ("  client secret: %s\n", stored[status->client_secret]);
   if (status->password >= 0)
     printf ("  password: %s\n", stored[status->password]);
@@ -588,7 +592,7 @@ gen_status_json (yajl_gen gen, const AccountStatus *status, gint64 now)
   gen_nullable_string (gen, "account", status->name);
   gen_nullable_string (gen, "provider", status->provider);
   gen_nullable_string (gen, "problem", status->problem);
-  gen_tristate (gen, "client_secret_stored", status->client_secret);
+  gen_tristate (gen, "client_secret_stored", status->public_client ? -1 : status->client_secret);
   gen_tristate (gen, "password_stored", status->password);
   gen_tristate (gen, "refresh_token_stored", status->refresh_token);
   gen_key (gen, "token_valid");

@@ -118,6 +118,13 @@ no_secret_leaks "--verbose force refresh" "$rotated" "$(as_current_refresh_token
 run_credring status dev
 no_secret_leaks "status" "$(as_current_refresh_token)"
 tap_contains "status: says a refresh token is stored" "$RUN_OUT" "refresh token: stored"
+tap_contains "status: a public client needs no client secret" "$RUN_OUT" \
+	"client secret: none needed (a public client)"
+run_credring status dev --format json
+tap_contains "status --format json: refresh_token_stored" "$RUN_OUT" '"refresh_token_stored":true'
+tap_contains "status --format json: no client secret to store" "$RUN_OUT" \
+	'"client_secret_stored":null'
+no_secret_leaks "status --format json" "$(as_current_refresh_token)"
 
 # A superseded refresh token (as a process killed between the provider's
 # answer and the keyring would leave): the provider revokes the family, and
