@@ -100,8 +100,12 @@ take_pasted_line (Attempt *attempt, char **line)
       attempt->stdin_open = n < 0 && (errno == EINTR || errno == EAGAIN);
       return FALSE;
     }
+  /* Sized for the longest line up front: growing would leave copies. */
   if (attempt->paste->len + (gsize) n > PASTE_MAX_BYTES)
-    g_string_truncate (attempt->paste, 0);
+    {
+      cr_secret_wipe (attempt->paste->str, attempt->paste->len);
+      g_string_truncate (attempt->paste, 0);
+    }
   else
     g_string_append_len (attempt->paste, chunk, n);
   cr_secret_wipe (chunk, sizeof chunk);
@@ -115,23 +119,23 @@ take_pasted_line (Attempt *attempt, char **line)
 }
 
 /* The query of a pasted redirect URL (or a bare query), secret; NULL for
- * anything else, which the person is told about. */
+ * anything else, which the person is told about.  Cut out by hand: a
+ * GUri would keep copies of the code that nobody wipes. */
 static char *
 pasted_query (const CrTokenOptions *options, const char *line)
 {
-  g_autofree char *text = g_strstrip (g_strdup (line));
-  g_autoptr (GUri) uri = g_uri_parse (text, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  char *query = NULL;
+  const char *start = line + strspn (line, " \t\r");
+  const char *question = strchr (start, '?');
+  gsize len;
 
-  if (uri != NULL && g_uri_get_query (uri) != NULL)
-    query = g_strdup (g_uri_get_query (uri));
-  else if (uri == NULL && strchr (text, '=') != NULL)
-    query = g_strdup (text[0] == '?' ? text + 1 : text);
-  cr_secret_wipe (text, strlen (text));
-  if (query == NULL)
-    cr_signin_tell (options, "credring: that is not the address the browser was sent to; "
-                             "paste the whole address from its address bar");
-  return query;
+  if (question != NULL)
+    start = question + 1;
+  len = strcspn (start, "# \t\r");
+  if (len > 0 && memchr (start, '=', len) != NULL)
+    return g_strndup (start, len);
+  cr_signin_tell (options, "credring: that is not the address the browser was sent to; "
+                           "paste the whole address from its address bar");
+  return NULL;
 }
 
 /* The redirect's query (secret): from the listener, or pasted. */
@@ -177,12 +181,29 @@ wait_for_redirect (Attempt *attempt, const CrTokenOptions *options, GError **err
   return NULL;
 }
 
+/* The decoded redirect: GLib's table of copies of the code, wiped before
+ * it is freed. */
+typedef GHashTable RedirectParams;
+
+static void
+redirect_params_free (RedirectParams *params)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    cr_secret_wipe (value, strlen (value));
+  g_hash_table_unref (params);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RedirectParams, redirect_params_free)
+
 /* RFC 6749 §4.1.2 and §4.1.2.1, RFC 9207 §2.4: the code, after the
  * checks; an error= becomes the provider's words. */
 static char *
 code_from_query (const Attempt *attempt, const char *query, GError **error)
 {
-  g_autoptr (GHashTable) params = NULL;
+  g_autoptr (RedirectParams) params = NULL;
   const char *state, *code, *failure, *issuer;
 
   params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
@@ -251,7 +272,7 @@ sign_in (Attempt *attempt, const CrPluginDescriptor *provider, const CrClientSec
   attempt->state = verifier != NULL ? cr_signin_random_text (16, error) : NULL;
   if (attempt->state == NULL || !listen_for_redirect (attempt, error))
     return NULL;
-  attempt->paste = g_string_sized_new (512);
+  attempt->paste = g_string_sized_new (PASTE_MAX_BYTES + 1);
   challenge = cr_pkce_challenge (verifier);
   url = cr_request_authorization_url (provider, account, attempt->redirect_uri, attempt->state,
                                       challenge);
