@@ -288,7 +288,12 @@ sign_in (Attempt *attempt, const CrPluginDescriptor *provider, const CrClientSec
   else
     cr_signin_tell (options, "credring: account [%s]: no browser would start; open:",
                     account->name);
-  cr_signin_tell (options, "%s", url);
+  {
+    /* Its endpoint came from a file: shown, never obeyed by the terminal. */
+    g_autofree char *shown = cr_escape_for_message (url, -1, G_MAXSIZE);
+
+    cr_signin_tell (options, "%s", shown);
+  }
 
   query = wait_for_redirect (attempt, options, error);
   code = query != NULL ? code_from_query (attempt, query, error) : NULL;
