@@ -791,7 +791,8 @@ signin_client_secret (const CrAccount *account, char **typed, GError **error)
   *typed = NULL;
   if (account->client_auth == CR_CLIENT_AUTH_NONE)
     return TRUE;
-  if (opt_only == NULL)
+  /* --secret-stdin or --only client_secret: a new one, whatever is stored. */
+  if (opt_only == NULL && !opt_secret_stdin)
     {
       stored = cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &local_error);
       if (local_error != NULL)
@@ -833,6 +834,14 @@ login_by_signing_in (const CrAccount *account, CrProvider *plugin)
     return usage_error ("login: a sign-in takes no password (--only client_secret)");
   if (opt_no_verify)
     return usage_error ("login: --no-verify has nothing to skip in a sign-in");
+  if (opt_device && opt_no_browser)
+    return usage_error ("login: --device opens no browser already; it takes no --no-browser");
+  if ((opt_secret_stdin || opt_only != NULL) && account->client_auth == CR_CLIENT_AUTH_NONE)
+    return usage_error ("login: a public client (client_auth none) has no client secret");
+  /* stdin cannot be both the secret and the pasted address. */
+  if (opt_secret_stdin && opt_no_browser)
+    return usage_error ("login: --no-browser reads the browser's address from stdin: it takes "
+                        "no --secret-stdin (type the client secret at the prompt instead)");
   if (!signin_client_secret (account, &client_secret, &error))
     return fail (error);
   token = cr_cache_signin (account, plugin, client_secret, &options, &error);
@@ -999,21 +1008,38 @@ command_token (const char *name)
 
 /* logout --all: the provider is told first (RFC 7009), so that a copy of
  * the refresh token elsewhere dies too; the local copy is dropped
- * whatever it answers, and a failure is said, not hidden. */
+ * whatever it answers, and a failure is said, not hidden.  An account
+ * whose provider does not load is still logged out here. */
 static int
-revoke_refresh_token (CrAccount *account)
+logout_all (CrAccount *account, const char *name_shown)
 {
   g_autoptr (CrProvider) plugin = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) provider_error = NULL;
+  g_autoptr (GError) revocation_error = NULL;
+  CrRevocation revocation;
+  GError *error = NULL;
+  int status;
 
-  plugin = cr_provider_load (account->provider, &error);
+  plugin = cr_provider_load (account->provider, &provider_error);
   if (plugin != NULL &&
-      cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &error) &&
-      cr_cache_revoke_refresh_token (account, plugin, &error))
-    return 0;
-  print_line ("", error->message,
-              " (the refresh token was not revoked at the provider; it is dropped here)");
-  return cr_error_exit_status (error);
+      !cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &provider_error))
+    g_clear_pointer (&plugin, cr_provider_free);
+  if (!cr_cache_forget_all (account, plugin, &revocation, &revocation_error, &error))
+    return fail (error);
+  if (revocation == CR_REVOCATION_FAILED)
+    print_line ("", revocation_error->message,
+                " (the refresh token was not revoked at the provider; it is dropped here)");
+  else if (revocation == CR_REVOCATION_NO_ENDPOINT)
+    g_printerr ("credring: %s: the provider has no revocation endpoint: the refresh token "
+                "stays valid there until it expires (dropped here)\n",
+                name_shown);
+  printf ("%s: cached token and stored secrets dropped%s\n", name_shown,
+          revocation == CR_REVOCATION_DONE ? "; refresh token revoked" : "");
+  status = flush_stdout ();
+  /* All was dropped here, but not all that was asked for was done. */
+  if (status == 0 && revocation == CR_REVOCATION_FAILED)
+    status = cr_error_exit_status (revocation_error);
+  return status;
 }
 
 static int
@@ -1023,7 +1049,7 @@ command_logout (const char *name)
   g_autoptr (CrAccount) account = NULL;
   g_autofree char *name_shown = NULL;
   GError *error = NULL;
-  int revoked = 0, status;
+  gboolean kept = FALSE;
 
   config = load_config (name, &error);
   if (config == NULL)
@@ -1031,16 +1057,20 @@ command_logout (const char *name)
   account = cr_config_get_account (config, name, &error);
   if (account == NULL)
     return fail (error);
-  if (opt_all)
-    revoked = revoke_refresh_token (account);
-  if (!cr_cache_forget (account, opt_all, &error))
-    return fail (error);
   name_shown = shown (account->name);
-  printf ("%s: %s\n", name_shown,
-          opt_all ? "cached token and stored secrets dropped" : "cached token dropped");
-  status = flush_stdout ();
-  /* All was dropped here, but not all that was asked for was done. */
-  return status != 0 ? status : revoked;
+  if (opt_all)
+    return logout_all (account, name_shown);
+  if (!cr_cache_forget (account, FALSE, &error))
+    return fail (error);
+  /* The next token would come from it, silently: say so. */
+  {
+    cr_autosecret char *refresh = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, NULL);
+
+    kept = refresh != NULL;
+  }
+  printf ("%s: cached token dropped%s\n", name_shown,
+          kept ? "; the refresh token is kept ('logout --all' drops it too)" : "");
+  return flush_stdout ();
 }
 
 /* ---- help --------------------------------------------------------------- */

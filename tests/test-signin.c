@@ -220,6 +220,23 @@ test_masked_signin_request (void)
   cr_test_assert_contains (body, "client_secret=" CR_REQUEST_MASK);
 }
 
+/* --dry-run has no code, verifier or listener yet. */
+static void
+test_masked_without_inputs (void)
+{
+  g_autoptr (CrAccount) account = resolved ("", &signin_provider);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrRequest) request = cr_request_build_masked (&signin_provider, account, &error);
+  g_autofree char *body = NULL;
+
+  g_assert_no_error (error);
+  body = body_of (request);
+  g_assert_cmpstr (body, ==,
+                   "grant_type=authorization_code&client_id=my%20app&code=" CR_REQUEST_MASK
+                   "&redirect_uri=http%3A%2F%2F127.0.0.1%3APORT%2Fcallback&code_verifier="
+                   CR_REQUEST_MASK);
+}
+
 static void
 test_missing_client_secret (void)
 {
@@ -258,6 +275,8 @@ test_account_keys (void)
     resolve_error ("redirect_uri = http://127.0.0.1/cb?x=1\n", &signin_provider);
   g_autofree char *plain_http =
     resolve_error ("authorization_url = http://auth.example.com/authorize\n", &signin_provider);
+  g_autofree char *escaped_path =
+    resolve_error ("redirect_uri = http://127.0.0.1:8400/c%20b\n", &signin_provider);
   g_autofree char *missing = NULL;
 
   g_assert_cmpint (plain->grant, ==, CR_GRANT_AUTHORIZATION_CODE);
@@ -279,6 +298,7 @@ test_account_keys (void)
   cr_test_assert_contains (https_redirect, "redirect_uri must be");
   cr_test_assert_contains (query_redirect, "redirect_uri must be");
   cr_test_assert_contains (plain_http, "authorization URL must be https");
+  cr_test_assert_contains (escaped_path, "a plain path");
 
   /* A grant without its endpoint names the key that would give it. */
   no_device.device_authorization_url = NULL;
@@ -362,6 +382,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signin/request/code-exchange-public", test_code_exchange_public);
   g_test_add_func ("/signin/request/device-refresh-revoke", test_device_and_refresh_confidential);
   g_test_add_func ("/signin/request/masked", test_masked_signin_request);
+  g_test_add_func ("/signin/request/masked-without-inputs", test_masked_without_inputs);
   g_test_add_func ("/signin/request/missing-client-secret", test_missing_client_secret);
   g_test_add_func ("/signin/account-keys", test_account_keys);
   g_test_add_func ("/signin/answer/refresh-token", test_refresh_token_in_answer);

@@ -11,6 +11,7 @@
 #include <credring/credring.h>
 
 #include "account/account.h"
+#include "base/ascii.h"
 
 gboolean
 cr_grant_needs_person (CrGrantType grant)
@@ -85,6 +86,14 @@ resolve_client_auth (CrAccount *account, const CrPluginDescriptor *provider, GEr
   return TRUE;
 }
 
+/* A path the listener serves as it is: "/" and RFC 3986's unreserved
+ * characters, nothing escaped. */
+static gboolean
+is_plain_path (const char *path)
+{
+  return *path == '\0' || (*path == '/' && cr_ascii_is_word (path, 512, "/-._~"));
+}
+
 /* RFC 8252 §7.3 and §8.3: http, a loopback IP literal (not "localhost",
  * which a hosts file or DNS may turn elsewhere), a port or none (any, an
  * ephemeral one), a path, no query or fragment. */
@@ -102,11 +111,12 @@ resolve_redirect_uri (CrAccount *account, GError **error)
   if (uri == NULL || !g_str_equal (g_uri_get_scheme (uri), "http") || host == NULL ||
       (!g_str_equal (host, "127.0.0.1") && !g_str_equal (host, "::1")) ||
       g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL ||
-      g_uri_get_fragment (uri) != NULL || g_uri_get_port (uri) == 0)
+      g_uri_get_fragment (uri) != NULL || g_uri_get_port (uri) == 0 ||
+      !is_plain_path (g_uri_get_path (uri)))
     return cr_account_set_error (error, account,
                                  "redirect_uri must be http://127.0.0.1[:PORT]/PATH or "
                                  "http://[::1][:PORT]/PATH (RFC 8252: a loopback address, "
-                                 "not localhost; no query)");
+                                 "not localhost; a plain path, no query)");
   account->redirect_uri = g_strdup (text);
   return TRUE;
 }

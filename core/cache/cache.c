@@ -86,6 +86,13 @@ cr_account_fingerprint (const CrAccount *account, const CrPluginDescriptor *prov
       digest_number (digest, p->presence);
       digest_string (digest, p->default_value);
     }
+  /* And where a person signs in, for what (a refresh token is bound to
+   * these too: cache/refresh.c). */
+  digest_number (digest, provider->grants);
+  digest_string (digest, provider->authorization_url);
+  digest_string (digest, provider->device_authorization_url);
+  digest_string (digest, provider->default_scope);
+  digest_string (digest, provider->issuer);
   return g_strdup (g_checksum_get_string (digest));
 }
 
@@ -112,7 +119,16 @@ static gboolean
 save_tokens (const CrAccount *account, CrToken *token, const char *fingerprint, GError **error)
 {
   if (token->refresh_token != NULL &&
-      !cr_store_save_secret (account->name, CR_SECRET_REFRESH_TOKEN, token->refresh_token, error))
+      !cr_refresh_store (account, token->refresh_token, fingerprint, error))
+    {
+      /* The new one is lost, and the old one is dead at the provider:
+       * kept, it would be sent again and may revoke them all. */
+      cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, NULL);
+      return FALSE;
+    }
+  /* A sign-in that brought none ends whoever's refresh token was there. */
+  if (token->refresh_token == NULL && cr_grant_needs_person (account->grant) &&
+      !cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
     return FALSE;
   return save_token (account, token, fingerprint, error);
 }
@@ -147,7 +163,7 @@ load_client_secret (const CrAccount *account, Secrets *secrets, GError **error)
  * (@signin_ok, or a grant that needs no person). */
 static CrToken *
 try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const Secrets *secrets,
-             GBytes *ca_certs, gboolean signin_ok, GError **error)
+             const char *fingerprint, GBytes *ca_certs, gboolean signin_ok, GError **error)
 {
   cr_autosecret char *refresh_token = NULL;
   g_autoptr (GError) refused = NULL;
@@ -155,7 +171,7 @@ try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const
   gboolean dead;
   CrToken *token;
 
-  refresh_token = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, &local_error);
+  refresh_token = cr_refresh_load (account, fingerprint, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -194,7 +210,8 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
 
   if (!load_client_secret (account, &secrets, error))
     goto out;
-  token = try_refresh (account, provider, &secrets, ca_certs, signin_ok, &local_error);
+  token = try_refresh (account, provider, &secrets, fingerprint, ca_certs, signin_ok,
+                       &local_error);
   if (token == NULL && local_error != NULL)
     g_propagate_error (error, local_error);
   else if (token == NULL && cr_grant_needs_person (account->grant) && !signin_ok)
@@ -402,34 +419,55 @@ out:
   return g_steal_pointer (&token);
 }
 
-gboolean
-cr_cache_revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **error)
+/* Under the lock: the stored refresh token revoked where it was issued. */
+static CrRevocation
+revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **error)
 {
+  g_autofree char *fingerprint = NULL;
   cr_autosecret char *refresh_token = NULL;
   g_autoptr (GBytes) ca_certs = NULL;
   Secrets secrets = { NULL };
   GError *local_error = NULL;
   gboolean revoked;
 
-  g_return_val_if_fail (account != NULL && plugin != NULL, FALSE);
-
-  if (account->revocation_endpoint == NULL)
-    return TRUE;
-  refresh_token = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, &local_error);
+  fingerprint = cr_account_fingerprint (account, cr_provider_get_descriptor (plugin));
+  refresh_token = cr_refresh_load (account, fingerprint, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
-      return FALSE;
+      return CR_REVOCATION_FAILED;
     }
   if (refresh_token == NULL)
-    return TRUE;
-  if (!cr_fetch_read_ca_file (account, &ca_certs, error) ||
-      !load_client_secret (account, &secrets, error))
-    return FALSE;
-  revoked = cr_refresh_revoke (account, cr_provider_get_descriptor (plugin), &secrets.view,
+    return CR_REVOCATION_NOTHING_STORED;
+  if (account->revocation_endpoint == NULL)
+    return CR_REVOCATION_NO_ENDPOINT;
+  revoked = cr_fetch_read_ca_file (account, &ca_certs, error) &&
+            load_client_secret (account, &secrets, error) &&
+            cr_refresh_revoke (account, cr_provider_get_descriptor (plugin), &secrets.view,
                                refresh_token, ca_certs, error);
   secrets_clear (&secrets);
-  return revoked;
+  return revoked ? CR_REVOCATION_DONE : CR_REVOCATION_FAILED;
+}
+
+gboolean
+cr_cache_forget_all (const CrAccount *account, CrProvider *plugin, CrRevocation *revocation,
+                     GError **revocation_error, GError **error)
+{
+  g_autoptr (CrLock) lock = NULL;
+
+  g_return_val_if_fail (account != NULL && revocation != NULL, FALSE);
+
+  /* One hold of the lock: no refresh rotates the token between the
+   * revocation and the removal. */
+  *revocation = CR_REVOCATION_NOTHING_STORED;
+  lock = lock_account (account, error);
+  if (lock == NULL)
+    return FALSE;
+  if (plugin != NULL)
+    *revocation = revoke_refresh_token (account, plugin, revocation_error);
+  /* The secrets first: when their keyring is locked, nothing at all is dropped. */
+  return cr_store_clear_secrets (account->name, error) &&
+         cr_store_clear_token (account->name, error);
 }
 
 gboolean

@@ -5,10 +5,53 @@
 
 #include <credring/credring.h>
 
+#include <string.h>
+
 #include "account/account.h"
 #include "cache/refresh.h"
+#include "keyring/store.h"
 #include "token/fetch-client.h"
 #include "token/response.h"
+
+/* The keyring holds "FINGERPRINT\nTOKEN": the token bound to the account's
+ * settings when it was issued (cr_account_fingerprint()), so that a
+ * changed scope, client id or endpoint never sends it (it would bring
+ * the old scope, or go to another server).  A refresh token never holds a
+ * newline (RFC 6749 A.17: VSCHAR). */
+gboolean
+cr_refresh_store (const CrAccount *account, const char *refresh_token, const char *fingerprint,
+                  GError **error)
+{
+  cr_autosecret char *value = g_strconcat (fingerprint, "\n", refresh_token, NULL);
+
+  return cr_store_save_secret (account->name, CR_SECRET_REFRESH_TOKEN, value, error);
+}
+
+char *
+cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **error)
+{
+  cr_autosecret char *value = NULL;
+  GError *local_error = NULL;
+  const char *newline;
+
+  value = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (value == NULL)
+    return NULL;
+  newline = strchr (value, '\n');
+  if (newline != NULL && (gsize) (newline - value) == strlen (fingerprint) &&
+      strncmp (value, fingerprint, strlen (fingerprint)) == 0 && newline[1] != '\0')
+    return g_strdup (newline + 1);
+  /* Issued under other settings (or not by credring): never sent. */
+  g_debug ("account [%s]: the stored refresh token is for other settings: dropped",
+           account->name);
+  cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error);
+  return NULL;
+}
 
 CrToken *
 cr_refresh_use (const CrAccount *account, const CrPluginDescriptor *provider,
@@ -55,7 +98,7 @@ cr_refresh_revoke (const CrAccount *account, const CrPluginDescriptor *provider,
 
   response = cr_fetch_call (account, provider, credentials, &input, ca_certs, error);
   /* RFC 7009 §2.2: 200 whether or not the token was valid. */
-  if (response != NULL && response->status == 200)
+  if (response != NULL && response->status >= 200 && response->status < 300)
     return TRUE;
   if (response != NULL)
     cr_response_set_failure (response, error);

@@ -6,6 +6,15 @@
 
 G_BEGIN_DECLS
 
+/* Keeps @refresh_token (secret) as @account's, bound to @fingerprint, the
+ * settings it was issued under. */
+gboolean cr_refresh_store (const CrAccount *account, const char *refresh_token,
+                           const char *fingerprint, GError **error);
+/* The stored refresh token (secret) when it was issued under
+ * @fingerprint; one issued under other settings is dropped.  NULL without
+ * an error when there is none (to use). */
+char *cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **error);
+
 /* A new token for @refresh_token, whose refresh_token is the one to keep
  * from now on (the rotated one, else @refresh_token).  On failure *@dead
  * says the provider called it invalid_grant (expired, revoked or

@@ -425,11 +425,23 @@ CR_EXPORT CrToken *cr_cache_signin (const CrAccount *account, CrProvider *provid
                                     const char *client_secret, const CrTokenOptions *options,
                                     GError **error);
 
-/* Revokes @account's stored refresh token at its provider's revocation
- * endpoint (RFC 7009), if it has both; TRUE when there was nothing to
- * revoke.  The stored copy is left for the caller to drop. */
-CR_EXPORT gboolean cr_cache_revoke_refresh_token (const CrAccount *account, CrProvider *provider,
-                                                  GError **error);
+/* What became of the refresh token at logout --all. */
+typedef enum {
+  CR_REVOCATION_NOTHING_STORED = 0, /* none was stored (for these settings) */
+  CR_REVOCATION_DONE = 1,           /* revoked at the provider (RFC 7009) */
+  CR_REVOCATION_NO_ENDPOINT = 2,    /* the provider has no revocation endpoint */
+  CR_REVOCATION_FAILED = 3,         /* the revocation failed: *revocation_error says why */
+} CrRevocation;
+
+/* logout --all: under the account's lock, held once, revokes the stored
+ * refresh token at the provider (@provider nullable: not tried), then
+ * drops the account's secrets (the refresh token among them) and its
+ * cached token, whatever the revocation's fate (*@revocation, and
+ * *@revocation_error when it failed).  Secrets in a locked keyring are an
+ * error that leaves everything in place. */
+CR_EXPORT gboolean cr_cache_forget_all (const CrAccount *account, CrProvider *provider,
+                                        CrRevocation *revocation, GError **revocation_error,
+                                        GError **error);
 
 /* ---- which account a URL belongs to (match.c) -------------------------- */
 

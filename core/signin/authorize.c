@@ -31,6 +31,7 @@ typedef struct {
   char *redirect_uri; /* as sent to the authorization endpoint */
   char *state;
   GString *paste;     /* secret: what was typed on stdin so far */
+  gboolean pasting;   /* a redirect may come pasted on stdin */
   gboolean stdin_open;
 } Attempt;
 
@@ -84,7 +85,7 @@ listen_for_redirect (Attempt *attempt, GError **error)
 /* Reads what stdin has now, without waiting; a complete line moves into
  * *@line (secret).  FALSE on nothing (yet). */
 static gboolean
-take_pasted_line (Attempt *attempt, char **line)
+take_pasted_line (Attempt *attempt, const CrTokenOptions *options, char **line)
 {
   struct pollfd ready = { .fd = STDIN_FILENO, .events = POLLIN };
   char chunk[512];
@@ -98,6 +99,8 @@ take_pasted_line (Attempt *attempt, char **line)
     {
       /* EOF or an error: only the listener is left to wait for. */
       attempt->stdin_open = n < 0 && (errno == EINTR || errno == EAGAIN);
+      if (!attempt->stdin_open)
+        cr_signin_tell (options, "credring: stdin is closed: waiting for the browser alone");
       return FALSE;
     }
   /* Sized for the longest line up front: growing would leave copies. */
@@ -118,6 +121,26 @@ take_pasted_line (Attempt *attempt, char **line)
   return TRUE;
 }
 
+/* TRUE when the query @query (@len bytes) has a parameter @name. */
+static gboolean
+has_param (const char *query, gsize len, const char *name)
+{
+  gsize name_len = strlen (name);
+  const char *end = query + len;
+
+  for (const char *p = query; p < end;)
+    {
+      const char *amp = memchr (p, '&', (gsize) (end - p));
+      const char *stop = amp != NULL ? amp : end;
+
+      if ((gsize) (stop - p) > name_len && strncmp (p, name, name_len) == 0 &&
+          p[name_len] == '=')
+        return TRUE;
+      p = stop + 1;
+    }
+  return FALSE;
+}
+
 /* The query of a pasted redirect URL (or a bare query), secret; NULL for
  * anything else, which the person is told about.  Cut out by hand: a
  * GUri would keep copies of the code that nobody wipes. */
@@ -131,9 +154,11 @@ pasted_query (const CrTokenOptions *options, const char *line)
   if (question != NULL)
     start = question + 1;
   len = strcspn (start, "# \t\r");
-  if (len > 0 && memchr (start, '=', len) != NULL)
+  /* The address the browser ended at carries a code or an error; the one
+   * it was sent to (pasted back by mistake) carries neither. */
+  if (has_param (start, len, "code") || has_param (start, len, "error"))
     return g_strndup (start, len);
-  cr_signin_tell (options, "credring: that is not the address the browser was sent to; "
+  cr_signin_tell (options, "credring: that is not the address the browser ended at after the sign-in; "
                            "paste the whole address from its address bar");
   return NULL;
 }
@@ -148,7 +173,7 @@ wait_for_redirect (Attempt *attempt, const CrTokenOptions *options, GError **err
   for (;;)
     {
       gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
-      long slice = options->no_browser ? MIN (left_ms, PASTE_POLL_MS) : left_ms;
+      long slice = attempt->pasting ? MIN (left_ms, PASTE_POLL_MS) : left_ms;
       cr_autosecret char *line = NULL;
       char *query = NULL;
       CrFetchStatus status;
@@ -171,7 +196,7 @@ wait_for_redirect (Attempt *attempt, const CrTokenOptions *options, GError **err
           g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "the sign-in's redirect: %s", shown);
           return NULL;
         }
-      if (options->no_browser && take_pasted_line (attempt, &line) &&
+      if (attempt->pasting && take_pasted_line (attempt, options, &line) &&
           (query = pasted_query (options, line)) != NULL)
         return query;
     }
@@ -181,22 +206,38 @@ wait_for_redirect (Attempt *attempt, const CrTokenOptions *options, GError **err
   return NULL;
 }
 
-/* The decoded redirect: GLib's table of copies of the code, wiped before
- * it is freed. */
+/* The decoded redirect, every value wiped before it is freed: a table
+ * of our own, filled through GLib's iterator, which hands each value over
+ * (g_uri_parse_params() would free the values of a repeated name, and the
+ * decoded ones of a query that turns out bad, unwiped). */
 typedef GHashTable RedirectParams;
 
 static void
 redirect_params_free (RedirectParams *params)
 {
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, params);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    cr_secret_wipe (value, strlen (value));
   g_hash_table_unref (params);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RedirectParams, redirect_params_free)
+
+/* NULL for a query that does not decode or repeats a name (RFC 6749 §3.1:
+ * parameters must not be included more than once). */
+static RedirectParams *
+decode_redirect (const char *query)
+{
+  g_autoptr (RedirectParams) params =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cr_secret_free);
+  g_autoptr (GError) bad = NULL;
+  GUriParamsIter iter;
+  char *name = NULL, *value = NULL;
+
+  g_uri_params_iter_init (&iter, query, -1, "&", G_URI_PARAMS_WWW_FORM);
+  while (g_uri_params_iter_next (&iter, &name, &value, &bad))
+    if (!g_hash_table_insert (params, name, value))
+      return NULL; /* both values are the table's now, and wiped with it */
+  /* A bad escape stops the iterator; what it decoded of that pair was
+   * never handed over. */
+  return bad == NULL ? g_steal_pointer (&params) : NULL;
+}
 
 /* RFC 6749 §4.1.2 and §4.1.2.1, RFC 9207 §2.4: the code, after the
  * checks; an error= becomes the provider's words. */
@@ -206,10 +247,12 @@ code_from_query (const Attempt *attempt, const char *query, GError **error)
   g_autoptr (RedirectParams) params = NULL;
   const char *state, *code, *failure, *issuer;
 
-  params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  params = decode_redirect (query);
   if (params == NULL)
     {
-      g_set_error (error, CR_ERROR, CR_ERROR_NETWORK, "the sign-in's redirect is not a query");
+      g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
+                   "the sign-in's redirect is not a well-formed query (a bad escape, or a "
+                   "parameter twice)");
       return NULL;
     }
   /* The listener checked a redirect it received; a pasted one is checked here. */
@@ -277,7 +320,10 @@ sign_in (Attempt *attempt, const CrPluginDescriptor *provider, const CrClientSec
   url = cr_request_authorization_url (provider, account, attempt->redirect_uri, attempt->state,
                                       challenge);
 
-  if (options->no_browser)
+  /* Where no browser can come back (no desktop here, or --no-browser),
+   * the person may paste the address it ends at, if stdin is theirs. */
+  attempt->pasting = options->no_browser || (!cr_signin_has_desktop () && isatty (STDIN_FILENO));
+  if (attempt->pasting)
     cr_signin_tell (options,
                     "credring: account [%s]: open this address in a browser and sign in; if the "
                     "browser cannot come back to this machine, paste here the address it ends at:",

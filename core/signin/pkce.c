@@ -76,7 +76,15 @@ cr_pkce_challenge (const char *verifier)
 
   g_return_val_if_fail (verifier != NULL, NULL);
 
+  static const guchar block[64];
+  char *challenge;
+
   g_checksum_update (sha256, (const guchar *) verifier, -1);
   g_checksum_get_digest (sha256, digest, &len);
-  return base64url (digest, len);
+  challenge = base64url (digest, len);
+  /* GChecksum keeps the verifier in its block buffer and frees it as it
+   * is: one block of zeros over it first. */
+  g_checksum_reset (sha256);
+  g_checksum_update (sha256, block, sizeof block);
+  return challenge;
 }

@@ -42,8 +42,8 @@ cr_signin_exchange (const CrAccount *account, const CrPluginDescriptor *provider
                             error);
 }
 
-static gboolean
-has_desktop (void)
+gboolean
+cr_signin_has_desktop (void)
 {
   const char *x11 = cr_getenv_secure ("DISPLAY");
   const char *wayland = cr_getenv_secure ("WAYLAND_DISPLAY");
@@ -60,7 +60,7 @@ cr_signin_pick_method (const CrAccount *account, const CrTokenOptions *options)
     return CR_SIGNIN_METHOD_DEVICE;
   /* Without a desktop no browser opens here; a code works from any
    * device.  --no-browser says the person has one elsewhere. */
-  if (!has_desktop () && !options->no_browser && account->device_endpoint != NULL)
+  if (!cr_signin_has_desktop () && !options->no_browser && account->device_endpoint != NULL)
     return CR_SIGNIN_METHOD_DEVICE;
   return CR_SIGNIN_METHOD_BROWSER;
 }
@@ -78,8 +78,10 @@ cr_signin_allowed (const CrAccount *account, const CrTokenOptions *options)
     case CR_SIGNIN_IF_SOMEONE_ANSWERS:
       if (cr_signin_pick_method (account, options) == CR_SIGNIN_METHOD_DEVICE)
         return terminal;
-      /* A paste needs a terminal; a browser, a desktop or someone to open the URL. */
-      return options->no_browser ? terminal && isatty (STDIN_FILENO) : terminal || has_desktop ();
+      /* The browser comes back to a desktop here; from elsewhere, only
+       * through a person pasting on a terminal (git's stdin is git's). */
+      return (!options->no_browser && cr_signin_has_desktop ()) ||
+             (terminal && isatty (STDIN_FILENO));
     case CR_SIGNIN_NEVER:
     default:
       return FALSE;

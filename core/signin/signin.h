@@ -14,6 +14,10 @@ char *cr_signin_random_text (gsize bytes, GError **error);
 /* BASE64URL (SHA256 (@verifier)), RFC 7636 §4.2. */
 char *cr_pkce_challenge (const char *verifier);
 
+/* TRUE in a desktop session (DISPLAY or WAYLAND_DISPLAY): a browser
+ * opened here comes back to this machine. */
+gboolean cr_signin_has_desktop (void);
+
 /* The method a sign-in of @account uses under @options: the asked one,
  * else the account's grant, with the device flow where there is no
  * desktop for a browser and the provider offers it. */

@@ -210,7 +210,11 @@ write_grant (BodyWriter *writer, const CrAccount *account, const CrClientSecrets
       break;
     case CR_GRANT_AUTHORIZATION_CODE:
       body_add_secret (writer, "code", input->code);
-      body_add (writer, "redirect_uri", input->redirect_uri);
+      /* A dry run has no listener yet: the URI as it will look. */
+      body_add (writer, "redirect_uri",
+                input->redirect_uri != NULL   ? input->redirect_uri
+                : account->redirect_uri != NULL ? account->redirect_uri
+                                                : "http://127.0.0.1:PORT/callback");
       body_add_secret (writer, "code_verifier", input->code_verifier);
       break;
     case CR_GRANT_DEVICE_CODE:

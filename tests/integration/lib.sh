@@ -542,14 +542,19 @@ write_signin_provider() {
 	chmod 600 "$dir/$name.conf"
 }
 
+# stored_refresh_token ACCOUNT: the refresh token in the keyring, without
+# the settings digest it is stored with (cache/refresh.c).
+stored_refresh_token() { secret-tool lookup account "$1" kind refresh_token 2>/dev/null | tail -n 1; }
+
 # no_secret_leaks LABEL SECRET...: none of the secrets appears in the last
 # run's stdout or stderr, nor in any keyring item's attributes or label.
 no_secret_leaks() {
 	local label=$1 s attrs
 	shift
-	# Everything secret-tool shows of the items but their secrets.
+	# Every item's label and attributes (a secret may span lines: only
+	# the lines that are neither are kept).
 	attrs=$(for a in $(grep -o '^\[[^]]*\]' "$CREDRING_CONFIG" | tr -d '[]'); do
-		secret-tool search --all account "$a" 2>&1 | grep -v '^secret = '
+		secret-tool search --all account "$a" 2>&1 | grep -E '^(label|schema|attribute\.[^ ]*) = '
 	done)
 	for s in "$@"; do
 		[ -n "$s" ] || continue

@@ -111,6 +111,9 @@ for i in $(seq 300); do
 	sleep 0.1
 done
 location=$(curl -sS --cacert "$CA_DIR/ca.pem" -o /dev/null -w '%{redirect_url}' "$url")
+# First the address it was sent to, by mistake: said, and the wait goes on.
+printf '%s\n' "$url" >&3
+sleep 1
 printf '%s\n' "$location" >&3
 exec 3>&-
 status=0
@@ -119,6 +122,8 @@ tap_is "--no-browser, pasted: exit 0" "$status" 0
 tap_is "--no-browser: no browser started" "$(browser_launches)" "$launches"
 tap_contains "--no-browser: the URL on stderr" "$(cat "$TEST_TMP/err")" "$AS_URL/oauth/authorize?"
 tap_is "--no-browser, pasted: the refresh token is stored" "$(keyring_count pasted refresh_token)" 1
+tap_contains "--no-browser: the wrong address pasted is said" "$(cat "$TEST_TMP/err")" \
+	"that is not the address the browser ended at"
 
 # ---- single flight --------------------------------------------------------
 
@@ -158,7 +163,7 @@ tap_is "20 at once, token expired: one refresh" "$(as_stat 's["token"]["refresh_
 tap_is "20 at once, token expired: 20 tokens" "$(cat "$TEST_TMP"/busy.[0-9]* | grep -c .)" 20
 tap_is "20 at once, token expired: all the same" "$(sort -u "$TEST_TMP"/busy.[0-9]* | grep -c .)" 1
 tap_is "20 at once, token expired: the stored refresh token is the newest" \
-	"$(secret-tool lookup account busy kind refresh_token)" "$(as_current_refresh_token)"
+	"$(stored_refresh_token busy)" "$(as_current_refresh_token)"
 
 # ---- kill -9 in the middle of a refresh ------------------------------------
 

@@ -88,7 +88,7 @@ tap_is "login --device: the refresh token is stored" "$(keyring_count dev refres
 tap_is "login --device: and the token" "$(keyring_count dev token)" 1
 refresh_token=$(as_current_refresh_token)
 tap_is "login --device: the stored refresh token is the provider's" \
-	"$(secret-tool lookup account dev kind refresh_token)" "$refresh_token"
+	"$(stored_refresh_token dev)" "$refresh_token"
 no_secret_leaks "login --device" "$refresh_token"
 tap_is "login --device: one device code asked for" "$(as_stat 's["device_authorization"]')" 1
 tap_is "login --device: one poll answered with tokens" \
@@ -109,7 +109,7 @@ tap_is "force refresh: by the refresh token" "$(as_stat 's["token"]["refresh_tok
 rotated=$(as_current_refresh_token)
 tap_isnt "force refresh: the provider rotated the refresh token" "$rotated" "$refresh_token"
 tap_is "force refresh: the stored refresh token is the newest" \
-	"$(secret-tool lookup account dev kind refresh_token)" "$rotated"
+	"$(stored_refresh_token dev)" "$rotated"
 no_secret_leaks "force refresh" "$refresh_token" "$rotated"
 
 run_credring --verbose token dev --force-refresh
@@ -130,7 +130,7 @@ no_secret_leaks "status --format json" "$(as_current_refresh_token)"
 # answer and the keyring would leave): the provider revokes the family, and
 # credring drops it and says what to do.
 current=$(as_current_refresh_token)
-printf '%s' "$rotated" |
+printf '%s\n%s' "$(secret-tool lookup account dev kind refresh_token | head -n 1)" "$rotated" |
 	secret-tool store --label=test xdg:schema org.credring.Secret account dev kind refresh_token
 run_credring token dev --force-refresh
 tap_status "superseded refresh token: exit 3" 3
@@ -211,5 +211,67 @@ tap_is "confidential client: authenticated with Basic" \
 run_credring token conf --force-refresh
 tap_status "confidential client, refresh: exit 0" 0
 no_secret_leaks "confidential client" 's3cr3t+/='
+
+# ---- what hostile review found -----------------------------------------
+
+start_auth_server --device-interval 1
+write_signin_provider review none "device_code;authorization_code"
+sed -i '/^revocation_url/d' "$XDG_CONFIG_HOME/credring/providers/review.conf"
+
+# --dry-run of the browser grant: the exchange, masked, not a crash.
+write_account browser provider=review client_id=test-client ca_file="$CA_DIR/ca.pem" \
+	grant=authorization_code
+run_credring token browser --dry-run
+tap_status "dry run, browser grant: exit 0" 0
+tap_contains "dry run, browser grant: the code masked" "$RUN_OUT" "code=********"
+tap_contains "dry run, browser grant: the verifier masked" "$RUN_OUT" "code_verifier=********"
+
+# A refresh token is bound to the settings it was issued under: a changed
+# scope never sends it (it would bring the old scope back).
+write_account bound provider=review client_id=test-client ca_file="$CA_DIR/ca.pem"
+sign_in_with_code bound approve
+tap_status "bound: signed in" 0
+refreshes=$(as_stat 's["token"]["refresh_token"]')
+echo "scope = openid" >>"$CREDRING_CONFIG" # [bound] is the last group
+run_credring token bound --force-refresh
+tap_status "bound, scope changed: exit 3" 3
+tap_contains "bound, scope changed: names credring login" "$RUN_ERR" "credring login bound"
+tap_is "bound, scope changed: the refresh token was not sent" \
+	"$(as_stat 's["token"]["refresh_token"]')" "$refreshes"
+tap_is "bound, scope changed: it is dropped" "$(keyring_count bound refresh_token)" 0
+
+# logout without --all keeps the refresh token, and says so; --all
+# against a provider without a revocation endpoint says it stays valid there.
+sign_in_with_code bound approve
+tap_status "bound: signed in again" 0
+run_credring logout bound
+tap_status "logout: exit 0" 0
+tap_contains "logout: says the refresh token is kept" "$RUN_OUT" "refresh token is kept"
+tap_is "logout: the refresh token is kept" "$(keyring_count bound refresh_token)" 1
+run_credring logout bound --all
+tap_status "logout --all, no revocation endpoint: exit 0" 0
+tap_contains "logout --all, no revocation endpoint: says so" "$RUN_ERR" "no revocation endpoint"
+tap_is "logout --all, no revocation endpoint: nothing left" "$(keyring_count bound)" 0
+
+# A sign-in whose provider issues no refresh token ends the one stored
+# before (another person's, perhaps).
+start_auth_server --device-interval 1 --no-refresh
+write_signin_provider norefresh none device_code
+write_account fresh provider=norefresh client_id=test-client ca_file="$CA_DIR/ca.pem"
+printf 'someone-elses' |
+	secret-tool store --label=test xdg:schema org.credring.Secret account fresh kind refresh_token
+sign_in_with_code fresh approve
+tap_status "no refresh token issued: signed in" 0
+tap_is "no refresh token issued: the old one is gone" "$(keyring_count fresh refresh_token)" 0
+
+# Usage errors, before anything is asked.
+RUN_STDIN=$'client_secret=x\n'
+run_credring login conf --secret-stdin --no-browser
+tap_status "--secret-stdin with --no-browser: exit 2" 2
+run_credring login fresh --device --no-browser
+tap_status "--device with --no-browser: exit 2" 2
+RUN_STDIN=$'client_secret=x\n'
+run_credring login fresh --secret-stdin
+tap_status "a public client with --secret-stdin: exit 2" 2
 
 tap_done
