@@ -27,6 +27,14 @@ gpointer cr_account_prefix_error (GError **error, const CrAccount *account);
  * key, and the key the account has that is most likely a typo of it. */
 gboolean cr_account_require_key (const CrAccount *account, const char *key, GError **error);
 
+/* @account's ca_file, read as accounts.conf is (a regular file of at most
+ * 1 MiB of text, opened without blocking), so that a FIFO or a device
+ * named there can neither hang the caller nor fill memory; *@out NULL for
+ * an account without one.  CR_ERROR_CONFIG naming the account and the key.
+ * Whatever talks to a server for the account (its tokens, its provider's
+ * metadata) trusts these CAs besides the system's. */
+gboolean cr_account_read_ca_file (const CrAccount *account, GBytes **out, GError **error);
+
 /* cr_account_resolve() against @provider as loaded, its warnings (a
  * provider file shadowed by a plugin) added to @warnings (nullable). */
 gboolean cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *warnings,
