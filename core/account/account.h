@@ -35,8 +35,16 @@ gboolean cr_account_require_key (const CrAccount *account, const char *key, GErr
  * metadata) trusts these CAs besides the system's. */
 gboolean cr_account_read_ca_file (const CrAccount *account, GBytes **out, GError **error);
 
-/* cr_account_resolve() against @provider as loaded, its warnings (a
- * provider file shadowed by a plugin) added to @warnings (nullable). */
+/* What an issuer leaves @provider to learn (provider/discovery.h): from
+ * the discovery cache when it is fresh, else fetched with @account's
+ * ca_file and timeout.  TRUE at once for a provider that names its
+ * endpoints (and for one already completed in this process). */
+gboolean cr_account_complete_provider (const CrAccount *account, CrProvider *provider,
+                                       GError **error);
+
+/* cr_account_resolve() against @provider as loaded (completed first by
+ * cr_account_complete_provider()), its warnings (a provider file shadowed
+ * by a plugin) added to @warnings (nullable). */
 gboolean cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *warnings,
                                   GError **error);
 
