@@ -43,7 +43,7 @@ for arg in "$@"; do
   esac
 done
 
-targets=${FUZZ_TARGETS:-"response config descriptor encoder proto provider"}
+targets=${FUZZ_TARGETS:-"response config descriptor encoder proto provider metadata"}
 CC=${CC:-clang}
 build=${FUZZ_BUILD_DIR:-$top/fuzz/build}
 mkdir -p "$build/obj" "$build/run"
