@@ -43,7 +43,7 @@ for arg in "$@"; do
   esac
 done
 
-targets=${FUZZ_TARGETS:-"response config descriptor encoder proto provider"}
+targets=${FUZZ_TARGETS:-"response config descriptor encoder proto provider metadata"}
 CC=${CC:-clang}
 build=${FUZZ_BUILD_DIR:-$top/fuzz/build}
 mkdir -p "$build/obj" "$build/run"
@@ -180,11 +180,13 @@ fi
 # links only what it uses.  fuzz/config.h stands in for configure's.
 # shellcheck disable=SC2206 # $deps_cflags is a list
 core_cflags=(-I "$top/fuzz" -I "$top/core" "${yajl_include[@]}" $deps_cflags -DHAVE_CONFIG_H
-  '-DG_LOG_DOMAIN="credring"' '-DCR_PLUGINDIR="/nonexistent"' '-DCR_PROVIDERDIR="/nonexistent"')
+  '-DG_LOG_DOMAIN="credring"' '-DCR_PLUGINDIR="/nonexistent"' '-DCR_PROVIDERDIR="/nonexistent"'
+  '-DCR_FETCH_MODULE="/nonexistent/fetch.so"')
 core_objs=()
 for src in base/error base/secret base/keyfile base/host base/ascii base/env account/config account/resolve provider/descriptor provider/loader provider/trusted-file \
   provider/provider-file token/hooks provider/names account/endpoint token/request token/json token/response token/response-rules \
-  token/token git/proto account/match account/signin-keys; do
+  token/token git/proto account/match account/signin-keys provider/metadata provider/discovery \
+  provider/fetch-loader; do
   obj=$build/obj/core-${src//\//-}.o
   compile "$obj" "$top/core/$src.c" "${core_cflags[@]}" || exit 1
   core_objs+=("$obj")

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora fuzz/corpus/{response,config,descriptor,encoder,provider}/
+"""Writes the seed corpora fuzz/corpus/{response,config,descriptor,encoder,provider,metadata}/
 in each harness's input format (fuzz/proto's seeds are written by hand).
 
 Response bodies are the providers' documented ones, as in
 ../shared/seeds/*.txt; config files are README.md's accounts.conf examples;
-provider files are examples/providers/*.conf and edge cases.
+provider files are examples/providers/*.conf and edge cases; metadata is
+what tests/emulator/auth-server.py serves, and an OpenID provider's shape.
 Run from anywhere; it rewrites only the files it names.
 
     python3 fuzz/make-seeds.py
@@ -237,6 +238,41 @@ write("provider", "token-url-userinfo",
 write("provider", "param-account-key", PROVIDER_BASE + "params = scope;host!\n")
 write("provider", "syntax-error", PROVIDER_BASE + "  not a key-value pair\n")
 write("provider", "no-group", "description = Example API\n")
+
+# ---- metadata: a server's RFC 8414 document for https://login.example.com --
+
+METADATA_ISSUER = "https://login.example.com"
+# What tests/emulator/auth-server.py serves for a public client.
+METADATA_EMULATOR = """{"issuer":"%(i)s","authorization_endpoint":"%(i)s/oauth/authorize",\
+"token_endpoint":"%(i)s/oauth/token","device_authorization_endpoint":"%(i)s/oauth/device_authorization",\
+"revocation_endpoint":"%(i)s/oauth/revoke","response_types_supported":["code"],\
+"response_modes_supported":["query"],"grant_types_supported":["authorization_code",\
+"refresh_token","urn:ietf:params:oauth:grant-type:device_code"],\
+"code_challenge_methods_supported":["S256"],"token_endpoint_auth_methods_supported":["none"],\
+"revocation_endpoint_auth_methods_supported":["none"],"scopes_supported":["openid","profile","api"]}""" % {
+    "i": METADATA_ISSUER}
+# An OpenID provider's shape: more members, nested objects, defaults left out.
+METADATA_OPENID = """{
+  "issuer": "%(i)s",
+  "authorization_endpoint": "%(i)s/authorize",
+  "token_endpoint": "%(i)s/token",
+  "userinfo_endpoint": "%(i)s/userinfo",
+  "jwks_uri": "%(i)s/keys",
+  "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],
+  "claims_supported": ["sub", "email"],
+  "mtls_endpoint_aliases": {"token_endpoint": "https://mtls.login.example.com/token"},
+  "code_challenge_methods_supported": ["plain", "S256"]
+}
+""" % {"i": METADATA_ISSUER}
+write("metadata", "emulator", METADATA_EMULATOR)
+write("metadata", "openid", METADATA_OPENID)
+write("metadata", "loopback-http", METADATA_EMULATOR.replace(
+    METADATA_ISSUER + "/oauth/token", "http://127.0.0.1:8080/oauth/token"))
+write("metadata", "wrong-issuer", METADATA_EMULATOR.replace(
+    '"issuer":"%s"' % METADATA_ISSUER, '"issuer":"%s/other"' % METADATA_ISSUER))
+write("metadata", "no-s256", METADATA_EMULATOR.replace('"S256"', '"plain"'))
+write("metadata", "client-credentials", '{"issuer":"%s","token_endpoint":"%s/t",'
+      '"grant_types_supported":["client_credentials"]}' % (METADATA_ISSUER, METADATA_ISSUER))
 
 # ---- findings, minimised: each failed a harness once (see the tests named) ----
 

@@ -305,6 +305,8 @@ print_provider (CrProvider *plugin, gboolean full)
   g_autofree char *description = shown (d->description);
   g_autofree char *path = shown (cr_provider_get_path (plugin));
   g_autofree char *token_url = shown (d->token_url ? d->token_url : "(per account: token_url)");
+  g_autofree char *issuer = d->issuer != NULL ? shown (d->issuer) : NULL;
+  gboolean awaits_issuer = cr_provider_needs_discovery (plugin);
   g_autofree char *required_text = shown_list (required);
   g_autofree char *optional_text = shown_list (optional);
   g_autofree char *optional_params_text = NULL;
@@ -316,11 +318,21 @@ print_provider (CrProvider *plugin, gboolean full)
 
   printf ("%s\t%s\n", name, description);
   printf ("\tfrom: %s (%s)\n", path, kind_name (plugin));
-  printf ("\tgrant: %s; client authentication: %s; body: %s\n", cr_grant_describe (d->grant),
-          cr_client_auth_describe (d->client_auth), cr_body_format_describe (d->body_format));
-  printf ("\ttoken URL: %s\n", token_url);
-  if (full)
-    print_signin_facts (d);
+  /* Until discovered, what the file left to its issuer is not known. */
+  if (awaits_issuer)
+    {
+      printf ("\tgrant, client authentication: as the file says, else the issuer; body: %s\n",
+              cr_body_format_describe (d->body_format));
+      printf ("\tissuer: %s (endpoints discovered at first use)\n", issuer);
+    }
+  else
+    {
+      printf ("\tgrant: %s; client authentication: %s; body: %s\n", cr_grant_describe (d->grant),
+              cr_client_auth_describe (d->client_auth), cr_body_format_describe (d->body_format));
+      printf ("\ttoken URL: %s\n", token_url);
+      if (full)
+        print_signin_facts (d);
+    }
   printf ("\trequired account keys: %s\n", required_text);
   if (full)
     printf ("\toptional account keys: %s\n", optional_text);
@@ -378,6 +390,8 @@ print_provider_json (CrProvider *plugin)
   gen_nullable_string (gen, "revocation_url", d->revocation_url);
   gen_nullable_string (gen, "issuer", d->issuer);
   gen_nullable_string (gen, "default_scope", d->default_scope);
+  gen_key (gen, "awaits_discovery");
+  yajl_gen_bool (gen, cr_provider_needs_discovery (plugin));
   gen_strv (gen, "required_keys", required);
   gen_strv (gen, "optional_keys", optional);
   gen_strv (gen, "secrets", secrets);
@@ -940,7 +954,8 @@ print_token_json (const CrAccount *account, const CrToken *token, gint64 now)
 }
 
 /* --dry-run: the request, masked, built without a secret and not sent:
- * neither the keyring nor the network is touched. */
+ * neither the keyring nor the token endpoint is touched (an issuer's
+ * metadata may have been fetched, to know where the request would go). */
 static int
 print_dry_run (const CrAccount *account, CrProvider *plugin)
 {

@@ -27,8 +27,24 @@ gpointer cr_account_prefix_error (GError **error, const CrAccount *account);
  * key, and the key the account has that is most likely a typo of it. */
 gboolean cr_account_require_key (const CrAccount *account, const char *key, GError **error);
 
-/* cr_account_resolve() against @provider as loaded, its warnings (a
- * provider file shadowed by a plugin) added to @warnings (nullable). */
+/* @account's ca_file, read as accounts.conf is (a regular file of at most
+ * 1 MiB of text, opened without blocking), so that a FIFO or a device
+ * named there can neither hang the caller nor fill memory; *@out NULL for
+ * an account without one.  CR_ERROR_CONFIG naming the account and the key.
+ * Whatever talks to a server for the account (its tokens, its provider's
+ * metadata) trusts these CAs besides the system's. */
+gboolean cr_account_read_ca_file (const CrAccount *account, GBytes **out, GError **error);
+
+/* What an issuer leaves @provider to learn (provider/discovery.h): from
+ * the discovery cache when it is fresh, else fetched with @account's
+ * ca_file and timeout.  TRUE at once for a provider that names its
+ * endpoints (and for one already completed in this process). */
+gboolean cr_account_complete_provider (const CrAccount *account, CrProvider *provider,
+                                       GError **error);
+
+/* cr_account_resolve() against @provider as loaded (completed first by
+ * cr_account_complete_provider()), its warnings (a provider file shadowed
+ * by a plugin) added to @warnings (nullable). */
 gboolean cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *warnings,
                                   GError **error);
 

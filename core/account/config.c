@@ -18,6 +18,9 @@
 /* A config file is small; anything bigger is a mistake, not a config. */
 #define CONFIG_MAX_BYTES (256 * 1024)
 
+/* A bundle of every public CA is a few hundred KiB. */
+#define CA_FILE_MAX_BYTES (1024 * 1024)
+
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define MAX_TIMEOUT_SECONDS 600
 /* RFC 8252 sets no number; five minutes is what people need to type a
@@ -315,4 +318,22 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   if (cr_account_value (account, "url") != NULL)
     account->urls = cr_keyfile_get_string_list (config->file, name, "url", NULL, NULL);
   return g_steal_pointer (&account);
+}
+
+gboolean
+cr_account_read_ca_file (const CrAccount *account, GBytes **out, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  *out = NULL;
+  if (account->ca_file == NULL)
+    return TRUE;
+  *out = cr_file_read_text (account->ca_file, "PEM file", CA_FILE_MAX_BYTES, &local_error);
+  if (*out == NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "account [%s]: ca_file: %s", account->name,
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -262,7 +262,10 @@ matching_urls (const CrAccount *account, Providers *providers, GError **error)
       g_prefix_error (error, "%s: account [%s]: ", account->config_path, account->name);
       return NULL;
     }
-  /* Its error says why there is no URL to match (a missing host, ...). */
+  /* Its error says why there is no URL to match (a missing host, an
+   * issuer that cannot be asked, ...). */
+  if (!cr_account_complete_provider (account, plugin, error))
+    return NULL;
   token_url = cr_account_token_url (account, cr_provider_get_descriptor (plugin), error);
   if (token_url == NULL)
     return NULL;

@@ -9,6 +9,7 @@
 #include <credring/credring.h>
 
 #include "account/account.h"
+#include "provider/discovery.h"
 
 /* A provider's parameter that the account must give itself. */
 static gboolean
@@ -206,6 +207,23 @@ cr_account_resolve (CrAccount *account, const CrPluginDescriptor *provider, GPtr
 }
 
 gboolean
+cr_account_complete_provider (const CrAccount *account, CrProvider *provider, GError **error)
+{
+  g_autoptr (GBytes) ca_certs = NULL;
+  gboolean done = FALSE;
+
+  g_return_val_if_fail (account != NULL && provider != NULL, FALSE);
+
+  if (!cr_provider_discover_cached (provider, &done, error))
+    return FALSE;
+  if (done)
+    return TRUE;
+  /* Read only now: a fresh cache is the whole cost of the common case. */
+  return cr_account_read_ca_file (account, &ca_certs, error) &&
+         cr_provider_discover (provider, ca_certs, account->timeout, error);
+}
+
+gboolean
 cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *warnings,
                          GError **error)
 {
@@ -214,6 +232,8 @@ cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *wa
   if (warnings != NULL)
     for (const char *const *w = cr_provider_get_warnings (provider); *w != NULL; w++)
       g_ptr_array_add (warnings, g_strdup (*w));
+  if (!cr_account_complete_provider (account, provider, error))
+    return FALSE;
   return cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, error);
 }
 
@@ -243,26 +263,30 @@ cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
   static const char *const optional_signin[] = { "grant", "client_auth", "scope", "redirect_uri",
                                                  "signin_timeout", NULL };
   g_autoptr (GStrvBuilder) keys = NULL;
-  gboolean has_host;
+  gboolean has_host, discovers;
 
   g_return_val_if_fail (provider != NULL, NULL);
 
   keys = g_strv_builder_new ();
   has_host = provider->token_url != NULL && strstr (provider->token_url, "{host}") != NULL;
+  /* What the issuer's metadata tells no account has to (cr_metadata_needed()). */
+  discovers = provider->issuer != NULL && strstr (provider->issuer, "{host}") == NULL;
 
   /* The same rules as cr_account_resolve(), as lists. */
   if (required)
     {
       g_strv_builder_add_many (keys, "provider", "client_id", NULL);
-      if (provider->token_url == NULL)
+      if (provider->token_url == NULL && !discovers)
         g_strv_builder_add (keys, "token_url");
       if (has_host)
         g_strv_builder_add (keys, "host");
       if (provider->grant == CR_GRANT_PASSWORD)
         g_strv_builder_add (keys, "username");
-      if (provider->grant == CR_GRANT_AUTHORIZATION_CODE && provider->authorization_url == NULL)
+      if (provider->grant == CR_GRANT_AUTHORIZATION_CODE && provider->authorization_url == NULL &&
+          !discovers)
         g_strv_builder_add (keys, "authorization_url");
-      if (provider->grant == CR_GRANT_DEVICE_CODE && provider->device_authorization_url == NULL)
+      if (provider->grant == CR_GRANT_DEVICE_CODE && provider->device_authorization_url == NULL &&
+          !discovers)
         g_strv_builder_add (keys, "device_authorization_url");
     }
   for (const CrPluginParam *p = provider->params; p != NULL && p->name != NULL; p++)
@@ -270,7 +294,7 @@ cr_provider_account_keys (const CrPluginDescriptor *provider, gboolean required)
       g_strv_builder_add (keys, p->name);
   if (!required)
     {
-      if (provider->token_url != NULL)
+      if (provider->token_url != NULL || discovers)
         g_strv_builder_add (keys, "token_url");
       g_strv_builder_addv (keys, (const char **) optional_common);
       /* Only a provider that can sign a person in has a use for these. */

@@ -258,16 +258,24 @@ read_path (const char *path, const char *shown_path, const char *what, gsize max
 GBytes *
 cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError **error)
 {
+  struct stat st;
+
+  return cr_file_read_text_stat (path, what, max_bytes, &st, error);
+}
+
+GBytes *
+cr_file_read_text_stat (const char *path, const char *what, gsize max_bytes, struct stat *st,
+                        GError **error)
+{
   g_autofree char *shown_path = NULL;
   g_autofree char *text = NULL;
   gsize length = 0;
-  struct stat st;
   gboolean found;
 
-  g_return_val_if_fail (path != NULL && what != NULL, NULL);
+  g_return_val_if_fail (path != NULL && what != NULL && st != NULL, NULL);
 
   shown_path = cr_escape_for_message (path, -1, 300);
-  if (!read_path (path, shown_path, what, max_bytes, FALSE, &text, &length, &st, &found, error))
+  if (!read_path (path, shown_path, what, max_bytes, FALSE, &text, &length, st, &found, error))
     return NULL;
   if (strlen (text) != length)
     {

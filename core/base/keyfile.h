@@ -33,6 +33,10 @@ typedef struct {
  * in those messages ("PEM file").  Errors are CR_ERROR_CONFIG, one line,
  * starting with @path. */
 GBytes *cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError **error);
+/* The same, and in *@st the file as read (fstat() of the descriptor read
+ * from): for a file whose owner and mode decide whether to trust it. */
+GBytes *cr_file_read_text_stat (const char *path, const char *what, gsize max_bytes,
+                                struct stat *st, GError **error);
 
 /* Reads and parses @path, refusing what is not a regular file, is larger
  * than @max_bytes or holds a NUL byte; @what names the kind of file in

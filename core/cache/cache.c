@@ -5,6 +5,7 @@
 
 #include <credring/credring.h>
 
+#include "account/account.h"
 #include "cache/lock.h"
 #include "cache/refresh.h"
 #include "keyring/store.h"
@@ -350,7 +351,7 @@ cr_cache_get_token_with (const CrAccount *account, CrProvider *plugin,
     }
 
   /* A fetch may follow: a bad ca_file is found before the lock is ours. */
-  if (!cr_fetch_read_ca_file (account, &ca_certs, error))
+  if (!cr_account_read_ca_file (account, &ca_certs, error))
     return NULL;
 
   lock = lock_account (account, error);
@@ -398,7 +399,7 @@ cr_cache_signin (const CrAccount *account, CrProvider *plugin, const char *clien
 
   provider = cr_provider_get_descriptor (plugin);
   fingerprint = cr_account_fingerprint (account, provider);
-  if (!cr_fetch_read_ca_file (account, &ca_certs, error))
+  if (!cr_account_read_ca_file (account, &ca_certs, error))
     return NULL;
   lock = lock_account (account, error);
   if (lock == NULL)
@@ -441,7 +442,7 @@ revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **err
     return CR_REVOCATION_NOTHING_STORED;
   if (account->revocation_endpoint == NULL)
     return CR_REVOCATION_NO_ENDPOINT;
-  revoked = cr_fetch_read_ca_file (account, &ca_certs, error) &&
+  revoked = cr_account_read_ca_file (account, &ca_certs, error) &&
             load_client_secret (account, &secrets, error) &&
             cr_refresh_revoke (account, cr_provider_get_descriptor (plugin), &secrets.view,
                                refresh_token, ca_certs, error);

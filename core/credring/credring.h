@@ -160,6 +160,12 @@ CR_EXPORT gboolean cr_account_resolve (CrAccount *account, const CrPluginDescrip
 
 /* The account @name of @config with its provider loaded into *@provider
  * and resolved against it: what a front end does before anything else.
+ * A provider that leaves its endpoints to its issuer is completed first:
+ * from the discovery cache ($XDG_CACHE_HOME/credring/discovery/) when it
+ * is fresh, else by fetching the issuer's metadata with the account's
+ * ca_file and timeout (CR_ERROR_NETWORK when that fails or the server
+ * answers wrongly, CR_ERROR_CONFIG when its answer does not suit the
+ * provider).
  * The provider's own warnings (a provider file shadowed by a plugin) and
  * the account's are appended to @warnings (nullable). */
 CR_EXPORT CrAccount *cr_config_open_account (CrConfig *config, const char *name,
@@ -169,7 +175,9 @@ CR_EXPORT CrAccount *cr_config_open_account (CrConfig *config, const char *name,
 /* The account keys @provider needs (@required: provider, client_id, host
  * or token_url, username, its required parameters) or may take (its other
  * parameters, token_url, url, ca_file, timeout, min_valid), in that order.
- * The rules of cr_account_resolve(), for showing.  Free with g_strfreev(). */
+ * The rules of cr_account_resolve(), for showing; an endpoint the
+ * provider's issuer tells (cr_provider_needs_discovery()) is not required.
+ * Free with g_strfreev(). */
 CR_EXPORT char **cr_provider_account_keys (const CrPluginDescriptor *provider,
                                            gboolean required);
 
@@ -201,6 +209,13 @@ CR_EXPORT const char *cr_provider_get_path (CrProvider *plugin);
 CR_EXPORT CrProviderKind cr_provider_get_kind (CrProvider *plugin);
 /* Things worth telling about how it was found, one line each (NULL-terminated, may be empty). */
 CR_EXPORT const char *const *cr_provider_get_warnings (CrProvider *plugin);
+/* TRUE while @plugin waits for its issuer's metadata (RFC 8414): it names
+ * an issuer and leaves out its token URL, an endpoint of a grant it
+ * offers, or (a provider file) its grants or client authentication.  The
+ * descriptor's values there are not final until an account resolved
+ * against it (cr_config_open_account()) has discovered them, from the
+ * discovery cache or the issuer. */
+CR_EXPORT gboolean cr_provider_needs_discovery (CrProvider *plugin);
 CR_EXPORT void cr_provider_free (CrProvider *plugin);
 /* Directories searched for plugins, in order: $CREDRING_PLUGIN_DIR (a
  * colon list) when set, else the compiled-in one.  Free with g_strfreev(). */

@@ -285,7 +285,11 @@ typedef struct {
   const char *default_scope;
   /* The authorization server's issuer identifier (RFC 8414 §2), https;
    * NULL: unknown.  When set, an "iss" in the browser's redirect must
-   * equal it (RFC 9207 §2.4). */
+   * equal it (RFC 9207 §2.4), and the endpoints left NULL here (the token
+   * URL, or the endpoint of a grant in the set) come from its metadata
+   * (RFC 8414 §3, OpenID Connect Discovery §4), discovered at an account's
+   * first use and cached; an account's own keys still win.  An issuer
+   * with {host} in it is not asked. */
   const char *issuer;
 } CrPluginDescriptor;
 

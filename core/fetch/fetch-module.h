@@ -35,7 +35,8 @@
 /* An answer longer than this is refused (CR_FETCH_NETWORK): no token
  * endpoint has a reason to send more. */
 #define CR_FETCH_MAX_BODY_BYTES (1024 * 1024)
-#define CR_FETCH_MODULE_VERSION 2
+/* 3: CrFetchResponse.cache_control (discovery's cache, RFC 9111 §5.2). */
+#define CR_FETCH_MODULE_VERSION 3
 
 /* A POST (or a GET), as the core built it. */
 typedef struct {
@@ -57,6 +58,9 @@ typedef struct {
   char *body;           /* secret; NUL-terminated, may hold NULs before body_len */
   size_t body_len;
   long long retry_after; /* seconds from Retry-After, or -1 */
+  /* Since version 3: the Cache-Control header's value as sent (several
+   * joined with ", "), for the core to read; NULL when there was none. */
+  char *cache_control;
 } CrFetchResponse;
 
 /* How a call ended; the values up to 99 are the CR_ERROR codes they

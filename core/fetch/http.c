@@ -183,14 +183,13 @@ static GError *
 transfer_error (CURLcode rc, const char *detail, const Sink *sink, const char *url)
 {
   if (sink->too_large)
-    return g_error_new (CR_ERROR, CR_ERROR_NETWORK,
-                        "token endpoint %s sent more than %d bytes", url, CR_FETCH_MAX_BODY_BYTES);
+    return g_error_new (CR_ERROR, CR_ERROR_NETWORK, "%s sent more than %d bytes", url,
+                        CR_FETCH_MAX_BODY_BYTES);
   /* curl's text may quote the server's certificate: show it, do not obey it. */
   g_autofree char *shown =
     cr_escape_for_message (*detail != '\0' ? detail : curl_easy_strerror (rc), -1, 300);
 
-  return g_error_new (CR_ERROR, CR_ERROR_NETWORK, "cannot reach token endpoint %s: %s", url,
-                      shown);
+  return g_error_new (CR_ERROR, CR_ERROR_NETWORK, "cannot reach %s: %s", url, shown);
 }
 
 static gboolean
@@ -268,6 +267,27 @@ new_handle (void)
   return curl_easy_init ();
 }
 
+/* Cache-Control of the last answer, every instance joined as RFC 9110
+ * §5.3 allows; NULL when there is none.  Capped: only max-age matters. */
+static char *
+cache_control (CURL *curl)
+{
+  struct curl_header *header = NULL;
+  g_autoptr (GString) value = NULL;
+  size_t count;
+
+  if (curl_easy_header (curl, "Cache-Control", 0, CURLH_HEADER, -1, &header) != CURLHE_OK)
+    return NULL;
+  count = header->amount;
+  value = g_string_new (header->value);
+  for (size_t i = 1; i < count && value->len < 1024; i++)
+    if (curl_easy_header (curl, "Cache-Control", i, CURLH_HEADER, -1, &header) == CURLHE_OK)
+      g_string_append_printf (value, ", %s", header->value);
+  if (value->len > 1024)
+    g_string_truncate (value, 1024);
+  return g_string_free (g_steal_pointer (&value), FALSE);
+}
+
 /* The answer of a finished transfer; the body moves out of @sink. */
 static CrFetchResponse *
 take_response (CURL *curl, Sink *sink)
@@ -283,6 +303,7 @@ take_response (CURL *curl, Sink *sink)
            content_type ? content_type : "no content type", sink->body->len);
   response->retry_after = retry_after > 0 ? (long long) retry_after : -1;
   response->content_type = g_strdup (content_type);
+  response->cache_control = cache_control (curl);
   response->body_len = sink->body->len;
   response->body = g_string_free (g_steal_pointer (&sink->body), FALSE);
   return response;
@@ -355,6 +376,7 @@ cr_http_response_free (CrFetchResponse *response)
   if (response == NULL)
     return;
   g_free (response->content_type);
+  g_free (response->cache_control);
   cr_secret_free_sized (response->body, response->body_len);
   g_free (response);
 }

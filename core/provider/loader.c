@@ -19,6 +19,8 @@
 #include "base/env.h"
 #include "base/error.h"
 #include "provider/descriptor.h"
+#include "provider/discovery.h"
+#include "provider/metadata.h"
 #include "provider/provider-file.h"
 #include "provider/trusted-file.h"
 
@@ -31,6 +33,10 @@ struct _CrProvider {
    * hooks point into the plugin or the provider file. */
   CrPluginDescriptor descriptor;
   char **warnings;
+  /* What its file leaves to the issuer's metadata (CrMetadataChoice). */
+  unsigned int left_to_metadata;
+  /* Once discovered: what the descriptor's discovered endpoints point into. */
+  CrMetadata *metadata;
 };
 
 /* @env, a colon list, as directories; @fallback when it is unset or empty. */
@@ -139,6 +145,7 @@ load_provider_file (const char *path, const char *name, GError **error)
     }
   plugin = plugin_new (CR_PROVIDER_KIND_FILE, path, cr_provider_file_get_descriptor (file));
   plugin->file = file;
+  plugin->left_to_metadata = cr_provider_file_left_to_metadata (file);
   g_debug ("loaded provider file %s", path);
   return plugin;
 }
@@ -323,11 +330,36 @@ cr_provider_get_warnings (CrProvider *plugin)
   return (const char *const *) plugin->warnings;
 }
 
+gboolean
+cr_provider_needs_discovery (CrProvider *plugin)
+{
+  g_return_val_if_fail (plugin != NULL, FALSE);
+  return plugin->metadata == NULL &&
+         cr_metadata_needed (&plugin->descriptor, plugin->left_to_metadata);
+}
+
+gboolean
+cr_provider_take_metadata (CrProvider *plugin, CrMetadata *metadata, GError **error)
+{
+  g_autoptr (CrMetadata) taken = metadata;
+
+  g_return_val_if_fail (plugin != NULL && metadata != NULL, FALSE);
+
+  /* Completed once: the descriptor points into the first metadata. */
+  if (plugin->metadata != NULL)
+    return TRUE;
+  if (!cr_metadata_apply (taken, plugin->left_to_metadata, &plugin->descriptor, error))
+    return FALSE;
+  plugin->metadata = g_steal_pointer (&taken);
+  return TRUE;
+}
+
 void
 cr_provider_free (CrProvider *plugin)
 {
   if (plugin == NULL)
     return;
+  cr_metadata_free (plugin->metadata);
   if (plugin->handle != NULL)
     dlclose (plugin->handle);
   cr_provider_file_free (plugin->file);

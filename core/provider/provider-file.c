@@ -19,6 +19,15 @@
  *   default_scope = openid offline_access
  *   client_auth = none
  *
+ * A standard OpenID provider names its issuer instead, and what the file
+ * leaves out (endpoints, grants, client authentication) its metadata
+ * tells (provider/metadata.h), discovered when an account first needs it:
+ *
+ *   [provider]
+ *   description = Example OpenID provider
+ *   issuer = https://login.example.com
+ *   client_auth = none
+ *
  * The checks are those of a compiled plugin's descriptor, and stricter
  * about the file: an unknown group or key, a key given twice or an empty
  * value is an error, and every error names the file, the line and the key. */
@@ -32,6 +41,7 @@
 
 #include "provider/descriptor.h"
 #include "base/keyfile.h"
+#include "provider/metadata.h"
 #include "provider/trusted-file.h"
 #include "provider/provider-file.h"
 
@@ -44,12 +54,14 @@ struct _CrProviderFile {
   CrPluginDescriptor descriptor;
   CrPluginParam *params;  /* the descriptor's, NULL-name terminated */
   GStringChunk *strings;  /* every string the descriptor points to */
+  unsigned int left_to_metadata; /* CrMetadataChoice: what the issuer's metadata decides */
 };
 
 static const char *const known_keys[] = {
   "description", "token_url", "grant", "grants", "client_auth", "body", "params",
   "token_field", "token_type_field", "expires_in_field", "expires_at_field",
-  "authorization_url", "device_authorization_url", "revocation_url", "default_scope", NULL,
+  "authorization_url", "device_authorization_url", "revocation_url", "default_scope", "issuer",
+  NULL,
 };
 
 typedef struct {
@@ -159,6 +171,30 @@ check_url (Reader *reader, const char *key, const char *url, GError **error)
   return TRUE;
 }
 
+/* RFC 8414 §2: an https URL without query or fragment, compared with the
+ * metadata's as written ("https://a.example/" is not "https://a.example").
+ * No {host}: discovery happens before any account could fill it. */
+static gboolean
+get_issuer (Reader *reader, const char **out, GError **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  const char *host;
+
+  if (!get_value (reader, "issuer", FALSE, out, error))
+    return FALSE;
+  if (*out == NULL)
+    return TRUE;
+  if (strlen (*out) <= URL_MAX && cr_descriptor_is_printable_line (*out) &&
+      cr_descriptor_is_https_url (*out) && strpbrk (*out, "{}?# ") == NULL)
+    uri = g_uri_parse (*out, G_URI_FLAGS_NONE, NULL);
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || *host == '\0' || g_uri_get_userinfo (uri) != NULL)
+    return key_error (reader, "issuer", error,
+                      "'%s' is not an https URL without user, query or fragment (RFC 8414 §2)",
+                      *out);
+  return TRUE;
+}
+
 /* An optional endpoint URL. */
 static gboolean
 get_url (Reader *reader, const char *key, const char **out, GError **error)
@@ -194,6 +230,13 @@ get_grants (Reader *reader, GError **error)
   if (!get_value (reader, "grant", FALSE, &grant, error) ||
       !get_value (reader, "grants", FALSE, &grants, error))
     return FALSE;
+  if (grant == NULL && grants == NULL && d->issuer != NULL)
+    {
+      /* Until the metadata says, a default no account is served with. */
+      d->grant = CR_GRANT_AUTHORIZATION_CODE;
+      reader->result->left_to_metadata |= CR_METADATA_GRANTS;
+      return TRUE;
+    }
   if (grant == NULL && grants == NULL)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: [%s] has no 'grant' key",
@@ -308,10 +351,33 @@ check_layout (Reader *reader, GError **error)
   for (guint i = 0; keys[i] != NULL; i++)
     if (!g_strv_contains (known_keys, keys[i]))
       return key_error (reader, keys[i], error,
-                        "unknown key (known: description, token_url, grant, grants, "
+                        "unknown key (known: description, issuer, token_url, grant, grants, "
                         "client_auth, body, params, token_field, token_type_field, "
                         "expires_in_field, expires_at_field, authorization_url, "
                         "device_authorization_url, revocation_url, default_scope)");
+  return TRUE;
+}
+
+/* client_auth and body.  With an issuer, client_auth may come from its
+ * metadata, and the body is a form, as RFC 6749 §4 has it. */
+static gboolean
+get_encoding (Reader *reader, GError **error)
+{
+  CrPluginDescriptor *d = &reader->result->descriptor;
+  const char *client_auth, *body;
+
+  if (!get_value (reader, "client_auth", d->issuer == NULL, &client_auth, error))
+    return FALSE;
+  d->client_auth = CR_CLIENT_AUTH_BASIC; /* RFC 8414's default, until the metadata says */
+  if (client_auth == NULL)
+    reader->result->left_to_metadata |= CR_METADATA_CLIENT_AUTH;
+  else if (!cr_client_auth_from_string (client_auth, &d->client_auth))
+    return not_a_choice (reader, "client_auth", client_auth, cr_client_auth_list_names (), error);
+  if (!get_value (reader, "body", d->issuer == NULL, &body, error))
+    return FALSE;
+  d->body_format = CR_BODY_FORM;
+  if (body != NULL && !cr_body_format_from_string (body, &d->body_format))
+    return not_a_choice (reader, "body", body, cr_body_format_list_names (), error);
   return TRUE;
 }
 
@@ -320,7 +386,6 @@ read_descriptor (Reader *reader, const char *name, GError **error)
 {
   CrPluginDescriptor *d = &reader->result->descriptor;
   const char *expires_in = NULL, *expires_at = NULL;
-  const char *client_auth, *body;
 
   if (!check_layout (reader, error))
     return FALSE;
@@ -336,7 +401,8 @@ read_descriptor (Reader *reader, const char *name, GError **error)
       !cr_descriptor_is_printable_line (d->description))
     return key_error (reader, "description", error, "not one line of at most %d printable bytes",
                       DESCRIPTION_MAX);
-  if (!get_url (reader, "token_url", &d->token_url, error) ||
+  if (!get_issuer (reader, &d->issuer, error) ||
+      !get_url (reader, "token_url", &d->token_url, error) ||
       !get_url (reader, "authorization_url", &d->authorization_url, error) ||
       !get_url (reader, "device_authorization_url", &d->device_authorization_url, error) ||
       !get_url (reader, "revocation_url", &d->revocation_url, error) ||
@@ -348,15 +414,7 @@ read_descriptor (Reader *reader, const char *name, GError **error)
                                    !cr_descriptor_is_printable_line (d->default_scope)))
     return key_error (reader, "default_scope", error,
                       "not one line of at most %d printable bytes", DESCRIPTION_MAX);
-  if (!get_value (reader, "client_auth", TRUE, &client_auth, error))
-    return FALSE;
-  if (!cr_client_auth_from_string (client_auth, &d->client_auth))
-    return not_a_choice (reader, "client_auth", client_auth, cr_client_auth_list_names (), error);
-  if (!get_value (reader, "body", TRUE, &body, error))
-    return FALSE;
-  if (!cr_body_format_from_string (body, &d->body_format))
-    return not_a_choice (reader, "body", body, cr_body_format_list_names (), error);
-  if (!get_params (reader, error))
+  if (!get_encoding (reader, error) || !get_params (reader, error))
     return FALSE;
 
   if (!get_field_name (reader, "token_field", "access_token", &d->token_field, error) ||
@@ -426,6 +484,13 @@ cr_provider_file_get_descriptor (const CrProviderFile *file)
 {
   g_return_val_if_fail (file != NULL, NULL);
   return &file->descriptor;
+}
+
+unsigned int
+cr_provider_file_left_to_metadata (const CrProviderFile *file)
+{
+  g_return_val_if_fail (file != NULL, 0);
+  return file->left_to_metadata;
 }
 
 void

@@ -21,8 +21,13 @@ typedef struct _CrProviderFile CrProviderFile;
  * problem is CR_ERROR_CONFIG naming the file, and where there is one the
  * line and the key. */
 CrProviderFile *cr_provider_file_load (const char *path, const char *name, GError **error);
-/* The descriptor, valid as long as @file: ABI 1.1, no hooks. */
+/* The descriptor, valid as long as @file: ABI 1.2, no hooks. */
 const CrPluginDescriptor *cr_provider_file_get_descriptor (const CrProviderFile *file);
+/* What a file that names an issuer leaves to the issuer's metadata
+ * (CrMetadataChoice, provider/metadata.h): its grants, its client
+ * authentication.  Until the metadata says, the descriptor holds
+ * placeholders there (the authorization code grant, HTTP Basic). */
+unsigned int cr_provider_file_left_to_metadata (const CrProviderFile *file);
 void cr_provider_file_free (CrProviderFile *file);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrProviderFile, cr_provider_file_free)

@@ -1,79 +1,17 @@
 /* Getting a token over the network: build the request, hand it to the
- * fetch module (fetch/fetch-module.h, loaded on the first fetch of a
- * process so that the cache-hit path never maps libcurl), read the answer.
+ * fetch module (fetch/fetch-module.h, loaded by provider/fetch-loader.c on
+ * the first fetch of a process so that the cache-hit path never maps
+ * libcurl), read the answer.
  * Every error it reports names the account, once, here. */
 #include "config.h"
-
-#include <dlfcn.h>
 
 #include <credring/credring.h>
 
 #include "account/account.h"
-#include "base/env.h"
-#include "base/keyfile.h"
 #include "fetch/fetch-module.h"
-#include "provider/trusted-file.h"
 #include "token/fetch-client.h"
 #include "token/request.h"
 #include "token/response.h"
-
-/* A bundle of every public CA is a few hundred KiB. */
-#define CA_FILE_MAX_BYTES (1024 * 1024)
-
-/* The fetch module, loaded once: $CREDRING_FETCH_MODULE, else the installed one. */
-const CrFetchModule *
-cr_fetch_module (GError **error)
-{
-  static const CrFetchModule *module = NULL;
-  static char *failure = NULL;
-  static gsize loaded = 0;
-
-  if (g_once_init_enter (&loaded))
-    {
-      const char *env = cr_getenv_secure ("CREDRING_FETCH_MODULE");
-      const char *path = (env != NULL && *env != '\0') ? env : CR_FETCH_MODULE;
-      g_autoptr (GError) local_error = NULL;
-      const CrFetchModule *found = NULL;
-      /* The same trust rules as for plugins: it runs as us. */
-      void *handle = cr_trusted_module_open (path, &local_error);
-
-      if (handle != NULL)
-        found = dlsym (handle, CR_FETCH_MODULE_SYMBOL);
-      if (handle == NULL)
-        failure = g_strdup (local_error->message);
-      else if (found == NULL)
-        failure = g_strdup_printf ("%s lacks %s", path, CR_FETCH_MODULE_SYMBOL);
-      else if (found->version != CR_FETCH_MODULE_VERSION ||
-               found->struct_size < sizeof (CrFetchModule))
-        failure = g_strdup_printf ("%s is version %u of the fetch module, this credring needs %d",
-                                   path, found->version, CR_FETCH_MODULE_VERSION);
-      else
-        module = found;
-      g_once_init_leave (&loaded, 1);
-    }
-  if (module == NULL)
-    g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "credring is not installed right: %s",
-                 failure);
-  return module;
-}
-
-gboolean
-cr_fetch_read_ca_file (const CrAccount *account, GBytes **out, GError **error)
-{
-  g_autoptr (GError) local_error = NULL;
-
-  *out = NULL;
-  if (account->ca_file == NULL)
-    return TRUE;
-  *out = cr_file_read_text (account->ca_file, "PEM file", CA_FILE_MAX_BYTES, &local_error);
-  if (*out == NULL)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "account [%s]: ca_file: %s", account->name,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* Sends @request; the answer as the response parser reads it. */
 static CrResponse *
@@ -157,7 +95,7 @@ cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
   g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, NULL);
   g_return_val_if_fail (account->endpoint != NULL, NULL);
 
-  if (!cr_fetch_read_ca_file (account, &ca_certs, error))
+  if (!cr_account_read_ca_file (account, &ca_certs, error))
     return NULL;
   return cr_fetch_token (account, provider, credentials, NULL, ca_certs, error);
 }

@@ -27,6 +27,8 @@ Endpoints (PREFIX is --prefix, default /oauth):
   POST PREFIX/revoke
   GET  /.well-known/oauth-authorization-server[ISSUER-PATH]   metadata
   GET  [ISSUER-PATH]/.well-known/openid-configuration         the same
+                                   (--metadata-at: only one of the two;
+                                   --metadata-cache-control: its header)
   GET  /device[?user_code=X]       the page a person visits: approves X at once
                                    (denies it with --deny), or shows a form
 Test hooks (not logged):
@@ -401,10 +403,12 @@ class Handler(BaseHTTPRequestHandler):
         if not a.no_metadata:
             # RFC 8414 §3.1: the well-known segment goes before the issuer's
             # path; OIDC Discovery §4 appends it to the issuer.
-            r["/.well-known/oauth-authorization-server" + a.issuer_path] = \
-                ("GET", self.metadata, True)
-            r[a.issuer_path + "/.well-known/openid-configuration"] = \
-                ("GET", self.metadata, True)
+            if a.metadata_at in ("both", "oauth"):
+                r["/.well-known/oauth-authorization-server" + a.issuer_path] = \
+                    ("GET", self.metadata, True)
+            if a.metadata_at in ("both", "openid"):
+                r[a.issuer_path + "/.well-known/openid-configuration"] = \
+                    ("GET", self.metadata, True)
         return r
 
     def dispatch(self, method):
@@ -927,7 +931,10 @@ class Handler(BaseHTTPRequestHandler):
         if a.iss or a.wrong_iss:
             meta["authorization_response_iss_parameter_supported"] = True
         self.finish_entry(200)
-        self.send_json(200, meta)
+        headers = {}
+        if a.metadata_cache_control is not None:
+            headers["Cache-Control"] = a.metadata_cache_control
+        self.send_json(200, meta, headers)
 
     # -- test hooks
 
@@ -1019,6 +1026,10 @@ def parse_args(argv=None):
                    help="issuer = https://127.0.0.1:PORT + this")
     p.add_argument("--wrong-issuer-in-metadata", action="store_true")
     p.add_argument("--no-metadata", action="store_true")
+    p.add_argument("--metadata-at", choices=("both", "oauth", "openid"), default="both",
+                   help="serve the metadata at RFC 8414's path, OIDC Discovery's, or both")
+    p.add_argument("--metadata-cache-control", metavar="VALUE",
+                   help="a Cache-Control header on the metadata")
     p.add_argument("--client-id", default="test-client")
     p.add_argument("--client-secret",
                    help="a confidential client with this secret (default: a public client)")

@@ -545,6 +545,53 @@ write_signin_provider() {
 # stored_refresh_token ACCOUNT: the refresh token in the keyring, without
 # the settings digest it is stored with (cache/refresh.c).
 stored_refresh_token() { secret-tool lookup account "$1" kind refresh_token 2>/dev/null | tail -n 1; }
+# sign_in_with_code ACCOUNT ACTION [LOGIN-ARGS...]: runs login --device in
+# the background, reads the code it shows, and approves it (or denies it,
+# or lets it be) through the auth server at $AS_URL, as a person on another
+# device would. Sets what run_credring sets, and USER_CODE.
+sign_in_with_code() {
+	local account=$1 action=$2 i code=
+	shift 2
+	RUN_ARGS=(login "$account" --device "$@")
+	RUN_STATUS=0
+	printf '%s' "$RUN_STDIN" |
+		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" login "$account" --device "$@" \
+			>"$TEST_TMP/out" 2>"$TEST_TMP/err" &
+	local pid=$!
+	for i in $(seq 300); do
+		code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\).*/\1/p' "$TEST_TMP/err")
+		[ -n "$code" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	case $action in
+	approve) as_hook POST /_emulator/device/approve --data "user_code=$code" ;;
+	deny) as_hook POST /_emulator/device/deny --data "user_code=$code" ;;
+	esac
+	wait "$pid" || RUN_STATUS=$?
+	RUN_OUT=$(cat "$TEST_TMP/out")
+	RUN_ERR=$(cat "$TEST_TMP/err")
+	RUN_ERR_LINES=$(grep -c '' "$TEST_TMP/err")
+	RUN_STDIN=
+	USER_CODE=$code
+}
+
+# write_issuer_provider NAME ISSUER [KEY=VALUE...]: a provider file that
+# names only its issuer (RFC 8414 discovery) and what is given, in the
+# test's own provider directory.
+write_issuer_provider() {
+	local name=$1 issuer=$2 kv dir=$XDG_CONFIG_HOME/credring/providers
+	shift 2
+	mkdir -p "$dir"
+	chmod 700 "$XDG_CONFIG_HOME/credring" "$dir"
+	{
+		echo "[provider]"
+		echo "description = Test OpenID provider"
+		echo "issuer = $issuer"
+		for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+	} >"$dir/$name.conf"
+	chmod 600 "$dir/$name.conf"
+}
 
 # no_secret_leaks LABEL SECRET...: none of the secrets appears in the last
 # run's stdout or stderr, nor in any keyring item's attributes or label.

@@ -48,36 +48,6 @@ tap_is "git get: the provider was not asked" \
 
 # ---- login --device ------------------------------------------------------
 
-# sign_in_with_code ACCOUNT ACTION [LOGIN-ARGS...]: runs login --device in
-# the background, reads the code it shows, and approves it (or denies it,
-# or lets it be) through the emulator, as a person on another device would.
-sign_in_with_code() {
-	local account=$1 action=$2 i code=
-	shift 2
-	RUN_ARGS=(login "$account" --device "$@")
-	RUN_STATUS=0
-	printf '%s' "$RUN_STDIN" |
-		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" login "$account" --device "$@" \
-			>"$TEST_TMP/out" 2>"$TEST_TMP/err" &
-	local pid=$!
-	for i in $(seq 300); do
-		code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\).*/\1/p' "$TEST_TMP/err")
-		[ -n "$code" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	case $action in
-	approve) as_hook POST /_emulator/device/approve --data "user_code=$code" ;;
-	deny) as_hook POST /_emulator/device/deny --data "user_code=$code" ;;
-	esac
-	wait "$pid" || RUN_STATUS=$?
-	RUN_OUT=$(cat "$TEST_TMP/out")
-	RUN_ERR=$(cat "$TEST_TMP/err")
-	RUN_ERR_LINES=$(grep -c '' "$TEST_TMP/err")
-	RUN_STDIN=
-	USER_CODE=$code
-}
-
 sign_in_with_code dev approve
 tap_status "login --device: exit 0" 0
 tap_isnt "login --device: showed a code" "$USER_CODE" ""

@@ -1,0 +1,48 @@
+/* Loading fetch.so (provider/fetch-loader.h): here, below account/ and
+ * token/, because both talk to servers (an issuer's metadata, tokens). */
+#include "config.h"
+
+#include <dlfcn.h>
+
+#include <credring/credring.h>
+
+#include "base/env.h"
+#include "provider/fetch-loader.h"
+#include "provider/trusted-file.h"
+
+/* The fetch module, loaded once: $CREDRING_FETCH_MODULE, else the installed one. */
+const CrFetchModule *
+cr_fetch_module (GError **error)
+{
+  static const CrFetchModule *module = NULL;
+  static char *failure = NULL;
+  static gsize loaded = 0;
+
+  if (g_once_init_enter (&loaded))
+    {
+      const char *env = cr_getenv_secure ("CREDRING_FETCH_MODULE");
+      const char *path = (env != NULL && *env != '\0') ? env : CR_FETCH_MODULE;
+      g_autoptr (GError) local_error = NULL;
+      const CrFetchModule *found = NULL;
+      /* The same trust rules as for plugins: it runs as us. */
+      void *handle = cr_trusted_module_open (path, &local_error);
+
+      if (handle != NULL)
+        found = dlsym (handle, CR_FETCH_MODULE_SYMBOL);
+      if (handle == NULL)
+        failure = g_strdup (local_error->message);
+      else if (found == NULL)
+        failure = g_strdup_printf ("%s lacks %s", path, CR_FETCH_MODULE_SYMBOL);
+      else if (found->version != CR_FETCH_MODULE_VERSION ||
+               found->struct_size < sizeof (CrFetchModule))
+        failure = g_strdup_printf ("%s is version %u of the fetch module, this credring needs %d",
+                                   path, found->version, CR_FETCH_MODULE_VERSION);
+      else
+        module = found;
+      g_once_init_leave (&loaded, 1);
+    }
+  if (module == NULL)
+    g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "credring is not installed right: %s",
+                 failure);
+  return module;
+}
