@@ -554,6 +554,9 @@ sign_in_with_code() {
 	shift 2
 	RUN_ARGS=(login "$account" --device "$@")
 	RUN_STATUS=0
+	# Emptied here, not by the background redirection, which may come after
+	# the first look: the previous run's code would be read.
+	: >"$TEST_TMP/err"
 	printf '%s' "$RUN_STDIN" |
 		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" login "$account" --device "$@" \
 			>"$TEST_TMP/out" 2>"$TEST_TMP/err" &
