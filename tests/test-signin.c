@@ -306,6 +306,28 @@ test_account_keys (void)
   cr_test_assert_contains (missing, "device_authorization_url");
 }
 
+/* A provider of before ABI 1.2 (AutoGrab's body is grant_type alone): an
+ * account's "scope" is no parameter of it, and is not sent. */
+static void
+test_scope_only_where_it_means_something (void)
+{
+  CrPluginDescriptor old = {
+    .abi_major = 1, .abi_minor = 1, .struct_size = CR_PLUGIN_DESCRIPTOR_SIZE_1_1,
+    .name = "signin", .description = "old", .token_url = "https://auth.example.com/token",
+    .grant = CR_GRANT_CLIENT_CREDENTIALS, .client_auth = CR_CLIENT_AUTH_BASIC,
+    .body_format = CR_BODY_FORM, .token_field = "access_token", .expiry_field = "expires_in",
+    .expiry_form = CR_EXPIRY_SECONDS,
+  };
+  g_autoptr (CrAccount) account = resolved ("scope = admin\n", &old);
+  CrClientSecrets secrets = { "s", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrRequest) request = cr_request_prepare (&old, account, &secrets, NULL, &error);
+  g_autofree char *body = body_of (request);
+
+  g_assert_null (account->scope);
+  g_assert_cmpstr (body, ==, "grant_type=client_credentials");
+}
+
 /* ---- answers ------------------------------------------------------------- */
 
 static CrResponse *
@@ -385,6 +407,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signin/request/masked-without-inputs", test_masked_without_inputs);
   g_test_add_func ("/signin/request/missing-client-secret", test_missing_client_secret);
   g_test_add_func ("/signin/account-keys", test_account_keys);
+  g_test_add_func ("/signin/account-keys/scope", test_scope_only_where_it_means_something);
   g_test_add_func ("/signin/answer/refresh-token", test_refresh_token_in_answer);
   g_test_add_func ("/signin/answer/oauth-error", test_oauth_error_code);
   status = g_test_run ();

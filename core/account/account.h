@@ -66,6 +66,9 @@ char *cr_account_endpoint_url (const CrAccount *account, const char *key, const 
  * endpoints the chosen grant needs. */
 gboolean cr_account_resolve_signin (CrAccount *account, const CrPluginDescriptor *provider,
                                     GError **error);
+/* TRUE when an account's "scope" key means something for @provider
+ * without a scope parameter: it signs people in, or has a default scope. */
+gboolean cr_provider_takes_scope (const CrPluginDescriptor *provider);
 
 /* How many times matching a URL to an account (match.c) has loaded a
  * provider in this process: what the tests count to see that it loads

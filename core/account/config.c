@@ -38,7 +38,7 @@ const char *const cr_account_common_keys[] = {
   "provider", "token_url", "host", "client_id", "username",
   "url", "ca_file", "timeout", "min_valid",
   /* the sign-in grants' (account/signin-keys.c) */
-  "grant", "client_auth", "scope", "redirect_uri", "signin_timeout", "authorization_url",
+  "grant", "client_auth", "redirect_uri", "signin_timeout", "authorization_url",
   "device_authorization_url", "revocation_url", "issuer", NULL,
 };
 

@@ -32,7 +32,8 @@ provider_has_param (const CrPluginDescriptor *provider, const char *key)
 static gboolean
 is_known_key (const CrPluginDescriptor *provider, const char *key)
 {
-  return g_strv_contains (cr_account_common_keys, key) || provider_has_param (provider, key);
+  return g_strv_contains (cr_account_common_keys, key) || provider_has_param (provider, key) ||
+         (provider != NULL && g_str_equal (key, "scope") && cr_provider_takes_scope (provider));
 }
 
 /* @text lower-cased, without '_' and '-': "Client-ID" and "clientid" read alike. */

@@ -141,6 +141,16 @@ resolve_endpoint (CrAccount *account, const char *key, const char *template, gbo
   return FALSE;
 }
 
+gboolean
+cr_provider_takes_scope (const CrPluginDescriptor *provider)
+{
+  /* One that signs people in, or says what to ask for: not one of ABI
+   * 1.1, whose requests (AutoGrab's: grant_type alone) stay as they were. */
+  return provider->default_scope != NULL ||
+         (provider_grants (provider) & (CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE) |
+                                        CR_GRANT_BIT (CR_GRANT_DEVICE_CODE))) != 0;
+}
+
 static gboolean
 has_scope_param (const CrPluginDescriptor *provider)
 {
@@ -167,7 +177,7 @@ cr_account_resolve_signin (CrAccount *account, const CrPluginDescriptor *provide
       !resolve_client_auth (account, provider, error) || !resolve_redirect_uri (account, error))
     return FALSE;
   /* A provider with a scope parameter sends it as a parameter already. */
-  if (!has_scope_param (provider))
+  if (cr_provider_takes_scope (provider) && !has_scope_param (provider))
     account->scope = g_strdup (scope != NULL ? scope : provider->default_scope);
   return resolve_endpoint (account, "authorization_url", provider->authorization_url,
                            account->grant == CR_GRANT_AUTHORIZATION_CODE,
