@@ -28,7 +28,10 @@ file_line (const GArray *line_map, guint row)
 }
 
 /* Whether @row, its leading white space skipped, is a group header as
- * GKeyFile reads one ("[name]", then only blanks), and which group. */
+ * GKeyFile reads one, and which group: "[name]", then only blanks and
+ * bytes 0x80..0xBF, which GLib's g_key_file_line_is_group() steps over
+ * unseen (g_utf8_find_next_char() skips UTF-8 continuation bytes, valid
+ * or not); a '\r' may end the row, as GLib drops it before the newline. */
 static gboolean
 header_group (const char *row, gsize len, const char **name, gsize *name_len)
 {
@@ -43,8 +46,12 @@ header_group (const char *row, gsize len, const char **name, gsize *name_len)
   if (close == NULL)
     return FALSE;
   for (const char *p = close + 1; p < end; p++)
-    if (*p != ' ' && *p != '\t' && !(*p == '\r' && p + 1 == end))
-      return FALSE;
+    {
+      guchar byte = (guchar) *p;
+
+      if (byte != ' ' && byte != '\t' && (byte & 0xc0) != 0x80 && !(byte == '\r' && p + 1 == end))
+        return FALSE;
+    }
   *name = row + 1;
   *name_len = (gsize) (close - row - 1);
   return TRUE;
