@@ -195,6 +195,28 @@ test_load_account_only (void)
   }
   g_clear_pointer (&config, cr_config_free);
 
+  /* A last line without its newline is read as it is: GLib drops a CR
+   * only before a newline, so one added would have cut the CR the whole
+   * file's parse keeps (found by a differential run of the line index). */
+  g_free (broken);
+  broken = cr_test_write_file (tmp_dir, "last-line.conf",
+                               "[a]\nprovider = ants\nclient_id = c\n"
+                               "url = https://x.example/a;https://x.example/b\r");
+  config = cr_config_load_account_only (broken, TRUE, "a", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (CrConfig) whole = cr_config_load (broken, &error);
+    g_autoptr (CrAccount) from_whole = NULL;
+    g_autoptr (CrAccount) a = cr_config_get_account (config, "a", &error);
+
+    g_assert_no_error (error);
+    from_whole = cr_config_get_account (whole, "a", &error);
+    g_assert_no_error (error);
+    g_assert_true (g_strv_equal ((const char *const *) a->urls,
+                                 (const char *const *) from_whole->urls));
+  }
+  g_clear_pointer (&config, cr_config_free);
+
   /* A syntax error in the account's own lines is reported, at its line in
    * the file; one in another account's lines is not this account's. */
   g_free (broken);

@@ -57,9 +57,10 @@ header_group (const char *row, gsize len, const char **name, gsize *name_len)
   return TRUE;
 }
 
-/* The lines of @text under the headers of @group, each with its newline,
- * and in @line_map the line each came from: what GKeyFile needs to read
- * that one group, without parsing all the others. */
+/* The lines of @text under the headers of @group, each with its newline
+ * if it has one (GLib drops a '\r' only before a newline), and in
+ * @line_map the line each came from: what GKeyFile needs to read that one
+ * group, without parsing all the others. */
 static char *
 group_text (const char *text, gsize length, const char *group, GArray *line_map)
 {
@@ -81,7 +82,8 @@ group_text (const char *text, gsize length, const char *group, GArray *line_map)
       if (inside)
         {
           g_string_append_len (out, row, (gssize) len);
-          g_string_append_c (out, '\n');
+          if (newline != NULL)
+            g_string_append_c (out, '\n');
           g_array_append_val (line_map, number);
         }
       number++;
