@@ -7,8 +7,9 @@
  * leave the credential untouched.
  *
  * When FUZZ_CANARY appears in the input only inside the values of the
- * secret keys (password=, credential=, oauth_refresh_token=), no heap
- * block holding it may be freed without being wiped (common.h).
+ * secret keys (password=, credential=, oauth_refresh_token=) and the
+ * password of url=, no heap block holding it may be freed without being
+ * wiped (common.h).
  *
  * Built by build-aux/fuzz.sh; seeds in fuzz/corpus/proto/. */
 
@@ -38,12 +39,85 @@ is_secret_line (const char *line, gsize len)
   return FALSE;
 }
 
-/* Whether the canary is in the input, and only in secret values.  Bytes
- * after the first empty line are never read, so they do not count. */
+/* Where the password of a url= line is, as core/git/proto.c's
+ * cut_userinfo() finds it: after "scheme://" (or "//"), from the first ':'
+ * of the userinfo to the first '@' of the authority, which ends at the
+ * first '/', '?' or '#'.  An empty span when the line has none. */
+static void
+url_password_span (const char *line, gsize len, gsize *start, gsize *end)
+{
+  gsize i = strlen ("url=");
+  gsize authority, stop;
+  const char *at, *colon;
+
+  *start = *end = 0;
+  if (len < i || memcmp (line, "url=", i) != 0)
+    return;
+  if (i < len && g_ascii_isalpha (line[i]))
+    {
+      gsize j = i + 1;
+
+      while (j < len && (g_ascii_isalnum (line[j]) || line[j] == '+' || line[j] == '-' ||
+                         line[j] == '.'))
+        j++;
+      if (j < len && line[j] == ':')
+        i = j + 1;
+    }
+  if (len - i < 2 || line[i] != '/' || line[i + 1] != '/')
+    return;
+  authority = i + 2;
+  for (stop = authority; stop < len; stop++)
+    if (line[stop] == '/' || line[stop] == '?' || line[stop] == '#')
+      break;
+  at = memchr (line + authority, '@', stop - authority);
+  colon = at != NULL ? memchr (line + authority, ':', (gsize) (at - (line + authority))) : NULL;
+  if (colon == NULL)
+    return;
+  *start = (gsize) (colon + 1 - line);
+  *end = (gsize) (at - line);
+}
+
+static gboolean
+has_canary (const char *text, gsize len)
+{
+  const gsize canary_len = strlen (FUZZ_CANARY);
+
+  for (gsize i = 0; i + canary_len <= len; i++)
+    if (memcmp (text + i, FUZZ_CANARY, canary_len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @len bytes at @text hold the canary, as they are or
+ * percent-decoded, as the parts of url= are read. */
+static gboolean
+holds_canary (const char *text, gsize len)
+{
+  g_autofree char *decoded = g_malloc (len + 1);
+  gsize n = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (text[i] == '%' && i + 2 < len && g_ascii_isxdigit (text[i + 1]) &&
+          g_ascii_isxdigit (text[i + 2]))
+        {
+          decoded[n++] = (char) (g_ascii_xdigit_value (text[i + 1]) * 16 +
+                                 g_ascii_xdigit_value (text[i + 2]));
+          i += 2;
+        }
+      else
+        decoded[n++] = text[i];
+    }
+  return has_canary (text, len) || has_canary (decoded, n);
+}
+
+/* Whether the canary is in the input, and only in secret values: those of
+ * the secret keys and the password of url=.  Bytes after the first empty
+ * line are never read, so they do not count.  url= is percent-decoded:
+ * the canary spelt "%43nry..." in its path is a public path all the same. */
 static gboolean
 should_watch (const char *data, gsize size)
 {
-  const gsize canary_len = strlen (FUZZ_CANARY);
   gboolean seen = FALSE;
   gsize pos = 0;
 
@@ -52,16 +126,15 @@ should_watch (const char *data, gsize size)
       const char *line = data + pos;
       const char *newline = memchr (line, '\n', size - pos);
       gsize len = newline ? (gsize) (newline - line) : size - pos;
-      gboolean in_line = FALSE;
+      gsize start = 0, end = len;
 
       if (len == 0)
         break;
-      for (gsize i = 0; i + canary_len <= len; i++)
-        if (memcmp (line + i, FUZZ_CANARY, canary_len) == 0)
-          in_line = TRUE;
-      if (in_line && !is_secret_line (line, len))
+      if (!is_secret_line (line, len))
+        url_password_span (line, len, &start, &end);
+      if (holds_canary (line, start) || holds_canary (line + end, len - end))
         return FALSE;
-      seen = seen || in_line;
+      seen = seen || holds_canary (line + start, end - start);
       pos += len + 1;
     }
   return seen;

@@ -304,3 +304,10 @@ write("provider", "escape-then-trailing-backslash", "[provider]\ndescription = \
 # must be the one GLib refused, CRLF line ends included.
 write("provider", "syntax-line-numbered", "[provider]\n[a]b\nfoo\n")
 write("provider", "syntax-line-crlf", b"[pro\xdbvider]\r\ndescription E Example API\r\n")
+# tests/test-config.c /config/load/header-continuation-bytes and
+# test-provider-file.c /provider-file/invalid/header-continuation-bytes:
+# GKeyFile steps over bytes 0x80..0xBF after a header's ']'; the line index
+# did not, and put the group's keys at line 0 or under the group before.
+write("config", "header-continuation-bytes",
+      b"[a]\nprovider = ants\nclient_id = c\n[b]\x9a\nprovider = ants\nclient_id = c\nextra = 1\n")
+write("provider", "header-continuation-bytes", b"[provide\xf2]\xbd\ndescription = x\n")

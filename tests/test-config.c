@@ -195,6 +195,28 @@ test_load_account_only (void)
   }
   g_clear_pointer (&config, cr_config_free);
 
+  /* A last line without its newline is read as it is: GLib drops a CR
+   * only before a newline, so one added would have cut the CR the whole
+   * file's parse keeps (found by a differential run of the line index). */
+  g_free (broken);
+  broken = cr_test_write_file (tmp_dir, "last-line.conf",
+                               "[a]\nprovider = ants\nclient_id = c\n"
+                               "url = https://x.example/a;https://x.example/b\r");
+  config = cr_config_load_account_only (broken, TRUE, "a", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (CrConfig) whole = cr_config_load (broken, &error);
+    g_autoptr (CrAccount) from_whole = NULL;
+    g_autoptr (CrAccount) a = cr_config_get_account (config, "a", &error);
+
+    g_assert_no_error (error);
+    from_whole = cr_config_get_account (whole, "a", &error);
+    g_assert_no_error (error);
+    g_assert_true (g_strv_equal ((const char *const *) a->urls,
+                                 (const char *const *) from_whole->urls));
+  }
+  g_clear_pointer (&config, cr_config_free);
+
   /* A syntax error in the account's own lines is reported, at its line in
    * the file; one in another account's lines is not this account's. */
   g_free (broken);
@@ -828,6 +850,60 @@ test_messages_printable (void)
     }
 }
 
+/* The warnings of @name in @config, resolved against the autograb plugin. */
+static GPtrArray *
+autograb_warnings (CrConfig *config, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrAccount) account = cr_config_get_account (config, name, &error);
+  g_autoptr (CrProvider) plugin = cr_test_load_provider ("autograb");
+  GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (account->provider, ==, "autograb");
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
+  g_assert_no_error (error);
+  return warnings;
+}
+
+/* GKeyFile reads "[b]" followed by bytes 0x80..0xBF as the header of [b]
+ * (it steps over UTF-8 continuation bytes unseen); the line index took it
+ * for no header, filed [b]'s keys under [a], and warned about line 0 — and
+ * the one-account parse found no [b] at all
+ * (fuzz/corpus/config/header-continuation-bytes). */
+static void
+test_header_continuation_bytes (void)
+{
+  static const char text[] = "[a]\n"                      /* 1 */
+                             "provider = autograb\n"      /* 2 */
+                             "client_id = x\n"            /* 3 */
+                             "[b]\x9a\xbd \x80\t\r\n"     /* 4 */
+                             "provider = autograb\n"      /* 5 */
+                             "client_id = y\n"            /* 6 */
+                             "extra = 1\n";               /* 7 */
+  g_autofree char *path = NULL;
+  g_autoptr (CrConfig) config = load_text (text, &path);
+  g_autoptr (CrConfig) only_b = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
+  g_autoptr (GPtrArray) a_warnings = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  expected = g_strdup_printf ("%s:7: unknown key 'extra' in account [b] (provider autograb)", path);
+  warnings = autograb_warnings (config, "b");
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, expected);
+  a_warnings = autograb_warnings (config, "a");
+  g_assert_cmpuint (a_warnings->len, ==, 0);
+
+  g_clear_pointer (&warnings, g_ptr_array_unref);
+  only_b = cr_config_load_account_only (path, TRUE, "b", &error);
+  g_assert_no_error (error);
+  warnings = autograb_warnings (only_b, "b");
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, expected);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -855,6 +931,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/check/warning-line-crlf", test_warning_line_crlf);
 
   g_test_add_func ("/config/load/messages-printable", test_messages_printable);
+  g_test_add_func ("/config/load/header-continuation-bytes", test_header_continuation_bytes);
   status = g_test_run ();
   cr_test_remove_tree (tmp_dir);
   g_free (tmp_dir);

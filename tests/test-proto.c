@@ -10,6 +10,8 @@
 #include "credring/proto.h"
 #include "git/proto-writer.h"
 
+#include "testutil.h"
+
 /* Never to appear in an error message. */
 #define SECRET "hunter2-SeCrEt"
 
@@ -681,6 +683,64 @@ test_round_trip (void)
   g_assert_cmpstr (again->str, ==, out->str);
 }
 
+/* ---- secrets in url= ---------------------------------------------------- */
+
+/* GLib's URI parser copies the userinfo, password and all, and frees the
+ * copies unwiped: the one it normalizes and drops, what it decoded before
+ * a bad escape or a decoded newline, and the password itself when a later
+ * part (the port) fails (found by the free hook of fuzz-proto,
+ * fuzz/corpus/proto/url-password-*).  The secret is a literal, so the only
+ * copies the heap may hold are the ones the parser made.  Bytes 24 to 55
+ * of it are looked for: malloc reuses the first 16 bytes of a freed block. */
+#define URL_SECRET "Xr4Tb8Wq2Lm6Zs0Hc3Vn7Jd1Kf5Gp9Ay2Ue6Io0Pl4Mk8Nj3Bh7Dg1Fs5Qa9Wz"
+#define URL_SECRET_PIECE "Kf5Gp9Ay2Ue6Io0Pl4Mk8Nj3Bh7Dg1Fs"
+
+static void
+test_url_password_wiped (void)
+{
+  static const struct {
+    const char *what;
+    const char *input;
+  } cases[] = {
+    { "parsed", "url=https://u:" URL_SECRET "@h/\n" },
+    { "a decoded newline", "url=https://u:" URL_SECRET "%0A@h/\n" },
+    { "a bad escape", "url=https://u:" URL_SECRET "%zz@h/\n" },
+    { "a bad port", "url=https://u:" URL_SECRET "@h:99999/\n" },
+    { "a bad host", "url=https://u:" URL_SECRET "@[::1/\n" },
+    { "given twice", "password=x\nurl=https://u:" URL_SECRET "@h/\n" },
+  };
+
+  g_autoptr (GString) leaks = g_string_new (NULL);
+
+  if (!cr_test_can_scan_heap ())
+    {
+      g_test_skip ("freed memory cannot be scanned under valgrind or ASan");
+      return;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean leaked = FALSE;
+
+      for (int layout = 0; layout < 4 && !leaked; layout++)
+        {
+          /* Another heap layout each time round. */
+          g_autofree char *plug = g_malloc (48 << layout);
+          CrGitCredential c = CR_GIT_CREDENTIAL_INIT;
+          GError *error = NULL;
+
+          (void) cr_git_credential_parse (&c, cases[i].input, strlen (cases[i].input), &error);
+          g_clear_error (&error);
+          cr_git_credential_clear (&c);
+          leaked = cr_test_heap_holds (URL_SECRET_PIECE);
+        }
+      if (leaked)
+        g_string_append_printf (leaks, "%s%s", leaks->len > 0 ? ", " : "", cases[i].what);
+    }
+  if (leaks->len > 0)
+    g_test_fail_printf ("core/git/proto.c parse_url(): a copy of the URL's password is left "
+                        "unwiped in freed memory (%s)", leaks->str);
+}
+
 /* ---- clearing ---------------------------------------------------------- */
 
 static void
@@ -717,6 +777,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/proto/parse/empty-input", test_empty_input);
   g_test_add_func ("/proto/parse/url", test_url);
   g_test_add_func ("/proto/parse/url-errors", test_url_errors);
+  g_test_add_func ("/proto/parse/url-password-wiped", test_url_password_wiped);
   g_test_add_func ("/proto/parse/lists", test_lists);
   g_test_add_func ("/proto/parse/list-cap", test_list_cap);
   g_test_add_func ("/proto/parse/unknown-keys", test_unknown_keys);

@@ -999,6 +999,37 @@ test_invalid_groups (void)
   }
 }
 
+/* GKeyFile reads "[name]" followed by bytes 0x80..0xBF as a header (it
+ * steps over UTF-8 continuation bytes unseen); the line index took it for
+ * no header, so the unknown group was at line 0, and the keys under such a
+ * [provider] went unchecked: unknown, given twice, all accepted
+ * (fuzz/corpus/provider/header-continuation-bytes). */
+static void
+test_invalid_header_continuation_bytes (void)
+{
+  {
+    g_autofree char *path = NULL;
+    g_autofree char *message =
+      text_fail ("[provide\362]\275\275\275\n"
+                 "description =entials\nclient_auth = body\nbody = form\n"
+                 "token_url = http://auth.example.com/token\n", &path);
+    g_autofree char *prefix = g_strdup_printf ("%s:1: unknown group [provide", path);
+
+    assert_prefix (message, prefix);
+  }
+  {
+    g_autofree char *text = g_strconcat ("[provider]\x9a\xbf\r\n", L2 L3 L4 L5 L6 L7,
+                                         "token_url = https://evil.example/token\n", NULL);
+    g_autofree char *path = NULL;
+    g_autofree char *message = text_fail (text, &path);
+    g_autofree char *expected = g_strdup_printf ("%s:8: key 'token_url' is given twice", path);
+
+    g_assert_cmpstr (message, ==, expected);
+  }
+  assert_key_error ("[provider] \x80\n" L2 L3 L4 L5 L6 L7 "colour = blue\n", "colour", 8,
+                    "unknown key");
+}
+
 static void
 test_invalid_no_group (void)
 {
@@ -2065,6 +2096,8 @@ main (int argc, char **argv)
   g_test_add_func ("/provider-file/invalid/key-twice-across-groups",
                    test_invalid_key_twice_across_groups);
   g_test_add_func ("/provider-file/invalid/groups", test_invalid_groups);
+  g_test_add_func ("/provider-file/invalid/header-continuation-bytes",
+                   test_invalid_header_continuation_bytes);
   g_test_add_func ("/provider-file/invalid/no-group", test_invalid_no_group);
   g_test_add_func ("/provider-file/invalid/syntax", test_invalid_syntax);
   g_test_add_func ("/provider-file/invalid/trailing-escape", test_invalid_trailing_escape);

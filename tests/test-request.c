@@ -1,12 +1,9 @@
 /* Unit tests for token requests (core/token/request.c): the exact bytes each seed
  * provider receives, as its documentation (tests/../seeds) describes them. */
 
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include <credring/credring.h>
 
@@ -15,24 +12,6 @@
 #include "token/json.h"
 
 #include "testutil.h"
-
-/* Scanning freed memory is what valgrind reports as invalid reads, and
- * AddressSanitizer keeps freed blocks and its shadow in mappings that must
- * not be read: under either, the tests that look for left-over copies of
- * secrets are skipped (fuzz/common.c's free hook does that job under ASan). */
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#else
-#define UNDER_ASAN 0
-#endif
 
 static char *tmp_dir;
 
@@ -588,59 +567,6 @@ test_missing_secret (void)
 
 /* ---- found by fuzz/fuzz-encoder.c ---------------------------------------- */
 
-/* Whether the heap or an anonymous writable mapping (where malloc keeps
- * blocks, live or freed) holds @needle.  Reads /proc/self/maps into a
- * static buffer: allocating here could reuse, and so overwrite, the very
- * blocks being looked for. */
-static gboolean
-heap_holds (const char *needle)
-{
-  static char maps[1 << 16];
-  gsize needle_len = strlen (needle);
-  gssize len;
-  char *line;
-  int fd;
-
-  fd = g_open ("/proc/self/maps", O_RDONLY, 0);
-  g_assert_cmpint (fd, >=, 0);
-  len = read (fd, maps, sizeof maps - 1);
-  close (fd);
-  g_assert_cmpint (len, >, 0);
-  maps[len] = '\0';
-
-  for (line = maps; line != NULL && *line != '\0';)
-    {
-      char *next = strchr (line, '\n');
-      char *end;
-      guint64 start = g_ascii_strtoull (line, &end, 16);
-      guint64 stop = g_ascii_strtoull (end + 1, &end, 16);
-      const char *perms = end + 1;
-      const char *path;
-
-      if (next != NULL)
-        *next++ = '\0';
-      /* "start-stop perms offset dev inode [path]": the path is the sixth field. */
-      path = perms;
-      for (int field = 0; field < 4 && path != NULL; field++)
-        {
-          path = strchr (path, ' ');
-          if (path != NULL)
-            path += strspn (path, " ");
-        }
-      if (perms[0] == 'r' && perms[1] == 'w' &&
-          (path == NULL || *path == '\0' || strcmp (path, "[heap]") == 0))
-        {
-          const char *block = (const char *) (guintptr) start;
-
-          for (guint64 i = 0; i + needle_len <= stop - start; i++)
-            if (block[i] == needle[0] && memcmp (block + i, needle, needle_len) == 0)
-              return TRUE;
-        }
-      line = next;
-    }
-  return FALSE;
-}
-
 /* curl_easy_escape() grows its result by realloc() and frees the smaller
  * copies unwiped: escaping a client secret or password with it left pieces
  * of the secret in freed memory (fuzz/corpus/encoder/ants, found by the
@@ -662,7 +588,7 @@ test_basic_leaves_no_copy (void)
 {
   gboolean leaked = FALSE;
 
-  if (RUNNING_ON_VALGRIND || UNDER_ASAN)
+  if (!cr_test_can_scan_heap ())
     {
       g_test_skip ("freed memory cannot be scanned under valgrind or ASan");
       return;
@@ -675,7 +601,7 @@ test_basic_leaves_no_copy (void)
       char *header = cr_basic_authorization ("client-id", LONG_SECRET);
 
       cr_secret_free (header);
-      leaked = heap_holds (LONG_SECRET_PIECE);
+      leaked = cr_test_heap_holds (LONG_SECRET_PIECE);
     }
   if (leaked)
     g_test_fail_printf ("core/token/request.c cr_basic_authorization(): a copy of the client secret "
@@ -697,7 +623,7 @@ request_leaves_copy (const char *provider, const char *account_text, const char 
 
   g_assert_no_error (error);
   cr_request_free (request);
-  return heap_holds (LONG_SECRET_PIECE);
+  return cr_test_heap_holds (LONG_SECRET_PIECE);
 }
 
 static void
@@ -707,7 +633,7 @@ test_form_body_leaves_no_copy (void)
   static const char acaengine[] = "[acct]\nprovider = acaengine\nhost = placeos.example.com\n"
                                   "client_id = c\nusername = alice\nauthority = a\n";
 
-  if (RUNNING_ON_VALGRIND || UNDER_ASAN)
+  if (!cr_test_can_scan_heap ())
     {
       g_test_skip ("freed memory cannot be scanned under valgrind or ASan");
       return;
@@ -766,7 +692,7 @@ test_long_default_leaves_no_copy (void)
     cr_test_account_from_text (tmp_dir, "[acct]\nprovider = example\nclient_id = c\n", "acct");
   gboolean leaked = FALSE;
 
-  if (RUNNING_ON_VALGRIND || UNDER_ASAN)
+  if (!cr_test_can_scan_heap ())
     {
       g_test_skip ("freed memory cannot be scanned under valgrind or ASan");
       return;
@@ -784,7 +710,7 @@ test_long_default_leaves_no_copy (void)
       g_assert_no_error (error);
       g_assert_nonnull (strstr (request->body, "scope=%2F%2F"));
       cr_request_free (request);
-      leaked = heap_holds (SHORT_SECRET);
+      leaked = cr_test_heap_holds (SHORT_SECRET);
     }
   if (leaked)
     g_test_fail_printf ("core/token/request.c body_capacity(): a plugin's default values are not "

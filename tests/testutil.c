@@ -1,6 +1,8 @@
 /* Helpers shared by the GTest unit tests (see testutil.h). */
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -9,6 +11,20 @@
 
 #include "testutil.h"
 #include "token/request.h"
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#else
+#define UNDER_ASAN 0
+#endif
 
 /* A throwaway HOME and XDG directories under @root, set before anything
  * reads them, so that nothing here can reach the user's configuration or
@@ -176,4 +192,60 @@ cr_test_build_request (const CrPluginDescriptor *d, CrAccount *account,
     return NULL;
   return credentials != NULL ? cr_request_build (d, account, credentials, error)
                              : cr_request_build_masked (d, account, error);
+}
+
+gboolean
+cr_test_can_scan_heap (void)
+{
+  return !RUNNING_ON_VALGRIND && !UNDER_ASAN;
+}
+
+/* Reads /proc/self/maps into a static buffer: see testutil.h. */
+gboolean
+cr_test_heap_holds (const char *needle)
+{
+  static char maps[1 << 16];
+  gsize needle_len = strlen (needle);
+  gssize len;
+  char *line;
+  int fd;
+
+  fd = g_open ("/proc/self/maps", O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  len = read (fd, maps, sizeof maps - 1);
+  close (fd);
+  g_assert_cmpint (len, >, 0);
+  maps[len] = '\0';
+
+  for (line = maps; line != NULL && *line != '\0';)
+    {
+      char *next = strchr (line, '\n');
+      char *end;
+      guint64 start = g_ascii_strtoull (line, &end, 16);
+      guint64 stop = g_ascii_strtoull (end + 1, &end, 16);
+      const char *perms = end + 1;
+      const char *path;
+
+      if (next != NULL)
+        *next++ = '\0';
+      /* "start-stop perms offset dev inode [path]": the path is the sixth field. */
+      path = perms;
+      for (int field = 0; field < 4 && path != NULL; field++)
+        {
+          path = strchr (path, ' ');
+          if (path != NULL)
+            path += strspn (path, " ");
+        }
+      if (perms[0] == 'r' && perms[1] == 'w' &&
+          (path == NULL || *path == '\0' || strcmp (path, "[heap]") == 0))
+        {
+          const char *block = (const char *) (guintptr) start;
+
+          for (guint64 i = 0; i + needle_len <= stop - start; i++)
+            if (block[i] == needle[0] && memcmp (block + i, needle, needle_len) == 0)
+              return TRUE;
+        }
+      line = next;
+    }
+  return FALSE;
 }

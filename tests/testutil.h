@@ -50,6 +50,18 @@ CrRequest *cr_test_build_request (const CrPluginDescriptor *d, CrAccount *accoun
 /* Fails the test unless @haystack contains @needle. */
 void cr_test_assert_contains (const char *haystack, const char *needle);
 
+/* Whether freed memory may be scanned for left-over secrets: not under
+ * valgrind, which reports the reads, nor under AddressSanitizer, which
+ * keeps freed blocks and its shadow in mappings that must not be read
+ * (fuzz/common.c's free hook does that job under ASan). */
+gboolean cr_test_can_scan_heap (void);
+
+/* Whether the heap or an anonymous writable mapping (where malloc keeps
+ * blocks, live or freed) holds @needle.  It allocates nothing, which
+ * could reuse, and so overwrite, the very blocks looked for: keep
+ * @needle out of the heap too (a literal). */
+gboolean cr_test_heap_holds (const char *needle);
+
 G_END_DECLS
 
 #endif /* CR_TESTUTIL_H */

@@ -28,7 +28,10 @@ file_line (const GArray *line_map, guint row)
 }
 
 /* Whether @row, its leading white space skipped, is a group header as
- * GKeyFile reads one ("[name]", then only blanks), and which group. */
+ * GKeyFile reads one, and which group: "[name]", then only blanks and
+ * bytes 0x80..0xBF, which GLib's g_key_file_line_is_group() steps over
+ * unseen (g_utf8_find_next_char() skips UTF-8 continuation bytes, valid
+ * or not); a '\r' may end the row, as GLib drops it before the newline. */
 static gboolean
 header_group (const char *row, gsize len, const char **name, gsize *name_len)
 {
@@ -43,16 +46,21 @@ header_group (const char *row, gsize len, const char **name, gsize *name_len)
   if (close == NULL)
     return FALSE;
   for (const char *p = close + 1; p < end; p++)
-    if (*p != ' ' && *p != '\t' && !(*p == '\r' && p + 1 == end))
-      return FALSE;
+    {
+      guchar byte = (guchar) *p;
+
+      if (byte != ' ' && byte != '\t' && (byte & 0xc0) != 0x80 && !(byte == '\r' && p + 1 == end))
+        return FALSE;
+    }
   *name = row + 1;
   *name_len = (gsize) (close - row - 1);
   return TRUE;
 }
 
-/* The lines of @text under the headers of @group, each with its newline,
- * and in @line_map the line each came from: what GKeyFile needs to read
- * that one group, without parsing all the others. */
+/* The lines of @text under the headers of @group, each with its newline
+ * if it has one (GLib drops a '\r' only before a newline), and in
+ * @line_map the line each came from: what GKeyFile needs to read that one
+ * group, without parsing all the others. */
 static char *
 group_text (const char *text, gsize length, const char *group, GArray *line_map)
 {
@@ -74,7 +82,8 @@ group_text (const char *text, gsize length, const char *group, GArray *line_map)
       if (inside)
         {
           g_string_append_len (out, row, (gssize) len);
-          g_string_append_c (out, '\n');
+          if (newline != NULL)
+            g_string_append_c (out, '\n');
           g_array_append_val (line_map, number);
         }
       number++;

@@ -354,16 +354,113 @@ url_host (const char *host, int port, gboolean *ok)
   return g_strdup_printf ("%s:%d", name, port);
 }
 
+/* Percent-decodes @len bytes of @encoded, which may hold a password, into
+ * a new string; NULL for a '%' without two hex digits after it
+ * (*@malformed TRUE) or for a decoded newline, CR or NUL (*@malformed
+ * FALSE).  What g_uri_unescape_string() does, but a refused half-decoded
+ * password is wiped, not freed as it is. */
+static char *
+decode_userinfo (const char *encoded, gsize len, gboolean *malformed)
+{
+  char *decoded = g_malloc (len + 1);
+  gsize n = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char ch = encoded[i];
+
+      if (ch == '%')
+        {
+          if (i + 2 >= len || !g_ascii_isxdigit (encoded[i + 1]) ||
+              !g_ascii_isxdigit (encoded[i + 2]))
+            {
+              *malformed = TRUE;
+              cr_secret_free_sized (decoded, len + 1);
+              return NULL;
+            }
+          ch = (char) (g_ascii_xdigit_value (encoded[i + 1]) * 16 +
+                       g_ascii_xdigit_value (encoded[i + 2]));
+          i += 2;
+          if (ch == '\n' || ch == '\r' || ch == '\0')
+            {
+              *malformed = FALSE;
+              cr_secret_free_sized (decoded, len + 1);
+              return NULL;
+            }
+        }
+      decoded[n++] = ch;
+    }
+  decoded[n] = '\0';
+  return decoded;
+}
+
+/* Cuts the userinfo ("user:password") out of @url, in place, leaving its
+ * '@', and returns it; NULL when @url has none.  Found as GLib's URI
+ * parser finds it — after "scheme:" (if any) and "//", up to the first '@'
+ * of the authority, which ends at the first '/', '?' or '#' — so that the
+ * parser never sees the password: it copies the userinfo and frees the
+ * copies unwiped.  git splits the same way (credential_from_url()). */
+static char *
+cut_userinfo (char *url)
+{
+  char *p = url;
+  char *authority, *at;
+  gsize cut, rest;
+  char *userinfo;
+
+  if (g_ascii_isalpha (*p))
+    {
+      do
+        p++;
+      while (g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.');
+      p = *p == ':' ? p + 1 : url;
+    }
+  if (strncmp (p, "//", 2) != 0)
+    return NULL;
+  authority = p + 2;
+  at = memchr (authority, '@', strcspn (authority, "/?#"));
+  if (at == NULL)
+    return NULL;
+
+  cut = (gsize) (at - authority);
+  rest = strlen (at);
+  userinfo = g_strndup (authority, cut);
+  memmove (authority, at, rest + 1);
+  cr_secret_wipe (authority + rest + 1, cut);
+  return userinfo;
+}
+
+/* Takes the userinfo out of @url (cut_userinfo()) and decodes the user
+ * name in it and, after its first ':', the password, as git does; each is
+ * left NULL when the URL has none.  NULL, or what is wrong. */
+static const char *
+take_userinfo (char *url, char **username, char **password)
+{
+  cr_autosecret char *userinfo = cut_userinfo (url);
+  gboolean malformed = FALSE;
+  const char *colon;
+  gsize user_len;
+
+  if (userinfo == NULL)
+    return NULL;
+  colon = strchr (userinfo, ':');
+  user_len = colon != NULL ? (gsize) (colon - userinfo) : strlen (userinfo);
+  *username = decode_userinfo (userinfo, user_len, &malformed);
+  if (*username != NULL && colon != NULL)
+    *password = decode_userinfo (colon + 1, strlen (colon + 1), &malformed);
+  if (*username == NULL || (colon != NULL && *password == NULL))
+    return malformed ? "not a valid URL" : "the URL encodes a newline, CR or NUL";
+  return NULL;
+}
+
 /* Splits url= as git does: protocol://[user[:password]@]host[:port][/path].
  * The URL may hold a password, so no message quotes it. */
 static gboolean
 parse_url (Parser *p, const Key *key, const char *value, gsize len, GError **error)
 {
   cr_autosecret char *url = g_strndup (value, len);
-  cr_autosecret char *encoded_password = NULL;
   cr_autosecret char *password = NULL;
   g_autofree char *scheme = NULL;
-  g_autofree char *encoded_user = NULL;
   g_autofree char *encoded_host = NULL;
   g_autofree char *encoded_path = NULL;
   g_autofree char *query = NULL;
@@ -371,6 +468,7 @@ parse_url (Parser *p, const Key *key, const char *value, gsize len, GError **err
   g_autofree char *username = NULL;
   g_autofree char *host = NULL;
   g_autofree char *path = NULL;
+  const char *problem;
   gboolean ok = TRUE;
   int port = -1;
 
@@ -380,21 +478,20 @@ parse_url (Parser *p, const Key *key, const char *value, gsize len, GError **err
   if (strstr (url, "%00") != NULL)
     return fail (error, p->line, key, "the URL encodes a newline, CR or NUL");
 
-  /* ENCODED: we decode ourselves, so that a decoded NUL is caught rather
-   * than cutting the string short.  NON_DNS: no IDN rewriting of the host;
-   * git takes it byte for byte.  GLib's error is dropped as it quotes the
-   * URL. */
-  if (!g_uri_split_with_user (url,
-                              G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS,
-                              &scheme, &encoded_user, &encoded_password, NULL,
-                              &encoded_host, &port, &encoded_path, &query, &fragment, NULL))
+  /* The userinfo is ours to split and decode, the rest GLib's.  ENCODED:
+   * we decode ourselves, so that a decoded NUL is caught rather than
+   * cutting the string short.  NON_DNS: no IDN rewriting of the host; git
+   * takes it byte for byte.  GLib's error is dropped as it quotes the URL. */
+  problem = take_userinfo (url, &username, &password);
+  if (problem != NULL)
+    return fail (error, p->line, key, "%s", problem);
+  if (!g_uri_split (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme, NULL,
+                    &encoded_host, &port, &encoded_path, &query, &fragment, NULL))
     return fail (error, p->line, key, "not a valid URL");
   /* git insists on "scheme://" too: without it the parts are guesses. */
   if (scheme == NULL || encoded_host == NULL)
     return fail (error, p->line, key, "the URL does not start with scheme://");
 
-  username = decode (encoded_user, &ok);
-  password = decode (encoded_password, &ok);
   host = url_host (encoded_host, port, &ok);
   path = url_path (encoded_path, query, fragment, &ok);
   /* The same check git makes (check_url_component), CR and NUL added. */

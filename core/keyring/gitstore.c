@@ -96,34 +96,19 @@ search (const CrGitCredential *c, GError **error)
   return items;
 }
 
-/* The value's first line is the password; the others are key=value. */
-typedef struct {
-  char *password;
-  gint64 expiry;
-  char *refresh_token;
-} StoredValue;
-
-static void
-stored_value_clear (StoredValue *value)
+void
+cr_git_stored_value_clear (CrGitStoredValue *value)
 {
   cr_secret_freep (&value->password);
   cr_secret_freep (&value->refresh_token);
 }
 
-static gboolean
-read_value (SecretItem *item, StoredValue *out)
+void
+cr_git_stored_value_parse (const char *text, CrGitStoredValue *out)
 {
-  SecretValue *secret = secret_item_get_secret (item);
-  const char *text = secret ? secret_value_get_text (secret) : NULL;
   const char *line_end;
 
   memset (out, 0, sizeof *out);
-  if (text == NULL)
-    {
-      if (secret != NULL)
-        secret_value_unref (secret);
-      return FALSE;
-    }
   line_end = strchrnul (text, '\n');
   out->password = g_strndup (text, line_end - text);
   while (*line_end == '\n')
@@ -140,11 +125,27 @@ read_value (SecretItem *item, StoredValue *out)
         }
       else if (g_str_has_prefix (line, REFRESH_PREFIX))
         {
-          g_free (out->refresh_token);
+          cr_secret_free (out->refresh_token);
           out->refresh_token = g_strndup (line + strlen (REFRESH_PREFIX),
                                           line_end - line - strlen (REFRESH_PREFIX));
         }
     }
+}
+
+static gboolean
+read_value (SecretItem *item, CrGitStoredValue *out)
+{
+  SecretValue *secret = secret_item_get_secret (item);
+  const char *text = secret ? secret_value_get_text (secret) : NULL;
+
+  memset (out, 0, sizeof *out);
+  if (text == NULL)
+    {
+      if (secret != NULL)
+        secret_value_unref (secret);
+      return FALSE;
+    }
+  cr_git_stored_value_parse (text, out);
   secret_value_unref (secret);
   return TRUE;
 }
@@ -188,7 +189,7 @@ cr_git_store_get (CrGitCredential *c, GError **error)
     }
   for (GList *l = items; l != NULL; l = l->next)
     {
-      StoredValue value;
+      CrGitStoredValue value;
       g_autoptr (GHashTable) attributes = NULL;
       const char *user;
 
@@ -197,7 +198,7 @@ cr_git_store_get (CrGitCredential *c, GError **error)
       /* git before 2.40 would use an expired password without looking. */
       if (value.expiry != 0 && value.expiry <= now)
         {
-          stored_value_clear (&value);
+          cr_git_stored_value_clear (&value);
           continue;
         }
       attributes = secret_item_get_attributes (l->data);
@@ -212,7 +213,7 @@ cr_git_store_get (CrGitCredential *c, GError **error)
       c->password_expiry_utc = value.expiry;
       cr_secret_freep (&c->oauth_refresh_token);
       c->oauth_refresh_token = g_steal_pointer (&value.refresh_token);
-      stored_value_clear (&value);
+      cr_git_stored_value_clear (&value);
       answered = TRUE;
       break;
     }
@@ -291,11 +292,11 @@ cr_git_store_erase (const CrGitCredential *c, GError **error)
     }
   for (GList *l = items; l != NULL; l = l->next)
     {
-      StoredValue value = { NULL, 0, NULL };
+      CrGitStoredValue value = { NULL, 0, NULL };
       gboolean wanted = c->password == NULL ||
                         (read_value (l->data, &value) && cr_secret_equal (value.password, c->password));
 
-      stored_value_clear (&value);
+      cr_git_stored_value_clear (&value);
       if (wanted && !secret_item_delete_sync (l->data, NULL, &local_error))
         break;
     }

@@ -33,6 +33,19 @@ gboolean cr_store_clear_secrets (const char *account, GError **error);
 /* One of them. */
 gboolean cr_store_clear_secret (const char *account, CrSecretKind kind, GError **error);
 
+/* The secret value of a git credential item (gitstore.c): the password,
+ * then "password_expiry_utc=N" and "oauth_refresh_token=T" lines, the
+ * last of each counting; the parsing apart from libsecret, for the tests.
+ * Free with cr_git_stored_value_clear(), which wipes the secrets. */
+typedef struct {
+  char *password;
+  gint64 expiry;
+  char *refresh_token;
+} CrGitStoredValue;
+
+void cr_git_stored_value_parse (const char *text, CrGitStoredValue *out);
+void cr_git_stored_value_clear (CrGitStoredValue *value);
+
 G_END_DECLS
 
 #endif /* CR_STORE_H */
