@@ -59,16 +59,15 @@ import binascii
 import hashlib
 import html
 import json
-import os
 import re
 import secrets
-import signal
-import ssl
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import serving
 
 FORM = "application/x-www-form-urlencoded"
 MAX_BODY = 64 * 1024
@@ -106,19 +105,11 @@ def invalid_grant(description):
 
 # ---------------------------------------------------------------- decoding --
 
-_PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
-
-
 def form_unescape(raw):
-    """application/x-www-form-urlencoded decoding of one name or value:
-    '+' is a space, every '%' starts two hex digits, the result is UTF-8."""
-    if not re.fullmatch(rb"(?:[^%]|%[0-9A-Fa-f]{2})*", raw):
-        raise bad_request("malformed percent-encoding")
-    decoded = _PCT.sub(lambda m: bytes([int(m.group(1), 16)]), raw.replace(b"+", b" "))
     try:
-        return decoded.decode("utf-8")
-    except UnicodeDecodeError:
-        raise bad_request("parameters are not UTF-8")
+        return serving.percent_decode(raw)
+    except ValueError as e:
+        raise bad_request("parameters: %s" % e)
 
 
 def parse_form(raw):
@@ -150,16 +141,6 @@ def refuse_repeated(repeated):
         raise bad_request("parameter %s is repeated" % ", ".join(sorted(repeated)))
 
 
-def media_type_ok(header, wanted):
-    """Content-Type is WANTED; a charset=utf-8 parameter is tolerated."""
-    if header is None:
-        return False
-    parts = [p.strip() for p in header.split(";")]
-    if parts[0].lower() != wanted:
-        return False
-    return all(p.lower().replace('"', "") == "charset=utf-8" for p in parts[1:])
-
-
 def parse_scope(text):
     """RFC 6749 §3.3: scope tokens separated by single spaces, as a list; a
     malformed value is invalid_scope."""
@@ -169,13 +150,9 @@ def parse_scope(text):
     return tokens
 
 
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def new_secret():
     """An opaque, unguessable value: codes, tokens, device codes."""
-    return b64url(secrets.token_bytes(32))
+    return serving.b64url(secrets.token_bytes(32))
 
 
 # ------------------------------------------------------------------- state --
@@ -463,7 +440,7 @@ class Handler(BaseHTTPRequestHandler):
             # the body, never in the URI.
             raise bad_request("parameters must be in the request body, not the URI")
         body = self.read_body()
-        if not media_type_ok(self.headers.get("Content-Type"), FORM):
+        if not serving.media_type_ok(self.headers.get("Content-Type"), FORM):
             raise bad_request("Content-Type must be %s" % FORM)
         params, repeated = parse_form(body)
         refuse_repeated(repeated)
@@ -754,7 +731,7 @@ class Handler(BaseHTTPRequestHandler):
         verifier = params["code_verifier"]
         if not PKCE_VALUE.fullmatch(verifier):
             raise invalid_grant("code_verifier must be 43-128 unreserved characters")
-        computed = b64url(hashlib.sha256(verifier.encode("ascii")).digest())
+        computed = serving.b64url(hashlib.sha256(verifier.encode("ascii")).digest())
         if not secrets.compare_digest(computed, code.challenge):
             raise invalid_grant("code_verifier does not match the code_challenge")
         code.family = state.new_family(client_id, code.scope)
@@ -991,24 +968,6 @@ class Handler(BaseHTTPRequestHandler):
         self.hook_device("denied")
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # TLS handshakes the client aborts land here: one short line, not a
-        # traceback.
-        exc = sys.exc_info()[1]
-        if self.args.verbose or not isinstance(exc, (ssl.SSLError, OSError)):
-            print("auth-server: %s: %r" % (client_address[0], exc), file=sys.stderr)
-
-
-def write_port_file(path, port):
-    tmp = "%s.tmp.%d" % (path, os.getpid())
-    with open(tmp, "w") as f:
-        f.write("%d\n" % port)
-    os.rename(tmp, path)  # readers never see a half-written file
-
-
 URL_PATH = re.compile(r"(/[A-Za-z0-9._~-]+)+")
 
 
@@ -1082,30 +1041,11 @@ def parse_args(argv=None):
 
 def main():
     args = parse_args()
-    server = Server(("127.0.0.1", args.port), Handler)
+    server = serving.Server(("127.0.0.1", args.port), Handler)
+    server.label = "auth-server"
     server.args = args
     server.state = State(args)
-    if args.cert:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(args.cert, args.key)
-        # Handshake in the handler thread, so one stuck client cannot block accept().
-        server.socket = ctx.wrap_socket(server.socket, server_side=True,
-                                        do_handshake_on_connect=False)
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if args.port_file:
-        write_port_file(args.port_file, server.server_address[1])
-    try:
-        server.serve_forever()
-    except SystemExit:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serving.serve(server, args)
 
 
 if __name__ == "__main__":

@@ -44,31 +44,26 @@ Python 3 standard library only.
 """
 
 import argparse
-import base64
 import datetime
 import email.utils
 import json
-import os
 import secrets
-import signal
 import socket
 import ssl
 import struct
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import serving
 
 MIB = 1024 * 1024
 CONNECTION_MODES = ("reset", "reset-handshake", "silent", "hang")
 
 
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def new_token():
-    return b64url(secrets.token_bytes(48))
+    return serving.b64url(secrets.token_bytes(48))
 
 
 def autograb_body(**override):
@@ -471,8 +466,8 @@ class Handler(BaseHTTPRequestHandler):
         self.trickle_bytes(head + body)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
+class Server(serving.Server):
+    label = "hostile-server"
     ssl_context = None
 
     def finish_request(self, request, client_address):
@@ -506,17 +501,6 @@ class Server(ThreadingHTTPServer):
         handler.request_behaviour = (chosen, from_sequence)
         handler.__init__(request, client_address, self)
 
-    def handle_error(self, request, client_address):
-        exc = sys.exc_info()[1]
-        if self.args.verbose or not isinstance(exc, (ssl.SSLError, OSError)):
-            print("hostile-server: %s: %r" % (client_address[0], exc), file=sys.stderr)
-
-
-def write_port_file(path, port):
-    tmp = "%s.tmp.%d" % (path, os.getpid())
-    with open(tmp, "w") as f:
-        f.write("%d\n" % port)
-    os.rename(tmp, path)
 
 
 def main():
@@ -553,24 +537,11 @@ def main():
     server.args = args
     server.state = state
     if args.cert:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(args.cert, args.key)
-        server.ssl_context = ctx
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if args.port_file:
-        write_port_file(args.port_file, server.server_address[1])
-    try:
-        server.serve_forever()
-    except SystemExit:
-        pass
-    finally:
-        server.server_close()
-    return 0
+        # Wrapped per connection (finish_request): some behaviours never
+        # finish a handshake.
+        server.ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server.ssl_context.load_cert_chain(args.cert, args.key)
+    return serving.serve(server, args, wrap_socket=False)
 
 
 if __name__ == "__main__":

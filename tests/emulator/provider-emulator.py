@@ -22,17 +22,15 @@ import binascii
 import datetime
 import hashlib
 import json
-import os
-import re
 import secrets
-import signal
-import ssl
 import string
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import serving
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -51,22 +49,15 @@ class Reject(Exception):
 
 # ---------------------------------------------------------------- decoding --
 
-_PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
 
 
 def form_unescape(raw):
-    """application/x-www-form-urlencoded decoding of one name or value.
-
-    '+' is a space; every '%' must start a two-hex-digit escape; the result
-    must be UTF-8.  Anything else is an invalid request.
-    """
-    if not re.fullmatch(rb"(?:[^%]|%[0-9A-Fa-f]{2})*", raw):
-        raise Reject(400, "invalid_request", "Invalid request: malformed percent-encoding")
-    decoded = _PCT.sub(lambda m: bytes([int(m.group(1), 16)]), raw.replace(b"+", b" "))
+    """One form-encoded name or value (serving.percent_decode); anything
+    it refuses is an invalid request."""
     try:
-        return decoded.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Reject(400, "invalid_request", "Invalid request: body is not UTF-8")
+        return serving.percent_decode(raw)
+    except ValueError as e:
+        raise Reject(400, "invalid_request", "Invalid request: %s" % e)
 
 
 def parse_form(body):
@@ -120,25 +111,8 @@ def check_params(params, required, optional=()):
             raise Reject(400, "invalid_request", "Unknown parameter: `%s`" % name)
 
 
-def media_type_ok(header, wanted):
-    """Content-Type equals WANTED; a charset=utf-8 parameter is tolerated."""
-    if header is None:
-        return False
-    parts = [p.strip() for p in header.split(";")]
-    if parts[0].lower() != wanted:
-        return False
-    for param in parts[1:]:
-        if param.lower().replace('"', "") not in ("charset=utf-8",):
-            return False
-    return True
-
-
 def random_string(alphabet, length):
     return "".join(secrets.choice(alphabet) for _ in range(length))
-
-
-def b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def b64url_length(n):
@@ -160,22 +134,22 @@ def jwt(claims, length=None):
     characters, a "pad" claim of letters and digits making up the size; a
     base64url text is never 1 more than a multiple of 4 long, so a "kid" in
     the header shifts what is left to the payload when it would be."""
-    signature = b64url(secrets.token_bytes(256))
+    signature = serving.b64url(secrets.token_bytes(256))
     if length is None:
-        header = b64url(b'{"typ":"JWT","alg":"RS256"}')
-        return "%s.%s.%s" % (header, b64url(json.dumps(claims).encode()), signature)
+        header = serving.b64url(b'{"typ":"JWT","alg":"RS256"}')
+        return "%s.%s.%s" % (header, serving.b64url(json.dumps(claims).encode()), signature)
     for kid in ("", "k", "kk", "kkk"):
         head = {"typ": "JWT", "alg": "RS256"}
         if kid:
             head["kid"] = kid
-        header = b64url(compact_json(head))
+        header = serving.b64url(compact_json(head))
         room = length - len(header) - len(signature) - 2
         size = 3 * room // 4
         bare = compact_json(dict(claims, pad=""))
         if room <= 0 or b64url_length(size) != room or size < len(bare):
             continue
         pad = random_string(string.ascii_letters + string.digits, size - len(bare))
-        token = "%s.%s.%s" % (header, b64url(compact_json(dict(claims, pad=pad))), signature)
+        token = "%s.%s.%s" % (header, serving.b64url(compact_json(dict(claims, pad=pad))), signature)
         assert len(token) == length, (len(token), length)
         return token
     raise ValueError("no JWT of %d characters" % length)
@@ -367,7 +341,7 @@ class AutoGrab(Provider):
                          "authorization server.")
         if client_id != self.args.client_id or client_secret != self.args.client_secret:
             raise Reject(401, "invalid_client", "Invalid client credentials")
-        token = b64url(secrets.token_bytes(48))
+        token = serving.b64url(secrets.token_bytes(48))
         return {"access_token": token, "expires_in": self.expires_in,
                 "scope": "", "token_type": "bearer"}, token
 
@@ -441,7 +415,7 @@ class Hooks(Provider):
             raise Reject(401, "invalid_client", "Unknown client or wrong secret")
         if "scope" in params and params["scope"] not in (a.scope or "read").split(" "):
             raise Reject(400, "invalid_scope", "Unknown scope")
-        token = b64url(secrets.token_bytes(32))
+        token = serving.b64url(secrets.token_bytes(32))
         return {"access_token": token, "token_type": "bearer",
                 "expires_in": self.expires_in}, token
 
@@ -588,7 +562,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise provider.method_error()
             body = self.read_body()
             entry["request_digest"] = self.request_digest(method, body)
-            matched = [t for t in provider.content_types if media_type_ok(content_type, t)]
+            matched = [t for t in provider.content_types if serving.media_type_ok(content_type, t)]
             if not matched:
                 raise provider.content_type_error()
             answer, token = provider.handle(self.headers, body, matched[0])
@@ -610,24 +584,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(status, answer, headers)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout tests)
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # TLS handshakes that the client aborts (the untrusted-certificate
-        # tests) land here: one short line, not a traceback.
-        exc = sys.exc_info()[1]
-        if self.args.verbose or not isinstance(exc, (ssl.SSLError, OSError)):
-            print("provider-emulator: %s: %r" % (client_address[0], exc), file=sys.stderr)
-
-
-def write_port_file(path, port):
-    tmp = "%s.tmp.%d" % (path, os.getpid())
-    with open(tmp, "w") as f:
-        f.write("%d\n" % port)
-    os.rename(tmp, path)  # readers never see a half-written file
 
 
 def main():
@@ -670,31 +626,12 @@ def main():
         except ValueError as e:
             p.error("--token-length: %s" % e)
 
-    server = Server(("127.0.0.1", args.port), Handler)
+    server = serving.Server(("127.0.0.1", args.port), Handler)
+    server.label = "provider-emulator"
     server.args = args
     server.provider = PROVIDERS[args.provider](args)
     server.state = State(args.log)
-    if args.cert:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(args.cert, args.key)
-        # Handshake in the handler thread, so one stuck client cannot block accept().
-        server.socket = ctx.wrap_socket(server.socket, server_side=True,
-                                        do_handshake_on_connect=False)
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if args.port_file:
-        write_port_file(args.port_file, server.server_address[1])
-    try:
-        server.serve_forever()
-    except SystemExit:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serving.serve(server, args)
 
 
 if __name__ == "__main__":
