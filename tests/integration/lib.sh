@@ -308,32 +308,40 @@ make_ca() {
 # EMU_LOG, EMU_PID; several may run at once (save the variables you need).
 _emu_pids=()
 start_emulator() {
-	local provider=$1 n=${#_emu_pids[@]}
+	local provider=$1
 	shift
-	make_ca
-	EMU_LOG=$TEST_TMP/emulator.$n.log
-	local port_file=$TEST_TMP/emulator.$n.port
-	: >"$EMU_LOG"
-	"$PYTHON" "$EMULATOR" --provider "$provider" \
-		--cert "$CA_DIR/server.pem" --key "$CA_DIR/server-key.pem" \
-		--port-file "$port_file" --log "$EMU_LOG" "$@" \
-		2>>"$TEST_TMP/emulator.$n.stderr" &
-	EMU_PID=$!
-	_emu_pids+=("$EMU_PID")
-	local i
-	for i in $(seq 100); do  # at most 10 s
-		[ -s "$port_file" ] && break
-		kill -0 "$EMU_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -s "$port_file" ] || {
-		cat "$TEST_TMP/emulator.$n.stderr" >&2
-		tap_bail "emulator for $provider did not start"
-	}
-	EMU_PORT=$(cat "$port_file")
+	_start_server emulator ${#_emu_pids[@]} "$EMULATOR" --provider "$provider" "$@"
+	EMU_LOG=$_SRV_LOG EMU_PID=$_SRV_PID EMU_PORT=$_SRV_PORT
 	EMU_URL=https://127.0.0.1:$EMU_PORT
 	EMU_TOKEN_URL=$EMU_URL$(emulator_path "$provider")
 	export EMU_PORT EMU_URL EMU_TOKEN_URL EMU_LOG EMU_PID
+}
+
+# _start_server LABEL N SCRIPT ARGS...: one of tests/emulator/'s servers
+# with the test CA's 127.0.0.1 certificate (ARGS may override --cert/--key:
+# the last wins), waited for (its port file, at most 10 s). Sets _SRV_LOG,
+# _SRV_PID, _SRV_PORT.
+_start_server() {
+	local label=$1 n=$2 script=$3 i
+	shift 3
+	make_ca
+	_SRV_LOG=$TEST_TMP/$label.$n.log
+	local port_file=$TEST_TMP/$label.$n.port stderr=$TEST_TMP/$label.$n.stderr
+	: >"$_SRV_LOG"
+	"$PYTHON" "$script" --cert "$CA_DIR/server.pem" --key "$CA_DIR/server-key.pem" \
+		--port-file "$port_file" --log "$_SRV_LOG" "$@" 2>>"$stderr" &
+	_SRV_PID=$!
+	_emu_pids+=("$_SRV_PID")
+	for i in $(seq 100); do
+		[ -s "$port_file" ] && break
+		kill -0 "$_SRV_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -s "$port_file" ] || {
+		cat "$stderr" >&2
+		tap_bail "$label did not start: $*"
+	}
+	_SRV_PORT=$(cat "$port_file")
 }
 
 # tests/emulator/hostile-server.py: a server that misbehaves on request.
@@ -344,26 +352,10 @@ HOSTILE=$abs_top_srcdir/tests/emulator/hostile-server.py
 # HS_LOG, HS_PID.
 _hs_n=0
 start_hostile() {
-	make_ca
 	_hs_n=$((_hs_n + 1))
-	HS_LOG=$TEST_TMP/hostile.$_hs_n.log
-	local port_file=$TEST_TMP/hostile.$_hs_n.port i
-	: >"$HS_LOG"
-	"$PYTHON" "$HOSTILE" --cert "$CA_DIR/server.pem" --key "$CA_DIR/server-key.pem" \
-		--port-file "$port_file" --log "$HS_LOG" "$@" \
-		2>>"$TEST_TMP/hostile.$_hs_n.stderr" &
-	HS_PID=$!
-	_emu_pids+=("$HS_PID")
-	for i in $(seq 100); do
-		[ -s "$port_file" ] && break
-		kill -0 "$HS_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -s "$port_file" ] || {
-		cat "$TEST_TMP/hostile.$_hs_n.stderr" >&2
-		tap_bail "hostile-server did not start: $*"
-	}
-	HS_URL=https://127.0.0.1:$(cat "$port_file")
+	_start_server hostile $_hs_n "$HOSTILE" "$@"
+	HS_LOG=$_SRV_LOG HS_PID=$_SRV_PID
+	HS_URL=https://127.0.0.1:$_SRV_PORT
 }
 
 # stop_emulator [PID]: default the last one started.
@@ -469,26 +461,9 @@ AUTH_SERVER=$abs_top_srcdir/tests/emulator/auth-server.py
 # Sets AS_PORT, AS_URL (https://127.0.0.1:PORT), AS_LOG, AS_PID.
 _as_n=0
 start_auth_server() {
-	make_ca
 	_as_n=$((_as_n + 1))
-	AS_LOG=$TEST_TMP/auth-server.$_as_n.log
-	local port_file=$TEST_TMP/auth-server.$_as_n.port i
-	: >"$AS_LOG"
-	"$PYTHON" "$AUTH_SERVER" --cert "$CA_DIR/server.pem" --key "$CA_DIR/server-key.pem" \
-		--port-file "$port_file" --log "$AS_LOG" "$@" \
-		2>>"$TEST_TMP/auth-server.$_as_n.stderr" &
-	AS_PID=$!
-	_emu_pids+=("$AS_PID")
-	for i in $(seq 100); do
-		[ -s "$port_file" ] && break
-		kill -0 "$AS_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -s "$port_file" ] || {
-		cat "$TEST_TMP/auth-server.$_as_n.stderr" >&2
-		tap_bail "auth-server.py did not start: $*"
-	}
-	AS_PORT=$(cat "$port_file")
+	_start_server auth-server $_as_n "$AUTH_SERVER" "$@"
+	AS_LOG=$_SRV_LOG AS_PID=$_SRV_PID AS_PORT=$_SRV_PORT
 	AS_URL=https://127.0.0.1:$AS_PORT
 }
 
@@ -561,9 +536,12 @@ sign_in_with_code() {
 		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" login "$account" --device "$@" \
 			>"$TEST_TMP/out" 2>"$TEST_TMP/err" &
 	local pid=$!
+	# The code's line is complete once the next one (verification_uri_complete,
+	# which the emulator always gives) has begun: a slow run may be caught
+	# half-way through writing it.
 	for i in $(seq 300); do
-		code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\).*/\1/p' "$TEST_TMP/err")
-		[ -n "$code" ] && break
+		code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\)$/\1/p' "$TEST_TMP/err")
+		[ -n "$code" ] && grep -q "or open" "$TEST_TMP/err" && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
