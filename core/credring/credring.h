@@ -146,6 +146,9 @@ CR_EXPORT char **cr_config_list_accounts (CrConfig *config);
 CR_EXPORT CrAccount *cr_config_get_account (CrConfig *config, const char *name, GError **error);
 CR_EXPORT void cr_config_free (CrConfig *config);
 CR_EXPORT void cr_account_free (CrAccount *account);
+/* A deep copy of @account, resolved or not, that shares nothing with it:
+ * free with cr_account_free(). */
+CR_EXPORT CrAccount *cr_account_copy (const CrAccount *account);
 
 /* Checks @account against what @provider needs, once, and fills in its
  * endpoint (the token URL its requests go to): required keys (a missing
@@ -216,6 +219,10 @@ CR_EXPORT const char *const *cr_provider_get_warnings (CrProvider *plugin);
  * against it (cr_config_open_account()) has discovered them, from the
  * discovery cache or the issuer. */
 CR_EXPORT gboolean cr_provider_needs_discovery (CrProvider *plugin);
+/* Another reference to @plugin, for code that keeps it beyond its
+ * caller's (cr_token_get_async() does); returns @plugin. */
+CR_EXPORT CrProvider *cr_provider_ref (CrProvider *plugin);
+/* Drops a reference: the last one unloads the provider. */
 CR_EXPORT void cr_provider_free (CrProvider *plugin);
 /* Directories searched for plugins, in order: $CREDRING_PLUGIN_DIR (a
  * colon list) when set, else the compiled-in one.  Free with g_strfreev(). */
