@@ -492,10 +492,12 @@ CR_EXPORT gboolean cr_cache_forget_all (const CrAccount *account, CrProvider *pr
 /* ---- asynchronously, for programs with a main loop (cache/async.c) ----- */
 
 /* cr_cache_get_token_with() in a worker thread (GTask): @callback runs in
- * the thread-default main context of the thread that called, and calls
- * cr_token_get_finish() for the token (free with cr_token_free()) or the
- * error.  Calls may overlap, in one process and across processes: the
- * account's lock still makes one provider request of them.
+ * the thread-default main context of the thread that called, where
+ * cr_token_get_finish() gives the token (free with cr_token_free()) or
+ * the error.  Calls may overlap, in one process and across processes: the
+ * account's lock still makes one provider request of them.  Each call
+ * holds one of GLib's shared worker threads (GTask's pool) while it
+ * waits, on the lock, the provider or a person signing in.
  *
  * What is kept, so that the caller may free its own as soon as this
  * returns: a copy of @account (resolved against @provider, as
@@ -513,8 +515,9 @@ CR_EXPORT gboolean cr_cache_forget_all (const CrAccount *account, CrProvider *pr
  * it runs, @callback gets G_IO_ERROR_CANCELLED at once, while the worker
  * finishes what it started, which cannot be interrupted (the keyring,
  * the lock, an HTTP request, a sign-in polling until the person's time
- * runs out); its answer is dropped, but what it stored stays: a token it
- * fetched is cached and serves the next call. */
+ * runs out, the account's lock held meanwhile); its answer is dropped,
+ * but what it stored stays: a token it fetched is cached and serves the
+ * next call. */
 CR_EXPORT void cr_token_get_async (const CrAccount *account, CrProvider *provider,
                                    const CrTokenOptions *options, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
