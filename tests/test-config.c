@@ -904,6 +904,92 @@ test_header_continuation_bytes (void)
   g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, expected);
 }
 
+/* ---- copies and references (for calls that outlive their caller's) ----- */
+
+static void
+assert_same_string (const char *copy, const char *original)
+{
+  g_assert_cmpstr (copy, ==, original);
+  if (original != NULL)
+    g_assert_true (copy != original);
+}
+
+/* A copy is equal and shares nothing: it stays whole when the original is
+ * freed (valgrind and ASan see any shared block). */
+static void
+test_account_copy (void)
+{
+  g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, several_accounts, "ants-prod");
+  g_autoptr (CrProvider) plugin = cr_test_load_provider ("ants");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrAccount) copy = NULL;
+  char **fields[] = {
+    &account->token_url, &account->host, &account->username, &account->ca_file,
+    &account->scope, &account->authorization_endpoint, &account->device_endpoint,
+    &account->revocation_endpoint, &account->redirect_uri, &account->issuer,
+  };
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &error));
+  g_assert_no_error (error);
+  /* Every string set, so that a field the copy only points at is seen. */
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (*fields[i] == NULL)
+      *fields[i] = g_strdup ("set by the test");
+  copy = cr_account_copy (account);
+  assert_same_string (copy->name, account->name);
+  assert_same_string (copy->config_path, account->config_path);
+  assert_same_string (copy->provider, account->provider);
+  assert_same_string (copy->token_url, account->token_url);
+  assert_same_string (copy->host, account->host);
+  assert_same_string (copy->client_id, account->client_id);
+  assert_same_string (copy->username, account->username);
+  assert_same_string (copy->ca_file, account->ca_file);
+  assert_same_string (copy->endpoint, account->endpoint);
+  assert_same_string (copy->scope, account->scope);
+  assert_same_string (copy->authorization_endpoint, account->authorization_endpoint);
+  assert_same_string (copy->device_endpoint, account->device_endpoint);
+  assert_same_string (copy->revocation_endpoint, account->revocation_endpoint);
+  assert_same_string (copy->redirect_uri, account->redirect_uri);
+  assert_same_string (copy->issuer, account->issuer);
+  g_assert_nonnull (account->endpoint);
+  g_assert_true (copy->urls != account->urls);
+  g_assert_true (g_strv_equal ((const char *const *) copy->urls,
+                               (const char *const *) account->urls));
+  g_assert_cmpint (copy->timeout, ==, account->timeout);
+  g_assert_cmpint (copy->min_valid, ==, account->min_valid);
+  g_assert_cmpint (copy->grant, ==, account->grant);
+  g_assert_cmpint (copy->client_auth, ==, account->client_auth);
+  g_assert_cmpint (copy->signin_timeout, ==, account->signin_timeout);
+  g_assert_true (copy->values != account->values && copy->lines != account->lines);
+  g_assert_cmpuint (g_hash_table_size (copy->values), ==, g_hash_table_size (account->values));
+  g_assert_cmpuint (g_hash_table_size (copy->lines), ==, g_hash_table_size (account->lines));
+  g_hash_table_iter_init (&iter, account->values);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    assert_same_string (g_hash_table_lookup (copy->values, key), value);
+  g_hash_table_iter_init (&iter, account->lines);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_assert_true (g_hash_table_lookup (copy->lines, key) == value);
+
+  g_clear_pointer (&account, cr_account_free);
+  g_assert_cmpstr (copy->name, ==, "ants-prod");
+  g_assert_cmpstr (g_hash_table_lookup (copy->values, "scope"), ==, "item,event");
+}
+
+/* A reference keeps the provider loaded after its first holder let go. */
+static void
+test_provider_ref (void)
+{
+  CrProvider *plugin = cr_test_load_provider ("ants");
+
+  g_assert_true (cr_provider_ref (plugin) == plugin);
+  cr_provider_free (plugin);
+  g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, "ants");
+  g_assert_nonnull (cr_provider_get_descriptor (plugin)->token_url);
+  cr_provider_free (plugin);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -930,6 +1016,8 @@ main (int argc, char **argv)
   g_test_add_func ("/config/check/warnings", test_check_warnings);
   g_test_add_func ("/config/check/warning-line-crlf", test_warning_line_crlf);
 
+  g_test_add_func ("/config/account/copy", test_account_copy);
+  g_test_add_func ("/config/provider/ref", test_provider_ref);
   g_test_add_func ("/config/load/messages-printable", test_messages_printable);
   g_test_add_func ("/config/load/header-continuation-bytes", test_header_continuation_bytes);
   status = g_test_run ();

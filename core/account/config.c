@@ -179,6 +179,51 @@ cr_account_free (CrAccount *account)
   g_free (account);
 }
 
+static GHashTable *
+copy_table (GHashTable *table, gboolean values_are_strings)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            values_are_strings ? g_free : NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), values_are_strings ? g_strdup (value) : value);
+  return copy;
+}
+
+CrAccount *
+cr_account_copy (const CrAccount *account)
+{
+  CrAccount *copy;
+
+  g_return_val_if_fail (account != NULL, NULL);
+
+  /* Every field, the numbers with the struct and each string anew: one
+   * added to CrAccount is added here and in cr_account_free(). */
+  copy = g_memdup2 (account, sizeof *account);
+  copy->name = g_strdup (account->name);
+  copy->config_path = g_strdup (account->config_path);
+  copy->provider = g_strdup (account->provider);
+  copy->token_url = g_strdup (account->token_url);
+  copy->host = g_strdup (account->host);
+  copy->client_id = g_strdup (account->client_id);
+  copy->username = g_strdup (account->username);
+  copy->ca_file = g_strdup (account->ca_file);
+  copy->urls = g_strdupv (account->urls);
+  copy->endpoint = g_strdup (account->endpoint);
+  copy->values = copy_table (account->values, TRUE);
+  copy->lines = copy_table (account->lines, FALSE);
+  copy->scope = g_strdup (account->scope);
+  copy->authorization_endpoint = g_strdup (account->authorization_endpoint);
+  copy->device_endpoint = g_strdup (account->device_endpoint);
+  copy->revocation_endpoint = g_strdup (account->revocation_endpoint);
+  copy->redirect_uri = g_strdup (account->redirect_uri);
+  copy->issuer = g_strdup (account->issuer);
+  return copy;
+}
+
 /* Account names end up in keyring attributes, labels and lock file names. */
 static gboolean
 account_name_is_valid (const char *name)

@@ -13,6 +13,29 @@
  *     return cr_error_exit_status (error);   // error->message is one line, secret-free
  *   puts (token->access_token);
  *
+ * A program with a main loop (GTK) asks the same in a worker thread, so
+ * that the loop never waits on a keyring prompt, the account's lock, the
+ * provider or a person signing in; the callback runs in the caller's
+ * thread (its thread-default main context):
+ *
+ *   static void
+ *   on_token (GObject *source, GAsyncResult *result, gpointer user_data)
+ *   {
+ *     g_autoptr(GError) error = NULL;
+ *     g_autoptr(CrToken) token = cr_token_get_finish (result, &error);
+ *
+ *     if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+ *       return;                                // user_data may be gone
+ *     if (token == NULL)
+ *       show_error (user_data, error->message); // error->code: CR_ERROR_*
+ *     else
+ *       use_token (user_data, token->access_token);
+ *   }
+ *
+ *   cr_token_get_async (account, provider, NULL, cancellable, on_token, window);
+ *   // account and provider may be freed now; g_cancellable_cancel() when
+ *   // the window closes (examples/desktop/token-async.c is a whole program)
+ *
  * Errors are GErrors in the CR_ERROR domain; their codes are the CLI's exit
  * statuses.  The library never logs: it reports through GError, and traces
  * through g_debug() in the "credring" log domain, which never carries a
@@ -23,6 +46,7 @@
 #define CREDRING_H
 
 #include <glib.h>
+#include <gio/gio.h>
 #include <credring/plugin.h>
 
 G_BEGIN_DECLS
@@ -146,6 +170,9 @@ CR_EXPORT char **cr_config_list_accounts (CrConfig *config);
 CR_EXPORT CrAccount *cr_config_get_account (CrConfig *config, const char *name, GError **error);
 CR_EXPORT void cr_config_free (CrConfig *config);
 CR_EXPORT void cr_account_free (CrAccount *account);
+/* A deep copy of @account, resolved or not, that shares nothing with it:
+ * free with cr_account_free(). */
+CR_EXPORT CrAccount *cr_account_copy (const CrAccount *account);
 
 /* Checks @account against what @provider needs, once, and fills in its
  * endpoint (the token URL its requests go to): required keys (a missing
@@ -216,6 +243,10 @@ CR_EXPORT const char *const *cr_provider_get_warnings (CrProvider *plugin);
  * against it (cr_config_open_account()) has discovered them, from the
  * discovery cache or the issuer. */
 CR_EXPORT gboolean cr_provider_needs_discovery (CrProvider *plugin);
+/* Another reference to @plugin, for code that keeps it beyond its
+ * caller's (cr_token_get_async() does); returns @plugin. */
+CR_EXPORT CrProvider *cr_provider_ref (CrProvider *plugin);
+/* Drops a reference: the last one unloads the provider. */
 CR_EXPORT void cr_provider_free (CrProvider *plugin);
 /* Directories searched for plugins, in order: $CREDRING_PLUGIN_DIR (a
  * colon list) when set, else the compiled-in one.  Free with g_strfreev(). */
@@ -457,6 +488,53 @@ typedef enum {
 CR_EXPORT gboolean cr_cache_forget_all (const CrAccount *account, CrProvider *provider,
                                         CrRevocation *revocation, GError **revocation_error,
                                         GError **error);
+
+/* ---- asynchronously, for programs with a main loop (cache/async.c) ----- */
+
+/* cr_cache_get_token_with() in a worker thread (GTask): @callback runs in
+ * the thread-default main context of the thread that called, where
+ * cr_token_get_finish() gives the token (free with cr_token_free()) or
+ * the error.  Calls may overlap, in one process and across processes: the
+ * account's lock still makes one provider request of them.  Each call
+ * holds one of GLib's shared worker threads (GTask's pool) while it
+ * waits, on the lock, the provider or a person signing in.
+ *
+ * What is kept, so that the caller may free its own as soon as this
+ * returns: a copy of @account (resolved against @provider, as
+ * cr_config_open_account() leaves it) and of @options (NULL: the
+ * defaults, no sign-in), and a reference to @provider (cr_provider_ref());
+ * the worker only reads them.  @options->tell runs in the caller's main
+ * context too, never in the worker, and never after @callback or once
+ * @cancellable is cancelled, so @options->tell_data need only live until
+ * @callback has run.  With tell NULL, the lines go to stderr from the
+ * worker, as the CLI writes them.
+ *
+ * Errors are in the CR_ERROR domain, as for the synchronous call, except
+ * cancellation: G_IO_ERROR_CANCELLED.  Cancelled before the worker starts,
+ * the call touches neither the keyring nor the network.  Cancelled while
+ * it runs, @callback gets G_IO_ERROR_CANCELLED at once, while the worker
+ * finishes what it started, which cannot be interrupted (the keyring,
+ * the lock, an HTTP request, a sign-in polling until the person's time
+ * runs out, the account's lock held meanwhile); its answer is dropped,
+ * but what it stored stays: a token it fetched is cached and serves the
+ * next call. */
+CR_EXPORT void cr_token_get_async (const CrAccount *account, CrProvider *provider,
+                                   const CrTokenOptions *options, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+CR_EXPORT CrToken *cr_token_get_finish (GAsyncResult *result, GError **error);
+
+/* cr_cache_signin() in a worker thread, for an account whose grant signs a
+ * person in (else CR_ERROR_CONFIG, naming `credring login`): the browser
+ * or a code (@options' method and no_browser; NULL: the defaults), its
+ * lines through @options->tell.  @client_secret (nullable: a public
+ * client, or keep the stored one) is copied, wiped when the call ends, and
+ * stored once the sign-in has worked.  Everything else is as for
+ * cr_token_get_async(); finish with cr_login_finish(). */
+CR_EXPORT void cr_login_async (const CrAccount *account, CrProvider *provider,
+                               const char *client_secret, const CrTokenOptions *options,
+                               GCancellable *cancellable, GAsyncReadyCallback callback,
+                               gpointer user_data);
+CR_EXPORT CrToken *cr_login_finish (GAsyncResult *result, GError **error);
 
 /* ---- which account a URL belongs to (match.c) -------------------------- */
 

@@ -25,6 +25,9 @@
 #include "provider/trusted-file.h"
 
 struct _CrProvider {
+  /* References: the caller's, and one per asynchronous call under way
+   * (cache/async.c), which may outlive the caller's. */
+  gatomicrefcount ref_count;
   CrProviderKind kind;
   void *handle;           /* a compiled plugin's */
   CrProviderFile *file;   /* a provider file's */
@@ -83,6 +86,7 @@ plugin_new (CrProviderKind kind, const char *path, const CrPluginDescriptor *des
 {
   CrProvider *plugin = g_new0 (CrProvider, 1);
 
+  g_atomic_ref_count_init (&plugin->ref_count);
   plugin->kind = kind;
   plugin->path = g_strdup (path);
   cr_descriptor_normalize (descriptor, &plugin->descriptor);
@@ -354,10 +358,18 @@ cr_provider_take_metadata (CrProvider *plugin, CrMetadata *metadata, GError **er
   return TRUE;
 }
 
+CrProvider *
+cr_provider_ref (CrProvider *plugin)
+{
+  g_return_val_if_fail (plugin != NULL, NULL);
+  g_atomic_ref_count_inc (&plugin->ref_count);
+  return plugin;
+}
+
 void
 cr_provider_free (CrProvider *plugin)
 {
-  if (plugin == NULL)
+  if (plugin == NULL || !g_atomic_ref_count_dec (&plugin->ref_count))
     return;
   cr_metadata_free (plugin->metadata);
   if (plugin->handle != NULL)
