@@ -253,6 +253,48 @@ test_missing_client_secret (void)
   cr_test_assert_contains (error->message, "client secret");
 }
 
+/* A grant's own input (the code and verifier, the device code, the refresh
+ * token) missing is a missing secret: CR_ERROR_CONFIG, as request.h says,
+ * not a crash.  cr_token_fetch() of an account that signs a person in, which
+ * only a sign-in gives a code, builds such a request. */
+static void
+test_missing_grant_input (void)
+{
+  g_autoptr (CrAccount) account = resolved ("client_auth = body\n", &signin_provider);
+  g_autoptr (CrAccount) device = resolved ("grant = device_code\n", &signin_provider);
+  CrClientSecrets secrets = { "s", NULL };
+  const CrGrantInput inputs[] = {
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_AUTHORIZATION_CODE },
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_AUTHORIZATION_CODE, .code = "c" },
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_AUTHORIZATION_CODE, .code_verifier = "v" },
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_DEVICE_CODE },
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_REFRESH_TOKEN },
+    { .call = CR_CALL_REVOCATION },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrRequest) request =
+        cr_request_prepare (&signin_provider, account, &secrets, &inputs[i], &error);
+
+      g_assert_null (request);
+      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+      g_assert_null (strchr (error->message, '\n'));
+      g_test_message ("%s", error->message);
+    }
+  for (gsize i = 0; i < 2; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrToken) token =
+        cr_token_fetch (i == 0 ? account : device, &signin_provider, &secrets, &error);
+
+      g_assert_null (token);
+      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+      cr_test_assert_contains (error->message, "credring login acct");
+    }
+}
+
 /* ---- account keys ---------------------------------------------------------- */
 
 static void
@@ -406,6 +448,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signin/request/masked", test_masked_signin_request);
   g_test_add_func ("/signin/request/masked-without-inputs", test_masked_without_inputs);
   g_test_add_func ("/signin/request/missing-client-secret", test_missing_client_secret);
+  g_test_add_func ("/signin/request/missing-grant-input", test_missing_grant_input);
   g_test_add_func ("/signin/account-keys", test_account_keys);
   g_test_add_func ("/signin/account-keys/scope", test_scope_only_where_it_means_something);
   g_test_add_func ("/signin/answer/refresh-token", test_refresh_token_in_answer);

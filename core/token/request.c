@@ -324,6 +324,26 @@ missing_secret (const CrAccount *account, const CrClientSecrets *credentials,
   if (input->call == CR_CALL_TOKEN && input->grant == CR_GRANT_PASSWORD &&
       credentials->password == NULL)
     return "password";
+  if ((input->call == CR_CALL_REVOCATION ||
+       (input->call == CR_CALL_TOKEN && input->grant == CR_GRANT_REFRESH_TOKEN)) &&
+      input->refresh_token == NULL)
+    return "refresh token";
+  return NULL;
+}
+
+/* What only a sign-in brings that the request lacks, or NULL: the
+ * account's own grant without its inputs (cr_token_fetch() of an account
+ * that signs a person in). */
+static const char *
+missing_signin_input (const CrGrantInput *input)
+{
+  if (input->call != CR_CALL_TOKEN)
+    return NULL;
+  if (input->grant == CR_GRANT_AUTHORIZATION_CODE &&
+      (input->code == NULL || input->code_verifier == NULL))
+    return "authorization code";
+  if (input->grant == CR_GRANT_DEVICE_CODE && input->device_code == NULL)
+    return "device code";
   return NULL;
 }
 
@@ -334,12 +354,20 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
 {
   g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
   const char *missing = credentials != NULL ? missing_secret (account, credentials, input) : NULL;
+  const char *unsigned_in = credentials != NULL ? missing_signin_input (input) : NULL;
   const char *url = call_url (account, input);
 
   if (missing != NULL)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "has no stored %s: run 'credring login %s'",
                    missing, account->name);
+      return NULL;
+    }
+  if (unsigned_in != NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "has no %s (a person signs in for one): run 'credring login %s'", unsigned_in,
+                   account->name);
       return NULL;
     }
   if (url == NULL)
