@@ -130,6 +130,43 @@ test_authorization_url (void)
   g_assert_cmpuint (g_hash_table_size (params), ==, 8);
 }
 
+/* An endpoint with a fragment: RFC 6749 §4.1.1 adds the parameters to the
+ * query component, which comes before it (RFC 3986 §3); after it they
+ * would never reach the server. */
+static void
+test_authorization_url_fragment (void)
+{
+  static const char *const endpoints[] = {
+    "https://auth.example.com/oauth/authorize?tenant=t1#top",
+    "https://auth.example.com/oauth/authorize#top",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      CrPluginDescriptor provider = signin_provider;
+      g_autoptr (CrAccount) account = NULL;
+      g_autofree char *url = NULL;
+      g_autoptr (GUri) uri = NULL;
+      g_autoptr (GHashTable) params = NULL;
+
+      provider.authorization_url = endpoints[i];
+      account = resolved ("", &provider);
+      url = cr_request_authorization_url (&provider, account, "http://127.0.0.1:5000/callback",
+                                          "st-1", "ch-1");
+      uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+      g_test_message ("%s", url);
+      g_assert_nonnull (uri);
+      g_assert_cmpstr (g_uri_get_path (uri), ==, "/oauth/authorize");
+      g_assert_cmpstr (g_uri_get_fragment (uri), ==, "top");
+      g_assert_nonnull (g_uri_get_query (uri));
+      params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+      g_assert_cmpstr (g_hash_table_lookup (params, "tenant"), ==, i == 0 ? "t1" : NULL);
+      g_assert_cmpstr (g_hash_table_lookup (params, "response_type"), ==, "code");
+      g_assert_cmpstr (g_hash_table_lookup (params, "code_challenge_method"), ==, "S256");
+      g_assert_cmpuint (g_hash_table_size (params), ==, i == 0 ? 8 : 7);
+    }
+}
+
 /* ---- requests ------------------------------------------------------------ */
 
 static CrRequest *
@@ -443,6 +480,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signin/pkce/rfc7636-example", test_pkce_rfc7636_example);
   g_test_add_func ("/signin/pkce/verifier", test_pkce_verifier);
   g_test_add_func ("/signin/authorization-url", test_authorization_url);
+  g_test_add_func ("/signin/authorization-url/fragment", test_authorization_url_fragment);
   g_test_add_func ("/signin/request/code-exchange-public", test_code_exchange_public);
   g_test_add_func ("/signin/request/device-refresh-revoke", test_device_and_refresh_confidential);
   g_test_add_func ("/signin/request/masked", test_masked_signin_request);

@@ -439,6 +439,8 @@ cr_request_authorization_url (const CrPluginDescriptor *provider, const CrAccoun
   /* The query is a form too (RFC 6749 §4.1.1 appendix B): one writer. */
   BodyWriter writer = { CR_BODY_FORM, g_string_new (NULL), NULL, FALSE, FALSE };
   const char *endpoint = account->authorization_endpoint;
+  const char *fragment;
+  gsize before_fragment;
 
   g_return_val_if_fail (endpoint != NULL && redirect_uri != NULL, NULL);
 
@@ -449,9 +451,16 @@ cr_request_authorization_url (const CrPluginDescriptor *provider, const CrAccoun
   body_add (&writer, "code_challenge", challenge);
   body_add (&writer, "code_challenge_method", "S256");
   write_params (&writer, provider, account);
-  /* An endpoint may carry a query of its own (RFC 6749 §3.1). */
-  g_string_prepend_c (writer.body, strchr (endpoint, '?') != NULL ? '&' : '?');
-  g_string_prepend (writer.body, endpoint);
+  /* An endpoint may carry a query of its own (RFC 6749 §3.1); the
+   * parameters join it, before any fragment (RFC 3986 §3), which the
+   * browser would keep to itself. */
+  fragment = strchr (endpoint, '#');
+  before_fragment = fragment != NULL ? (gsize) (fragment - endpoint) : strlen (endpoint);
+  g_string_prepend_c (writer.body,
+                      memchr (endpoint, '?', before_fragment) != NULL ? '&' : '?');
+  g_string_prepend_len (writer.body, endpoint, (gssize) before_fragment);
+  if (fragment != NULL)
+    g_string_append (writer.body, fragment);
   return g_string_free (writer.body, FALSE);
 }
 
