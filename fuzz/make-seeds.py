@@ -324,6 +324,61 @@ write("provider", "param-account-key", PROVIDER_BASE + "params = scope;host!\n")
 write("provider", "syntax-error", PROVIDER_BASE + "  not a key-value pair\n")
 write("provider", "no-group", "description = Example API\n")
 
+# ABI 1.2's keys: the sign-in grants, their endpoints, a default scope and
+# an issuer (writing-a-provider.md).
+write("provider", "signin-every-key", PROVIDER_HEAD + """\
+issuer = https://login.example.com/tenant
+token_url = https://login.{host}/oauth/token
+authorization_url = https://login.{host}/oauth/authorize?prompt=login
+device_authorization_url = https://login.{host}/oauth/device
+revocation_url = https://login.{host}/oauth/revoke
+grants = client_credentials; authorization_code ;device_code;password
+grant = device_code
+client_auth = none
+body = json
+default_scope = openid offline_access
+params = audience;resource!
+""")
+# A JSON provider whose sign-in request is a form all the same; the
+# endpoint the default grant needs is left to each account.
+write("provider", "signin-code-json", PROVIDER_HEAD + """\
+token_url = https://auth.example.com/token
+grants = authorization_code;client_credentials
+client_auth = basic
+body = json
+params = scope!
+""")
+write("provider", "signin-password-scope", PROVIDER_HEAD + """\
+token_url = https://auth.example.com/token
+grant = password
+client_auth = body
+body = form
+default_scope = api.read
+""")
+# An issuer alone (with client_auth): the rest from its metadata.
+write("provider", "issuer-only", PROVIDER_HEAD + "issuer = https://login.example.com\n")
+write("provider", "issuer-public", PROVIDER_HEAD +
+      "issuer = https://login.example.com\nclient_auth = none\n")
+write("provider", "issuer-grants", PROVIDER_HEAD + "issuer = https://login.example.com/\n"
+      "grants = device_code\ndevice_authorization_url = https://login.example.com/device\n")
+# Refused, each for one rule of ABI 1.2.
+write("provider", "grants-refresh", PROVIDER_HEAD + "grants = refresh_token\n"
+      "client_auth = body\nbody = form\n")
+write("provider", "grants-twice", PROVIDER_HEAD + "grants = password;password\n"
+      "client_auth = body\nbody = form\n")
+write("provider", "grants-empty-item", PROVIDER_HEAD + "grants = password;;device_code\n"
+      "client_auth = body\nbody = form\n")
+write("provider", "grant-not-in-grants", PROVIDER_HEAD + "grant = password\n"
+      "grants = authorization_code\nclient_auth = none\nbody = form\n")
+write("provider", "issuer-query", PROVIDER_HEAD + "issuer = https://login.example.com/?t=1\n")
+write("provider", "issuer-host", PROVIDER_HEAD + "issuer = https://{host}/\n")
+write("provider", "issuer-user", PROVIDER_HEAD + "issuer = https://me@login.example.com\n")
+write("provider", "no-grant-no-issuer", PROVIDER_HEAD + "client_auth = body\nbody = form\n")
+write("provider", "authorization-url-http", PROVIDER_BASE
+      + "authorization_url = http://auth.example.com/authorize\n")
+write("provider", "default-scope-long", PROVIDER_BASE + "default_scope = " + "s" * 201 + "\n")
+write("provider", "param-signin-reserved", PROVIDER_BASE + "params = scope;redirect_uri\n")
+
 # ---- metadata: a server's RFC 8414 document for https://login.example.com --
 
 METADATA_ISSUER = "https://login.example.com"
