@@ -249,10 +249,23 @@ write("descriptor", "abi-1.1-public-client", descriptor(
     "access_token", "token_type", "expires_in", 1, minor=1, size_of_minor=1))
 
 # ---- encoder: NUL-separated client_id, secret halves, password halves, -------
-# ---- username, scope, authority, audience -------------------------------
+# ---- username, scope, authority, audience; then (ABI 1.2) the account's ------
+# ---- grant, client_auth and redirect_uri, the code, verifier, device code, ---
+# ---- refresh token, the listener's redirect URI, state and challenge ---------
 
 def encoder(*fields):
     return "\0".join(fields)
+
+
+def encoder_signin(grant, client_auth, redirect_uri, listener="", client_id="7f1c2c6e8a",
+                   scope="openid", authority="sgrp-Q8f3Kc1"):
+    """An account that signs a person in, with sample sign-in values."""
+    return encoder(client_id, "ECOTBQNP", "44IFPCVMQNSZ", "correct horse", " battery staple",
+                   "alice@example.com", scope, authority, "https://dataloy.dev",
+                   grant, client_auth, redirect_uri,
+                   "SplxlOBeZQQYbYS6WxSbIA", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+                   "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS", "tGzv3JOkF0XG5Qx2TlKWIA",
+                   listener, "af0ifjsldkj", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
 
 
 write("encoder", "readme-accounts", encoder(
@@ -265,6 +278,24 @@ write("encoder", "special-characters", encoder(
     "id:with:colons & spaces+plus", "p%40ss:w/rd=&+", "\"quoted\" \\ back",
     "pässwörd €", "\t\x01\x7f", "ü@example.com", "a b;c", "é/?#[]", "https://dataloy.dev/?a=b&c"))
 write("encoder", "empty-required", encoder("", "", "", "", "", "", "", "", ""))
+# ABI 1.2: RFC 6749, RFC 7636 and RFC 8628's sample values.
+write("encoder", "signin-code", encoder_signin("authorization_code", "", "",
+                                               "http://127.0.0.1:53117/callback"))
+write("encoder", "signin-code-registered", encoder_signin(
+    "authorization_code", "body", "http://[::1]:8400/cb/credring", scope=""))
+write("encoder", "signin-device-public", encoder_signin("device_code", "none", ""))
+write("encoder", "signin-basic-raw", encoder_signin(
+    "", "basic-raw", "", client_id="id with space/and%", scope="a b;c"))
+write("encoder", "signin-password-public", encoder_signin("password", "none", ""))
+# Refused: a grant no provider names, a public client asking for a token
+# of its own, redirect URIs RFC 8252 and the README rule out.
+write("encoder", "grant-refresh-token", encoder_signin("refresh_token", "", ""))
+write("encoder", "public-client-credentials", encoder_signin("client_credentials", "none", ""))
+write("encoder", "redirect-localhost", encoder_signin(
+    "authorization_code", "", "http://localhost:8400/callback"))
+write("encoder", "redirect-query", encoder_signin(
+    "authorization_code", "", "http://127.0.0.1:8400/callback?x=1"))
+write("encoder", "redirect-port-0", encoder_signin("authorization_code", "", "http://127.0.0.1:0/"))
 
 # ---- provider: examples/providers/*.conf, then edge cases --------------------
 
