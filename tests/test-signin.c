@@ -385,6 +385,30 @@ test_account_keys (void)
   cr_test_assert_contains (missing, "device_authorization_url");
 }
 
+/* A redirect_uri's path is plain as written: GLib drops dot segments, and
+ * whatever they held, before the path can be looked at, while a URI with
+ * its port is sent byte for byte. */
+static void
+test_redirect_uri_path_as_written (void)
+{
+  static const char *const bad[] = {
+    "http://127.0.0.1:8400/a b/../callback",
+    "http://127.0.0.1:8400/%41/../callback",
+    "http://[::1]:8400/cb/x'y/./z",
+  };
+  g_autoptr (CrAccount) dots = resolved ("redirect_uri = http://127.0.0.1:8400/a/../cb\n",
+                                         &signin_provider);
+
+  g_assert_cmpstr (dots->redirect_uri, ==, "http://127.0.0.1:8400/a/../cb");
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("redirect_uri = %s\n", bad[i]);
+      g_autofree char *message = resolve_error (line, &signin_provider);
+
+      cr_test_assert_contains (message, "redirect_uri must be");
+    }
+}
+
 /* A provider of before ABI 1.2 (AutoGrab's body is grant_type alone): an
  * account's "scope" is no parameter of it, and is not sent. */
 static void
@@ -489,6 +513,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signin/request/missing-grant-input", test_missing_grant_input);
   g_test_add_func ("/signin/account-keys", test_account_keys);
   g_test_add_func ("/signin/account-keys/scope", test_scope_only_where_it_means_something);
+  g_test_add_func ("/signin/account-keys/redirect-uri-path", test_redirect_uri_path_as_written);
   g_test_add_func ("/signin/answer/refresh-token", test_refresh_token_in_answer);
   g_test_add_func ("/signin/answer/oauth-error", test_oauth_error_code);
   status = g_test_run ();
