@@ -484,6 +484,11 @@ write("descriptor", "authorization-url-fragment", descriptor(
     "signin", "Sign-in", "https://login.example.com/token", 3, 4, 1, None,
     "access_token", "token_type", "expires_in", 1,
     signin={"authorization_url": "https://login.example.com/authorize?tenant=t1#top"}))
+# tests/test-signin.c /signin/account-keys/redirect-uri-path: a control
+# character in a dot segment of redirect_uri, which GLib drops before the
+# path was checked.
+write("encoder", "redirect-dot-segment", encoder_signin(
+    "authorization_code", "body", "http://[::1]:8400/cb/cr\x0f/../g"))
 # tests/test-config.c /config/load/syntax-error and test-provider-file.c
 # /provider-file/invalid/trailing-escape: GLib 2.74 set its GError twice.
 write("config", "escape-then-trailing-backslash", "[acct]\nprovider = \\x\\\nclient_id = c\n")
