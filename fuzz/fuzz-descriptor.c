@@ -26,8 +26,9 @@
  *   its code (request.h: a missing secret); the code exchange, the device
  *   and refresh grants, device authorization and revocation build forms to
  *   the endpoint they belong to, or are refused with CR_ERROR_CONFIG when
- *   there is none; the authorization URL starts at its endpoint; a token
- *   response parses;
+ *   there is none; the authorization URL has its parameters in the
+ *   endpoint's query (RFC 6749 §4.1.1), whatever else the endpoint holds;
+ *   a token response parses;
  * - building and freeing those requests frees no copy of a secret (client
  *   secret, password, code, verifier, device code, refresh token) unwiped.
  *
