@@ -228,6 +228,14 @@ fuzz_make_account (const CrPluginDescriptor *d)
   g_hash_table_insert (account->values, g_strdup ("host"), g_strdup ("auth.example.com"));
   if (account->token_url != NULL)
     g_hash_table_insert (account->values, g_strdup ("token_url"), g_strdup (account->token_url));
+  /* A grant that signs a person in needs its endpoint: the account names
+   * it when the provider has none (plugin.h). */
+  if (d->grant == CR_GRANT_AUTHORIZATION_CODE && d->authorization_url == NULL)
+    g_hash_table_insert (account->values, g_strdup ("authorization_url"),
+                         g_strdup ("https://auth.example.com/authorize"));
+  if (d->grant == CR_GRANT_DEVICE_CODE && d->device_authorization_url == NULL)
+    g_hash_table_insert (account->values, g_strdup ("device_authorization_url"),
+                         g_strdup ("https://auth.example.com/device"));
   /* Every other parameter without a default gets a value: "v-" and its
    * name; those with one are sent their default. */
   for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)

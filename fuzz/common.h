@@ -77,8 +77,10 @@ gboolean fuzz_is_one_line (const char *text);
 /* ---- accounts ----------------------------------------------------------------- */
 
 /* An account with every key @d may need: client id, username, host, a
- * token URL when @d has none, and "v-NAME" for each parameter without a
- * default (those with one are sent their default). */
+ * token URL when @d has none, the endpoint of a default grant that signs
+ * a person in when @d has none (https://auth.example.com/authorize or
+ * /device), and "v-NAME" for each parameter without a default (those
+ * with one are sent their default). */
 CrAccount *fuzz_make_account (const CrPluginDescriptor *d);
 
 /* ---- secrets freed unwiped ------------------------------------------------ */

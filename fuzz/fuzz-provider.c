@@ -19,20 +19,33 @@
  *   (doc/writing-a-provider.md: "a message naming the file and, where
  *   there is one, the line and the key");
  * - a descriptor it returns passes cr_descriptor_validate() under its
- *   name, is ABI 1.1 without hooks, has its enums in range, a description
- *   of at most 200 bytes on one printable line, an https token URL
- *   without user:password@ and with {host} at most once, in the host, or
- *   none, field names of at most 128 printable bytes, at most
+ *   name, is ABI 1.2 without hooks, has its enums in range (the four
+ *   grants a provider names, the four client authentications), a grant
+ *   set of those holding the default, a description and a default scope
+ *   of at most 200 bytes on one printable line, https endpoint URLs
+ *   (token, authorization, device authorization, revocation) without
+ *   user:password@ and with {host} at most once, in the host, or none, an
+ *   issuer that is https without user, query, fragment or {host}, field
+ *   names of at most 128 printable bytes, at most
  *   CR_PROVIDER_FILE_MAX_PARAMS distinct, non-reserved parameter names of
  *   [A-Za-z0-9_.-]{1,64} without defaults (writing-a-provider.md's table);
  * - what GKeyFile reads of the input agrees: one group, [provider], only
- *   the known keys, and the descriptor holds their values;
+ *   the known keys, and the descriptor holds their values: "grant" the
+ *   default, "grants" the set, its first the default unless "grant" says
+ *   otherwise; grant, client_auth and body required unless an issuer is
+ *   named, which then leaves the grants and client_auth to its metadata
+ *   (cr_provider_file_left_to_metadata()) and the body a form;
  * - the descriptor is usable: an account with every key it needs passes
- *   cr_account_resolve(); the masked request for it fails only with a clean
- *   CR_ERROR_CONFIG, or has the token URL with {host} filled in, the mask
- *   where every secret goes (body and Authorization) and exactly the
- *   account's public values elsewhere; cr_request_format() shows it; and
- *   an answer in the descriptor's shape parses into a token.
+ *   cr_account_resolve() (unless the defaults are a public client and the
+ *   client credentials grant, RFC 6749 §4.4); the masked request for it
+ *   fails only with a clean CR_ERROR_CONFIG, or has the token URL with
+ *   {host} filled in, the mask where every secret goes (body and
+ *   Authorization) and exactly the public values elsewhere: those of the
+ *   default grant (for the grants that sign a person in, a form of code,
+ *   redirect_uri and code_verifier, or of the device code, without
+ *   parameters), the account's parameters and the default scope where it
+ *   applies; cr_request_format() shows it; and an answer in the
+ *   descriptor's shape parses into a token.
  *
  * Seeds (fuzz/corpus/provider/) are the four examples/providers/NAME.conf
  * and a few edge cases, written by make-seeds.py. */
@@ -54,6 +67,7 @@
 /* The provider file reader: private to the core. */
 #include "provider/provider-file.h"
 #include "provider/descriptor.h"
+#include "provider/metadata.h"
 #include "token/response.h"
 
 #define NAME "fuzz"
@@ -280,16 +294,81 @@ is_param_name (const char *name)
   return TRUE;
 }
 
-/* What credring sends itself, and account keys of their own meaning. */
+/* writing-a-provider.md's params row: what credring sends itself, and
+ * account keys of their own meaning. */
 static const char *const reserved_params[] = {
   "grant_type", "client_id", "client_secret", "username", "password",
-  "provider", "token_url", "host", "url", "ca_file", "timeout", "min_valid", NULL,
+  "response_type", "redirect_uri", "state", "code_challenge", "code_challenge_method", "code",
+  "code_verifier", "device_code", "refresh_token", "token", "token_type_hint",
+  "provider", "token_url", "host", "url", "ca_file", "timeout", "min_valid",
+  "grant", "client_auth", "signin_timeout", "issuer", "authorization_url",
+  "device_authorization_url", "revocation_url", NULL,
 };
 
 static const char *const known_keys[] = {
-  "description", "token_url", "grant", "client_auth", "body", "params",
-  "token_field", "token_type_field", "expires_in_field", "expires_at_field", NULL,
+  "description", "issuer", "token_url", "grant", "grants", "client_auth", "body", "params",
+  "token_field", "token_type_field", "expires_in_field", "expires_at_field",
+  "authorization_url", "device_authorization_url", "revocation_url", "default_scope", NULL,
 };
+
+/* The grants a provider file may name (the table's "grant" row). */
+static const char *const grant_names[] = {
+  "client_credentials", "password", "authorization_code", "device_code", NULL,
+};
+static const int grant_values[] = {
+  CR_GRANT_CLIENT_CREDENTIALS, CR_GRANT_PASSWORD, CR_GRANT_AUTHORIZATION_CODE,
+  CR_GRANT_DEVICE_CODE,
+};
+
+#define NAMEABLE_GRANTS                                                                     \
+  (CR_GRANT_BIT (CR_GRANT_CLIENT_CREDENTIALS) | CR_GRANT_BIT (CR_GRANT_PASSWORD) |          \
+   CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE) | CR_GRANT_BIT (CR_GRANT_DEVICE_CODE))
+
+static gboolean
+is_signin_grant (int grant)
+{
+  return grant == CR_GRANT_AUTHORIZATION_CODE || grant == CR_GRANT_DEVICE_CODE;
+}
+
+/* token_url's row, which the other endpoints follow: https, without
+ * user:password@, "{host} ... stands once in the host part". */
+static void
+check_endpoint (const char *key, const char *url)
+{
+  const char *authority;
+  g_auto (GStrv) parts = NULL;
+  g_autofree char *filled = NULL;
+  g_autoptr (GUri) uri = NULL;
+
+  if (url == NULL)
+    return;
+  authority = url + strlen ("https://");
+  parts = g_strsplit (url, "{host}", -1);
+  filled = g_strjoinv ("auth.example.com", parts);
+  uri = g_uri_parse (filled, G_URI_FLAGS_NONE, NULL);
+  if (!g_str_has_prefix (url, "https://") || !fuzz_is_one_line (url) ||
+      memchr (authority, '@', strcspn (authority, "/?#")) != NULL)
+    fuzz_fail ("%s is not https, or holds user:password@: %s", key, url);
+  if (g_strv_length (parts) > 2 || uri == NULL || g_uri_get_host (uri) == NULL ||
+      (g_strv_length (parts) == 2 && strstr (g_uri_get_host (uri), "auth.example.com") == NULL))
+    fuzz_fail ("%s with {host} other than once in the host: %s", key, url);
+}
+
+/* "https://, without user@, query or fragment, and without {host}". */
+static void
+check_issuer (const char *issuer)
+{
+  g_autoptr (GUri) uri = NULL;
+
+  if (issuer == NULL)
+    return;
+  uri = g_uri_parse (issuer, G_URI_FLAGS_NONE, NULL);
+  if (!g_str_has_prefix (issuer, "https://") || !fuzz_is_one_line (issuer) || uri == NULL ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      g_uri_get_userinfo (uri) != NULL || strpbrk (issuer, "?#") != NULL ||
+      strstr (issuer, "{host}") != NULL)
+    fuzz_fail ("issuer is not https without user, query, fragment or {host}: %s", issuer);
+}
 
 static void
 check_descriptor (const CrPluginDescriptor *d)
@@ -300,37 +379,34 @@ check_descriptor (const CrPluginDescriptor *d)
 
   if (!cr_descriptor_validate (d, NAME, &error))
     fuzz_fail ("a loaded provider file fails cr_descriptor_validate: %s", error->message);
-  if (d->abi_major != 1 || d->abi_minor != 1 || d->struct_size != sizeof (CrPluginDescriptor))
+  if (d->abi_major != 1 || d->abi_minor != 2 || d->struct_size != sizeof (CrPluginDescriptor))
     fuzz_fail ("provider file descriptor of ABI %u.%u, %zu bytes", d->abi_major, d->abi_minor,
                d->struct_size);
   if (d->add_headers != NULL || d->parse_response != NULL)
     fuzz_fail ("provider file descriptor with hooks");
   if (d->name == NULL || strcmp (d->name, NAME) != 0)
     fuzz_fail ("provider file descriptor named '%s'", d->name ? d->name : "(null)");
-  if ((d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD) ||
+  if ((d->grant != CR_GRANT_CLIENT_CREDENTIALS && d->grant != CR_GRANT_PASSWORD &&
+       !is_signin_grant (d->grant)) ||
       (d->client_auth != CR_CLIENT_AUTH_BASIC && d->client_auth != CR_CLIENT_AUTH_BASIC_RAW &&
-       d->client_auth != CR_CLIENT_AUTH_BODY) ||
+       d->client_auth != CR_CLIENT_AUTH_BODY && d->client_auth != CR_CLIENT_AUTH_NONE) ||
       (d->body_format != CR_BODY_FORM && d->body_format != CR_BODY_JSON) ||
       (d->expiry_form != CR_EXPIRY_SECONDS && d->expiry_form != CR_EXPIRY_ABSOLUTE))
     fuzz_fail ("enum out of range: grant %d, client_auth %d, body %d, expiry %d", d->grant,
                d->client_auth, d->body_format, d->expiry_form);
+  if ((d->grants & ~NAMEABLE_GRANTS) != 0 ||
+      (d->grants != 0 && (d->grants & CR_GRANT_BIT (d->grant)) == 0))
+    fuzz_fail ("grant set 0x%x with the default grant %d", d->grants, d->grant);
   if (!fuzz_is_one_line (d->description) || strlen (d->description) > 200)
     fuzz_fail ("description is not one printable line of at most 200 bytes");
-  if (d->token_url != NULL)
-    {
-      const char *authority = d->token_url + strlen ("https://");
-      g_auto (GStrv) parts = g_strsplit (d->token_url, "{host}", -1);
-      g_autofree char *filled = g_strjoinv ("auth.example.com", parts);
-      g_autoptr (GUri) uri = g_uri_parse (filled, G_URI_FLAGS_NONE, NULL);
-
-      if (!g_str_has_prefix (d->token_url, "https://") ||
-          memchr (authority, '@', strcspn (authority, "/?#")) != NULL)
-        fuzz_fail ("token URL is not https, or holds user:password@: %s", d->token_url);
-      /* "{host} ... stands once in the host part". */
-      if (g_strv_length (parts) > 2 || uri == NULL || g_uri_get_host (uri) == NULL ||
-          (g_strv_length (parts) == 2 && strstr (g_uri_get_host (uri), "auth.example.com") == NULL))
-        fuzz_fail ("token URL with {host} other than once in the host: %s", d->token_url);
-    }
+  if (d->default_scope != NULL &&
+      (!fuzz_is_one_line (d->default_scope) || strlen (d->default_scope) > 200))
+    fuzz_fail ("default scope is not one printable line of at most 200 bytes");
+  check_endpoint ("token URL", d->token_url);
+  check_endpoint ("authorization URL", d->authorization_url);
+  check_endpoint ("device authorization URL", d->device_authorization_url);
+  check_endpoint ("revocation URL", d->revocation_url);
+  check_issuer (d->issuer);
   if (!is_field_name (d->token_field) || *d->token_field == '\0' ||
       !is_field_name (d->expiry_field) || *d->expiry_field == '\0' ||
       (d->token_type_field != NULL && !is_field_name (d->token_type_field)))
@@ -371,31 +447,85 @@ check_same (GKeyFile *keyfile, const char *key, const char *fallback, const char
                actual ? actual : "(null)", expected ? expected : "(null)");
 }
 
+/* The value of @text among @texts, or -1. */
+static int
+choice_value (const char *text, const char *const *texts, const int *values)
+{
+  for (int i = 0; text != NULL && texts[i] != NULL; i++)
+    if (strcmp (text, texts[i]) == 0)
+      return values[i];
+  return -1;
+}
+
 static void
 check_choice (GKeyFile *keyfile, const char *key, int actual, const char *const *texts,
               const int *values)
 {
   g_autofree char *value = keyfile_value (keyfile, key);
+  int expected = choice_value (value, texts, values);
 
-  for (int i = 0; texts[i] != NULL; i++)
-    if (g_strcmp0 (value, texts[i]) == 0)
-      {
-        if (actual != values[i])
-          fuzz_fail ("%s = %s gave %d", key, value, actual);
-        return;
-      }
-  fuzz_fail ("%s = '%s' was accepted", key, value ? value : "(absent)");
+  if (expected < 0)
+    fuzz_fail ("%s = '%s' was accepted", key, value ? value : "(absent)");
+  if (actual != expected)
+    fuzz_fail ("%s = %s gave %d", key, value, actual);
+}
+
+/* "grant": the default grant; "grants": every grant, ';'-separated, the
+ * first the default unless "grant" names another (which must be among
+ * them); neither: the issuer's metadata says (grant_types_supported). */
+static void
+check_grants (const CrPluginDescriptor *d, GKeyFile *keyfile, unsigned int left)
+{
+  g_autofree char *grant = keyfile_value (keyfile, "grant");
+  g_auto (GStrv) items = g_key_file_get_string_list (keyfile, "provider", "grants", NULL, NULL);
+  unsigned int set = 0;
+  int first = -1;
+
+  if (grant == NULL && items == NULL)
+    {
+      if (d->issuer == NULL)
+        fuzz_fail ("loaded without grant, grants or issuer");
+      if ((left & CR_METADATA_GRANTS) == 0 || d->grants != 0)
+        fuzz_fail ("neither grant nor grants, and the grants not left to the metadata");
+      return;
+    }
+  if ((left & CR_METADATA_GRANTS) != 0)
+    fuzz_fail ("the grants left to the metadata when the file names them");
+  if (grant != NULL)
+    check_choice (keyfile, "grant", d->grant, grant_names, grant_values);
+  if (items == NULL)
+    {
+      if (d->grants != 0)
+        fuzz_fail ("grant = %s alone gave the grant set 0x%x", grant, d->grants);
+      return;
+    }
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_autofree char *item = g_strstrip (g_strdup (items[i]));
+      int value = choice_value (item, grant_names, grant_values);
+
+      if (value < 0)
+        fuzz_fail ("grants = ...;'%s';... was accepted", item);
+      set |= CR_GRANT_BIT (value);
+      if (first < 0)
+        first = value;
+    }
+  if (d->grants != set)
+    fuzz_fail ("the grant set is 0x%x where the file lists 0x%x", d->grants, set);
+  if (grant == NULL && d->grant != first)
+    fuzz_fail ("the default grant is %d, not the first listed, %d", d->grant, first);
+  if ((set & CR_GRANT_BIT (d->grant)) == 0)
+    fuzz_fail ("the default grant %d is not among the grants 0x%x", d->grant, set);
 }
 
 /* What GKeyFile reads of the input, against what the loader accepted. */
 static void
-check_against_keyfile (const CrPluginDescriptor *d, const uint8_t *data, size_t size)
+check_against_keyfile (const CrPluginDescriptor *d, unsigned int left, const uint8_t *data,
+                       size_t size)
 {
-  static const char *const grants[] = { "client_credentials", "password", NULL };
-  static const int grant_values[] = { CR_GRANT_CLIENT_CREDENTIALS, CR_GRANT_PASSWORD };
-  static const char *const auths[] = { "basic", "basic-raw", "body", NULL };
+  static const char *const auths[] = { "basic", "basic-raw", "body", "none", NULL };
   static const int auth_values[] = { CR_CLIENT_AUTH_BASIC, CR_CLIENT_AUTH_BASIC_RAW,
-                                     CR_CLIENT_AUTH_BODY };
+                                     CR_CLIENT_AUTH_BODY, CR_CLIENT_AUTH_NONE };
   static const char *const bodies[] = { "form", "json", NULL };
   static const int body_values[] = { CR_BODY_FORM, CR_BODY_JSON };
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
@@ -417,10 +547,28 @@ check_against_keyfile (const CrPluginDescriptor *d, const uint8_t *data, size_t 
       fuzz_fail ("loaded a provider file with the unknown key '%s'", keys[k]);
 
   check_same (keyfile, "description", NULL, d->description);
+  check_same (keyfile, "issuer", NULL, d->issuer);
   check_same (keyfile, "token_url", NULL, d->token_url);
-  check_choice (keyfile, "grant", d->grant, grants, grant_values);
-  check_choice (keyfile, "client_auth", d->client_auth, auths, auth_values);
-  check_choice (keyfile, "body", d->body_format, bodies, body_values);
+  check_same (keyfile, "authorization_url", NULL, d->authorization_url);
+  check_same (keyfile, "device_authorization_url", NULL, d->device_authorization_url);
+  check_same (keyfile, "revocation_url", NULL, d->revocation_url);
+  check_same (keyfile, "default_scope", NULL, d->default_scope);
+  check_grants (d, keyfile, left);
+  /* "Required, unless issuer": then the metadata tells client_auth, and
+   * the body is a form (RFC 6749 §4). */
+  if (g_key_file_has_key (keyfile, "provider", "client_auth", NULL))
+    {
+      check_choice (keyfile, "client_auth", d->client_auth, auths, auth_values);
+      if ((left & CR_METADATA_CLIENT_AUTH) != 0)
+        fuzz_fail ("client_auth left to the metadata when the file names it");
+    }
+  else if (d->issuer == NULL || (left & CR_METADATA_CLIENT_AUTH) == 0)
+    fuzz_fail ("loaded without client_auth, and without leaving it to an issuer's metadata");
+  if (g_key_file_has_key (keyfile, "provider", "body", NULL))
+    check_choice (keyfile, "body", d->body_format, bodies, body_values);
+  else if (d->issuer == NULL || d->body_format != CR_BODY_FORM)
+    fuzz_fail ("loaded without body: issuer %s, body format %d", d->issuer ? d->issuer : "none",
+               d->body_format);
   check_same (keyfile, "token_field", "access_token", d->token_field);
   check_same (keyfile, "token_type_field", "token_type", d->token_type_field);
   expires_at = keyfile_value (keyfile, "expires_at_field");
@@ -461,34 +609,90 @@ check_against_keyfile (const CrPluginDescriptor *d, const uint8_t *data, size_t 
 /* ---- using it ----------------------------------------------------------------- */
 
 
-/* What the body must hold, name -> value; the secrets are the mask. */
+/* What a dry run sends as redirect_uri: "127.0.0.1, a port of the moment,
+ * /callback" (writing-a-provider.md), the port not known yet. */
+#define ANY_LOOPBACK_CALLBACK "(http://127.0.0.1:PORT/callback)"
+
+/* The grant_type of each grant: RFC 6749's names, RFC 8628 §3.4's URN. */
+static const char *
+grant_type (int grant)
+{
+  switch (grant)
+    {
+    case CR_GRANT_CLIENT_CREDENTIALS:
+      return "client_credentials";
+    case CR_GRANT_PASSWORD:
+      return "password";
+    case CR_GRANT_AUTHORIZATION_CODE:
+      return "authorization_code";
+    case CR_GRANT_DEVICE_CODE:
+      return "urn:ietf:params:oauth:grant-type:device_code";
+    default:
+      fuzz_fail ("no grant_type for grant %d", grant);
+    }
+}
+
+/* Whether an account's scope, or else the default scope, goes with the
+ * requests: "scope" is an account key for a provider that signs people
+ * in or names a default scope, and a parameter of that name wins. */
+static gboolean
+sends_own_scope (const CrPluginDescriptor *d)
+{
+  unsigned int set = d->grants != 0 ? d->grants : CR_GRANT_BIT (d->grant);
+
+  for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
+    if (strcmp (p->name, "scope") == 0)
+      return FALSE;
+  return d->default_scope != NULL ||
+         (set & (CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE) |
+                 CR_GRANT_BIT (CR_GRANT_DEVICE_CODE))) != 0;
+}
+
+/* What the body of the default grant's request must hold, name -> value;
+ * the secrets are the mask.  The grants that sign a person in send what
+ * the RFCs say, and no parameters (writing-a-provider.md). */
 static GHashTable *
 expected_members (const CrPluginDescriptor *d, const CrAccount *account)
 {
   GHashTable *members = g_hash_table_new (g_str_hash, g_str_equal);
 
-  g_hash_table_insert (members, "grant_type",
-                       d->grant == CR_GRANT_PASSWORD ? "password" : "client_credentials");
+  g_hash_table_insert (members, "grant_type", (gpointer) grant_type (d->grant));
+  if (d->client_auth == CR_CLIENT_AUTH_BODY || d->client_auth == CR_CLIENT_AUTH_NONE)
+    g_hash_table_insert (members, "client_id", account->client_id);
   if (d->client_auth == CR_CLIENT_AUTH_BODY)
+    g_hash_table_insert (members, "client_secret", CR_REQUEST_MASK);
+  switch (d->grant)
     {
-      g_hash_table_insert (members, "client_id", account->client_id);
-      g_hash_table_insert (members, "client_secret", CR_REQUEST_MASK);
-    }
-  if (d->grant == CR_GRANT_PASSWORD)
-    {
+    case CR_GRANT_PASSWORD:
       g_hash_table_insert (members, "username", account->username);
       g_hash_table_insert (members, "password", CR_REQUEST_MASK);
+      break;
+    case CR_GRANT_AUTHORIZATION_CODE:
+      g_hash_table_insert (members, "code", CR_REQUEST_MASK);
+      g_hash_table_insert (members, "redirect_uri", ANY_LOOPBACK_CALLBACK);
+      g_hash_table_insert (members, "code_verifier", CR_REQUEST_MASK);
+      return members;
+    case CR_GRANT_DEVICE_CODE:
+      g_hash_table_insert (members, "device_code", CR_REQUEST_MASK);
+      return members;
+    default:
+      break;
     }
   for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
     g_hash_table_insert (members, (gpointer) p->name,
                          g_hash_table_lookup (account->values, p->name));
+  /* The account sets no scope: the provider's default, if any. */
+  if (sends_own_scope (d) && d->default_scope != NULL)
+    g_hash_table_insert (members, "scope", (gpointer) d->default_scope);
   return members;
 }
 
 static gboolean
 is_secret_member (const char *name)
 {
-  return strcmp (name, "client_secret") == 0 || strcmp (name, "password") == 0;
+  return strcmp (name, "client_secret") == 0 || strcmp (name, "password") == 0 ||
+         strcmp (name, "code") == 0 || strcmp (name, "code_verifier") == 0 ||
+         strcmp (name, "device_code") == 0;
 }
 
 /* One member of the body, checked off @expected. */
@@ -499,7 +703,14 @@ check_member (GHashTable *expected, const char *name, const char *value, const c
 
   if (!g_hash_table_lookup_extended (expected, name, NULL, (gpointer *) &want))
     fuzz_fail ("body member '%s' unexpected (or twice): %s", name, body);
-  if (value == NULL || strcmp (value, want) != 0)
+  if (strcmp (want, ANY_LOOPBACK_CALLBACK) == 0)
+    {
+      if (value == NULL || !g_str_has_prefix (value, "http://127.0.0.1:") ||
+          !g_str_has_suffix (value, "/callback"))
+        fuzz_fail ("body member '%s' is '%s', not a loopback callback: %s", name,
+                   value ? value : "(not text)", body);
+    }
+  else if (value == NULL || strcmp (value, want) != 0)
     fuzz_fail ("body member '%s' is '%s', not '%s'%s: %s", name, value ? value : "(not text)",
                want, is_secret_member (name) ? " (a secret!)" : "", body);
   g_hash_table_remove (expected, name);
@@ -547,8 +758,9 @@ check_request (const CrPluginDescriptor *d, const CrAccount *account, const CrRe
   g_autofree char *url = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *head = NULL;
-  const char *content_type = d->body_format == CR_BODY_JSON ? "application/json"
-                                                            : "application/x-www-form-urlencoded";
+  /* The grants that sign a person in: "always as a form" (plugin.h). */
+  gboolean json = d->body_format == CR_BODY_JSON && !is_signin_grant (d->grant);
+  const char *content_type = json ? "application/json" : "application/x-www-form-urlencoded";
 
   if (!request->masked)
     fuzz_fail ("a masked request that says it is not");
@@ -565,16 +777,16 @@ check_request (const CrPluginDescriptor *d, const CrAccount *account, const CrRe
   if (g_strcmp0 (request->content_type, content_type) != 0)
     fuzz_fail ("request content type '%s' for body format %d", request->content_type,
                d->body_format);
-  if (d->client_auth == CR_CLIENT_AUTH_BODY ? request->authorization != NULL
-                                            : g_strcmp0 (request->authorization,
-                                                         "Basic " CR_REQUEST_MASK) != 0)
+  if (d->client_auth == CR_CLIENT_AUTH_BODY || d->client_auth == CR_CLIENT_AUTH_NONE
+        ? request->authorization != NULL
+        : g_strcmp0 (request->authorization, "Basic " CR_REQUEST_MASK) != 0)
     fuzz_fail ("Authorization '%s' in a masked request (client_auth %d)",
                request->authorization ? request->authorization : "(none)", d->client_auth);
   if (request->body == NULL || strlen (request->body) != request->body_len ||
       strpbrk (request->body, "\r\n") != NULL)
     fuzz_fail ("request body holds a NUL, CR or LF, or has the wrong length");
 
-  if (d->body_format == CR_BODY_JSON)
+  if (json)
     check_json_body (expected, request->body);
   else
     check_form_body (expected, request->body);
@@ -668,7 +880,16 @@ use_descriptor (const CrPluginDescriptor *d)
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
 
   if (!cr_account_resolve (account, d, warnings, &error))
-    fuzz_fail ("an account with every key fails the check: %s", error->message);
+    {
+      /* RFC 6749 §4.4: a public client asks for no token of its own, so an
+       * account that takes both defaults has no way to one. */
+      fuzz_check_message (error);
+      if (error->code != CR_ERROR_CONFIG || d->grant != CR_GRANT_CLIENT_CREDENTIALS ||
+          d->client_auth != CR_CLIENT_AUTH_NONE)
+        fuzz_fail ("an account with every key fails the check: %s", error->message);
+      check_response (d);
+      return;
+    }
 
   request = cr_request_build_masked (d, account, &error);
   if (request == NULL)
@@ -703,7 +924,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   d = cr_provider_file_get_descriptor (file);
   check_descriptor (d);
-  check_against_keyfile (d, data, size);
+  check_against_keyfile (d, cr_provider_file_left_to_metadata (file), data, size);
   use_descriptor (d);
   return 0;
 }

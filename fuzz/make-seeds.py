@@ -6,20 +6,28 @@ Response bodies are the providers' documented ones, as in
 ../shared/seeds/*.txt; config files are README.md's accounts.conf examples;
 provider files are examples/providers/*.conf and edge cases; metadata is
 what tests/emulator/auth-server.py serves, and an OpenID provider's shape.
-Run from anywhere; it rewrites only the files it names.
+Run from anywhere; it rewrites only the files it names, and with
+harness names as arguments only those harnesses' seeds.
 
     python3 fuzz/make-seeds.py
+    python3 fuzz/make-seeds.py descriptor encoder
 """
 import os
 import re
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 CANARY = "Cnry7Qw3Zx9Kp2Vt"  # FUZZ_CANARY in fuzz/common.h
 
 
+ONLY = set(sys.argv[1:])
+
+
 def write(harness, name, data):
+    if ONLY and harness not in ONLY:
+        return
     directory = os.path.join(HERE, "corpus", harness)
     os.makedirs(directory, exist_ok=True)
     if isinstance(data, str):
@@ -124,11 +132,27 @@ def opt(text):
     return b"\x01" + text.encode() + b"\x00"
 
 
+# take_struct_size(): the low two bits pick a minor's size (3: the whole
+# struct), the next five add 0..31 to it, less 16.
+SIZE_OF_MINOR = {0: 0, 1: 1, 2: 2, None: 3}
+
+
 def descriptor(name, description, token_url, grant, client_auth, body_format, params,
-               token_field, token_type_field, expiry_field, expiry_form, expected_name=None):
+               token_field, token_type_field, expiry_field, expiry_form, expected_name=None,
+               minor=None, size_of_minor=None, signin=None):
+    """minor: the declared ABI 1.MINOR (None: the core's own); size_of_minor:
+    struct_size that minor's size (None: the whole struct); signin: a dict
+    of the fields of ABI 1.2 (authorization_url, device_authorization_url,
+    revocation_url, grants (a list of CrGrantType values), default_scope,
+    issuer), which the harness reads after the parameters."""
     n_params = 0 if params is None else len(params) + 1
     header = n_params | (0x10 if expected_name is not None else 0)
+    header |= (0x40 if minor is not None else 0) | (0x20 if size_of_minor is not None else 0)
     out = bytes([header])
+    if minor is not None:
+        out += bytes([minor])
+    if size_of_minor is not None:
+        out += bytes([SIZE_OF_MINOR[size_of_minor] | (16 << 2)])
     out += opt(name) + opt(description) + opt(token_url)
     out += bytes([grant, client_auth, body_format])
     out += opt(token_field) + opt(token_type_field) + opt(expiry_field)
@@ -137,15 +161,27 @@ def descriptor(name, description, token_url, grant, client_auth, body_format, pa
         out += opt(expected_name)
     for param_name, presence, default in params or []:
         out += opt(param_name) + bytes([presence]) + opt(default)
+    if signin is not None:
+        out += opt(signin.get("authorization_url"))
+        out += opt(signin.get("device_authorization_url"))
+        out += opt(signin.get("revocation_url"))
+        grants = 0
+        for grant_value in signin.get("grants", []):
+            grants |= 1 << grant_value
+        out += bytes([grants])
+        out += opt(signin.get("default_scope")) + opt(signin.get("issuer"))
     return out
 
 
-# CR_GRANT_CLIENT_CREDENTIALS 1, CR_GRANT_PASSWORD 2; CR_CLIENT_AUTH_BASIC 1,
-# BODY 2; CR_BODY_FORM 1, JSON 2; CR_EXPIRY_SECONDS 1, ABSOLUTE 2.
+# CR_GRANT_CLIENT_CREDENTIALS 1, CR_GRANT_PASSWORD 2, AUTHORIZATION_CODE 3,
+# DEVICE_CODE 4, REFRESH_TOKEN 5; CR_CLIENT_AUTH_BASIC 1, BODY 2, BASIC_RAW 3,
+# NONE 4; CR_BODY_FORM 1, JSON 2; CR_EXPIRY_SECONDS 1, ABSOLUTE 2.
 write("descriptor", "acaengine", descriptor(
-    "acaengine", "ACAEngine / PlaceOS (password grant)", "https://{host}/auth/oauth/token",
+    "acaengine", "ACAEngine / PlaceOS (sign-in in the browser, or the legacy password grant)",
+    "https://{host}/auth/oauth/token",
     2, 2, 1, [("authority", 1, None), ("scope", 0, None)],
-    "access_token", "token_type", "expires_in", 1, "acaengine"))
+    "access_token", "token_type", "expires_in", 1, "acaengine",
+    signin={"authorization_url": "https://{host}/auth/oauth/authorize", "grants": [2, 3]}))
 write("descriptor", "ants", descriptor(
     "ants", "ANTS (client credentials; scope: item, event, profile, promotion)",
     "https://iam.ants.tech/oauth/token", 1, 2, 1, [("scope", 1, None)],
@@ -163,11 +199,73 @@ write("descriptor", "defaults", descriptor(
      ("audience", 0, None)],
     "token", "type", "expires_at", 2))
 
+# ABI 1.2: a provider that signs people in, as tests/emulator/auth-server.py
+# serves one: a public client, every grant, its endpoints and issuer.
+SIGNIN = {"authorization_url": "https://login.example.com/oauth/authorize?tenant=t1",
+          "device_authorization_url": "https://login.example.com/oauth/device",
+          "revocation_url": "https://login.example.com/oauth/revoke",
+          "grants": [3, 4, 2], "default_scope": "openid offline_access",
+          "issuer": "https://login.example.com"}
+write("descriptor", "signin-public", descriptor(
+    "signin", "Sign-in (a public client)", "https://login.example.com/oauth/token",
+    3, 4, 1, None, "access_token", "token_type", "expires_in", 1, signin=SIGNIN))
+# The device grant by default, a JSON body (its sign-in requests are forms
+# all the same), the endpoints per customer, and no revocation.
+write("descriptor", "signin-device-json", descriptor(
+    "device", "Device sign-in (JSON, per customer)", "https://{host}/token",
+    4, 1, 2, [("audience", 0, "https://api.example.com"), ("scope", 1, "api")],
+    "token", None, "expires", 1,
+    signin={"device_authorization_url": "https://{host}/device", "grants": [4, 1]}))
+# An issuer alone: the endpoints come from its metadata; an account names
+# the authorization endpoint meanwhile.
+write("descriptor", "signin-issuer-only", descriptor(
+    "issuer", "Issuer only", None, 3, 1, 1, None, "access_token", "token_type",
+    "expires_in", 1, signin={"issuer": "https://login.example.com/tenant", "grants": [3]}))
+# Refused, each for a rule of ABI 1.2.
+write("descriptor", "signin-grants-lack-default", descriptor(
+    "signin", "Sign-in", "https://login.example.com/token", 1, 2, 1, None,
+    "access_token", "token_type", "expires_in", 1, signin={"grants": [3, 4]}))
+write("descriptor", "signin-refresh-grant", descriptor(
+    "signin", "Sign-in", "https://login.example.com/token", 5, 2, 1, None,
+    "access_token", "token_type", "expires_in", 1, signin={"grants": [5]}))
+write("descriptor", "signin-scope-newline", descriptor(
+    "signin", "Sign-in", "https://login.example.com/token", 4, 4, 1, None,
+    "access_token", "token_type", "expires_in", 1,
+    signin={"device_authorization_url": "https://login.example.com/device",
+            "default_scope": "openid\nadmin"}))
+# Older minors: 1.1 ends before the fields of 1.2, which are not read
+# (whatever they hold), and 1.0 before the hooks; a 1.1 descriptor cannot
+# name a grant or client authentication of 1.2.
+write("descriptor", "abi-1.1", descriptor(
+    "autograb", "AutoGrab (client credentials, HTTP Basic)",
+    "https://api.autograb.com.au/auth-broker/request-token", 1, 3, 1, None,
+    "access_token", "token_type", "expires_in", 1, minor=1, size_of_minor=1,
+    signin={"authorization_url": "not a URL", "grants": [5, 6], "default_scope": ""}))
+write("descriptor", "abi-1.0", descriptor(
+    "ants", "ANTS", "https://iam.ants.tech/oauth/token", 1, 2, 1, [("scope", 1, None)],
+    "accessToken", None, "accessTokenExpiresAt", 2, minor=0, size_of_minor=0))
+write("descriptor", "abi-1.1-public-client", descriptor(
+    "signin", "Sign-in", "https://login.example.com/token", 3, 4, 1, None,
+    "access_token", "token_type", "expires_in", 1, minor=1, size_of_minor=1))
+
 # ---- encoder: NUL-separated client_id, secret halves, password halves, -------
-# ---- username, scope, authority, audience -------------------------------
+# ---- username, scope, authority, audience; then (ABI 1.2) the account's ------
+# ---- grant, client_auth and redirect_uri, the code, verifier, device code, ---
+# ---- refresh token, the listener's redirect URI, state and challenge ---------
 
 def encoder(*fields):
     return "\0".join(fields)
+
+
+def encoder_signin(grant, client_auth, redirect_uri, listener="", client_id="7f1c2c6e8a",
+                   scope="openid", authority="sgrp-Q8f3Kc1"):
+    """An account that signs a person in, with sample sign-in values."""
+    return encoder(client_id, "ECOTBQNP", "44IFPCVMQNSZ", "correct horse", " battery staple",
+                   "alice@example.com", scope, authority, "https://dataloy.dev",
+                   grant, client_auth, redirect_uri,
+                   "SplxlOBeZQQYbYS6WxSbIA", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+                   "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS", "tGzv3JOkF0XG5Qx2TlKWIA",
+                   listener, "af0ifjsldkj", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
 
 
 write("encoder", "readme-accounts", encoder(
@@ -180,6 +278,24 @@ write("encoder", "special-characters", encoder(
     "id:with:colons & spaces+plus", "p%40ss:w/rd=&+", "\"quoted\" \\ back",
     "pässwörd €", "\t\x01\x7f", "ü@example.com", "a b;c", "é/?#[]", "https://dataloy.dev/?a=b&c"))
 write("encoder", "empty-required", encoder("", "", "", "", "", "", "", "", ""))
+# ABI 1.2: RFC 6749, RFC 7636 and RFC 8628's sample values.
+write("encoder", "signin-code", encoder_signin("authorization_code", "", "",
+                                               "http://127.0.0.1:53117/callback"))
+write("encoder", "signin-code-registered", encoder_signin(
+    "authorization_code", "body", "http://[::1]:8400/cb/credring", scope=""))
+write("encoder", "signin-device-public", encoder_signin("device_code", "none", ""))
+write("encoder", "signin-basic-raw", encoder_signin(
+    "", "basic-raw", "", client_id="id with space/and%", scope="a b;c"))
+write("encoder", "signin-password-public", encoder_signin("password", "none", ""))
+# Refused: a grant no provider names, a public client asking for a token
+# of its own, redirect URIs RFC 8252 and the README rule out.
+write("encoder", "grant-refresh-token", encoder_signin("refresh_token", "", ""))
+write("encoder", "public-client-credentials", encoder_signin("client_credentials", "none", ""))
+write("encoder", "redirect-localhost", encoder_signin(
+    "authorization_code", "", "http://localhost:8400/callback"))
+write("encoder", "redirect-query", encoder_signin(
+    "authorization_code", "", "http://127.0.0.1:8400/callback?x=1"))
+write("encoder", "redirect-port-0", encoder_signin("authorization_code", "", "http://127.0.0.1:0/"))
 
 # ---- provider: examples/providers/*.conf, then edge cases --------------------
 
@@ -239,6 +355,61 @@ write("provider", "param-account-key", PROVIDER_BASE + "params = scope;host!\n")
 write("provider", "syntax-error", PROVIDER_BASE + "  not a key-value pair\n")
 write("provider", "no-group", "description = Example API\n")
 
+# ABI 1.2's keys: the sign-in grants, their endpoints, a default scope and
+# an issuer (writing-a-provider.md).
+write("provider", "signin-every-key", PROVIDER_HEAD + """\
+issuer = https://login.example.com/tenant
+token_url = https://login.{host}/oauth/token
+authorization_url = https://login.{host}/oauth/authorize?prompt=login
+device_authorization_url = https://login.{host}/oauth/device
+revocation_url = https://login.{host}/oauth/revoke
+grants = client_credentials; authorization_code ;device_code;password
+grant = device_code
+client_auth = none
+body = json
+default_scope = openid offline_access
+params = audience;resource!
+""")
+# A JSON provider whose sign-in request is a form all the same; the
+# endpoint the default grant needs is left to each account.
+write("provider", "signin-code-json", PROVIDER_HEAD + """\
+token_url = https://auth.example.com/token
+grants = authorization_code;client_credentials
+client_auth = basic
+body = json
+params = scope!
+""")
+write("provider", "signin-password-scope", PROVIDER_HEAD + """\
+token_url = https://auth.example.com/token
+grant = password
+client_auth = body
+body = form
+default_scope = api.read
+""")
+# An issuer alone (with client_auth): the rest from its metadata.
+write("provider", "issuer-only", PROVIDER_HEAD + "issuer = https://login.example.com\n")
+write("provider", "issuer-public", PROVIDER_HEAD +
+      "issuer = https://login.example.com\nclient_auth = none\n")
+write("provider", "issuer-grants", PROVIDER_HEAD + "issuer = https://login.example.com/\n"
+      "grants = device_code\ndevice_authorization_url = https://login.example.com/device\n")
+# Refused, each for one rule of ABI 1.2.
+write("provider", "grants-refresh", PROVIDER_HEAD + "grants = refresh_token\n"
+      "client_auth = body\nbody = form\n")
+write("provider", "grants-twice", PROVIDER_HEAD + "grants = password;password\n"
+      "client_auth = body\nbody = form\n")
+write("provider", "grants-empty-item", PROVIDER_HEAD + "grants = password;;device_code\n"
+      "client_auth = body\nbody = form\n")
+write("provider", "grant-not-in-grants", PROVIDER_HEAD + "grant = password\n"
+      "grants = authorization_code\nclient_auth = none\nbody = form\n")
+write("provider", "issuer-query", PROVIDER_HEAD + "issuer = https://login.example.com/?t=1\n")
+write("provider", "issuer-host", PROVIDER_HEAD + "issuer = https://{host}/\n")
+write("provider", "issuer-user", PROVIDER_HEAD + "issuer = https://me@login.example.com\n")
+write("provider", "no-grant-no-issuer", PROVIDER_HEAD + "client_auth = body\nbody = form\n")
+write("provider", "authorization-url-http", PROVIDER_BASE
+      + "authorization_url = http://auth.example.com/authorize\n")
+write("provider", "default-scope-long", PROVIDER_BASE + "default_scope = " + "s" * 201 + "\n")
+write("provider", "param-signin-reserved", PROVIDER_BASE + "params = scope;redirect_uri\n")
+
 # ---- metadata: a server's RFC 8414 document for https://login.example.com --
 
 METADATA_ISSUER = "https://login.example.com"
@@ -296,6 +467,28 @@ write("descriptor", "expected-name-newline", descriptor(
 write("descriptor", "long-default", descriptor(
     "example", "Example", "https://auth.example.com/token", 1, 2, 1,
     [("scope", 0, "/" * 1000)], "token", "type", "expires_in", 1))
+# tests/test-signin.c /signin/request/missing-grant-input: the request of a
+# default grant that signs a person in, built without its code, dereferenced
+# NULL (and so did cr_token_fetch() of such an account).
+write("descriptor", "default-grant-without-code", descriptor(
+    "signin", "Sign-in", "https://login.example.com/token", 3, 2, 1, None,
+    "access_token", "token_type", "expires_in", 1,
+    signin={"authorization_url": "https://login.example.com/authorize"}))
+# tests/test-descriptor.c /descriptor/validate/issuer: RFC 8414 §2.
+write("descriptor", "issuer-query", descriptor(
+    "signin", "Sign-in", None, 3, 4, 1, None, "access_token", "token_type", "expires_in", 1,
+    signin={"issuer": "https://login.example.com/?tenant=t1#x"}))
+# tests/test-signin.c /signin/authorization-url/fragment: the parameters went
+# after the endpoint's fragment.
+write("descriptor", "authorization-url-fragment", descriptor(
+    "signin", "Sign-in", "https://login.example.com/token", 3, 4, 1, None,
+    "access_token", "token_type", "expires_in", 1,
+    signin={"authorization_url": "https://login.example.com/authorize?tenant=t1#top"}))
+# tests/test-signin.c /signin/account-keys/redirect-uri-path: a control
+# character in a dot segment of redirect_uri, which GLib drops before the
+# path was checked.
+write("encoder", "redirect-dot-segment", encoder_signin(
+    "authorization_code", "body", "http://[::1]:8400/cb/cr\x0f/../g"))
 # tests/test-config.c /config/load/syntax-error and test-provider-file.c
 # /provider-file/invalid/trailing-escape: GLib 2.74 set its GError twice.
 write("config", "escape-then-trailing-backslash", "[acct]\nprovider = \\x\\\nclient_id = c\n")

@@ -270,6 +270,28 @@ test_validate_signin_fields (void)
   assert_valid (&d, NULL);
 }
 
+/* RFC 8414 §2, which plugin.h names: an issuer identifier has no query or
+ * fragment.  One with either would be asked at a URL whose query swallows
+ * the well-known path (cr_discovery_url()). */
+static void
+test_validate_issuer (void)
+{
+  CrPluginDescriptor d = good;
+
+  d.issuer = "https://auth.example.com/tenant";
+  assert_valid (&d, NULL);
+  d.issuer = "https://{host}/tenant";
+  assert_valid (&d, NULL);
+  d.issuer = "https://auth.example.com/?tenant=t1";
+  assert_invalid (&d, "issuer");
+  d.issuer = "https://auth.example.com?tenant=t1";
+  assert_invalid (&d, "issuer");
+  d.issuer = "https://auth.example.com/tenant#top";
+  assert_invalid (&d, "issuer");
+  d.issuer = "https://auth.example.com/tenant?";
+  assert_invalid (&d, "issuer");
+}
+
 static void
 test_validate_enums (void)
 {
@@ -1062,6 +1084,7 @@ main (int argc, char **argv)
   g_test_add_func ("/descriptor/validate/name", test_validate_name);
   g_test_add_func ("/descriptor/validate/enums", test_validate_enums);
   g_test_add_func ("/descriptor/validate/signin-fields", test_validate_signin_fields);
+  g_test_add_func ("/descriptor/validate/issuer", test_validate_issuer);
   g_test_add_func ("/descriptor/validate/token-url", test_validate_token_url);
   g_test_add_func ("/descriptor/names/round-trip", test_names_round_trip);
   g_test_add_func ("/descriptor/names/unknown", test_names_unknown);

@@ -130,6 +130,43 @@ test_authorization_url (void)
   g_assert_cmpuint (g_hash_table_size (params), ==, 8);
 }
 
+/* An endpoint with a fragment: RFC 6749 §4.1.1 adds the parameters to the
+ * query component, which comes before it (RFC 3986 §3); after it they
+ * would never reach the server. */
+static void
+test_authorization_url_fragment (void)
+{
+  static const char *const endpoints[] = {
+    "https://auth.example.com/oauth/authorize?tenant=t1#top",
+    "https://auth.example.com/oauth/authorize#top",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      CrPluginDescriptor provider = signin_provider;
+      g_autoptr (CrAccount) account = NULL;
+      g_autofree char *url = NULL;
+      g_autoptr (GUri) uri = NULL;
+      g_autoptr (GHashTable) params = NULL;
+
+      provider.authorization_url = endpoints[i];
+      account = resolved ("", &provider);
+      url = cr_request_authorization_url (&provider, account, "http://127.0.0.1:5000/callback",
+                                          "st-1", "ch-1");
+      uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+      g_test_message ("%s", url);
+      g_assert_nonnull (uri);
+      g_assert_cmpstr (g_uri_get_path (uri), ==, "/oauth/authorize");
+      g_assert_cmpstr (g_uri_get_fragment (uri), ==, "top");
+      g_assert_nonnull (g_uri_get_query (uri));
+      params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+      g_assert_cmpstr (g_hash_table_lookup (params, "tenant"), ==, i == 0 ? "t1" : NULL);
+      g_assert_cmpstr (g_hash_table_lookup (params, "response_type"), ==, "code");
+      g_assert_cmpstr (g_hash_table_lookup (params, "code_challenge_method"), ==, "S256");
+      g_assert_cmpuint (g_hash_table_size (params), ==, i == 0 ? 8 : 7);
+    }
+}
+
 /* ---- requests ------------------------------------------------------------ */
 
 static CrRequest *
@@ -253,6 +290,48 @@ test_missing_client_secret (void)
   cr_test_assert_contains (error->message, "client secret");
 }
 
+/* A grant's own input (the code and verifier, the device code, the refresh
+ * token) missing is a missing secret: CR_ERROR_CONFIG, as request.h says,
+ * not a crash.  cr_token_fetch() of an account that signs a person in, which
+ * only a sign-in gives a code, builds such a request. */
+static void
+test_missing_grant_input (void)
+{
+  g_autoptr (CrAccount) account = resolved ("client_auth = body\n", &signin_provider);
+  g_autoptr (CrAccount) device = resolved ("grant = device_code\n", &signin_provider);
+  CrClientSecrets secrets = { "s", NULL };
+  const CrGrantInput inputs[] = {
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_AUTHORIZATION_CODE },
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_AUTHORIZATION_CODE, .code = "c" },
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_AUTHORIZATION_CODE, .code_verifier = "v" },
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_DEVICE_CODE },
+    { .call = CR_CALL_TOKEN, .grant = CR_GRANT_REFRESH_TOKEN },
+    { .call = CR_CALL_REVOCATION },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrRequest) request =
+        cr_request_prepare (&signin_provider, account, &secrets, &inputs[i], &error);
+
+      g_assert_null (request);
+      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+      g_assert_null (strchr (error->message, '\n'));
+      g_test_message ("%s", error->message);
+    }
+  for (gsize i = 0; i < 2; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CrToken) token =
+        cr_token_fetch (i == 0 ? account : device, &signin_provider, &secrets, &error);
+
+      g_assert_null (token);
+      g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+      cr_test_assert_contains (error->message, "credring login acct");
+    }
+}
+
 /* ---- account keys ---------------------------------------------------------- */
 
 static void
@@ -304,6 +383,30 @@ test_account_keys (void)
   no_device.device_authorization_url = NULL;
   missing = resolve_error ("grant = device_code\n", &no_device);
   cr_test_assert_contains (missing, "device_authorization_url");
+}
+
+/* A redirect_uri's path is plain as written: GLib drops dot segments, and
+ * whatever they held, before the path can be looked at, while a URI with
+ * its port is sent byte for byte. */
+static void
+test_redirect_uri_path_as_written (void)
+{
+  static const char *const bad[] = {
+    "http://127.0.0.1:8400/a b/../callback",
+    "http://127.0.0.1:8400/%41/../callback",
+    "http://[::1]:8400/cb/x'y/./z",
+  };
+  g_autoptr (CrAccount) dots = resolved ("redirect_uri = http://127.0.0.1:8400/a/../cb\n",
+                                         &signin_provider);
+
+  g_assert_cmpstr (dots->redirect_uri, ==, "http://127.0.0.1:8400/a/../cb");
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("redirect_uri = %s\n", bad[i]);
+      g_autofree char *message = resolve_error (line, &signin_provider);
+
+      cr_test_assert_contains (message, "redirect_uri must be");
+    }
 }
 
 /* A provider of before ABI 1.2 (AutoGrab's body is grant_type alone): an
@@ -401,13 +504,16 @@ main (int argc, char **argv)
   g_test_add_func ("/signin/pkce/rfc7636-example", test_pkce_rfc7636_example);
   g_test_add_func ("/signin/pkce/verifier", test_pkce_verifier);
   g_test_add_func ("/signin/authorization-url", test_authorization_url);
+  g_test_add_func ("/signin/authorization-url/fragment", test_authorization_url_fragment);
   g_test_add_func ("/signin/request/code-exchange-public", test_code_exchange_public);
   g_test_add_func ("/signin/request/device-refresh-revoke", test_device_and_refresh_confidential);
   g_test_add_func ("/signin/request/masked", test_masked_signin_request);
   g_test_add_func ("/signin/request/masked-without-inputs", test_masked_without_inputs);
   g_test_add_func ("/signin/request/missing-client-secret", test_missing_client_secret);
+  g_test_add_func ("/signin/request/missing-grant-input", test_missing_grant_input);
   g_test_add_func ("/signin/account-keys", test_account_keys);
   g_test_add_func ("/signin/account-keys/scope", test_scope_only_where_it_means_something);
+  g_test_add_func ("/signin/account-keys/redirect-uri-path", test_redirect_uri_path_as_written);
   g_test_add_func ("/signin/answer/refresh-token", test_refresh_token_in_answer);
   g_test_add_func ("/signin/answer/oauth-error", test_oauth_error_code);
   status = g_test_run ();

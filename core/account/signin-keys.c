@@ -102,17 +102,22 @@ resolve_redirect_uri (CrAccount *account, GError **error)
 {
   const char *text = cr_account_value (account, "redirect_uri");
   g_autoptr (GUri) uri = NULL;
-  const char *host;
+  const char *host, *authority, *written_path;
 
   if (text == NULL)
     return TRUE;
   uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
   host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  /* The path as written, which is what is sent: GLib's has lost its dot
+   * segments, and whatever they held. */
+  authority = strstr (text, "://");
+  written_path = authority != NULL ? strchr (authority + strlen ("://"), '/') : NULL;
   if (uri == NULL || !g_str_equal (g_uri_get_scheme (uri), "http") || host == NULL ||
       (!g_str_equal (host, "127.0.0.1") && !g_str_equal (host, "::1")) ||
       g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL ||
       g_uri_get_fragment (uri) != NULL || g_uri_get_port (uri) == 0 ||
-      !is_plain_path (g_uri_get_path (uri)))
+      !is_plain_path (g_uri_get_path (uri)) ||
+      (written_path != NULL && !is_plain_path (written_path)))
     return cr_account_set_error (error, account,
                                  "redirect_uri must be http://127.0.0.1[:PORT]/PATH or "
                                  "http://[::1][:PORT]/PATH (RFC 8252: a loopback address, "

@@ -62,11 +62,16 @@
  * password (the same for the ABI 1.2 URLs); every enum holds a value this
  * header defines, the grant set holds the default grant and only grants a
  * provider may name, and a grant that signs a person in has its endpoint
- * (or none, for an account to name); parameter names
+ * (or none, for an account to name); an issuer has no query or fragment
+ * (RFC 8414 §2); a default scope is one printable line; parameter names
  * are [A-Za-z0-9_.-]+ and neither one the core sends itself (grant_type,
- * client_id, client_secret, username, password) nor an account key of its
- * own meaning (provider, token_url, host, url, ca_file, timeout,
- * min_valid).
+ * client_id, client_secret, username, password; for the grants of 1.2
+ * response_type, redirect_uri, state, code_challenge,
+ * code_challenge_method, code, code_verifier, device_code, refresh_token,
+ * token, token_type_hint) nor an account key of its own meaning
+ * (provider, token_url, host, url, ca_file, timeout, min_valid, grant,
+ * client_auth, signin_timeout, issuer, authorization_url,
+ * device_authorization_url, revocation_url).
  *
  * Plugins do not link against libcredring and the ABI has no GLib types:
  * it is plain C, and what a hook needs is passed in.

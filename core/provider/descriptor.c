@@ -188,6 +188,9 @@ validate_grants (const CrPluginDescriptor *d, GError **error)
       !validate_url (d->revocation_url, "revocation", error) ||
       !validate_url (d->issuer, "issuer", error))
     return FALSE;
+  /* RFC 8414 §2; a query would swallow the well-known path discovery adds. */
+  if (d->issuer != NULL && strpbrk (d->issuer, "?#") != NULL)
+    return invalid (error, "issuer has a query or fragment (RFC 8414 §2: it may not)");
   if (d->default_scope != NULL &&
       (*d->default_scope == '\0' || !cr_descriptor_is_printable_line (d->default_scope)))
     return invalid (error, "default scope is not one printable line");

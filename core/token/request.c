@@ -324,6 +324,26 @@ missing_secret (const CrAccount *account, const CrClientSecrets *credentials,
   if (input->call == CR_CALL_TOKEN && input->grant == CR_GRANT_PASSWORD &&
       credentials->password == NULL)
     return "password";
+  if ((input->call == CR_CALL_REVOCATION ||
+       (input->call == CR_CALL_TOKEN && input->grant == CR_GRANT_REFRESH_TOKEN)) &&
+      input->refresh_token == NULL)
+    return "refresh token";
+  return NULL;
+}
+
+/* What only a sign-in brings that the request lacks, or NULL: the
+ * account's own grant without its inputs (cr_token_fetch() of an account
+ * that signs a person in). */
+static const char *
+missing_signin_input (const CrGrantInput *input)
+{
+  if (input->call != CR_CALL_TOKEN)
+    return NULL;
+  if (input->grant == CR_GRANT_AUTHORIZATION_CODE &&
+      (input->code == NULL || input->code_verifier == NULL))
+    return "authorization code";
+  if (input->grant == CR_GRANT_DEVICE_CODE && input->device_code == NULL)
+    return "device code";
   return NULL;
 }
 
@@ -334,12 +354,20 @@ build (const CrPluginDescriptor *provider, const CrAccount *account,
 {
   g_autoptr (CrRequest) request = g_new0 (CrRequest, 1);
   const char *missing = credentials != NULL ? missing_secret (account, credentials, input) : NULL;
+  const char *unsigned_in = credentials != NULL ? missing_signin_input (input) : NULL;
   const char *url = call_url (account, input);
 
   if (missing != NULL)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "has no stored %s: run 'credring login %s'",
                    missing, account->name);
+      return NULL;
+    }
+  if (unsigned_in != NULL)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "has no %s (a person signs in for one): run 'credring login %s'", unsigned_in,
+                   account->name);
       return NULL;
     }
   if (url == NULL)
@@ -411,6 +439,8 @@ cr_request_authorization_url (const CrPluginDescriptor *provider, const CrAccoun
   /* The query is a form too (RFC 6749 §4.1.1 appendix B): one writer. */
   BodyWriter writer = { CR_BODY_FORM, g_string_new (NULL), NULL, FALSE, FALSE };
   const char *endpoint = account->authorization_endpoint;
+  const char *fragment;
+  gsize before_fragment;
 
   g_return_val_if_fail (endpoint != NULL && redirect_uri != NULL, NULL);
 
@@ -421,9 +451,16 @@ cr_request_authorization_url (const CrPluginDescriptor *provider, const CrAccoun
   body_add (&writer, "code_challenge", challenge);
   body_add (&writer, "code_challenge_method", "S256");
   write_params (&writer, provider, account);
-  /* An endpoint may carry a query of its own (RFC 6749 §3.1). */
-  g_string_prepend_c (writer.body, strchr (endpoint, '?') != NULL ? '&' : '?');
-  g_string_prepend (writer.body, endpoint);
+  /* An endpoint may carry a query of its own (RFC 6749 §3.1); the
+   * parameters join it, before any fragment (RFC 3986 §3), which the
+   * browser would keep to itself. */
+  fragment = strchr (endpoint, '#');
+  before_fragment = fragment != NULL ? (gsize) (fragment - endpoint) : strlen (endpoint);
+  g_string_prepend_c (writer.body,
+                      memchr (endpoint, '?', before_fragment) != NULL ? '&' : '?');
+  g_string_prepend_len (writer.body, endpoint, (gssize) before_fragment);
+  if (fragment != NULL)
+    g_string_append (writer.body, fragment);
   return g_string_free (writer.body, FALSE);
 }
 
