@@ -65,8 +65,6 @@ import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler
-
 import serving
 
 FORM = "application/x-www-form-urlencoded"
@@ -282,27 +280,10 @@ def normalize_user_code(text):
 
 # -------------------------------------------------------------- the server --
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(serving.QuietHandler):
     server_version = "auth-server"
-    sys_version = ""
-    timeout = 30  # a client that stalls does not hold a thread forever
-
-    def log_message(self, fmt, *args):
-        pass  # no access log: stdout/stderr stay quiet
 
     # -- plumbing
-
-    def send(self, status, content_type, data, headers=None):
-        self.send_response(status)
-        if content_type is not None:
-            self.send_header("Content-Type", content_type)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
 
     def send_json(self, status, obj, headers=None):
         data = b"" if obj is None else json.dumps(obj, separators=(",", ":")).encode()

@@ -28,8 +28,6 @@ import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler
-
 import serving
 
 FORM = "application/x-www-form-urlencoded"
@@ -455,29 +453,15 @@ class State:
             f.write(json.dumps(entry, sort_keys=True) + "\n")
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(serving.QuietHandler):
     server_version = "provider-emulator"
-    sys_version = ""
-    timeout = 30  # a client that stalls does not hold a thread forever
-
-    def log_message(self, fmt, *args):
-        pass  # no access log: stdout/stderr stay quiet
 
     # -- plumbing
 
     def send_json(self, status, obj, headers=None):
         content_type, data = (None, b"") if obj is None else \
             self.server.provider.encode_answer(obj)
-        self.send_response(status)
-        if content_type is not None:
-            self.send_header("Content-Type", content_type)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(data)
+        self.send(status, content_type, data, dict(headers or {}, **{"Cache-Control": "no-store"}))
 
     def read_body(self):
         if self.headers.get("Transfer-Encoding") is not None:

@@ -9,7 +9,7 @@ import re
 import signal
 import ssl
 import sys
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
 
@@ -24,6 +24,27 @@ class Server(ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if self.args.verbose or not isinstance(exc, (ssl.SSLError, OSError)):
             print("%s: %s: %r" % (self.label, client_address[0], exc), file=sys.stderr)
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 without an access log, and a way to send one whole answer."""
+    protocol_version = "HTTP/1.1"
+    sys_version = ""
+    timeout = 30  # a client that stalls does not hold a thread forever
+
+    def log_message(self, fmt, *args):
+        pass  # no access log: stdout/stderr stay quiet
+
+    def send(self, status, content_type, data, headers=None):
+        self.send_response(status)
+        if content_type is not None:
+            self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
 
 def write_port_file(path, port):
