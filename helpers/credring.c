@@ -240,7 +240,7 @@ shown_list (char **values)
 static char **
 offered_grants (const CrPluginDescriptor *d, gboolean for_people)
 {
-  unsigned int set = d->grants != 0 ? d->grants : CR_GRANT_BIT (d->grant);
+  unsigned int set = cr_provider_grant_set (d);
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
 
   for (int g = 0; g < 32; g++)

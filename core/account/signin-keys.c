@@ -19,12 +19,6 @@ cr_grant_needs_person (CrGrantType grant)
   return grant == CR_GRANT_AUTHORIZATION_CODE || grant == CR_GRANT_DEVICE_CODE;
 }
 
-static unsigned int
-provider_grants (const CrPluginDescriptor *provider)
-{
-  return provider->grants != 0 ? provider->grants : CR_GRANT_BIT (provider->grant);
-}
-
 /* "a, b" of the grants in @set, for messages. */
 static char *
 grant_names (unsigned int set)
@@ -42,7 +36,7 @@ static gboolean
 resolve_grant (CrAccount *account, const CrPluginDescriptor *provider, GError **error)
 {
   const char *name = cr_account_value (account, "grant");
-  unsigned int offered = provider_grants (provider);
+  unsigned int offered = cr_provider_grant_set (provider);
   g_autofree char *names = NULL;
   CrGrantType grant;
 
@@ -152,7 +146,7 @@ cr_provider_takes_scope (const CrPluginDescriptor *provider)
   /* One that signs people in, or says what to ask for: not one of ABI
    * 1.1, whose requests (AutoGrab's: grant_type alone) stay as they were. */
   return provider->default_scope != NULL ||
-         (provider_grants (provider) & (CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE) |
+         (cr_provider_grant_set (provider) & (CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE) |
                                         CR_GRANT_BIT (CR_GRANT_DEVICE_CODE))) != 0;
 }
 

@@ -269,6 +269,9 @@ CR_EXPORT const char *cr_grant_to_string (CrGrantType grant);
 CR_EXPORT const char *cr_grant_describe (CrGrantType grant);
 CR_EXPORT gboolean cr_grant_from_string (const char *name, CrGrantType *grant);
 CR_EXPORT char *cr_grant_list_names (void);
+/* Every grant @provider offers, as CR_GRANT_BIT()s: its grant set, or
+ * (0, before ABI 1.2) its one grant. */
+CR_EXPORT unsigned int cr_provider_grant_set (const CrPluginDescriptor *provider);
 CR_EXPORT const char *cr_client_auth_to_string (CrClientAuth auth);
 CR_EXPORT const char *cr_client_auth_describe (CrClientAuth auth);
 CR_EXPORT gboolean cr_client_auth_from_string (const char *name, CrClientAuth *auth);

@@ -324,12 +324,6 @@ cr_metadata_free (CrMetadata *metadata)
   g_free (metadata);
 }
 
-static unsigned int
-grant_set (const CrPluginDescriptor *provider)
-{
-  return provider->grants != 0 ? provider->grants : CR_GRANT_BIT (provider->grant);
-}
-
 gboolean
 cr_metadata_needed (const CrPluginDescriptor *provider, unsigned int left)
 {
@@ -339,7 +333,7 @@ cr_metadata_needed (const CrPluginDescriptor *provider, unsigned int left)
 
   if (provider->issuer == NULL || strstr (provider->issuer, "{host}") != NULL)
     return FALSE;
-  grants = grant_set (provider);
+  grants = cr_provider_grant_set (provider);
   return left != 0 || provider->token_url == NULL ||
          ((grants & CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE)) != 0 &&
           provider->authorization_url == NULL) ||
@@ -432,7 +426,7 @@ cr_metadata_apply (const CrMetadata *metadata, unsigned int left, CrPluginDescri
   if ((left & CR_METADATA_CLIENT_AUTH) != 0 && !choose_client_auth (metadata, &out, error))
     return FALSE;
   /* credring sends PKCE S256 always; RFC 8414 §2: no list, no PKCE. */
-  if ((grant_set (&out) & CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE)) != 0 && !metadata->s256)
+  if ((cr_provider_grant_set (&out) & CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE)) != 0 && !metadata->s256)
     return unusable (error,
                      "its metadata does not list S256 in code_challenge_methods_supported, and "
                      "credring signs in with the authorization code grant only with PKCE S256 "

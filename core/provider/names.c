@@ -96,3 +96,9 @@ DEFINE_NAMES (cr_grant, CrGrantType, grants)
 DEFINE_NAMES (cr_client_auth, CrClientAuth, client_auths)
 DEFINE_NAMES (cr_body_format, CrBodyFormat, body_formats)
 DEFINE_NAMES (cr_expiry_form, CrExpiryForm, expiry_forms)
+
+unsigned int
+cr_provider_grant_set (const CrPluginDescriptor *provider)
+{
+  return provider->grants != 0 ? provider->grants : CR_GRANT_BIT (provider->grant);
+}
