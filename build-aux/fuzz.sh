@@ -261,6 +261,12 @@ for target in $targets; do
             "$run/log" | cut -c 1-160 | LC_ALL=C tr -c '\040-\176' '?')
     echo "fuzz-$target: FOUND ${finding:-a failure (exit $rc)}: ${why:-see the log}"
     echo "  log: $run/log; reproduce: $build/fuzz-$target $run/${finding:-CRASH}"
+    # CI's machine is gone by the time anyone reads this: the input itself,
+    # when small, so that the next person can reproduce it from the log.
+    if [ -n "${finding:-}" ] && [ "$(stat -c %s "$run/$finding")" -le 4096 ]; then
+      echo "  input (base64 -d to get it back):"
+      base64 -w 76 "$run/$finding" | sed 's/^/    /'
+    fi
     status=1
   fi
 done

@@ -504,3 +504,8 @@ write("provider", "syntax-line-crlf", b"[pro\xdbvider]\r\ndescription E Example 
 write("config", "header-continuation-bytes",
       b"[a]\nprovider = ants\nclient_id = c\n[b]\x9a\nprovider = ants\nclient_id = c\nextra = 1\n")
 write("provider", "header-continuation-bytes", b"[provide\xf2]\xbd\ndescription = x\n")
+# tests/test-discovery.c /discovery/metadata/not-json: yajl takes an
+# unfinished string after the object for more input; the document then did
+# not read back from the discovery cache's wrapper.
+write("metadata", "unfinished-string-after", '{"issuer":"%s","token_endpoint":"%s/t"}"ab'
+      % (METADATA_ISSUER, METADATA_ISSUER))

@@ -194,6 +194,16 @@ test_parse_not_json (void)
   assert_refused ("null", -1, "not a JSON object");
   assert_refused (twice, -1, "member 'token_endpoint' is given twice");
   assert_refused (comment, -1, "not plain JSON");
+  /* yajl takes an unfinished string after the object for more input to
+   * come; the discovery cache's wrapper would then not be JSON. */
+  {
+    g_autofree char *unfinished = g_strconcat (good, "\"ab", NULL);
+    g_autofree char *spaced = g_strconcat (" \n", good, " \r\n\t", NULL);
+    g_autoptr (CrMetadata) m = NULL;
+
+    assert_refused (unfinished, -1, "text after the object");
+    m = parse_ok (spaced);
+  }
   /* yajl's strings end at a NUL: "ISSUER\u0000x" would read as ISSUER. */
   {
     const char *escaped_nul =

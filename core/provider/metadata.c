@@ -45,11 +45,15 @@ refuse (GError **error, const char *format, ...)
 /* What yajl lets through and a metadata document has no use for: a NUL,
  * raw or escaped (yajl_tree's strings end at it, so "https://a\u0000b"
  * would pass for "https://a"), comments (yajl_tree allows them), nesting
- * deep enough to make freeing the tree recurse far. */
+ * deep enough to make freeing the tree recurse far, and anything but
+ * white space after the outermost value (yajl takes an unfinished string
+ * there for the start of more input and says nothing, so the document
+ * would not stay JSON inside the discovery cache's wrapper). */
 static gboolean
 is_plain_json (const char *text, gsize len)
 {
   gboolean in_string = FALSE;
+  gboolean closed = FALSE;
   int depth = 0;
 
   for (gsize i = 0; i < len; i++)
@@ -68,6 +72,8 @@ is_plain_json (const char *text, gsize len)
             in_string = FALSE;
           continue;
         }
+      if (closed && !g_ascii_isspace (c))
+        return FALSE;
       if (c == '"')
         in_string = TRUE;
       else if (c == '/')
@@ -75,7 +81,7 @@ is_plain_json (const char *text, gsize len)
       else if ((c == '{' || c == '[') && ++depth > MAX_DEPTH)
         return FALSE;
       else if (c == '}' || c == ']')
-        depth--;
+        closed = --depth <= 0;
     }
   return TRUE;
 }
@@ -103,7 +109,9 @@ cr_metadata_read_json (const char *text, gsize len, yajl_val *tree, GError **err
   if (len > CR_METADATA_MAX_BYTES)
     return refuse (error, "more than %d bytes", CR_METADATA_MAX_BYTES);
   if (!is_plain_json (text, len))
-    return refuse (error, "not plain JSON (a NUL byte, a comment, or nesting over %d levels)",
+    return refuse (error,
+                   "not plain JSON (a NUL byte, a comment, text after the object, "
+                   "or nesting over %d levels)",
                    MAX_DEPTH);
   /* yajl_tree wants a string. */
   copy = g_strndup (text, len);
