@@ -7,6 +7,7 @@
 # service-uid.sh.)
 TEST_SERVICE_DIR=installed
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/git-lib.sh"
 . "$(dirname "$0")/service-lib.sh"
 
 SECRET='svc-errors-s3cret'
@@ -102,7 +103,9 @@ svc_ok "unlocked again: GetAccessToken locked works"
 
 # -- Failed (1): anything else; here the account's lock file cannot be
 # opened (a directory in its place), which the service and the CLI share
-mkdir -p "$XDG_RUNTIME_DIR/credring/failing.lock"
+# (login made the lock file: a directory takes its place)
+rm -f "$XDG_RUNTIME_DIR/credring/failing.lock"
+mkdir "$XDG_RUNTIME_DIR/credring/failing.lock"
 same_as_cli "lock file unusable" failing Failed 1
 tap_contains "lock file unusable: names it" "$SVC_MESSAGE" "failing.lock"
 rmdir "$XDG_RUNTIME_DIR/credring/failing.lock"

@@ -108,10 +108,14 @@ svc_error_is() {
 }
 
 # svc_message_is_cli DESC: the last call's error message is the one line
-# the last run_credring printed on stderr, without its "credring: ".
+# the last run_credring printed on stderr, without its "credring: ". The
+# one part of it that differs from run to run, libcurl's "after N ms" of a
+# failed connect, is not compared.
+_curl_time() { sed -E 's/ after [0-9]+ ms/ after N ms/g' <<<"$1"; }
 svc_message_is_cli() {
 	local cli=${RUN_ERR#credring: } st=1
-	[ "$RUN_ERR_LINES" = 1 ] && [ "$SVC_MESSAGE" = "$cli" ] && [ -n "$cli" ] && st=0
+	[ "$RUN_ERR_LINES" = 1 ] && [ "$(_curl_time "$SVC_MESSAGE")" = "$(_curl_time "$cli")" ] &&
+		[ -n "$cli" ] && st=0
 	_tap_result $st "$1" || tap_diag "D-Bus message: '$SVC_MESSAGE'" \
 		"CLI stderr ($RUN_ERR_LINES lines): '$RUN_ERR'"
 }

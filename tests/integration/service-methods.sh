@@ -40,8 +40,9 @@ PID=$(service_pid)
 tap_isnt "after the call: the name has an owner" "$PID" ""
 tap_is "the owner is the installed program, started by the bus" \
 	"$(readlink "/proc/${PID:-0}/exe" 2>/dev/null)" "$SERVICE_BIN"
-tap_is "the owner's parent is the bus (activation, not the test)" \
-	"$(ps -o comm= -p "$(ps -o ppid= -p "${PID:-0}" 2>/dev/null | tr -d ' ')" 2>/dev/null)" dbus-daemon
+tap_is "the owner was started by D-Bus activation (DBUS_STARTER_BUS_TYPE=session)" \
+	"$(tr '\0' '\n' <"/proc/${PID:-0}/environ" 2>/dev/null | grep -x 'DBUS_STARTER_BUS_TYPE=session')" \
+	DBUS_STARTER_BUS_TYPE=session
 
 # -- GetAccessToken
 T1=$(emulator_last token)
@@ -59,17 +60,25 @@ tap_is "GetAccessToken again: the cached token" "$SVC_TOKEN/$SVC_EXPIRES" "$T1/$
 tap_is "GetAccessToken again: no new request" "$(emulator_request_count)" 1
 svc_get_token acct "{'min-valid': <uint32 3500>}"
 tap_is "min-valid 3500 (< the time left): the cached token" "$SVC_TOKEN" "$T1"
+sleep 2  # the cached token now has less than 3598 s left
+svc_get_token acct "{'min-valid': <uint32 3598>}"
+svc_ok "min-valid 3598 (> the time left, < a new token's): a reply"
+tap_is "min-valid 3598: a new request" "$(emulator_request_count)" 2
+tap_is "min-valid 3598: the new token" "$SVC_TOKEN" "$(emulator_last token)"
 svc_get_token acct "{'min-valid': <uint32 7200>}"
-svc_ok "min-valid 7200 (> any lifetime): a reply"
-tap_is "min-valid 7200: a new request" "$(emulator_request_count)" 2
+svc_error_is "min-valid 7200 (> the provider's lifetime): Error.Config" Config
+run_credring token acct --min-valid 7200
+tap_status "credring token --min-valid 7200: exit 2" 2
+svc_message_is_cli "min-valid 7200: the CLI's message"
+tap_is "min-valid 7200: the provider was asked (service and CLI)" "$(emulator_request_count)" 4
 svc_get_token acct "{'force-refresh': <true>}"
 svc_ok "force-refresh: a reply"
 T3=$(emulator_last token)
-tap_is "force-refresh: a new request" "$(emulator_request_count)" 3
+tap_is "force-refresh: a new request" "$(emulator_request_count)" 5
 tap_is "force-refresh: the new token" "$SVC_TOKEN" "$T3"
 svc_get_token acct "{'force-refresh': <false>, 'min-valid': <uint32 60>}"
 tap_is "force-refresh false, min-valid 60: the cached token, no request" \
-	"$SVC_TOKEN/$(emulator_request_count)" "$T3/3"
+	"$SVC_TOKEN/$(emulator_request_count)" "$T3/5"
 
 # -- GetAccessTokenForUrl: the account whose url matches
 EXP3=$SVC_EXPIRES
@@ -84,7 +93,7 @@ svc_error_is "GetAccessTokenForUrl, the account has no secret: Error.Config" Con
 run_credring token bare
 tap_status "credring token bare (no secret): exit 2" 2
 svc_message_is_cli "GetAccessTokenForUrl, the account has no secret: the CLI's message"
-tap_is "GetAccessTokenForUrl: no request for either" "$(emulator_request_count)" 3
+tap_is "GetAccessTokenForUrl: no request for either" "$(emulator_request_count)" 5
 
 # -- ListAccounts: names, providers, states; never a secret or a token
 svc_call ListAccounts
@@ -130,7 +139,7 @@ svc_call Login "('acct', @a{sv} {'method': <int32 1>})"
 svc_error_is "Login, method of the wrong type: InvalidArgs" "$INVALID_ARGS"
 svc_call Login "('no-such-account', @a{sv} {})"
 svc_error_is "Login, unknown account: Error.Config" Config
-tap_is "Login: no request to the provider" "$(emulator_request_count)" 3
+tap_is "Login: no request to the provider" "$(emulator_request_count)" 5
 
 # -- Logout, the token only: the next call fetches with the stored secret
 svc_call Logout "('acct', false)"
@@ -139,7 +148,7 @@ tap_is "Logout without all: revocation is empty" "$SVC_OUT" ""
 tap_is "Logout without all: no cached token, the secret stays" \
 	"$(keyring_items acct | tr '\n' ' ')" "client_secret "
 svc_get_token acct
-tap_is "after Logout: a new request" "$(emulator_request_count)" 4
+tap_is "after Logout: a new request" "$(emulator_request_count)" 6
 tap_is "after Logout: the new token" "$SVC_TOKEN" "$(emulator_last token)"
 tap_isnt "after Logout: not the dropped one" "$SVC_TOKEN" "$T3"
 
@@ -153,7 +162,7 @@ svc_error_is "GetAccessToken after Logout all: Error.Config (run credring login)
 run_credring token acct
 tap_status "credring token after Logout all: exit 2" 2
 svc_message_is_cli "GetAccessToken after Logout all: the CLI's message"
-tap_is "after Logout all: no request" "$(emulator_request_count)" 4
+tap_is "after Logout all: no request" "$(emulator_request_count)" 6
 svc_call Logout "('no-such-account', false)"
 svc_error_is "Logout, unknown account: Error.Config" Config
 
