@@ -60,11 +60,14 @@ tap_is "GetAccessToken again: the cached token" "$SVC_TOKEN/$SVC_EXPIRES" "$T1/$
 tap_is "GetAccessToken again: no new request" "$(emulator_request_count)" 1
 svc_get_token acct "{'min-valid': <uint32 3500>}"
 tap_is "min-valid 3500 (< the time left): the cached token" "$SVC_TOKEN" "$T1"
-sleep 2  # the cached token now has less than 3598 s left
-svc_get_token acct "{'min-valid': <uint32 3598>}"
-svc_ok "min-valid 3598 (> the time left, < a new token's): a reply"
-tap_is "min-valid 3598: a new request" "$(emulator_request_count)" 2
-tap_is "min-valid 3598: the new token" "$SVC_TOKEN" "$(emulator_last token)"
+# A second more than the cached token has left, which a new token has:
+# after 2 s, the time left + 1 is less than a new token's lifetime.
+sleep 2
+more=$((EXP1 - $(date +%s) + 1))
+svc_get_token acct "{'min-valid': <uint32 $more>}"
+svc_ok "min-valid $more (> the time left, < a new token's): a reply"
+tap_is "min-valid $more: a new request" "$(emulator_request_count)" 2
+tap_is "min-valid $more: the new token" "$SVC_TOKEN" "$(emulator_last token)"
 svc_get_token acct "{'min-valid': <uint32 7200>}"
 svc_error_is "min-valid 7200 (> the provider's lifetime): Error.Config" Config
 run_credring token acct --min-valid 7200
