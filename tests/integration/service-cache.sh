@@ -94,18 +94,62 @@ tap_isnt "the dropped T2 never again (service)" "$SVC_TOKEN" "$T2"
 tap_is "the provider still takes the dropped T1 (serving it would have seemed to work)" \
 	"$(emulator_call GET /_emulator/check "$T1" "$EMU_URL")" 200
 
+# -- the keyring is the authority: the cached token removed by another
+# program (no credring, so no change mark), the service serves it no more
+keyring_delete_token() {
+	"$PYTHON" - "$1" <<'EOF'
+import sys
+import gi
+gi.require_version("Gio", "2.0")
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+def call(path, iface, method, args):
+    return bus.call_sync("org.freedesktop.secrets", path, iface, method, args, None,
+                         Gio.DBusCallFlags.NONE, 10000, None)
+found = call("/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "SearchItems",
+             GLib.Variant("(a{ss})", ({"account": sys.argv[1]},))).unpack()
+for path in found[0] + found[1]:
+    attrs = call(path, "org.freedesktop.DBus.Properties", "Get",
+                 GLib.Variant("(ss)", ("org.freedesktop.Secret.Item", "Attributes"))).unpack()[0]
+    if "kind" not in attrs:  # the token, not a secret (lib.sh's keyring_items)
+        call(path, "org.freedesktop.Secret.Item", "Delete", None)
+EOF
+}
+# Through the socket: `credring token` asks the service first, which must
+# not answer with what the keyring no longer holds.
+keyring_delete_token acct
+tap_is "another program removed the cached token from the keyring" "$(keyring_count acct token)" 0
+run_credring token acct
+T4=$(emulator_last token)
+tap_isnt "credring token after that: not the removed token (socket)" "$RUN_OUT" "$T3"
+tap_is "credring token after that: a new request" "$(emulator_request_count)" 4
+tap_ok "credring token after that: the new token" out_is "$T4"$'\n'
+svc_get_token acct
+tap_is "GetAccessToken: that token, no request" "$SVC_TOKEN/$(emulator_request_count)" "$T4/4"
+# Over D-Bus: the service read that token from the keyring just now; it
+# is removed again, behind credring's back.
+keyring_delete_token acct
+tap_is "another program removed it again" "$(keyring_count acct token)" 0
+svc_get_token acct
+tap_isnt "GetAccessToken after that: not the removed token (no memory copy outlives the keyring)" \
+	"$SVC_TOKEN" "$T4"
+tap_is "GetAccessToken after that: a new request" "$(emulator_request_count)" 5
+run_credring token acct
+TNOW=$RUN_OUT
+tap_is "the service and the CLI agree on the token now" "$SVC_TOKEN" "$TNOW"
+
 # -- the CLI and git's get, served by the running service: the emulator
 # is stopped, and they connect to the service's socket, not to the bus
 stop_emulator
 run_credring token acct
 tap_status "emulator stopped, service running: credring token exit 0" 0
-tap_ok "emulator stopped, service running: credring token prints the token" out_is "$T3"$'\n'
+tap_ok "emulator stopped, service running: credring token prints the token" out_is "$TNOW"$'\n'
 BUS_SOCKET=$(sed -n 's/^unix:path=\([^,;]*\).*/\1/p' <<<"$DBUS_SESSION_BUS_ADDRESS")
 if command -v strace >/dev/null; then
 	# Without the wrapper: strace follows the process, not valgrind's.
 	strace -f -e trace=connect -o "$TEST_TMP/strace.cli" "$CREDRING" token acct \
 		>"$TEST_TMP/strace.out" 2>/dev/null
-	tap_is "strace credring token: the token" "$(cat "$TEST_TMP/strace.out")" "$T3"
+	tap_is "strace credring token: the token" "$(cat "$TEST_TMP/strace.out")" "$TNOW"
 	tap_contains "credring token connects to the service's socket" \
 		"$(cat "$TEST_TMP/strace.cli")" "\"$SERVICE_SOCKET\""
 	tap_lacks "credring token does not connect to the bus (no Secret Service session)" \
@@ -114,7 +158,7 @@ if command -v strace >/dev/null; then
 	strace -f -e trace=connect -o "$TEST_TMP/strace.git" "$GIT_HELPER" get \
 		<"$TEST_TMP/get.in" >"$TEST_TMP/strace.out" 2>/dev/null
 	tap_is "strace git-credential-credring get: the token" \
-		"$(field password "$(cat "$TEST_TMP/strace.out")")" "$T3"
+		"$(field password "$(cat "$TEST_TMP/strace.out")")" "$TNOW"
 	tap_contains "git-credential-credring get connects to the service's socket" \
 		"$(cat "$TEST_TMP/strace.git")" "\"$SERVICE_SOCKET\""
 	tap_lacks "git-credential-credring get does not connect to the bus" \
