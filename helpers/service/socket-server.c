@@ -69,7 +69,7 @@ answer (Asker *asker, const CrToken *token)
 
 /* What the keyring holds for the asker, looked up in a worker. */
 typedef struct {
-  CrChangeMark mark;
+  KeyringState state;
   CrToken *token;
 } Lookup;
 
@@ -88,8 +88,8 @@ look_in_keyring (GTask *task, gpointer source, gpointer data, GCancellable *canc
   Asker *asker = data;
   Lookup *lookup = g_new0 (Lookup, 1);
 
-  /* The mark before the keyring: a change after it shows at the next call. */
-  cr_change_mark_read (asker->account, &lookup->mark);
+  /* Before the keyring: a change after it shows at the next call. */
+  keyring_state_read (asker->service->memory, asker->account, &lookup->state);
   lookup->token = cr_cache_lookup_token (asker->account, NULL);
   g_task_return_pointer (task, lookup, lookup_free);
 }
@@ -102,7 +102,7 @@ looked_in_keyring (GObject *source, GAsyncResult *result, gpointer data)
   const CrToken *token = lookup->token;
 
   if (token != NULL && g_strcmp0 (token->fingerprint, asker->fingerprint) == 0)
-    token_memory_remember (asker->service->memory, asker->account, &lookup->mark, NULL, token);
+    token_memory_remember (asker->service->memory, asker->account, &lookup->state, NULL, token);
   else
     token = NULL;
   if (token != NULL &&
