@@ -271,5 +271,48 @@ run_credring status aca
 tap_contains "password_command: status says where" "$RUN_OUT" "password: from password_command"
 no_secret_leaks "password_command" "$SECRET" "pw-$SECRET"
 
+# ------------------------------------- a refresh token from a credential --
+
+# A service given the refresh token of a sign-in made elsewhere: moved from
+# the keyring into a credential, as whoever provisions the service would.
+refresh_account() {  # refresh_account NAME PROVIDER [AUTH-SERVER-ARGS...]: signed in, then moved
+	local name=$1 provider=$2
+	shift 2
+	start_auth_server --device-interval 1 "$@"
+	write_signin_provider "$provider" none "device_code;authorization_code" default_scope="openid api"
+	write_account "$name" provider="$provider" client_id=test-client ca_file="$CA_DIR/ca.pem"
+	sign_in_with_code "$name" approve
+	tap_status "refresh token [$name]: signed in" 0
+	put_credential "credring.$name.refresh_token" "$(stored_refresh_token "$name")\n"
+	secret-tool clear account "$name"
+	tap_is "refresh token [$name]: the keyring holds nothing of it now" "$(keyring_items "$name")" ""
+}
+refresh_account rot testas
+first=$(cat "$CREDS/credring.rot.refresh_token")
+export CREDENTIALS_DIRECTORY=$CREDS
+run_credring status rot
+tap_contains "refresh token from a credential: status says where" "$RUN_OUT" \
+	"refresh token: from systemd credential"
+run_credring token rot
+tap_status "refresh token from a credential: token exit 0" 0
+rotated=$(as_current_refresh_token)
+tap_isnt "refresh token from a credential: the provider rotated it" "$rotated" "$first"
+tap_is "refresh token from a credential: the rotated one kept in the keyring" \
+	"$(stored_refresh_token rot)" "$rotated"
+# The credential's own is dead now: sending it again would fail (and may
+# revoke the rotated one too).  The keyring's stands in for it.
+run_credring token rot --force-refresh
+tap_status "refresh token from a credential: refreshed again with the rotated one, exit 0" 0
+tap_is "refresh token from a credential: and that one rotated, kept" \
+	"$(stored_refresh_token rot)" "$(as_current_refresh_token)"
+no_secret_leaks "refresh token from a credential" "$first" "$rotated"
+
+refresh_account still testas2 --no-rotate
+run_credring token still
+tap_status "refresh token from a credential, not rotated: token exit 0" 0
+tap_is "refresh token from a credential, not rotated: not copied to the keyring" \
+	"$(keyring_items still)" token
+unset CREDENTIALS_DIRECTORY
+
 chmod -R u+w "$CREDS"
 tap_done
