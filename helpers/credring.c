@@ -1044,7 +1044,9 @@ command_logout (const char *name)
   {
     cr_autosecret char *refresh = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, NULL);
 
-    kept = refresh != NULL;
+    /* One from a systemd credential stays too: credring never drops it. */
+    kept = refresh != NULL || cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) !=
+                                CR_SECRET_SOURCE_KEYRING;
   }
   printf ("%s: cached token dropped%s\n", name_shown,
           kept ? "; the refresh token is kept ('logout --all' drops it too)" : "");

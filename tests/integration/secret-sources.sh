@@ -312,6 +312,9 @@ run_credring token still
 tap_status "refresh token from a credential, not rotated: token exit 0" 0
 tap_is "refresh token from a credential, not rotated: not copied to the keyring" \
 	"$(keyring_items still)" token
+run_credring logout still
+tap_contains "refresh token from a credential: logout says the refresh token stays" "$RUN_OUT" \
+	"still: cached token dropped; the refresh token is kept"
 unset CREDENTIALS_DIRECTORY
 
 chmod -R u+w "$CREDS"
