@@ -462,11 +462,20 @@ print_status_text (const CrAccountState *status, gint64 now)
     }
   if (status->public_client)
     printf ("  client secret: none needed (a public client)\n");
+  else if (status->client_secret_source != CR_SECRET_SOURCE_KEYRING)
+    printf ("  client secret: from %s\n",
+            cr_secret_source_describe (status->client_secret_source, CR_SECRET_CLIENT_SECRET));
   else if (status->client_secret >= 0)
     printf ("  client secret: %s\n", stored[status->client_secret]);
-  if (status->password >= 0)
+  if (status->password >= 0 && status->password_source != CR_SECRET_SOURCE_KEYRING)
+    printf ("  password: from %s\n",
+            cr_secret_source_describe (status->password_source, CR_SECRET_PASSWORD));
+  else if (status->password >= 0)
     printf ("  password: %s\n", stored[status->password]);
-  if (status->refresh_token > 0)
+  if (status->refresh_token > 0 && status->refresh_token_source != CR_SECRET_SOURCE_KEYRING)
+    printf ("  refresh token: from %s\n",
+            cr_secret_source_describe (status->refresh_token_source, CR_SECRET_REFRESH_TOKEN));
+  else if (status->refresh_token > 0)
     printf ("  refresh token: stored\n");
   if (status->client_secret < 0)
     return;
@@ -497,6 +506,14 @@ gen_tristate (yajl_gen gen, const char *key, int state)
     yajl_gen_bool (gen, state);
 }
 
+/* "keyring", "systemd credential", "secret_command"...; null when @state
+ * says there is no such secret to speak of (-1). */
+static void
+gen_source (yajl_gen gen, const char *key, int state, CrSecretSource source, CrSecretKind kind)
+{
+  gen_nullable_string (gen, key, state < 0 ? NULL : cr_secret_source_describe (source, kind));
+}
+
 static void
 gen_status_json (yajl_gen gen, const CrAccountState *status, gint64 now)
 {
@@ -507,6 +524,13 @@ gen_status_json (yajl_gen gen, const CrAccountState *status, gint64 now)
   gen_tristate (gen, "client_secret_stored", status->public_client ? -1 : status->client_secret);
   gen_tristate (gen, "password_stored", status->password);
   gen_tristate (gen, "refresh_token_stored", status->refresh_token);
+  /* Where each comes from, for those that have one to speak of. */
+  gen_source (gen, "client_secret_source", status->public_client ? -1 : status->client_secret,
+              status->client_secret_source, CR_SECRET_CLIENT_SECRET);
+  gen_source (gen, "password_source", status->password, status->password_source,
+              CR_SECRET_PASSWORD);
+  gen_source (gen, "refresh_token_source", status->refresh_token > 0 ? 1 : -1,
+              status->refresh_token_source, CR_SECRET_REFRESH_TOKEN);
   gen_key (gen, "token_valid");
   yajl_gen_bool (gen, token_is_valid (status, now));
   /* An account with a problem has no token to speak of. */
@@ -637,7 +661,7 @@ load_kept_secret (const CrAccount *account, CrSecretKind kind, char **kept, GErr
 {
   GError *local_error = NULL;
 
-  *kept = cr_store_lookup_secret (account->name, kind, &local_error);
+  *kept = cr_secret_load (account, kind, &local_error);
   if (*kept == NULL && local_error == NULL)
     g_set_error (&local_error, CR_ERROR, CR_ERROR_CONFIG,
                  "account [%s] has no stored %s to keep: run 'credring login %s' without --only",
@@ -646,6 +670,38 @@ load_kept_secret (const CrAccount *account, CrSecretKind kind, char **kept, GErr
     return TRUE;
   g_propagate_error (error, local_error);
   return FALSE;
+}
+
+/* @wanted without the secrets that come from elsewhere than the keyring
+ * (a command, a systemd credential), which login neither asks for nor
+ * stores; those are said on stdout. */
+static SecretInputWanted
+drop_secrets_from_elsewhere (const CrAccount *account, SecretInputWanted wanted)
+{
+  static const struct {
+    SecretInputWanted bit;
+    CrSecretKind kind;
+  } secrets[] = {
+    { SECRET_INPUT_CLIENT_SECRET, CR_SECRET_CLIENT_SECRET },
+    { SECRET_INPUT_PASSWORD, CR_SECRET_PASSWORD },
+  };
+  g_autofree char *name_shown = shown (account->name);
+  CrSecretSource sources[G_N_ELEMENTS (secrets)];
+  SecretInputWanted left = wanted;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (secrets); i++)
+    {
+      sources[i] = cr_secret_source_of (account, secrets[i].kind);
+      if (sources[i] != CR_SECRET_SOURCE_KEYRING)
+        left &= ~secrets[i].bit;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (secrets); i++)
+    if ((wanted & secrets[i].bit) != 0 && sources[i] != CR_SECRET_SOURCE_KEYRING)
+      printf ("account [%s]: its %s comes from %s; %s\n", name_shown,
+              cr_secret_kind_describe (secrets[i].kind),
+              cr_secret_source_describe (sources[i], secrets[i].kind),
+              left == 0 ? "nothing to store" : "not asked for");
+  return left;
 }
 
 /* Before anything is asked: with --only, the secret kept as it is
@@ -671,10 +727,11 @@ prepare_login (const CrAccount *account, const CrPluginDescriptor *provider,
 
 /* What was stored, and the first token when the provider was asked. */
 static void
-report_login (const CrAccount *account, SecretInputWanted wanted, const CrToken *token)
+report_login (const CrAccount *account, SecretInputWanted wanted, gboolean one_of_them,
+              const CrToken *token)
 {
   g_autofree char *name_shown = shown (account->name);
-  const char *stored = opt_only == NULL                  ? "secrets"
+  const char *stored = opt_only == NULL && !one_of_them  ? "secrets"
                        : wanted == SECRET_INPUT_PASSWORD ? "password"
                                                          : "client secret";
 
@@ -701,7 +758,8 @@ signin_client_secret (const CrAccount *account, char **typed, GError **error)
   gboolean ok;
 
   *typed = NULL;
-  if (account->client_auth == CR_CLIENT_AUTH_NONE)
+  if (account->client_auth == CR_CLIENT_AUTH_NONE ||
+      cr_secret_source_of (account, CR_SECRET_CLIENT_SECRET) != CR_SECRET_SOURCE_KEYRING)
     return TRUE;
   /* --secret-stdin or --only client_secret: a new one, whatever is stored. */
   if (opt_only == NULL && !opt_secret_stdin)
@@ -750,6 +808,9 @@ login_by_signing_in (const CrAccount *account, CrProvider *plugin)
     return usage_error ("login: --device opens no browser already; it takes no --no-browser");
   if ((opt_secret_stdin || opt_only != NULL) && account->client_auth == CR_CLIENT_AUTH_NONE)
     return usage_error ("login: a public client (client_auth none) has no client secret");
+  if ((opt_secret_stdin || opt_only != NULL) &&
+      drop_secrets_from_elsewhere (account, SECRET_INPUT_CLIENT_SECRET) == 0)
+    return flush_stdout ();
   /* stdin cannot be both the secret and the pasted address. */
   if (opt_secret_stdin && opt_no_browser)
     return usage_error ("login: --no-browser reads the browser's address from stdin: it takes "
@@ -773,7 +834,7 @@ command_login (const char *name)
   g_autoptr (CrToken) token = NULL;
   const CrPluginDescriptor *provider;
   CrClientSecrets input = { NULL, NULL };
-  SecretInputWanted wanted;
+  SecretInputWanted wanted, asked;
   cr_autosecret char *kept = NULL;
   GError *error = NULL;
   gboolean ok;
@@ -788,6 +849,10 @@ command_login (const char *name)
                         "in (grant = authorization_code or device_code)");
   if (!secrets_to_ask (account, provider, &wanted, &error))
     return fail (error);
+  asked = wanted;
+  wanted = drop_secrets_from_elsewhere (account, wanted);
+  if (wanted == 0)
+    return flush_stdout ();
 
   if (!prepare_login (account, provider, wanted, &kept, &error))
     return fail (error);
@@ -814,7 +879,7 @@ command_login (const char *name)
   if (!ok)
     return fail (error);
 
-  report_login (account, wanted, token);
+  report_login (account, wanted, wanted != asked, token);
   return flush_stdout ();
 }
 
@@ -979,7 +1044,9 @@ command_logout (const char *name)
   {
     cr_autosecret char *refresh = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, NULL);
 
-    kept = refresh != NULL;
+    /* One from a systemd credential stays too: credring never drops it. */
+    kept = refresh != NULL || cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) !=
+                                CR_SECRET_SOURCE_KEYRING;
   }
   printf ("%s: cached token dropped%s\n", name_shown,
           kept ? "; the refresh token is kept ('logout --all' drops it too)" : "");

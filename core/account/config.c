@@ -14,6 +14,7 @@
 #include "base/env.h"
 #include "base/keyfile.h"
 #include "base/ascii.h"
+#include "keyring/secret-command.h"
 
 /* A config file is small; anything bigger is a mistake, not a config. */
 #define CONFIG_MAX_BYTES (256 * 1024)
@@ -37,6 +38,8 @@ struct _CrConfig {
 const char *const cr_account_common_keys[] = {
   "provider", "token_url", "host", "client_id", "username",
   "url", "ca_file", "timeout", "min_valid",
+  /* where secrets come from besides the keyring (cache/secrets.c) */
+  "secret_command", "password_command", "secret_command_timeout",
   /* the sign-in grants' (account/signin-keys.c) */
   "grant", "client_auth", "redirect_uri", "signin_timeout", "authorization_url",
   "device_authorization_url", "revocation_url", "issuer", NULL,
@@ -279,6 +282,40 @@ parse_seconds (const CrAccount *account, const char *key, gint64 min, gint64 max
   return TRUE;
 }
 
+/* secret_command and password_command split as they will be run: a line
+ * that does not split is found now, not when a secret is needed. */
+static gboolean
+check_secret_commands (const CrAccount *account, GError **error)
+{
+  static const char *const keys[] = { "secret_command", "password_command", NULL };
+
+  for (const char *const *key = keys; *key != NULL; key++)
+    {
+      const char *line = cr_account_value (account, *key);
+      g_autoptr (GError) split_error = NULL;
+      g_auto (GStrv) argv = NULL;
+
+      if (line == NULL)
+        continue;
+      argv = cr_secret_command_split (line, &split_error);
+      if (argv == NULL)
+        return cr_account_set_error (error, account, "%s: %s", *key, split_error->message);
+      /* The secret would be on this line, in this file: what credring
+       * exists to avoid (and in every `ps` while it runs). */
+      if (cr_secret_command_prints_itself (argv))
+        {
+          g_autofree char *program = cr_escape_for_message (argv[0], -1, 64);
+
+          return cr_account_set_error (error, account,
+                                       "%s runs %s, which prints only what the line says: the "
+                                       "secret would be written in this file (name a program "
+                                       "that keeps it: pass, vault, systemd-creds...)",
+                                       *key, program);
+        }
+    }
+  return TRUE;
+}
+
 /* Every key of @account's group into its values, with its line. */
 static gboolean
 read_values (CrConfig *config, CrAccount *account, GError **error)
@@ -316,6 +353,7 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   g_autoptr (CrAccount) account = NULL;
   gint64 timeout = DEFAULT_TIMEOUT_SECONDS;
   gint64 signin_timeout = DEFAULT_SIGNIN_TIMEOUT_SECONDS;
+  gint64 secret_command_timeout = DEFAULT_TIMEOUT_SECONDS;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -349,10 +387,14 @@ cr_config_get_account (CrConfig *config, const char *name, GError **error)
   if (!parse_seconds (account, "timeout", 1, MAX_TIMEOUT_SECONDS, &timeout, error) ||
       !parse_seconds (account, "min_valid", 0, G_MAXINT32, &account->min_valid, error) ||
       !parse_seconds (account, "signin_timeout", 10, MAX_SIGNIN_TIMEOUT_SECONDS, &signin_timeout,
-                      error))
+                      error) ||
+      !parse_seconds (account, "secret_command_timeout", 1, MAX_TIMEOUT_SECONDS,
+                      &secret_command_timeout, error) ||
+      !check_secret_commands (account, error))
     return NULL;
   account->timeout = (int) timeout;
   account->signin_timeout = (int) signin_timeout;
+  account->secret_command_timeout = (int) secret_command_timeout;
 
   account->provider = g_strdup (cr_account_value (account, "provider"));
   account->client_id = g_strdup (cr_account_value (account, "client_id"));

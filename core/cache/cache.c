@@ -26,7 +26,7 @@ load_secret (const CrAccount *account, CrSecretKind kind, char **out, GError **e
 {
   GError *local_error = NULL;
 
-  *out = cr_store_lookup_secret (account->name, kind, &local_error);
+  *out = cr_secret_load (account, kind, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -34,12 +34,26 @@ load_secret (const CrAccount *account, CrSecretKind kind, char **out, GError **e
     }
   if (*out == NULL)
     {
+      /* Every way there is to give it one. */
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                   "account [%s] has no stored %s: run 'credring login %s'", account->name,
-                   cr_secret_kind_describe (kind), account->name);
+                   "account [%s] has no stored %s: run 'credring login %s' (or set %s, or give "
+                   "a service the systemd credential credring.%s.%s)", account->name,
+                   cr_secret_kind_describe (kind), account->name,
+                   kind == CR_SECRET_PASSWORD ? "password_command" : "secret_command",
+                   account->name, cr_secret_kind_to_string (kind));
       return FALSE;
     }
   return TRUE;
+}
+
+/* A secret that comes from elsewhere (cache/secrets.c) is never copied
+ * to the keyring: it stays where its owner keeps it. */
+static gboolean
+save_secret (const CrAccount *account, CrSecretKind kind, const char *value, GError **error)
+{
+  if (cr_secret_source_of (account, kind) != CR_SECRET_SOURCE_KEYRING)
+    return TRUE;
+  return cr_store_save_secret (account->name, kind, value, error);
 }
 
 /* Strings with their terminators, so that no two different lists read the same. */
@@ -62,7 +76,10 @@ char *
 cr_account_fingerprint (const CrAccount *account, const CrPluginDescriptor *provider)
 {
   /* Settings that do not change which token the provider issues. */
-  static const char *const ignored[] = { "timeout", "min_valid", "url", "ca_file", NULL };
+  static const char *const ignored[] = { "timeout", "min_valid", "url", "ca_file",
+                                         /* where the same secrets come from */
+                                         "secret_command", "password_command",
+                                         "secret_command_timeout", NULL };
   g_autoptr (GChecksum) digest = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr (GList) keys = NULL;
 
@@ -429,7 +446,7 @@ cr_cache_signin (const CrAccount *account, CrProvider *plugin, const char *clien
   /* The client secret is kept only once it has worked. */
   if (token != NULL &&
       ((client_secret != NULL &&
-        !cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, client_secret, error)) ||
+        !save_secret (account, CR_SECRET_CLIENT_SECRET, client_secret, error)) ||
        !save_tokens (account, token, fingerprint, error)))
     g_clear_pointer (&token, cr_token_free);
   if (token != NULL)
@@ -499,10 +516,9 @@ store_login (const CrAccount *account, const CrPluginDescriptor *provider,
   g_autoptr (CrToken) copy = NULL;
   g_autofree char *fingerprint = NULL;
 
-  if (!cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, credentials->client_secret,
-                             error) ||
+  if (!save_secret (account, CR_SECRET_CLIENT_SECRET, credentials->client_secret, error) ||
       (account->grant == CR_GRANT_PASSWORD &&
-       !cr_store_save_secret (account->name, CR_SECRET_PASSWORD, credentials->password, error)))
+       !save_secret (account, CR_SECRET_PASSWORD, credentials->password, error)))
     return FALSE;
   /* Tokens from the old secrets must not outlive them. */
   if (token == NULL || token->refresh_token == NULL)

@@ -13,27 +13,60 @@
 #include "token/fetch-client.h"
 #include "token/response.h"
 
-/* The keyring holds "FINGERPRINT\nTOKEN": the token bound to the account's
- * settings when it was issued (cr_account_fingerprint()), so that a
- * changed scope, client id or endpoint never sends it (it would bring
- * the old scope, or go to another server).  A refresh token never holds a
- * newline (RFC 6749 A.17: VSCHAR). */
+/* What a refresh token in the keyring is bound to: the account's settings
+ * when it was issued (cr_account_fingerprint()), so that a changed scope,
+ * client id or endpoint never sends it (it would bring the old scope, or
+ * go to another server); and when a systemd credential gives the account
+ * its refresh token (*@credential, secret), that credential too: one the
+ * provider rotated stands for the credential it replaced (which systemd
+ * keeps read-only), until someone puts a new one there. */
+static char *
+binding_of (const CrAccount *account, const char *fingerprint, char **credential,
+            GError **error)
+{
+  g_autofree char *digest = NULL;
+
+  *credential = NULL;
+  if (cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) !=
+      CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL)
+    return g_strdup (fingerprint);
+  *credential = cr_secret_load (account, CR_SECRET_REFRESH_TOKEN, error);
+  if (*credential == NULL)
+    return NULL;
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, *credential, -1);
+  return g_strconcat (fingerprint, "+", digest, NULL);
+}
+
+/* The keyring holds "BINDING\nTOKEN" (binding_of()).  A refresh token
+ * never holds a newline (RFC 6749 A.17: VSCHAR). */
 gboolean
 cr_refresh_store (const CrAccount *account, const char *refresh_token, const char *fingerprint,
                   GError **error)
 {
-  cr_autosecret char *value = g_strconcat (fingerprint, "\n", refresh_token, NULL);
+  cr_autosecret char *credential = NULL;
+  cr_autosecret char *value = NULL;
+  g_autofree char *binding = binding_of (account, fingerprint, &credential, error);
 
+  if (binding == NULL)
+    return FALSE;
+  /* Not rotated: the credential still holds it, and needs no copy. */
+  if (cr_secret_equal (credential, refresh_token))
+    return TRUE;
+  value = g_strconcat (binding, "\n", refresh_token, NULL);
   return cr_store_save_secret (account->name, CR_SECRET_REFRESH_TOKEN, value, error);
 }
 
 char *
 cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **error)
 {
+  cr_autosecret char *credential = NULL;
   cr_autosecret char *value = NULL;
+  g_autofree char *binding = binding_of (account, fingerprint, &credential, error);
   GError *local_error = NULL;
   const char *newline;
 
+  if (binding == NULL)
+    return NULL;
   value = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, &local_error);
   if (local_error != NULL)
     {
@@ -41,16 +74,18 @@ cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **err
       return NULL;
     }
   if (value == NULL)
-    return NULL;
+    return g_steal_pointer (&credential);
   newline = strchr (value, '\n');
-  if (newline != NULL && (gsize) (newline - value) == strlen (fingerprint) &&
-      strncmp (value, fingerprint, strlen (fingerprint)) == 0 && newline[1] != '\0')
+  if (newline != NULL && (gsize) (newline - value) == strlen (binding) &&
+      strncmp (value, binding, strlen (binding)) == 0 && newline[1] != '\0')
     return g_strdup (newline + 1);
-  /* Issued under other settings (or not by credring): never sent. */
+  /* Issued under other settings (or not by credring), or in place of
+   * another credential: never sent. */
   g_debug ("account [%s]: the stored refresh token is for other settings: dropped",
            account->name);
-  cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error);
-  return NULL;
+  if (!cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
+    return NULL;
+  return g_steal_pointer (&credential);
 }
 
 CrToken *

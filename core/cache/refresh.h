@@ -7,11 +7,14 @@
 G_BEGIN_DECLS
 
 /* Keeps @refresh_token (secret) as @account's, bound to @fingerprint, the
- * settings it was issued under. */
+ * settings it was issued under (and to the systemd credential that gave
+ * the account its first one, if one did: the same token as that
+ * credential's is not copied to the keyring). */
 gboolean cr_refresh_store (const CrAccount *account, const char *refresh_token,
                            const char *fingerprint, GError **error);
 /* The stored refresh token (secret) when it was issued under
- * @fingerprint; one issued under other settings is dropped.  NULL without
+ * @fingerprint; one issued under other settings is dropped.  Else the
+ * account's systemd credential refresh_token, if it has one.  NULL without
  * an error when there is none (to use). */
 char *cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **error);
 

@@ -13,11 +13,23 @@ cr_account_state_clear (CrAccountState *status)
   g_free (status->problem);
 }
 
+/* Whether @kind is there to use, and where from: a credential or a
+ * command is taken as there (reading one may ask a person, running one
+ * may take long), a stored one looked up. */
 static gboolean
-secret_state (const char *account, CrSecretKind kind, int *state, GError **error)
+secret_state (const CrAccount *account, CrSecretKind kind, int *state, CrSecretSource *source,
+              GError **error)
 {
   GError *local_error = NULL;
-  cr_autosecret char *secret = cr_store_lookup_secret (account, kind, &local_error);
+  cr_autosecret char *secret = NULL;
+
+  *source = cr_secret_source_of (account, kind);
+  if (*source != CR_SECRET_SOURCE_KEYRING)
+    {
+      *state = 1;
+      return TRUE;
+    }
+  secret = cr_store_lookup_secret (account->name, kind, &local_error);
 
   if (local_error != NULL)
     {
@@ -26,6 +38,19 @@ secret_state (const char *account, CrSecretKind kind, int *state, GError **error
     }
   *state = secret != NULL;
   return TRUE;
+}
+
+/* The client secret, the password when @uses_password, the refresh token. */
+static gboolean
+collect_secrets (const CrAccount *account, gboolean uses_password, CrAccountState *status,
+                 GError **error)
+{
+  return secret_state (account, CR_SECRET_CLIENT_SECRET, &status->client_secret,
+                       &status->client_secret_source, error) &&
+         (!uses_password || secret_state (account, CR_SECRET_PASSWORD, &status->password,
+                                          &status->password_source, error)) &&
+         secret_state (account, CR_SECRET_REFRESH_TOKEN, &status->refresh_token,
+                       &status->refresh_token_source, error);
 }
 
 /* The steps of cr_config_open_account() one by one: an account that gets
@@ -67,13 +92,9 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
   if (account == NULL)
     return TRUE;
 
-  if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret, error))
-    return FALSE;
   status->public_client = fingerprint != NULL && account->client_auth == CR_CLIENT_AUTH_NONE;
-  if (plugin != NULL && account->grant == CR_GRANT_PASSWORD &&
-      !secret_state (name, CR_SECRET_PASSWORD, &status->password, error))
-    return FALSE;
-  if (!secret_state (name, CR_SECRET_REFRESH_TOKEN, &status->refresh_token, error))
+  if (!collect_secrets (account, plugin != NULL && account->grant == CR_GRANT_PASSWORD, status,
+                        error))
     return FALSE;
 
   token = cr_cache_lookup_token (name, &local_error);

@@ -140,6 +140,7 @@ typedef struct {
   char *redirect_uri;        /* nullable: the one the account registered (redirect_uri =) */
   char *issuer;              /* nullable: the authorization server's (RFC 8414), checked in redirects */
   int signin_timeout;        /* seconds a person has to sign in */
+  int secret_command_timeout; /* seconds secret_command or password_command may take */
 } CrAccount;
 
 /* TRUE for the grants that need a person (the browser, a code). */
@@ -373,6 +374,31 @@ CR_EXPORT char *cr_store_lookup_secret (const char *account, CrSecretKind kind, 
 /* Drops the connection to the Secret Service; for a clean exit. */
 CR_EXPORT void cr_store_disconnect (void);
 
+/* ---- where an account's secrets come from (cache/secrets.c) ------------ */
+
+/* The first of these that has the secret is where it comes from: only the
+ * keyring is filled by `credring login`; the others are read, never stored. */
+typedef enum {
+  CR_SECRET_SOURCE_KEYRING,
+  /* $CREDENTIALS_DIRECTORY/credring.ACCOUNT.KIND (KIND client_secret,
+   * password or refresh_token): LoadCredential= in a systemd service */
+  CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL,
+  /* the account's secret_command (client secret) or password_command */
+  CR_SECRET_SOURCE_COMMAND,
+} CrSecretSource;
+
+/* Where @kind of @account comes from: a systemd credential when there is
+ * one for it, else its command key when it has one, else the keyring.
+ * Nothing is read or run. */
+CR_EXPORT CrSecretSource cr_secret_source_of (const CrAccount *account, CrSecretKind kind);
+/* "keyring", "systemd credential", "secret_command", "password_command". */
+CR_EXPORT const char *cr_secret_source_describe (CrSecretSource source, CrSecretKind kind);
+/* Secret: @kind of @account from where it comes (cr_secret_source_of());
+ * NULL without an error when it comes from the keyring and none is stored
+ * there.  A credential or a command that fails is CR_ERROR_KEYRING, one
+ * line naming the account and the file or key, never the secret. */
+CR_EXPORT char *cr_secret_load (const CrAccount *account, CrSecretKind kind, GError **error);
+
 /* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
 
 /* @account's cached token as it is, fresh or not (a damaged one reads as
@@ -515,6 +541,9 @@ typedef struct {
   int client_secret;       /* 1 stored, 0 not, -1 unknown */
   int password;            /* 1 stored, 0 not, -1 not needed or unknown */
   int refresh_token;       /* 1 stored, 0 not, -1 unknown */
+  /* Where each comes from: not the keyring means 1 above, without a
+   * command having been run or a credential read. */
+  CrSecretSource client_secret_source, password_source, refresh_token_source;
   gboolean public_client;  /* client_auth none: no client secret at all */
   gboolean has_token;
   gint64 expires_at;
