@@ -16,6 +16,8 @@
 #include <credring/credring.h>
 
 #include "cli.h"
+#include "doctor.h"
+#include "json-output.h"
 #include "secret-input.h"
 
 #define EXIT_USAGE CR_ERROR_CONFIG
@@ -136,37 +138,6 @@ gen_nullable_string (yajl_gen gen, const char *key, const char *value)
     yajl_gen_null (gen);
 }
 
-static void
-append_json (void *ctx, const char *text, size_t len)
-{
-  g_string_append_len (ctx, text, len);
-}
-
-/* Prints a JSON document and a newline.  yajl escapes only what JSON
- * requires (U+0000-U+001F); DEL, C1 controls, bidi overrides and line
- * separators it writes as they are, for a terminal to obey.  They can only
- * be inside strings (yajl writes everything else in ASCII), where \uXXXX is
- * the same character to a JSON reader.  Never a document with a secret. */
-static void
-print_json (const GString *json)
-{
-  g_autoptr (GString) out = g_string_sized_new (json->len + 1);
-
-  for (const char *p = json->str; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!cr_unichar_needs_escape (c))
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-      else if (c <= 0xffff)
-        g_string_append_printf (out, "\\u%04X", c);
-      else /* a UTF-16 surrogate pair */
-        g_string_append_printf (out, "\\u%04X\\u%04X", 0xd800 + ((c - 0x10000) >> 10),
-                                0xdc00 + ((c - 0x10000) & 0x3ff));
-    }
-  g_string_append_c (out, '\n');
-  fwrite (out->str, 1, out->len, stdout);
-}
 
 /* The configuration, with the warnings about the file itself shown; with
  * @only_account, only that account's part of it is parsed (the path
@@ -373,7 +344,7 @@ print_provider_json (CrProvider *plugin)
     hooks[n_hooks++] = "add_headers";
   if (d->parse_response != NULL)
     hooks[n_hooks++] = "parse_response";
-  yajl_gen_config (gen, yajl_gen_print_callback, append_json, out);
+  yajl_gen_config (gen, yajl_gen_print_callback, json_append, out);
   yajl_gen_map_open (gen);
   gen_nullable_string (gen, "name", d->name);
   gen_nullable_string (gen, "description", d->description);
@@ -398,7 +369,7 @@ print_provider_json (CrProvider *plugin)
   gen_strv (gen, "hooks", hooks);
   yajl_gen_map_close (gen);
   yajl_gen_free (gen);
-  print_json (out);
+  json_print (out);
 }
 
 static int
@@ -584,7 +555,7 @@ command_status (const char *only)
   if (json)
     {
       gen = yajl_gen_alloc (NULL);
-      yajl_gen_config (gen, yajl_gen_print_callback, append_json, json_text);
+      yajl_gen_config (gen, yajl_gen_print_callback, json_append, json_text);
       yajl_gen_map_open (gen);
       gen_nullable_string (gen, "config", cr_config_get_path (config));
       gen_key (gen, "accounts");
@@ -622,7 +593,7 @@ command_status (const char *only)
       yajl_gen_array_close (gen);
       yajl_gen_map_close (gen);
       yajl_gen_free (gen);
-      print_json (json_text);
+      json_print (json_text);
     }
   return flush_stdout ();
 }
@@ -899,7 +870,7 @@ print_token_json (const CrAccount *account, const CrToken *token, gint64 now)
   g_autofree char *expires_at = format_time (token->expires_at);
   yajl_gen gen = yajl_gen_alloc (NULL);
 
-  yajl_gen_config (gen, yajl_gen_print_callback, append_json, out);
+  yajl_gen_config (gen, yajl_gen_print_callback, json_append, out);
   yajl_gen_map_open (gen);
   json_pair (gen, "access_token", token->access_token);
   json_pair (gen, "token_type", "Bearer");
@@ -1056,6 +1027,14 @@ command_logout (const char *name)
 /* ---- help --------------------------------------------------------------- */
 
 /* `credring help [COMMAND]`, and --help with or without a command. */
+/* ---- doctor ------------------------------------------------------------- */
+
+static int
+command_doctor (const char *name)
+{
+  return doctor_run (opt_config, name, g_strcmp0 (opt_format, "json") == 0);
+}
+
 static int
 command_help (const char *name)
 {
@@ -1196,6 +1175,16 @@ static const CliCommand commands[] = {
     .description = "Drops ACCOUNT's cached token, and with --all its stored secrets and\n"
                    "refresh token too, revoking the refresh token at the provider first.",
     .options = logout_options },
+  { .name = "doctor", .run = command_doctor, .argument = CLI_ARGUMENT_OPTIONAL,
+    .argument_name = "ACCOUNT", .summary = "check what credring needs, and say what to fix",
+    .description = "Checks, one line each: the session bus, the Secret Service and its\n"
+                   "collections, the plugin and provider file directories, the accounts\n"
+                   "file, and for every account (or ACCOUNT) its provider and settings, where\n"
+                   "its secrets are found, its token URL over TLS with its ca_file (a GET\n"
+                   "without any credential) and the clock against the server's.  Each line\n"
+                   "says ok, or the problem and what fixes it.  Exit status 0 when every\n"
+                   "check passes, 1 otherwise.",
+    .options = status_options, .choices = status_choices },
   { .name = "help", .run = command_help, .argument = CLI_ARGUMENT_OPTIONAL,
     .argument_name = "COMMAND", .summary = "this help, or a command's usage and options",
     .description = "Prints the commands, or COMMAND's usage and options." },

@@ -561,6 +561,35 @@ CR_EXPORT gboolean cr_account_state_collect (CrConfig *config, const char *name,
                                              GError **error);
 CR_EXPORT void cr_account_state_clear (CrAccountState *state);
 
+/* ---- health checks, for `credring doctor` (token/probe.c, keyring/health.c) */
+
+/* What a GET of a token URL, without credentials, showed. */
+typedef struct {
+  long http_status;   /* whatever it was: a token endpoint may refuse a GET */
+  gint64 server_time; /* the server's Date, Unix seconds; -1: it sent none */
+  gint64 checked_at;  /* our clock when the answer came */
+} CrEndpointProbe;
+
+/* Asks @account's token URL (resolved) for nothing, over TLS with its
+ * ca_file, within at most 10 s: CR_ERROR_NETWORK when no answer came (no
+ * such host, refused, an untrusted certificate), CR_ERROR_CONFIG for a bad
+ * ca_file.  No credential is sent. */
+CR_EXPORT gboolean cr_account_probe_token_url (const CrAccount *account, CrEndpointProbe *probe,
+                                               GError **error);
+
+/* Where secrets and tokens can be kept on this machine now. */
+typedef struct {
+  gboolean session_bus;        /* a session bus answers */
+  char *bus_problem;           /* nullable: why not */
+  gboolean secret_service;     /* org.freedesktop.secrets runs or can be started */
+  int default_unlocked;        /* 1 unlocked, 0 locked, -1 no default collection */
+  gboolean session_collection; /* the in-memory collection tokens go to */
+  char *service_problem;       /* nullable: why the Secret Service could not be asked */
+} CrKeyringHealth;
+
+CR_EXPORT void cr_keyring_health_check (CrKeyringHealth *health);
+CR_EXPORT void cr_keyring_health_clear (CrKeyringHealth *health);
+
 /* ---- asynchronously, for programs with a main loop (cache/async.c) ----- */
 
 /* cr_cache_get_token_with() in a worker thread (GTask): @callback runs in

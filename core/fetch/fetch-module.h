@@ -35,8 +35,9 @@
 /* An answer longer than this is refused (CR_FETCH_NETWORK): no token
  * endpoint has a reason to send more. */
 #define CR_FETCH_MAX_BODY_BYTES (1024 * 1024)
-/* 3: CrFetchResponse.cache_control (discovery's cache, RFC 9111 §5.2). */
-#define CR_FETCH_MODULE_VERSION 3
+/* 3: CrFetchResponse.cache_control (discovery's cache, RFC 9111 §5.2).
+ * 4: CrFetchResponse.date (credring doctor's clock check). */
+#define CR_FETCH_MODULE_VERSION 4
 
 /* A POST (or a GET), as the core built it. */
 typedef struct {
@@ -61,6 +62,9 @@ typedef struct {
   /* Since version 3: the Cache-Control header's value as sent (several
    * joined with ", "), for the core to read; NULL when there was none. */
   char *cache_control;
+  /* Since version 4: the Date header (RFC 9110 §6.6.1) as Unix seconds,
+   * -1 when there was none or it does not read as a date. */
+  long long date;
 } CrFetchResponse;
 
 /* How a call ended; the values up to 99 are the CR_ERROR codes they

@@ -288,6 +288,19 @@ cache_control (CURL *curl)
   return g_string_free (g_steal_pointer (&value), FALSE);
 }
 
+/* The server's clock, from its Date header; -1 when it has none. */
+static long long
+server_date (CURL *curl)
+{
+  struct curl_header *header = NULL;
+  time_t date;
+
+  if (curl_easy_header (curl, "Date", 0, CURLH_HEADER, -1, &header) != CURLHE_OK)
+    return -1;
+  date = curl_getdate (header->value, NULL);
+  return date < 0 ? -1 : (long long) date;
+}
+
 /* The answer of a finished transfer; the body moves out of @sink. */
 static CrFetchResponse *
 take_response (CURL *curl, Sink *sink)
@@ -304,6 +317,7 @@ take_response (CURL *curl, Sink *sink)
   response->retry_after = retry_after > 0 ? (long long) retry_after : -1;
   response->content_type = g_strdup (content_type);
   response->cache_control = cache_control (curl);
+  response->date = server_date (curl);
   response->body_len = sink->body->len;
   response->body = g_string_free (g_steal_pointer (&sink->body), FALSE);
   return response;

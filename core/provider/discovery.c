@@ -240,39 +240,6 @@ cr_provider_discover_cached (CrProvider *provider, gboolean *done, GError **erro
   return cr_provider_take_metadata (provider, metadata, error) || prefix_provider (error, provider);
 }
 
-/* One GET of @url; any HTTP status is an answer. */
-static CrFetchResponse *
-get (const CrFetchModule *module, const char *url, GBytes *ca_certs, gint64 timeout_ms,
-     GError **error)
-{
-  static const char *const headers[] = { "Accept: application/json",
-                                         "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION, NULL };
-  char message[512] = "";
-  CrFetchRequest request = {
-    .url = url,
-    .headers = headers,
-    .body = "",
-    .timeout_ms = (long) MAX (timeout_ms, 1),
-    .method = "GET",
-  };
-  CrFetchResponse *answer = NULL;
-  CrFetchStatus status;
-
-  if (ca_certs != NULL)
-    request.extra_ca_pem = g_bytes_get_data (ca_certs, &request.extra_ca_pem_len);
-  status = module->post (&request, &answer, message, sizeof message);
-  if (status == CR_FETCH_OK && answer != NULL)
-    return answer;
-  {
-    /* The module's words: secret-free, but text from elsewhere. */
-    g_autofree char *shown = cr_escape_for_message (message, -1, 400);
-
-    g_set_error (error, CR_ERROR, status == CR_FETCH_NETWORK ? CR_ERROR_NETWORK : CR_ERROR_FAILED,
-                 "%s", shown);
-  }
-  return NULL;
-}
-
 static gboolean
 is_json (const char *content_type)
 {
@@ -290,7 +257,8 @@ fetch_answer (const CrFetchModule *module, const char *issuer, GBytes *ca_certs,
 {
   gint64 deadline = g_get_monotonic_time () / 1000 + (gint64) timeout_s * 1000;
   g_autofree char *first = cr_discovery_url (issuer, FALSE);
-  CrFetchResponse *answer = get (module, first, ca_certs, (gint64) timeout_s * 1000, error);
+  CrFetchResponse *answer =
+    cr_fetch_get (module, first, ca_certs, (gint64) timeout_s * 1000, error);
 
   *url = g_steal_pointer (&first);
   if (answer != NULL && answer->status == 404)
@@ -299,7 +267,8 @@ fetch_answer (const CrFetchModule *module, const char *issuer, GBytes *ca_certs,
 
       module->response_free (answer);
       *url = cr_discovery_url (issuer, TRUE);
-      answer = get (module, *url, ca_certs, deadline - g_get_monotonic_time () / 1000, error);
+      answer = cr_fetch_get (module, *url, ca_certs, deadline - g_get_monotonic_time () / 1000,
+                             error);
       if (answer != NULL && answer->status == 404)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_NETWORK,

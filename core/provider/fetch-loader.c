@@ -46,3 +46,35 @@ cr_fetch_module (GError **error)
                  failure);
   return module;
 }
+
+CrFetchResponse *
+cr_fetch_get (const CrFetchModule *module, const char *url, GBytes *ca_certs, gint64 timeout_ms,
+              GError **error)
+{
+  static const char *const headers[] = { "Accept: application/json",
+                                         "User-Agent: " PACKAGE_NAME "/" PACKAGE_VERSION, NULL };
+  char message[512] = "";
+  CrFetchRequest request = {
+    .url = url,
+    .headers = headers,
+    .body = "",
+    .timeout_ms = (long) MAX (timeout_ms, 1),
+    .method = "GET",
+  };
+  CrFetchResponse *answer = NULL;
+  CrFetchStatus status;
+
+  if (ca_certs != NULL)
+    request.extra_ca_pem = g_bytes_get_data (ca_certs, &request.extra_ca_pem_len);
+  status = module->post (&request, &answer, message, sizeof message);
+  if (status == CR_FETCH_OK && answer != NULL)
+    return answer;
+  {
+    /* The module's words: secret-free, but text from elsewhere. */
+    g_autofree char *shown = cr_escape_for_message (message, -1, 400);
+
+    g_set_error (error, CR_ERROR, status == CR_FETCH_NETWORK ? CR_ERROR_NETWORK : CR_ERROR_FAILED,
+                 "%s", shown);
+  }
+  return NULL;
+}

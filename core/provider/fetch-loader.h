@@ -26,6 +26,13 @@ G_BEGIN_DECLS
  * after a failure fails the same way. */
 const CrFetchModule *cr_fetch_module (GError **error);
 
+/* One GET of @url through @module, no credentials, @ca_certs (nullable)
+ * trusted besides the system's; any HTTP status is an answer (free it
+ * with module->response_free()).  No answer at all is CR_ERROR_NETWORK
+ * with the module's words. */
+CrFetchResponse *cr_fetch_get (const CrFetchModule *module, const char *url, GBytes *ca_certs,
+                               gint64 timeout_ms, GError **error);
+
 G_END_DECLS
 
 #endif /* CR_FETCH_LOADER_H */
