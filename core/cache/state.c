@@ -14,10 +14,11 @@ cr_account_state_clear (CrAccountState *status)
 }
 
 static gboolean
-secret_state (const char *account, CrSecretKind kind, int *state, GError **error)
+secret_state (const char *account, CrSecretKind kind, int *state, CrSecretStore *where,
+              GError **error)
 {
   GError *local_error = NULL;
-  cr_autosecret char *secret = cr_store_lookup_secret (account, kind, &local_error);
+  cr_autosecret char *secret = cr_store_lookup_secret_where (account, kind, where, &local_error);
 
   if (local_error != NULL)
     {
@@ -67,13 +68,16 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
   if (account == NULL)
     return TRUE;
 
-  if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret, error))
+  if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret,
+                     &status->client_secret_store, error))
     return FALSE;
   status->public_client = fingerprint != NULL && account->client_auth == CR_CLIENT_AUTH_NONE;
   if (plugin != NULL && account->grant == CR_GRANT_PASSWORD &&
-      !secret_state (name, CR_SECRET_PASSWORD, &status->password, error))
+      !secret_state (name, CR_SECRET_PASSWORD, &status->password, &status->password_store,
+                     error))
     return FALSE;
-  if (!secret_state (name, CR_SECRET_REFRESH_TOKEN, &status->refresh_token, error))
+  if (!secret_state (name, CR_SECRET_REFRESH_TOKEN, &status->refresh_token,
+                     &status->refresh_token_store, error))
     return FALSE;
 
   token = cr_cache_lookup_token (name, &local_error);
@@ -85,6 +89,7 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
   if (token != NULL)
     {
       status->has_token = TRUE;
+      status->token_store = cr_store_get_token_store ();
       status->expires_at = token->expires_at;
       status->other_settings = fingerprint != NULL &&
                                g_strcmp0 (token->fingerprint, fingerprint) != 0;
