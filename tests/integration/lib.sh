@@ -15,8 +15,12 @@
 # the session it asks for, so a test runs the same by hand and under make:
 #   abs_top_builddir=$PWD tests/integration/ants.sh
 # A file that needs a bus with NO Secret Service sets, before sourcing:
-#   TEST_KEYRING=none      (see errors-no-keyring.sh)
+#   TEST_KEYRING=none      (see errors-no-keyring.sh, kernel-keyring.sh)
 # so the runner needs nothing special: it just runs each file.
+# The kernel keyring credring uses there is the session's own session
+# keyring (with-keyring makes one per test file): no two tests running at
+# once see each other's keys.  A test of the default (persistent) keyring
+# unsets CREDRING_KERNEL_KEYRING for that run and removes its keys itself.
 
 # Bash only; a runner that starts the test with sh gets bash anyway.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -39,6 +43,7 @@ if [ "${CREDRING_TEST_SESSION:-}" != "$TEST_KEYRING" ]; then
 fi
 
 CREDRING=$abs_top_builddir/helpers/credring
+export CREDRING_KERNEL_KEYRING=session
 read -ra CREDRING_WRAP <<<"${CREDRING_WRAPPER:-}"
 # Under a wrapper (valgrind) every run is many times slower: the tests'
 # short token lifetimes and time limits are multiplied by this.
