@@ -29,6 +29,18 @@ secret_state (const char *account, CrSecretKind kind, int *state, CrSecretStore 
   return TRUE;
 }
 
+/* Which of the account's secrets are stored, and where. */
+static gboolean
+secrets_state (const char *name, gboolean takes_password, CrAccountState *status, GError **error)
+{
+  return secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret,
+                       &status->client_secret_store, error) &&
+         (!takes_password || secret_state (name, CR_SECRET_PASSWORD, &status->password,
+                                           &status->password_store, error)) &&
+         secret_state (name, CR_SECRET_REFRESH_TOKEN, &status->refresh_token,
+                       &status->refresh_token_store, error);
+}
+
 /* The steps of cr_config_open_account() one by one: an account that gets
  * no further than its provider still has secrets to show. */
 gboolean
@@ -68,16 +80,8 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
   if (account == NULL)
     return TRUE;
 
-  if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret,
-                     &status->client_secret_store, error))
-    return FALSE;
   status->public_client = fingerprint != NULL && account->client_auth == CR_CLIENT_AUTH_NONE;
-  if (plugin != NULL && account->grant == CR_GRANT_PASSWORD &&
-      !secret_state (name, CR_SECRET_PASSWORD, &status->password, &status->password_store,
-                     error))
-    return FALSE;
-  if (!secret_state (name, CR_SECRET_REFRESH_TOKEN, &status->refresh_token,
-                     &status->refresh_token_store, error))
+  if (!secrets_state (name, plugin != NULL && account->grant == CR_GRANT_PASSWORD, status, error))
     return FALSE;
 
   token = cr_cache_lookup_token (name, &local_error);
