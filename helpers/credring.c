@@ -7,6 +7,8 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +39,7 @@ static char *opt_describe;
 static gboolean opt_dry_run;
 static gboolean opt_device;
 static gboolean opt_no_browser;
+static char *opt_store;
 
 /* The command table, and so the help, is at the end of the file. */
 static const CliProgram program;
@@ -416,13 +419,29 @@ token_is_valid (const CrAccountState *status, gint64 now)
          status->expires_at > now;
 }
 
+/* "stored in the Secret Service", or else where it is. */
+static char *
+stored_in (int stored, CrSecretStore store)
+{
+  if (!stored)
+    return g_strdup ("not stored (run credring login)");
+  if (store == CR_SECRET_STORE_NONE)
+    return g_strdup ("stored");
+  return g_strdup_printf ("stored in the %s", cr_secret_store_describe (store));
+}
+
 static void
 print_status_text (const CrAccountState *status, gint64 now)
 {
-  static const char *const stored[] = { "not stored (run credring login)", "stored" };
   /* Straight from accounts.conf: the name too, valid or not. */
   g_autofree char *name = shown (status->name);
   g_autofree char *provider = shown (status->provider ? status->provider : "no provider");
+  g_autofree char *client_secret = stored_in (status->client_secret, status->client_secret_store);
+  g_autofree char *password = stored_in (status->password, status->password_store);
+  g_autofree char *refresh_token = stored_in (status->refresh_token, status->refresh_token_store);
+  const char *token_store = cr_secret_store_describe (status->token_store);
+  g_autofree char *token_kept = g_strdup_printf ("%s%s", token_store ? "; in the " : "",
+                                                 token_store ? token_store : "");
 
   printf ("%s (%s)\n", name, provider);
   if (status->problem != NULL)
@@ -437,33 +456,35 @@ print_status_text (const CrAccountState *status, gint64 now)
     printf ("  client secret: from %s\n",
             cr_secret_source_describe (status->client_secret_source, CR_SECRET_CLIENT_SECRET));
   else if (status->client_secret >= 0)
-    printf ("  client secret: %s\n", stored[status->client_secret]);
+    printf ("  client secret: %s\n", client_secret);
   if (status->password >= 0 && status->password_source != CR_SECRET_SOURCE_KEYRING)
     printf ("  password: from %s\n",
             cr_secret_source_describe (status->password_source, CR_SECRET_PASSWORD));
   else if (status->password >= 0)
-    printf ("  password: %s\n", stored[status->password]);
+    printf ("  password: %s\n", password);
   if (status->refresh_token > 0 && status->refresh_token_source != CR_SECRET_SOURCE_KEYRING)
     printf ("  refresh token: from %s\n",
             cr_secret_source_describe (status->refresh_token_source, CR_SECRET_REFRESH_TOKEN));
   else if (status->refresh_token > 0)
-    printf ("  refresh token: stored\n");
+    printf ("  refresh token: %s\n", refresh_token);
   if (status->client_secret < 0)
     return;
   if (!status->has_token)
     printf ("  token: none cached\n");
   else if (status->problem != NULL)
-    printf ("  token: cached, not usable while the account has a problem\n");
+    printf ("  token: cached, not usable while the account has a problem%s\n", token_kept);
   else if (status->other_settings)
-    printf ("  token: cached for other settings of the account (a new one will be fetched)\n");
+    printf ("  token: cached for other settings of the account (a new one will be fetched)%s\n",
+            token_kept);
   else if (status->expires_at <= now)
-    printf ("  token: expired\n");
+    printf ("  token: expired%s\n", token_kept);
   else
     {
       g_autofree char *until = format_time (status->expires_at);
 
-      printf ("  token: valid until %s (%" G_GINT64_FORMAT " s left)%s\n", until,
-              status->expires_at - now, status->will_refresh ? ", will be refreshed" : "");
+      printf ("  token: valid until %s (%" G_GINT64_FORMAT " s left)%s%s\n", until,
+              status->expires_at - now, status->will_refresh ? ", will be refreshed" : "",
+              token_kept);
     }
 }
 
@@ -502,6 +523,12 @@ gen_status_json (yajl_gen gen, const CrAccountState *status, gint64 now)
               CR_SECRET_PASSWORD);
   gen_source (gen, "refresh_token_source", status->refresh_token > 0 ? 1 : -1,
               status->refresh_token_source, CR_SECRET_REFRESH_TOKEN);
+  gen_nullable_string (gen, "client_secret_store",
+                       cr_secret_store_to_string (status->client_secret_store));
+  gen_nullable_string (gen, "password_store", cr_secret_store_to_string (status->password_store));
+  gen_nullable_string (gen, "refresh_token_store",
+                       cr_secret_store_to_string (status->refresh_token_store));
+  gen_nullable_string (gen, "token_store", cr_secret_store_to_string (status->token_store));
   gen_key (gen, "token_valid");
   yajl_gen_bool (gen, token_is_valid (status, now));
   /* An account with a problem has no token to speak of. */
@@ -696,6 +723,63 @@ prepare_login (const CrAccount *account, const CrPluginDescriptor *provider,
   return FALSE;
 }
 
+/* Asks on the terminal whether secrets may go to the kernel keyring; no
+ * answer within two minutes, or one that is not yes, is no. */
+static gboolean
+ask_kernel_keyring (void)
+{
+  static const char question[] =
+    "No Secret Service here: keep the secrets in the kernel keyring until reboot? [y/N] ";
+  char answer[16];
+  struct pollfd ready = { .events = POLLIN };
+  gssize len;
+  int fd = open ("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return FALSE;
+  (void) !write (fd, question, strlen (question));
+  ready.fd = fd;
+  len = poll (&ready, 1, 120 * 1000) == 1 ? read (fd, answer, sizeof answer - 1) : -1;
+  close (fd);
+  if (len <= 0 || answer[len - 1] != '\n')
+    return FALSE;
+  answer[len - 1] = '\0';
+  return g_ascii_strcasecmp (answer, "y") == 0 || g_ascii_strcasecmp (answer, "yes") == 0;
+}
+
+/* Where the login keeps the secrets: in the Secret Service; with
+ * --store kernel in the kernel keyring; where there is no Secret Service,
+ * there too once the person says so at the terminal, else nowhere (the
+ * fail-closed error, exit 5).  Asked before the secrets are. */
+static gboolean
+choose_secret_store (const CrAccount *account, GError **error)
+{
+  GError *local_error = NULL;
+  g_autofree char *name_shown = NULL;
+
+  if (opt_store != NULL)
+    return cr_store_keep_secrets_in_kernel (account->name, error);
+  /* The first keyring call learns whether there is a Secret Service. */
+  cr_secret_free (cr_store_lookup_secret (account->name, CR_SECRET_CLIENT_SECRET, &local_error));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (cr_store_get_secret_store () != CR_SECRET_STORE_KERNEL)
+    return TRUE;
+  if (!opt_secret_stdin && isatty (STDIN_FILENO) && ask_kernel_keyring ())
+    return TRUE;
+  name_shown = shown (account->name);
+  g_set_error (error, CR_ERROR, CR_ERROR_KEYRING,
+               "no Secret Service here, and the secrets go to the kernel keyring only when "
+               "asked to: run 'credring login %s --store kernel' (kept until reboot), run under a "
+               "desktop session (gnome-keyring), give the secret via systemd credentials "
+               "($CREDENTIALS_DIRECTORY/credring.%s.client_secret) or secret_command = ... in "
+               "accounts.conf", name_shown, name_shown);
+  return FALSE;
+}
+
 /* What was stored, and the first token when the provider was asked. */
 static void
 report_login (const CrAccount *account, SecretInputWanted wanted, gboolean one_of_them,
@@ -786,7 +870,8 @@ login_by_signing_in (const CrAccount *account, CrProvider *plugin)
   if (opt_secret_stdin && opt_no_browser)
     return usage_error ("login: --no-browser reads the browser's address from stdin: it takes "
                         "no --secret-stdin (type the client secret at the prompt instead)");
-  if (!signin_client_secret (account, &client_secret, &error))
+  if (!choose_secret_store (account, &error) ||
+      !signin_client_secret (account, &client_secret, &error))
     return fail (error);
   token = cr_cache_signin (account, plugin, client_secret, &options, &error);
   if (token == NULL)
@@ -825,7 +910,8 @@ command_login (const char *name)
   if (wanted == 0)
     return flush_stdout ();
 
-  if (!prepare_login (account, provider, wanted, &kept, &error))
+  if (!choose_secret_store (account, &error) ||
+      !prepare_login (account, provider, wanted, &kept, &error))
     return fail (error);
 
   if (opt_secret_stdin)
@@ -1089,10 +1175,12 @@ static const GOptionEntry login_options[] = {
   { "no-browser", 0, 0, G_OPTION_ARG_NONE, &opt_no_browser, "Print the sign-in address instead of opening a browser; take the address the browser ends at from stdin", NULL },
   { "no-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_verify, "Store the secrets without fetching a first token", NULL },
   { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "Ask for this secret only (client_secret or password); keep the other as stored", "SECRET" },
+  { "store", 0, 0, G_OPTION_ARG_STRING, &opt_store, "kernel: keep the secrets in the kernel keyring, until reboot, even where there is a Secret Service", "STORE" },
   { NULL },
 };
 static const CliChoices login_choices[] = {
   { "only", (const char *const[]) { "client_secret", "password", NULL } },
+  { "store", (const char *const[]) { "kernel", NULL } },
   { NULL },
 };
 
@@ -1150,7 +1238,7 @@ static const CliCommand commands[] = {
   { .name = "status", .run = command_status, .argument = CLI_ARGUMENT_OPTIONAL,
     .argument_name = "ACCOUNT", .summary = "accounts, stored secrets, token validity",
     .description = "Shows every account, or ACCOUNT: its provider, what keeps it from being\n"
-                   "used, whether its secrets are stored and how long its cached token stays\n"
+                   "used, where its secrets are kept and how long its cached token stays\n"
                    "valid.  Never a secret or a token.",
     .options = status_options, .choices = status_choices },
   { .name = "login", .run = command_login, .argument = CLI_ARGUMENT_REQUIRED,
@@ -1163,7 +1251,10 @@ static const CliCommand commands[] = {
                    "For an account that signs a person in (grant authorization_code or\n"
                    "device_code) it opens the browser at the provider's sign-in page, or with\n"
                    "--device shows a code to enter on any device (the default without a\n"
-                   "desktop), and stores the refresh token the provider issues.",
+                   "desktop), and stores the refresh token the provider issues.\n"
+                   "Where there is no Secret Service (SSH, a server) it asks whether to keep\n"
+                   "the secrets in the kernel keyring until reboot; --store kernel keeps them\n"
+                   "there without asking, and even where there is a Secret Service.",
     .options = login_options, .choices = login_choices },
   { .name = "token", .run = command_token, .argument = CLI_ARGUMENT_REQUIRED,
     .argument_name = "ACCOUNT", .summary = "print a valid token",
@@ -1245,5 +1336,6 @@ main (int argc, char **argv)
   g_free (opt_min_valid);
   g_free (opt_describe);
   g_free (opt_only);
+  g_free (opt_store);
   return status;
 }

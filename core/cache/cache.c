@@ -140,7 +140,8 @@ save_token (const CrAccount *account, CrToken *token, const char *fingerprint, G
   g_free (token->fingerprint);
   token->fingerprint = g_strdup (fingerprint);
   return marked (account, CR_CHANGE_TOKEN,
-                 cr_store_save_token (account->name, cr_token_serialize (token), error));
+                 cr_store_save_token (account->name, cr_token_serialize (token),
+                                      token->expires_at, error));
 }
 
 /* A rotated refresh token first (RFC 9700 §4.14: once the provider has

@@ -18,7 +18,7 @@ cr_account_state_clear (CrAccountState *status)
  * may take long), a stored one looked up. */
 static gboolean
 secret_state (const CrAccount *account, CrSecretKind kind, int *state, CrSecretSource *source,
-              GError **error)
+              CrSecretStore *where, GError **error)
 {
   GError *local_error = NULL;
   cr_autosecret char *secret = NULL;
@@ -29,7 +29,7 @@ secret_state (const CrAccount *account, CrSecretKind kind, int *state, CrSecretS
       *state = 1;
       return TRUE;
     }
-  secret = cr_store_lookup_secret (account->name, kind, &local_error);
+  secret = cr_store_lookup_secret_where (account->name, kind, where, &local_error);
 
   if (local_error != NULL)
     {
@@ -40,17 +40,19 @@ secret_state (const CrAccount *account, CrSecretKind kind, int *state, CrSecretS
   return TRUE;
 }
 
-/* The client secret, the password when @uses_password, the refresh token. */
+/* The client secret, the password when @uses_password, the refresh
+ * token: whether each is there, where from, and where it is kept. */
 static gboolean
 collect_secrets (const CrAccount *account, gboolean uses_password, CrAccountState *status,
                  GError **error)
 {
   return secret_state (account, CR_SECRET_CLIENT_SECRET, &status->client_secret,
-                       &status->client_secret_source, error) &&
+                       &status->client_secret_source, &status->client_secret_store, error) &&
          (!uses_password || secret_state (account, CR_SECRET_PASSWORD, &status->password,
-                                          &status->password_source, error)) &&
+                                          &status->password_source, &status->password_store,
+                                          error)) &&
          secret_state (account, CR_SECRET_REFRESH_TOKEN, &status->refresh_token,
-                       &status->refresh_token_source, error);
+                       &status->refresh_token_source, &status->refresh_token_store, error);
 }
 
 /* The steps of cr_config_open_account() one by one: an account that gets
@@ -106,6 +108,7 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
   if (token != NULL)
     {
       status->has_token = TRUE;
+      status->token_store = cr_store_get_token_store ();
       status->expires_at = token->expires_at;
       status->other_settings = fingerprint != NULL &&
                                g_strcmp0 (token->fingerprint, fingerprint) != 0;

@@ -399,6 +399,34 @@ CR_EXPORT const char *cr_secret_source_describe (CrSecretSource source, CrSecret
  * line naming the account and the file or key, never the secret. */
 CR_EXPORT char *cr_secret_load (const CrAccount *account, CrSecretKind kind, GError **error);
 
+/* Where a secret or a token is kept.  Without a Secret Service (no session
+ * bus, or none on it: learnt from the first keyring call, and for the
+ * rest of the process) credring keeps both in the kernel keyring, until
+ * reboot; a Secret Service that is there but locked is CR_ERROR_KEYRING
+ * as ever.  Without either, CR_ERROR_KEYRING naming the ways out: never a
+ * plain file. */
+typedef enum {
+  CR_SECRET_STORE_NONE = 0, /* not stored */
+  CR_SECRET_STORE_SECRET_SERVICE = 1,
+  CR_SECRET_STORE_KERNEL = 2, /* the kernel keyring (core/keyring/kernel.h) */
+} CrSecretStore;
+
+/* "Secret Service", "kernel keyring (until reboot)": for people; NULL for
+ * CR_SECRET_STORE_NONE. */
+CR_EXPORT const char *cr_secret_store_describe (CrSecretStore store);
+/* "secret-service", "kernel": for JSON; NULL for CR_SECRET_STORE_NONE. */
+CR_EXPORT const char *cr_secret_store_to_string (CrSecretStore store);
+/* Where the secrets this process stores go from now on: the Secret
+ * Service unless it turned out to be missing (ask after a keyring call,
+ * e.g. cr_store_lookup_secret()) or cr_store_keep_secrets_in_kernel() was
+ * called. */
+CR_EXPORT CrSecretStore cr_store_get_secret_store (void);
+/* `login --store kernel`: from now on this process stores secrets in the
+ * kernel keyring even where there is a Secret Service (and removes their
+ * copy there).  The CR_ERROR_KEYRING fail-closed error, naming @account,
+ * when the kernel keyring cannot be used. */
+CR_EXPORT gboolean cr_store_keep_secrets_in_kernel (const char *account, GError **error);
+
 /* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
 
 /* @account's cached token as it is, fresh or not (a damaged one reads as
@@ -549,6 +577,11 @@ typedef struct {
   gint64 expires_at;
   gboolean other_settings; /* the cached token was issued under other settings */
   gboolean will_refresh;   /* the next token request fetches a new one */
+  /* Where each is kept; CR_SECRET_STORE_NONE when not stored or unknown. */
+  CrSecretStore client_secret_store;
+  CrSecretStore password_store;
+  CrSecretStore refresh_token_store;
+  CrSecretStore token_store;
 } CrAccountState;
 
 /* Fills @state (zeroed by the caller) for account @name of @config at

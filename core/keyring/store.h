@@ -18,13 +18,20 @@ gboolean cr_store_set_locked_error (GError **error, const char *what);
 const char *cr_secret_kind_to_string (CrSecretKind kind);
 /* Tokens are stored in their keyring form, which token/ makes and reads:
  * @data (secret, taken: wiped and freed here) goes to the session
- * collection. */
-gboolean cr_store_save_token (const char *account, char *data, GError **error);
+ * collection, or to the kernel keyring, which drops it at @expires_at
+ * (the token's expiry, Unix time). */
+gboolean cr_store_save_token (const char *account, char *data, gint64 expires_at,
+                              GError **error);
 /* The account's cached token as @decode makes it of the stored bytes (it
  * returns NULL for a damaged one, as good as none); NULL without an error
  * when there is none.  Keyring failures are CR_ERROR_KEYRING. */
 typedef gpointer (*CrStoreDecodeFunc) (const char *data, gsize len);
 gpointer cr_store_lookup_token (const char *account, CrStoreDecodeFunc decode, GError **error);
+/* Where tokens are kept, and looked for, in this process. */
+CrSecretStore cr_store_get_token_store (void);
+/* cr_store_lookup_secret(), and *@where (nullable) says where it was found. */
+char *cr_store_lookup_secret_where (const char *account, CrSecretKind kind, CrSecretStore *where,
+                                    GError **error);
 gboolean cr_store_save_secret (const char *account, CrSecretKind kind,
                                const char *value, GError **error);
 /* The client secret, password and refresh token; locked items as for

@@ -135,7 +135,12 @@ tap_status "setup: a wrong client secret stored" 0
 drive token wrong
 tap_is "rejected: CR_ERROR_REJECTED" "$(field error | cut -d' ' -f1-2)" "cr-error-quark 3"
 tap_is "rejected: the provider was asked" "$(emulator_request_count)" 1
+# No keyring at all: no bus, and keyctl refused (without the latter the
+# kernel keyring stands in, and holds no secret: CR_ERROR_CONFIG).
+wrap=("${CREDRING_WRAP[@]}")
+CREDRING_WRAP=("$abs_top_builddir/tests/deny-keyctl" EPERM "${wrap[@]}")
 DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/no-such-bus drive token wrong
+CREDRING_WRAP=("${wrap[@]}")
 tap_is "no keyring: CR_ERROR_KEYRING" "$(field error | cut -d' ' -f1-2)" "cr-error-quark 5"
 drive login wrong
 tap_is "login of an account that signs no person in: CR_ERROR_CONFIG" \

@@ -15,7 +15,7 @@
 # the session it asks for, so a test runs the same by hand and under make:
 #   abs_top_builddir=$PWD tests/integration/ants.sh
 # A file that needs a bus with NO Secret Service sets, before sourcing:
-#   TEST_KEYRING=none      (see errors-no-keyring.sh)
+#   TEST_KEYRING=none      (see errors-no-keyring.sh, kernel-keyring.sh)
 # A file whose bus must start D-Bus services (the tests of credring-service)
 # sets, before sourcing:
 #   TEST_SERVICE_DIR=installed  the services `make check` installed into
@@ -24,6 +24,10 @@
 #   TEST_OTHER_USERS=1          other users may connect to the bus too
 #                               (see tests/with-keyring)
 # so the runner needs nothing special: it just runs each file.
+# The kernel keyring credring uses there is the session's own session
+# keyring (with-keyring makes one per test file): no two tests running at
+# once see each other's keys.  A test of the default (persistent) keyring
+# unsets CREDRING_KERNEL_KEYRING for that run and removes its keys itself.
 
 # Bash only; a runner that starts the test with sh gets bash anyway.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -56,6 +60,7 @@ if [ "${CREDRING_TEST_SESSION:-}" != "$TEST_KEYRING" ] ||
 fi
 
 CREDRING=$abs_top_builddir/helpers/credring
+export CREDRING_KERNEL_KEYRING=session
 read -ra CREDRING_WRAP <<<"${CREDRING_WRAPPER:-}"
 # Under a wrapper (valgrind) every run is many times slower: the tests'
 # short token lifetimes and time limits are multiplied by this.
@@ -114,6 +119,12 @@ tap_ok() {
 _tap_timing_skip() {
 	_tap_n=$((_tap_n + 1))
 	echo "ok $_tap_n - $1 # SKIP time bound, not checked under $TIME_SCALE-fold slowdown"
+}
+# tap_skip DESC REASON: a check that cannot run here, reported as skipped
+# (never as passed) with the reason.
+tap_skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP $2"
 }
 tap_timing_ok() { if [ "$TIME_SCALE" -gt 1 ]; then _tap_timing_skip "$1"; else tap_ok "$@"; fi; }
 tap_timing_is() { if [ "$TIME_SCALE" -gt 1 ]; then _tap_timing_skip "$1"; else tap_is "$@"; fi; }

@@ -44,21 +44,19 @@ tap_is "login: the provider was not asked" "$(emulator_request_count)" 0
 no_secret_leaks "login" "$SECRET"
 
 # A token needs a cache, which without a Secret Service is the kernel
-# keyring (issue #13 §1), another branch's: until it is merged these fail,
-# as TAP TODO items (automake's XFAIL); once they pass (XPASS, which make
-# check counts as a failure) they are to become plain tests.
-tap_todo() {  # tap_todo DESC COMMAND...
-	local desc=$1 why="needs the kernel keyring as the token cache (issue #13 §1)"
-	shift
-	_tap_n=$((_tap_n + 1))
-	if "$@"; then echo "ok $_tap_n - $desc # TODO $why"; else echo "not ok $_tap_n - $desc # TODO $why"; fi
-}
+# keyring (issue #13 §1): the token comes, and a second process is served
+# it without asking the provider again.
 run_credring token cred
-tap_todo "credential: a token without a keyring" test "$RUN_STATUS" = 0
+tap_status "credential: a token without a Secret Service" 0
 no_secret_leaks "credential: token" "$SECRET"
 run_credring token cmd
-tap_todo "secret_command: a token without a keyring" test "$RUN_STATUS" = 0
+tap_status "secret_command: a token without a Secret Service" 0
 no_secret_leaks "secret_command: token" "$SECRET"
+requests=$(emulator_request_count)
+run_credring token cmd
+tap_status "secret_command: the token again" 0
+tap_is "secret_command: served from the kernel keyring, no new request" \
+	"$(emulator_request_count)" "$requests"
 
 chmod 700 "$CREDS"
 tap_done

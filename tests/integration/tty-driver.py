@@ -3,7 +3,8 @@
 
 usage: tty-driver.py TRANSCRIPT COMMAND [ARGS...]
 The answers, one per prompt, come from $TTY_ANSWERS (newline-separated;
-"<empty>" answers with an empty line). A prompt is output ending in ": ". Everything the program writes to the
+"<empty>" answers with an empty line). A prompt is output ending in ": " (or
+in "] ", a yes/no question's "[y/N] "). Everything the program writes to the
 terminal goes to TRANSCRIPT, so a test can check that nothing was echoed.
 Exits with the command's status; gives up after 30 s.
 """
@@ -26,7 +27,7 @@ deadline = time.monotonic() + 30
 while time.monotonic() < deadline:
     ready, _, _ = select.select([fd], [], [], 0.2)
     if not ready:
-        if output.endswith(b": ") and answered < len(answers):
+        if output.endswith((b": ", b"] ")) and answered < len(answers):
             answer = "" if answers[answered] == "<empty>" else answers[answered]
             os.write(fd, answer.encode() + b"\n")
             answered += 1
