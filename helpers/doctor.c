@@ -67,20 +67,35 @@ static void
 check_keyring (GPtrArray *checks)
 {
   CrKeyringHealth health;
-  /* Without a Secret Service, credring keeps what it must elsewhere. */
-  Verdict missing = VERDICT_PROBLEM;
+  Verdict missing;
 
   cr_keyring_health_check (&health);
+  /* Without a Secret Service, credring keeps what it must in the kernel
+   * keyring: the desktop's is then not needed. */
+  missing = health.kernel_keyring ? VERDICT_NOT_NEEDED : VERDICT_PROBLEM;
+  if (health.kernel_keyring)
+    add (checks, VERDICT_OK, "kernel keyring", NULL, "usable (where no Secret Service is)");
+  else
+    add (checks, health.secret_service && health.service_problem == NULL ? VERDICT_NOT_NEEDED
+                                                                          : VERDICT_PROBLEM,
+         "kernel keyring", "allow the keyctl system calls (a container's seccomp profile)",
+         "not usable: %s", health.kernel_problem);
   if (health.session_bus)
     add (checks, VERDICT_OK, "session bus", NULL, "present");
   else
-    add (checks, missing, "session bus", "run credring in a desktop session (or over SSH with a "
-         "systemd user session: loginctl enable-linger)", "none: %s", health.bus_problem);
+    add (checks, missing, "session bus",
+         missing == VERDICT_NOT_NEEDED ? NULL
+                                       : "run credring in a desktop session (or over SSH with "
+                                         "a systemd user session: loginctl enable-linger)",
+         "none: %s%s", health.bus_problem,
+         missing == VERDICT_NOT_NEEDED ? " (the kernel keyring serves instead)" : "");
   if (!health.session_bus)
     ;
   else if (!health.secret_service)
-    add (checks, missing, "Secret Service", "apt-get install gnome-keyring (and log in again)",
-         "nothing provides org.freedesktop.secrets on the session bus");
+    add (checks, missing, "Secret Service",
+         missing == VERDICT_NOT_NEEDED ? NULL : "apt-get install gnome-keyring (and log in again)",
+         "nothing provides org.freedesktop.secrets on the session bus%s",
+         missing == VERDICT_NOT_NEEDED ? " (the kernel keyring serves instead)" : "");
   else if (health.service_problem != NULL)
     add (checks, VERDICT_PROBLEM, "Secret Service", "restart gnome-keyring-daemon",
          "does not answer: %s", health.service_problem);

@@ -618,6 +618,8 @@ typedef struct {
   int default_unlocked;        /* 1 unlocked, 0 locked, -1 no default collection */
   gboolean session_collection; /* the in-memory collection tokens go to */
   char *service_problem;       /* nullable: why the Secret Service could not be asked */
+  gboolean kernel_keyring;     /* a key could be stored, read and removed there */
+  char *kernel_problem;        /* nullable: why not */
 } CrKeyringHealth;
 
 CR_EXPORT void cr_keyring_health_check (CrKeyringHealth *health);

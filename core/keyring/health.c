@@ -1,11 +1,16 @@
 /* What `credring doctor` says of the keyring: a session bus, a Secret
  * Service on it, its default collection unlocked, its session collection
- * there.  Asks without prompting: a locked collection stays locked. */
+ * there; the kernel keyring.  Asks without prompting: a locked collection
+ * stays locked. */
 #include "config.h"
+
+#include <string.h>
 
 #include <libsecret/secret.h>
 
 #include <credring/credring.h>
+
+#include "keyring/kernel.h"
 
 #define SECRETS_BUS_NAME "org.freedesktop.secrets"
 
@@ -67,6 +72,28 @@ check_collections (CrKeyringHealth *health)
   health->session_collection = session != NULL;
 }
 
+/* A throwaway key stored, read back and removed: the keyring chosen, the
+ * system calls allowed, room in the user's quota. */
+static void
+check_kernel_keyring (CrKeyringHealth *health)
+{
+  static const char probe[] = "credring doctor";
+  g_autoptr (GError) error = NULL;
+  char *back = NULL;
+  gsize len = 0;
+
+  if (cr_kernel_keyring_usable ("ACCOUNT", &error) &&
+      cr_kernel_keyring_save ("probe", "doctor", probe, sizeof probe - 1, 0, &error) &&
+      (back = cr_kernel_keyring_lookup ("probe", "doctor", &len, &error)) != NULL &&
+      cr_kernel_keyring_clear ("probe", "doctor", &error))
+    health->kernel_keyring = len == sizeof probe - 1 && memcmp (back, probe, len) == 0;
+  else if (error == NULL)
+    health->kernel_problem = g_strdup ("a key stored there could not be read back");
+  if (error != NULL)
+    health->kernel_problem = g_strdup (error->message);
+  cr_secret_free (back);
+}
+
 void
 cr_keyring_health_check (CrKeyringHealth *health)
 {
@@ -76,6 +103,7 @@ cr_keyring_health_check (CrKeyringHealth *health)
   g_return_if_fail (health != NULL);
 
   *health = (CrKeyringHealth){ .default_unlocked = -1 };
+  check_kernel_keyring (health);
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   if (bus == NULL)
     {
@@ -93,4 +121,5 @@ cr_keyring_health_clear (CrKeyringHealth *health)
 {
   g_clear_pointer (&health->bus_problem, g_free);
   g_clear_pointer (&health->service_problem, g_free);
+  g_clear_pointer (&health->kernel_problem, g_free);
 }
