@@ -437,118 +437,16 @@ command_providers (const char *none)
 
 /* ---- status ------------------------------------------------------------- */
 
-/* What `status` knows of one account; never a secret or a token. */
-typedef struct {
-  const char *name;
-  char *provider;
-  char *problem;           /* the account or its plugin cannot be used: why */
-  int client_secret;       /* 1 stored, 0 not, -1 unknown */
-  int password;            /* 1 stored, 0 not, -1 not needed or unknown */
-  int refresh_token;       /* 1 stored, 0 not, -1 unknown */
-  gboolean public_client;  /* client_auth none: no client secret at all */
-  gboolean has_token;
-  gint64 expires_at;
-  gboolean other_settings; /* the cached token was issued under other settings */
-  gboolean will_refresh;
-} AccountStatus;
-
-static void
-account_status_clear (AccountStatus *status)
-{
-  g_free (status->provider);
-  g_free (status->problem);
-}
-
-static gboolean
-secret_state (const char *account, CrSecretKind kind, int *state, GError **error)
-{
-  GError *local_error = NULL;
-  cr_autosecret char *secret = cr_store_lookup_secret (account, kind, &local_error);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  *state = secret != NULL;
-  return TRUE;
-}
-
-/* Fills @status, and @warnings with what cr_config_open_account() warns
- * about; FALSE only for a keyring failure, which ends the command.  The
- * steps of cr_config_open_account() one by one: an account that gets no
- * further than its provider still has secrets to show. */
-static gboolean
-collect_status (CrConfig *config, const char *name, gint64 now, AccountStatus *status,
-                GPtrArray *warnings, GError **error)
-{
-  g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
-  g_autoptr (CrToken) token = NULL;
-  g_autoptr (GError) problem = NULL;
-  g_autofree char *fingerprint = NULL;
-  GError *local_error = NULL;
-
-  status->name = name;
-  status->client_secret = status->password = status->refresh_token = -1;
-  account = cr_config_get_account (config, name, &problem);
-  if (account != NULL)
-    {
-      status->provider = g_strdup (account->provider);
-      plugin = cr_provider_load (account->provider, &problem);
-    }
-  if (plugin != NULL)
-    {
-      const CrPluginDescriptor *provider = cr_provider_get_descriptor (plugin);
-
-      for (const char *const *w = cr_provider_get_warnings (plugin); *w != NULL; w++)
-        g_ptr_array_add (warnings, g_strdup (*w));
-      /* The token the cache would serve is one issued for these settings. */
-      if (cr_account_resolve (account, provider, warnings, &problem))
-        fingerprint = cr_account_fingerprint (account, provider);
-    }
-  if (problem != NULL)
-    status->problem = g_strdup (problem->message);
-  if (account == NULL)
-    return TRUE;
-
-  if (!secret_state (name, CR_SECRET_CLIENT_SECRET, &status->client_secret, error))
-    return FALSE;
-  status->public_client = fingerprint != NULL && account->client_auth == CR_CLIENT_AUTH_NONE;
-  if (plugin != NULL && account->grant == CR_GRANT_PASSWORD &&
-      !secret_state (name, CR_SECRET_PASSWORD, &status->password, error))
-    return FALSE;
-  if (!secret_state (name, CR_SECRET_REFRESH_TOKEN, &status->refresh_token, error))
-    return FALSE;
-
-  token = cr_cache_lookup_token (name, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (token != NULL)
-    {
-      status->has_token = TRUE;
-      status->expires_at = token->expires_at;
-      status->other_settings = fingerprint != NULL &&
-                               g_strcmp0 (token->fingerprint, fingerprint) != 0;
-      status->will_refresh = status->other_settings ||
-                             !cr_token_is_fresh (token, now, account->min_valid);
-    }
-  return TRUE;
-}
-
 /* What `token` would serve without asking the provider. */
 static gboolean
-token_is_valid (const AccountStatus *status, gint64 now)
+token_is_valid (const CrAccountState *status, gint64 now)
 {
   return status->has_token && status->problem == NULL && !status->other_settings &&
          status->expires_at > now;
 }
 
 static void
-print_status_text (const AccountStatus *status, gint64 now)
+print_status_text (const CrAccountState *status, gint64 now)
 {
   static const char *const stored[] = { "not stored (run credring login)", "stored" };
   /* Straight from accounts.conf: the name too, valid or not. */
@@ -600,7 +498,7 @@ gen_tristate (yajl_gen gen, const char *key, int state)
 }
 
 static void
-gen_status_json (yajl_gen gen, const AccountStatus *status, gint64 now)
+gen_status_json (yajl_gen gen, const CrAccountState *status, gint64 now)
 {
   yajl_gen_map_open (gen);
   gen_nullable_string (gen, "account", status->name);
@@ -678,15 +576,15 @@ command_status (const char *only)
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-      AccountStatus status = { 0 };
-      gboolean ok = collect_status (config, names[i], now, &status, warnings, &error);
+      CrAccountState status = { 0 };
+      gboolean ok = cr_account_state_collect (config, names[i], now, &status, warnings, &error);
 
       print_warnings (warnings);
       if (ok && json)
         gen_status_json (gen, &status, now);
       else if (ok)
         print_status_text (&status, now);
-      account_status_clear (&status);
+      cr_account_state_clear (&status);
       if (!ok)
         {
           if (gen != NULL)
@@ -988,7 +886,7 @@ command_token (const char *name)
   g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (CrToken) token = NULL;
   /* A sign-in starts only where someone can answer it (CrSigninPolicy). */
-  CrTokenOptions options = { .signin = CR_SIGNIN_IF_SOMEONE_ANSWERS };
+  CrTokenOptions options = { .signin = CR_SIGNIN_IF_SOMEONE_ANSWERS, .ask_service = TRUE };
   guint64 min_valid = 0;
   GError *error = NULL;
   int status;

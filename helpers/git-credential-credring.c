@@ -110,6 +110,7 @@ answer_for_account (Action action, const CrGitCredential *request, CrAccount *ac
   CrTokenOptions options = {
     .min_valid = -1,
     .signin = g_strcmp0 (prompt, "0") == 0 ? CR_SIGNIN_NEVER : CR_SIGNIN_IF_SOMEONE_ANSWERS,
+    .ask_service = TRUE,
   };
   GError *error = NULL;
 

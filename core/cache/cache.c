@@ -6,9 +6,11 @@
 #include <credring/credring.h>
 
 #include "account/account.h"
+#include "cache/changes.h"
 #include "cache/lock.h"
 #include "cache/refresh.h"
 #include "keyring/store.h"
+#include "service/socket.h"
 #include "signin/signin.h"
 #include "token/fetch-client.h"
 #include "token/token.h"
@@ -105,12 +107,23 @@ is_usable (const CrToken *token, const char *fingerprint, gint64 now, gint64 min
          cr_token_is_fresh (token, now, min_valid);
 }
 
+/* @ok, once @account's change is marked for credring-service
+ * (cache/changes.h).  Marked whether the keyring took all of it or not:
+ * a mark too many only costs the service one keyring lookup. */
+static gboolean
+marked (const CrAccount *account, CrChange change, gboolean ok)
+{
+  cr_change_mark (account->name, change);
+  return ok;
+}
+
 static gboolean
 save_token (const CrAccount *account, CrToken *token, const char *fingerprint, GError **error)
 {
   g_free (token->fingerprint);
   token->fingerprint = g_strdup (fingerprint);
-  return cr_store_save_token (account->name, cr_token_serialize (token), error);
+  return marked (account, CR_CHANGE_TOKEN,
+                 cr_store_save_token (account->name, cr_token_serialize (token), error));
 }
 
 /* A rotated refresh token first (RFC 9700 §4.14: once the provider has
@@ -337,9 +350,16 @@ cr_cache_get_token_with (const CrAccount *account, CrProvider *plugin,
   min_valid = options->min_valid < 0 ? account->min_valid : options->min_valid;
   fingerprint = cr_account_fingerprint (account, provider);
 
-  /* The hot path: one keyring lookup, no HTTP. */
+  /* The hot path: one round trip to the service or one keyring lookup,
+   * no HTTP. */
   if (!options->force_refresh)
     {
+      if (options->ask_service)
+        {
+          token = cr_service_ask_token (account->name, fingerprint, min_valid);
+          if (token != NULL)
+            return g_steal_pointer (&token);
+        }
       token = lookup_usable (account, fingerprint, started, min_valid, &local_error);
       if (local_error != NULL)
         {
@@ -415,6 +435,8 @@ cr_cache_signin (const CrAccount *account, CrProvider *plugin, const char *clien
         !cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, client_secret, error)) ||
        !save_tokens (account, token, fingerprint, error)))
     g_clear_pointer (&token, cr_token_free);
+  if (token != NULL)
+    cr_change_mark (account->name, CR_CHANGE_LOGIN);
 out:
   secrets_clear (&secrets);
   return g_steal_pointer (&token);
@@ -467,23 +489,20 @@ cr_cache_forget_all (const CrAccount *account, CrProvider *plugin, CrRevocation 
   if (plugin != NULL)
     *revocation = revoke_refresh_token (account, plugin, revocation_error);
   /* The secrets first: when their keyring is locked, nothing at all is dropped. */
-  return cr_store_clear_secrets (account->name, error) &&
-         cr_store_clear_token (account->name, error);
+  return marked (account, CR_CHANGE_LOGOUT,
+                 cr_store_clear_secrets (account->name, error) &&
+                   cr_store_clear_token (account->name, error));
 }
 
-gboolean
-cr_cache_store_login (const CrAccount *account, const CrPluginDescriptor *provider,
-                      const CrClientSecrets *credentials, const CrToken *token, GError **error)
+/* cr_cache_store_login(), the lock held. */
+static gboolean
+store_login (const CrAccount *account, const CrPluginDescriptor *provider,
+             const CrClientSecrets *credentials, const CrToken *token, GError **error)
 {
-  g_autoptr (CrLock) lock = NULL;
   g_autoptr (CrToken) copy = NULL;
   g_autofree char *fingerprint = NULL;
 
-  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, FALSE);
-
-  lock = lock_account (account, error);
-  if (lock == NULL ||
-      !cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, credentials->client_secret,
+  if (!cr_store_save_secret (account->name, CR_SECRET_CLIENT_SECRET, credentials->client_secret,
                              error) ||
       (account->grant == CR_GRANT_PASSWORD &&
        !cr_store_save_secret (account->name, CR_SECRET_PASSWORD, credentials->password, error)))
@@ -502,6 +521,21 @@ cr_cache_store_login (const CrAccount *account, const CrPluginDescriptor *provid
 }
 
 gboolean
+cr_cache_store_login (const CrAccount *account, const CrPluginDescriptor *provider,
+                      const CrClientSecrets *credentials, const CrToken *token, GError **error)
+{
+  g_autoptr (CrLock) lock = NULL;
+
+  g_return_val_if_fail (account != NULL && provider != NULL && credentials != NULL, FALSE);
+
+  lock = lock_account (account, error);
+  if (lock == NULL)
+    return FALSE;
+  return marked (account, CR_CHANGE_LOGIN, store_login (account, provider, credentials, token,
+                                                        error));
+}
+
+gboolean
 cr_cache_forget (const CrAccount *account, gboolean secrets_too, GError **error)
 {
   g_autoptr (CrLock) lock = NULL;
@@ -510,8 +544,11 @@ cr_cache_forget (const CrAccount *account, gboolean secrets_too, GError **error)
 
   /* The secrets first: when their keyring is locked, nothing at all is dropped. */
   lock = lock_account (account, error);
-  return lock != NULL && (!secrets_too || cr_store_clear_secrets (account->name, error)) &&
-         cr_store_clear_token (account->name, error);
+  if (lock == NULL)
+    return FALSE;
+  return marked (account, CR_CHANGE_LOGOUT,
+                 (!secrets_too || cr_store_clear_secrets (account->name, error)) &&
+                   cr_store_clear_token (account->name, error));
 }
 
 gboolean
@@ -539,5 +576,5 @@ cr_cache_forget_token_if (const CrAccount *account, const char *refused, GError 
     }
   if (token == NULL || !cr_secret_equal (token->access_token, refused))
     return TRUE;
-  return cr_store_clear_token (account->name, error);
+  return marked (account, CR_CHANGE_LOGOUT, cr_store_clear_token (account->name, error));
 }

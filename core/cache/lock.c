@@ -11,8 +11,8 @@
 
 #include <credring/credring.h>
 
-#include "base/env.h"
 #include "cache/lock.h"
+#include "base/runtime-dir.h"
 
 #define POLL_INTERVAL_USEC (20 * 1000)
 
@@ -20,40 +20,10 @@ struct _CrLock {
   int fd;
 };
 
-static char *
-lock_directory (GError **error)
-{
-  const char *runtime = cr_getenv_secure ("XDG_RUNTIME_DIR");
-  g_autofree char *dir = NULL;
-  struct stat st;
-
-  if (runtime != NULL && g_path_is_absolute (runtime) && g_file_test (runtime, G_FILE_TEST_IS_DIR))
-    dir = g_build_filename (runtime, "credring", NULL);
-  else
-    dir = g_build_filename (g_get_user_cache_dir (), "credring", "locks", NULL);
-
-  if (g_mkdir_with_parents (dir, 0700) != 0 || lstat (dir, &st) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "cannot create lock directory %s: %s", dir,
-                   g_strerror (saved));
-      return NULL;
-    }
-  /* Another user's directory could hold a lock we would wait on forever. */
-  if (!S_ISDIR (st.st_mode) || st.st_uid != getuid () || (st.st_mode & 0077) != 0)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_FAILED,
-                   "lock directory %s must be a directory of ours with mode 0700", dir);
-      return NULL;
-    }
-  return g_steal_pointer (&dir);
-}
-
 CrLock *
 cr_lock_acquire (const char *account, int timeout_seconds, GError **error)
 {
-  g_autofree char *dir = lock_directory (error);
+  g_autofree char *dir = cr_runtime_dir (error);
   g_autofree char *path = NULL;
   gint64 deadline;
   CrLock *lock;

@@ -456,6 +456,14 @@ typedef struct {
    * a time, none secret.  NULL: stderr. */
   void (*tell) (const char *line, gpointer user_data);
   gpointer tell_data;
+  /* Before the keyring, ask a running credring-service of this user for
+   * the cached token: one local round trip instead of a Secret Service
+   * session.  It answers only a token it knows the keyring still holds
+   * for these settings; none running, or none to serve, costs one failed
+   * connect() and the call goes on as without.  For short-lived
+   * processes (the CLI, git's helper); a program that stays should call
+   * the service over D-Bus instead. */
+  gboolean ask_service;
 } CrTokenOptions;
 
 /* cr_cache_get_token() with @options (NULL: the defaults, no sign-in).
@@ -491,6 +499,35 @@ typedef enum {
 CR_EXPORT gboolean cr_cache_forget_all (const CrAccount *account, CrProvider *provider,
                                         CrRevocation *revocation, GError **revocation_error,
                                         GError **error);
+
+/* ---- what is known of an account (cache/state.c) ----------------------- */
+
+/* What `credring status` and credring-service show of an account, without
+ * asking its provider: never a secret or a token. */
+typedef struct {
+  const char *name;        /* not owned */
+  char *provider;          /* NULL: the account does not read */
+  char *problem;           /* the account or its provider cannot be used: why */
+  CrGrantType grant;       /* the grant it uses, once it resolved (else 0) */
+  int client_secret;       /* 1 stored, 0 not, -1 unknown */
+  int password;            /* 1 stored, 0 not, -1 not needed or unknown */
+  int refresh_token;       /* 1 stored, 0 not, -1 unknown */
+  gboolean public_client;  /* client_auth none: no client secret at all */
+  gboolean has_token;
+  gint64 expires_at;
+  gboolean other_settings; /* the cached token was issued under other settings */
+  gboolean will_refresh;   /* the next token request fetches a new one */
+} CrAccountState;
+
+/* Fills @state (zeroed by the caller) for account @name of @config at
+ * @now, and @warnings with what cr_config_open_account() warns about.
+ * An account that does not resolve, or whose provider does not load, has
+ * its problem said and its secrets shown all the same.  FALSE only for a
+ * keyring failure (CR_ERROR_KEYRING). */
+CR_EXPORT gboolean cr_account_state_collect (CrConfig *config, const char *name, gint64 now,
+                                             CrAccountState *state, GPtrArray *warnings,
+                                             GError **error);
+CR_EXPORT void cr_account_state_clear (CrAccountState *state);
 
 /* ---- asynchronously, for programs with a main loop (cache/async.c) ----- */
 
