@@ -42,8 +42,8 @@ const char *const cr_account_common_keys[] = {
   "device_authorization_url", "revocation_url", "issuer", NULL,
 };
 
-static char *
-default_config_path (void)
+char *
+cr_config_default_path (void)
 {
   const char *env = cr_getenv_secure ("CREDRING_CONFIG");
 
@@ -91,7 +91,7 @@ load_file (const char *file, gboolean missing_ok, const char *only_account, GErr
 CrConfig *
 cr_config_load (const char *path, GError **error)
 {
-  g_autofree char *file = path ? g_strdup (path) : default_config_path ();
+  g_autofree char *file = path ? g_strdup (path) : cr_config_default_path ();
 
   return load_file (file, TRUE, NULL, error);
 }
@@ -108,7 +108,7 @@ CrConfig *
 cr_config_load_account_only (const char *path, gboolean must_exist, const char *account,
                              GError **error)
 {
-  g_autofree char *file = path ? g_strdup (path) : default_config_path ();
+  g_autofree char *file = path ? g_strdup (path) : cr_config_default_path ();
 
   g_return_val_if_fail (account != NULL, NULL);
   g_return_val_if_fail (path != NULL || !must_exist, NULL);

@@ -148,6 +148,9 @@ CR_EXPORT gboolean cr_grant_needs_person (CrGrantType grant);
 /* Loads @path, or $CREDRING_CONFIG, or $XDG_CONFIG_HOME/credring/accounts.conf.
  * A missing file is an empty configuration.  A syntax error is CR_ERROR_CONFIG. */
 CR_EXPORT CrConfig *cr_config_load (const char *path, GError **error);
+/* The accounts file read when none is named: $CREDRING_CONFIG, else
+ * $XDG_CONFIG_HOME/credring/accounts.conf. */
+CR_EXPORT char *cr_config_default_path (void);
 /* Loads @path, a file someone named (credring --config FILE): the same,
  * except that a missing file is CR_ERROR_CONFIG ("PATH: No such file or
  * directory"), not an empty configuration. */
