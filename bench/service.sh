@@ -7,6 +7,10 @@
 #   b. credring token, the service running              target: at most 0.25x (a)
 #   c. credring token, no service (today's path)        target: no slower than before
 #   d. GetAccessToken from a program already on the bus target: median at most 0.5 ms
+# Beside them: `credring --version`, what any credring process costs
+# before it does anything (the floor of (b)), Peer.Ping to the service
+# (the bus's floor under (d)), whether (b) went to the service's socket
+# and not to the bus, and the load average while it ran.
 # Each figure, each ratio and a verdict per target are printed; the exit
 # status is 0 whatever the figures (a measurement, not a test), 1 when
 # something did not work at all.
@@ -24,9 +28,12 @@
 export LD_LIBRARY_PATH=$abs_top_builddir/core/.libs
 credring=$abs_top_builddir/helpers/.libs/credring
 [ -x "$abs_top_builddir/helpers/.libs/lt-credring" ] && credring=$abs_top_builddir/helpers/.libs/lt-credring
-service=$abs_top_builddir/helpers/.libs/credring-service
-[ -x "$abs_top_builddir/helpers/.libs/lt-credring-service" ] &&
-	service=$abs_top_builddir/helpers/.libs/lt-credring-service
+# The service links the core statically (no wrapper) unless libtool made one.
+service=$abs_top_builddir/helpers/credring-service
+for candidate in credring-service lt-credring-service; do
+	[ -x "$abs_top_builddir/helpers/.libs/$candidate" ] &&
+		service=$abs_top_builddir/helpers/.libs/$candidate
+done
 
 runs=${RUNS:-200}
 calls=${CALLS:-2000}
@@ -72,6 +79,8 @@ start_service() {
 # subshell) is timed with them.
 lookup() { secret-tool lookup purpose credring-bench; }
 token() { "$credring" token bench; }
+# What any credring process costs before it does anything: the floor of (b).
+startup() { "$credring" --version; }
 token_before() {
 	LD_LIBRARY_PATH=$BEFORE/core/.libs CREDRING_PLUGIN_DIR=$BEFORE/plugins/.libs \
 		CREDRING_FETCH_MODULE=$BEFORE/core/.libs/fetch.so "$before_credring" token bench
@@ -132,7 +141,8 @@ requests_before=$(requests)
 start_service
 token >/dev/null || fail "credring token bench failed with the service running"
 "$work/dbus-call" bench 1 >/dev/null || fail "GetAccessToken bench failed"
-alternate running lookup token
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+alternate running lookup token startup
 # What (b) does: the service's socket, and nothing of the bus.
 if command -v strace >/dev/null; then
 	strace -f -s 4096 -e trace=connect -o "$work/connect.log" "$credring" token bench >/dev/null 2>&1
@@ -156,10 +166,12 @@ phase2=(lookup token)
 [ -n "${BEFORE:-}" ] && phase2+=(token_before)
 alternate stopped "${phase2[@]}"
 requests_made=$(($(requests) - requests_before))
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- the figures.
 a1=$(median "$work/running-lookup.us")
 b=$(median "$work/running-token.us")
+floor=$(median "$work/running-startup.us")
 a2=$(median "$work/stopped-lookup.us")
 c=$(median "$work/stopped-token.us")
 d_us=$(printf %s "$d" | sed -n 's/.*median_us=\([0-9]*\).*/\1/p')
@@ -172,6 +184,7 @@ echo "service running:"
 echo "  a. secret-tool lookup                        $(ms "$a1")"
 echo "  b. credring token bench (cached)             $(ms "$b")   $(ratio "$b" "$a1")x (a)"
 echo "     its process connected to service.socket $to_socket time(s), to the session bus $to_bus"
+echo "     credring --version (a process's start)   $(ms "$floor")   $(ratio "$floor" "$a1")x (a): the floor of (b)"
 echo "  d. GetAccessToken, connected program         $(awk -v us="$d_us" 'BEGIN { printf "%6.3f ms", us / 1000 }')   ($calls calls; min $(awk -v us="$d_min" 'BEGIN { printf "%.3f", us / 1000 }'), p90 $(awk -v us="$d_p90" 'BEGIN { printf "%.3f", us / 1000 }'))"
 echo "     Peer.Ping to the service (bus floor)      $(awk -v us="$ping_us" 'BEGIN { printf "%6.3f ms", us / 1000 }')"
 echo "service not running:"
@@ -182,6 +195,7 @@ if [ -n "${BEFORE:-}" ]; then
 	echo "     the same, built without the service       $(ms "$before")   $(ratio "$before" "$a2")x (a); c is $(ratio "$c" "$before")x it"
 fi
 echo "token requests to the provider during the runs: $requests_made"
+echo "load average ($(nproc) CPUs): $load_before at the start, $load_after at the end"
 echo "service.socket left behind after SIGTERM: $stale_socket"
 echo
 echo "b at most 0.25x (a):             $(verdict at_most "$(ratio "$b" "$a1")" 0.25) ($(ratio "$b" "$a1")x)"
