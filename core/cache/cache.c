@@ -354,13 +354,10 @@ cr_cache_get_token_with (const CrAccount *account, CrProvider *plugin,
    * no HTTP. */
   if (!options->force_refresh)
     {
-      if (options->ask_service)
-        {
-          token = cr_service_ask_token (account->name, fingerprint, min_valid);
-          if (token != NULL)
-            return g_steal_pointer (&token);
-        }
-      token = lookup_usable (account, fingerprint, started, min_valid, &local_error);
+      token = options->ask_service ? cr_service_ask_token (account->name, fingerprint, min_valid)
+                                   : NULL;
+      if (token == NULL)
+        token = lookup_usable (account, fingerprint, started, min_valid, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);

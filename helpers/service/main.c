@@ -114,23 +114,18 @@ idle_seconds_wanted (GError **error)
   return (guint) seconds;
 }
 
-int
-main (int argc, char **argv)
+/* The command line; -1 to go on, else the exit status. */
+static int
+parse_command_line (int *argc, char ***argv)
 {
-  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
-  Service service = { 0 };
-  guint name_id;
 
-  setlocale (LC_ALL, "");
-  cr_secret_protect_process ();
-
-  context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
                                 "Serves access tokens on the session bus as "
                                 "org.credring.Credring1; started by D-Bus activation.");
   g_option_context_add_main_entries (context, options, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1)
+  if (!g_option_context_parse (context, argc, argv, &error) || *argc > 1)
     {
       g_printerr ("credring-service: %s\n", error ? error->message : "takes no arguments");
       return CR_ERROR_CONFIG;
@@ -146,6 +141,22 @@ main (int argc, char **argv)
       g_printerr ("credring-service: %s\n", error->message);
       return CR_ERROR_CONFIG;
     }
+  return -1;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  Service service = { 0 };
+  guint name_id;
+  int status;
+
+  setlocale (LC_ALL, "");
+  cr_secret_protect_process ();
+  status = parse_command_line (&argc, &argv);
+  if (status >= 0)
+    return status;
 
   service.loop = g_main_loop_new (NULL, FALSE);
   service.memory = token_memory_new ();

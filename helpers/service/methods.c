@@ -151,6 +151,44 @@ work_free (gpointer data)
   g_free (work);
 }
 
+/* The account whose url matches @work->what, as git-credential-credring
+ * matches a request. */
+static CrAccount *
+match_url (Work *work, CrProvider **provider, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (GUri) uri = g_uri_parse (work->what, G_URI_FLAGS_ENCODED_PATH, NULL);
+  g_autoptr (CrConfig) config = NULL;
+  g_autofree char *shown = cr_escape_for_message (work->what, -1, 300);
+  g_autofree char *host = NULL;
+  GError *local_error = NULL;
+  const char *path;
+  CrAccount *account;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "not a URL: %s", shown);
+      return NULL;
+    }
+  /* As git names a request: host[:port], the path without its '/'. */
+  host = g_uri_get_port (uri) > 0
+           ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
+           : g_strdup (g_uri_get_host (uri));
+  path = g_uri_get_path (uri);
+  while (*path == '/')
+    path++;
+  config = cr_config_load (work->settings.config_path, error);
+  if (config == NULL)
+    return NULL;
+  account = cr_config_match_account (config, g_uri_get_scheme (uri), host, path, provider,
+                                     warnings, &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  else if (account == NULL)
+    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "no account in %s has a url matching %s",
+                 work->settings.config_path, shown);
+  return account;
+}
+
 /* The account named @work->what (or matching its URL), resolved, with the
  * files its settings come from. */
 static gboolean
@@ -166,45 +204,13 @@ open_account (Work *work, GError **error)
    * signature at the next call. */
   signature = settings_signature (work->settings.config_path, NULL);
   if (work->kind == WORK_TOKEN_FOR_URL)
-    {
-      g_autoptr (GUri) uri = g_uri_parse (work->what, G_URI_FLAGS_ENCODED_PATH, NULL);
-      g_autofree char *host = NULL;
-      const char *url_path;
-
-      if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-        {
-          g_autofree char *shown = cr_escape_for_message (work->what, -1, 300);
-
-          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "not a URL: %s", shown);
-          return FALSE;
-        }
-      /* As git names a request: host[:port], the path without its '/'. */
-      host = g_uri_get_port (uri) > 0
-               ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
-               : g_strdup (g_uri_get_host (uri));
-      url_path = g_uri_get_path (uri);
-      while (*url_path == '/')
-        url_path++;
-      config = cr_config_load (work->settings.config_path, error);
-      if (config == NULL)
-        return FALSE;
-      work->account = cr_config_match_account (config, g_uri_get_scheme (uri), host, url_path,
-                                               &work->provider, warnings, error);
-      if (work->account == NULL && (error == NULL || *error == NULL))
-        {
-          g_autofree char *shown = cr_escape_for_message (work->what, -1, 300);
-
-          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "no account in %s has a url matching %s",
-                       work->settings.config_path, shown);
-        }
-    }
+    work->account = match_url (work, &work->provider, warnings, error);
   else
     {
       config = cr_config_load_account_only (work->settings.config_path, FALSE, work->what, error);
-      if (config == NULL)
-        return FALSE;
-      work->account = cr_config_open_account (config, work->what, &work->provider, warnings,
-                                              error);
+      if (config != NULL)
+        work->account = cr_config_open_account (config, work->what, &work->provider, warnings,
+                                                error);
     }
   if (work->account == NULL)
     return FALSE;
