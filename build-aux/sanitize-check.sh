@@ -98,7 +98,12 @@ wrap=$srcdir/build-aux/memcheck-wrap
 start=$(date +%s)
 # Run once, by the plain `make check`: tests/layout.py reads the source
 # tree, the authorization server's self-test runs the emulator (Python
-# both; nothing to wrap).
+# both; nothing to wrap).  The service tests (integration/service-*.sh)
+# all run here although D-Bus activation starts credring-service without
+# the wrapper: it is built with the sanitizers like everything else, and
+# inherits ASAN_OPTIONS (memcheck-wrap's log_path for the test) through
+# the test's dbus-daemon, so its reports, leaks at its exit on SIGTERM
+# included, land with the test's.
 once_only="tests/layout.py tests/emulator/auth-server-selftest.py"
 tests=$(make -s print-tests | tr ' ' '\n' | grep -vxF -f <(echo $once_only | tr ' ' '\n') | tr '\n' ' ')
 make -j2 check TESTS="$tests" LOG_COMPILER="$wrap" SH_LOG_COMPILER="$wrap bash" 2>&1 | tee check.log

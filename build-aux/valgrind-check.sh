@@ -110,10 +110,16 @@ start=$(date +%s)
 # drives chromium and races 20 processes twice; the C it reaches beyond
 # signin-device.sh (refresh, rotation, the device flow, revocation) is the
 # loopback listener, which test-redirect-listener runs under valgrind, and
-# the browser flow, which the sanitizer run covers.
+# the browser flow, which the sanitizer run covers.  credring-service is
+# started by D-Bus activation, never through the wrapper: of the service
+# tests, only the CLI and git runs are under valgrind (their asking the
+# service first, in the others), and service-uid.sh has none but its
+# setup's login (its callers are Python); the sanitizer run checks the
+# service itself (it is built with the sanitizers there).
 once_only="tests/layout.py tests/integration/cli.sh tests/integration/short-lived.sh
   tests/integration/escaping.sh tests/integration/login-one-secret.sh
-  tests/emulator/auth-server-selftest.py tests/integration/signin-browser.sh"
+  tests/emulator/auth-server-selftest.py tests/integration/signin-browser.sh
+  tests/integration/service-uid.sh"
 tests=$(make -s print-tests | tr ' ' '\n' | grep -vxF -f <(echo $once_only | tr ' ' '\n') | tr '\n' ' ')
 make -j2 check TESTS="$tests" LOG_COMPILER="$wrap" SH_LOG_COMPILER="$wrap bash" 2>&1 | tee check.log
 status=${PIPESTATUS[0]}

@@ -159,7 +159,7 @@ main (int argc, char **argv)
     return status;
 
   service.loop = g_main_loop_new (NULL, FALSE);
-  service.memory = token_memory_new ();
+  service.memory = token_memory_new (&service.keyring_generation);
   service.caller_uids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   service.last_active = g_get_monotonic_time ();
   service.bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
@@ -168,6 +168,7 @@ main (int argc, char **argv)
       g_printerr ("credring-service: %s\n", error->message);
       return EXIT_FAILURE;
     }
+  service_watch_keyring (&service);
   /* An activated service that loses its bus has nobody left to serve. */
   g_dbus_connection_set_exit_on_close (service.bus, TRUE);
   name_id = g_bus_own_name_on_connection (service.bus, SERVICE_BUS_NAME,

@@ -11,7 +11,7 @@
 
 typedef struct {
   CrToken *token;     /* secret */
-  CrChangeMark mark;  /* the account's, before the keyring was read */
+  KeyringState state; /* before the keyring was read */
   char *signature;    /* nullable: settings_signature() of its settings */
   char *config_path;  /* with @signature: where they were read */
   char *provider_path;
@@ -19,6 +19,7 @@ typedef struct {
 
 struct _TokenMemory {
   GHashTable *entries; /* account name -> Entry */
+  const gint *generation;
 };
 
 static void
@@ -65,10 +66,11 @@ settings_files_clear (SettingsFiles *settings)
 }
 
 TokenMemory *
-token_memory_new (void)
+token_memory_new (const gint *generation)
 {
   TokenMemory *memory = g_new0 (TokenMemory, 1);
 
+  memory->generation = generation;
   memory->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, entry_free);
   return memory;
 }
@@ -93,14 +95,22 @@ copy_token (const CrToken *token)
 }
 
 void
-token_memory_remember (TokenMemory *memory, const char *account, const CrChangeMark *mark,
+keyring_state_read (const TokenMemory *memory, const char *account, KeyringState *state)
+{
+  /* The generation first: a signal after it shows at the next call. */
+  state->generation = g_atomic_int_get (memory->generation);
+  cr_change_mark_read (account, &state->mark);
+}
+
+void
+token_memory_remember (TokenMemory *memory, const char *account, const KeyringState *state,
                        const SettingsFiles *settings, const CrToken *token)
 {
   Entry *old = g_hash_table_lookup (memory->entries, account);
   Entry *entry = g_new0 (Entry, 1);
 
   entry->token = copy_token (token);
-  entry->mark = *mark;
+  entry->state = *state;
   if (settings != NULL)
     {
       entry->signature = g_strdup (settings->signature);
@@ -124,12 +134,13 @@ static Entry *
 current_entry (TokenMemory *memory, const char *account)
 {
   Entry *entry = g_hash_table_lookup (memory->entries, account);
-  CrChangeMark now;
+  KeyringState now;
 
   if (entry == NULL)
     return NULL;
-  cr_change_mark_read (account, &now);
-  if (!cr_change_mark_equal (&now, &entry->mark))
+  keyring_state_read (memory, account, &now);
+  if (now.generation != entry->state.generation ||
+      !cr_change_mark_equal (&now.mark, &entry->state.mark))
     {
       g_hash_table_remove (memory->entries, account);
       return NULL;

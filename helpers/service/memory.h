@@ -1,8 +1,10 @@
 /* credring-service: the tokens it keeps in memory, so that a cached one
  * costs one local round trip.  The keyring stays the authority: an entry
  * serves only while the account's change mark (core/cache/changes.h) is
- * as it was when the token was read or stored, and only for the settings
- * it was issued under. */
+ * as it was when the token was read or stored, while the Secret Service
+ * has announced no change of its items since (a program other than
+ * credring may delete one: the keyring generation, keyring-watch.c), and
+ * only for the settings it was issued under. */
 #ifndef CREDRING_SERVICE_MEMORY_H
 #define CREDRING_SERVICE_MEMORY_H
 
@@ -27,13 +29,24 @@ typedef struct {
 
 void settings_files_clear (SettingsFiles *settings);
 
-TokenMemory *token_memory_new (void);
+/* @generation: the keyring generation, bumped (atomically, from any
+ * thread) whenever the Secret Service says an item changed. */
+TokenMemory *token_memory_new (const gint *generation);
 void token_memory_free (TokenMemory *memory);
 
+/* What was true before the keyring was read: the account's mark and the
+ * keyring generation. */
+typedef struct {
+  CrChangeMark mark;
+  gint generation;
+} KeyringState;
+
+void keyring_state_read (const TokenMemory *memory, const char *account, KeyringState *state);
+
 /* @token (copied; its fingerprint says for which settings) as @account's,
- * as the keyring held it when @account's mark was @mark.  @settings
- * (nullable: unknown) are the files the fingerprint was computed from. */
-void token_memory_remember (TokenMemory *memory, const char *account, const CrChangeMark *mark,
+ * as the keyring held it in @state.  @settings (nullable: unknown) are
+ * the files the fingerprint was computed from. */
+void token_memory_remember (TokenMemory *memory, const char *account, const KeyringState *state,
                             const SettingsFiles *settings, const CrToken *token);
 
 /* A copy of @account's token when its mark is unchanged, it is fresh for

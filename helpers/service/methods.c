@@ -129,7 +129,7 @@ typedef struct {
   CrAccount *account;
   CrProvider *provider;
   CrToken *token;
-  CrChangeMark mark;
+  KeyringState state;
   SettingsFiles settings;
   CrRevocation revocation;
   GError *revocation_error;
@@ -241,7 +241,7 @@ get_token (Work *work, GError **error)
 
   if (!open_account (work, error))
     return;
-  cr_change_mark_read (work->account->name, &work->mark);
+  keyring_state_read (work->service->memory, work->account->name, &work->state);
   work->token = cr_cache_get_token_with (work->account, work->provider, &options, error);
 }
 
@@ -485,7 +485,7 @@ work_done (GObject *source, GAsyncResult *result, gpointer key)
   else
     {
       if (work->token != NULL)
-        token_memory_remember (service->memory, work->account->name, &work->mark,
+        token_memory_remember (service->memory, work->account->name, &work->state,
                                work->settings.signature ? &work->settings : NULL, work->token);
       if (work->kind == WORK_LOGOUT)
         token_memory_forget (service->memory, work->what);

@@ -22,6 +22,7 @@ typedef struct {
   GDBusNodeInfo *introspection;
   guint object_id;
   TokenMemory *memory;
+  gint keyring_generation; /* atomic: keyring-watch.c */
   GHashTable *caller_uids; /* unique bus name -> uid + 1 */
   GHashTable *pending;     /* key -> PendingCalls (methods.c) */
   GSocketService *socket_service;
@@ -45,6 +46,9 @@ void service_stop_listening (Service *service);
 
 /* watch.c */
 gboolean service_watch_changes (Service *service, GError **error);
+/* keyring-watch.c: follows the Secret Service's announcements of changed
+ * items, whoever changed them. */
+void service_watch_keyring (Service *service);
 
 G_END_DECLS
 

@@ -25,6 +25,7 @@
 typedef struct {
   Service *service;
   GSocketConnection *connection;
+  GCancellable *reading; /* cancelled when the question is late */
   char question[MAX_QUESTION];
   gsize used;
   guint timeout_id;
@@ -41,6 +42,7 @@ asker_end (Asker *asker)
     g_source_remove (asker->timeout_id);
   g_io_stream_close (G_IO_STREAM (asker->connection), NULL, NULL);
   g_object_unref (asker->connection);
+  g_object_unref (asker->reading);
   g_free (asker->account);
   g_free (asker->fingerprint);
   cr_secret_free (asker->answer);
@@ -67,7 +69,7 @@ answer (Asker *asker, const CrToken *token)
 
 /* What the keyring holds for the asker, looked up in a worker. */
 typedef struct {
-  CrChangeMark mark;
+  KeyringState state;
   CrToken *token;
 } Lookup;
 
@@ -86,8 +88,8 @@ look_in_keyring (GTask *task, gpointer source, gpointer data, GCancellable *canc
   Asker *asker = data;
   Lookup *lookup = g_new0 (Lookup, 1);
 
-  /* The mark before the keyring: a change after it shows at the next call. */
-  cr_change_mark_read (asker->account, &lookup->mark);
+  /* Before the keyring: a change after it shows at the next call. */
+  keyring_state_read (asker->service->memory, asker->account, &lookup->state);
   lookup->token = cr_cache_lookup_token (asker->account, NULL);
   g_task_return_pointer (task, lookup, lookup_free);
 }
@@ -100,7 +102,7 @@ looked_in_keyring (GObject *source, GAsyncResult *result, gpointer data)
   const CrToken *token = lookup->token;
 
   if (token != NULL && g_strcmp0 (token->fingerprint, asker->fingerprint) == 0)
-    token_memory_remember (asker->service->memory, asker->account, &lookup->mark, NULL, token);
+    token_memory_remember (asker->service->memory, asker->account, &lookup->state, NULL, token);
   else
     token = NULL;
   if (token != NULL &&
@@ -171,8 +173,8 @@ read_more (Asker *asker)
   GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (asker->connection));
 
   g_input_stream_read_async (in, asker->question + asker->used,
-                             sizeof asker->question - 1 - asker->used, G_PRIORITY_DEFAULT, NULL,
-                             question_read, asker);
+                             sizeof asker->question - 1 - asker->used, G_PRIORITY_DEFAULT,
+                             asker->reading, question_read, asker);
 }
 
 static gboolean
@@ -181,8 +183,8 @@ question_late (gpointer data)
   Asker *asker = data;
 
   asker->timeout_id = 0;
-  /* Closing the stream ends the pending read, which ends the asker. */
-  g_io_stream_close (G_IO_STREAM (asker->connection), NULL, NULL);
+  /* The pending read ends, and with it the asker. */
+  g_cancellable_cancel (asker->reading);
   return G_SOURCE_REMOVE;
 }
 
@@ -208,6 +210,7 @@ incoming (GSocketService *listener, GSocketConnection *connection, GObject *sour
   asker = g_new0 (Asker, 1);
   asker->service = service;
   asker->connection = g_object_ref (connection);
+  asker->reading = g_cancellable_new ();
   service_hold (service);
   asker->timeout_id = g_timeout_add_seconds (QUESTION_TIMEOUT_SECONDS, question_late, asker);
   read_more (asker);

@@ -16,6 +16,13 @@
 #   abs_top_builddir=$PWD tests/integration/ants.sh
 # A file that needs a bus with NO Secret Service sets, before sourcing:
 #   TEST_KEYRING=none      (see errors-no-keyring.sh)
+# A file whose bus must start D-Bus services (the tests of credring-service)
+# sets, before sourcing:
+#   TEST_SERVICE_DIR=installed  the services `make check` installed into
+#                               $TEST_INSTALL_ROOT (tests/Makefile.inc);
+#                               or a directory of .service files
+#   TEST_OTHER_USERS=1          other users may connect to the bus too
+#                               (see tests/with-keyring)
 # so the runner needs nothing special: it just runs each file.
 
 # Bash only; a runner that starts the test with sh gets bash anyway.
@@ -31,11 +38,21 @@ if [ -z "${PYTHON:-}" ]; then
 fi
 export PYTHON
 
+# Where `make check` installs the built tree before the tests run (the
+# check_DATA of tests/Makefile.inc), for the tests of what only works
+# installed: D-Bus activation of credring-service.
+TEST_INSTALL_ROOT=$abs_top_builddir/tests/install-root
 TEST_KEYRING=${TEST_KEYRING:-secret-service}
-if [ "${CREDRING_TEST_SESSION:-}" != "$TEST_KEYRING" ]; then
+TEST_SERVICE_DIR=${TEST_SERVICE_DIR:-}
+[ "$TEST_SERVICE_DIR" = installed ] && TEST_SERVICE_DIR=$TEST_INSTALL_ROOT/share/dbus-1/services
+TEST_OTHER_USERS=${TEST_OTHER_USERS:-}
+if [ "${CREDRING_TEST_SESSION:-}" != "$TEST_KEYRING" ] ||
+	[ "${CREDRING_TEST_SERVICE_DIR:-}" != "$TEST_SERVICE_DIR" ] ||
+	[ "${CREDRING_TEST_OTHER_USERS:-}" != "$TEST_OTHER_USERS" ]; then
 	wk_opt=()
 	[ "$TEST_KEYRING" = none ] && wk_opt=(--no-secret-service)
-	exec "$abs_top_srcdir/tests/with-keyring" "${wk_opt[@]}" "${BASH:-bash}" "$0" "$@"
+	WITH_KEYRING_SERVICE_DIR=$TEST_SERVICE_DIR WITH_KEYRING_OTHER_USERS=$TEST_OTHER_USERS \
+		exec "$abs_top_srcdir/tests/with-keyring" "${wk_opt[@]}" "${BASH:-bash}" "$0" "$@"
 fi
 
 CREDRING=$abs_top_builddir/helpers/credring
@@ -154,8 +171,15 @@ tap_status() {
 	}
 }
 
+# TEST_AT_EXIT: commands (one word each, e.g. functions) run at exit, before
+# the test's files are removed: what else a test started (service-lib.sh
+# ends credring-service with it).
+TEST_AT_EXIT=()
 _cleanup() {
-	local pid
+	local pid hook
+	for hook in "${TEST_AT_EXIT[@]}"; do
+		"$hook"
+	done
 	for pid in "${_emu_pids[@]}"; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
