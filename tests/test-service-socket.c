@@ -273,8 +273,18 @@ test_mark_names (void)
   g_autofree char *bare = cr_change_mark_account (".changed");
   g_autofree char *lock = cr_change_mark_account ("acme.lock");
 
+  CrChange change = CR_CHANGE_LOGIN;
+
   g_assert_cmpstr (account, ==, "acme.prod");
   g_assert_null (tmp);
+  /* The name a mark is renamed from says its change. */
+  g_assert_true (cr_change_from_temporary_name ("acme.prod.changed.token.A1b2C3", &change));
+  g_assert_cmpint (change, ==, CR_CHANGE_TOKEN);
+  g_assert_true (cr_change_from_temporary_name ("acme.changed.logout.A1b2C3", &change));
+  g_assert_cmpint (change, ==, CR_CHANGE_LOGOUT);
+  g_assert_false (cr_change_from_temporary_name ("acme.changed.tokens.A1b2C3", &change));
+  g_assert_false (cr_change_from_temporary_name ("acme.changed", &change));
+  g_assert_false (cr_change_from_temporary_name ("acme.lock", &change));
   g_assert_null (bare);
   g_assert_null (lock);
 }

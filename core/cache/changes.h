@@ -4,8 +4,9 @@
  * longer holds, and can tell its callers at once.
  *
  * The mark is the file ACCOUNT.changed in the runtime directory
- * (base/runtime-dir.h), replaced on each change (write and rename, so
- * that its inode changes too) and holding the change's name. */
+ * (base/runtime-dir.h), replaced on each change by a rename from
+ * ACCOUNT.changed.CHANGE.XXXXXX (so that its inode changes too, and a
+ * watcher learns each change's name), and holding the change's name. */
 #ifndef CR_CHANGES_H
 #define CR_CHANGES_H
 
@@ -49,6 +50,9 @@ gboolean cr_change_mark_equal (const CrChangeMark *a, const CrChangeMark *b);
  * records (FALSE: none that can be read). */
 char *cr_change_mark_account (const char *basename);
 gboolean cr_change_mark_read_change (const char *path, CrChange *change);
+/* The change a mark renamed from @basename (ACCOUNT.changed.CHANGE.XXXXXX)
+ * records; FALSE when it is no such name. */
+gboolean cr_change_from_temporary_name (const char *basename, CrChange *change);
 
 G_END_DECLS
 

@@ -93,6 +93,18 @@ kernel_keyring_also (const char *account)
   return cr_kernel_keyring_usable (account, NULL);
 }
 
+/* ...but only as a second place: where this process may not search the
+ * keyring (a service D-Bus started in a session keyring of its own), what
+ * it holds is out of reach, and the Secret Service's answer stands. */
+static void
+ignore_kernel_error (const char *account, GError *error)
+{
+  if (error != NULL)
+    g_debug ("account [%s]: the kernel keyring, besides the Secret Service: %s", account,
+             error->message);
+  g_clear_error (&error);
+}
+
 static const SecretSchema secret_schema = {
   .name = "org.credring.Secret",
   .flags = SECRET_SCHEMA_NONE,
@@ -342,11 +354,21 @@ clear_everywhere (const char *account, const SecretSchema *schema, GHashTable *a
       g_propagate_error (error, local_error);
       return FALSE;
     }
-  if (!in_kernel () && !kernel_keyring_also (account))
-    return TRUE;
-  for (; *kinds != NULL; kinds++)
-    if (!cr_kernel_keyring_clear (*kinds, account, error))
-      return FALSE;
+  if (in_kernel ())
+    {
+      for (; *kinds != NULL; kinds++)
+        if (!cr_kernel_keyring_clear (*kinds, account, error))
+          return FALSE;
+      return TRUE;
+    }
+  if (kernel_keyring_also (account))
+    for (; *kinds != NULL; kinds++)
+      {
+        GError *kernel_error = NULL;
+
+        cr_kernel_keyring_clear (*kinds, account, &kernel_error);
+        ignore_kernel_error (account, kernel_error);
+      }
   return TRUE;
 }
 
@@ -470,7 +492,9 @@ cr_store_lookup_secret_where (const char *account, CrSecretKind kind, CrSecretSt
   /* Stored by login --store kernel, maybe. */
   if (!kernel_keyring_also (account))
     return NULL;
-  return lookup_kernel_secret (account, kind, where, error);
+  secret = lookup_kernel_secret (account, kind, where, &local_error);
+  ignore_kernel_error (account, local_error);
+  return secret;
 }
 
 char *
@@ -532,8 +556,12 @@ cr_store_save_secret (const char *account, CrSecretKind kind, const char *value,
     }
   secret_service_answered ();
   /* One copy: an older one of login --store kernel goes. */
-  return !kernel_keyring_also (account) ||
-         cr_kernel_keyring_clear (cr_secret_kind_to_string (kind), account, error);
+  if (kernel_keyring_also (account))
+    {
+      cr_kernel_keyring_clear (cr_secret_kind_to_string (kind), account, &local_error);
+      ignore_kernel_error (account, local_error);
+    }
+  return TRUE;
 }
 
 gboolean

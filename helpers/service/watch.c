@@ -19,20 +19,27 @@ mark_changed (GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEven
   g_autofree char *path = NULL;
   CrChange change;
 
-  /* A mark is written beside and renamed into place: one event each. */
-  if (event == G_FILE_MONITOR_EVENT_RENAMED)
-    file = other;
-  else if (event != G_FILE_MONITOR_EVENT_MOVED_IN &&
-           event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
-    return;
-  if (file == NULL)
-    return;
-  basename = g_file_get_basename (file);
-  account = cr_change_mark_account (basename);
-  if (account == NULL)
-    return;
-  path = g_file_get_path (file);
-  if (!cr_change_mark_read_change (path, &change))
+  /* A mark is written beside and renamed into place, from a name that
+   * says the change: the file may hold the next one's by now. */
+  if (event == G_FILE_MONITOR_EVENT_RENAMED && other != NULL)
+    {
+      g_autofree char *from = g_file_get_basename (file);
+
+      basename = g_file_get_basename (other);
+      account = cr_change_mark_account (basename);
+      if (account == NULL || !cr_change_from_temporary_name (from, &change))
+        return;
+    }
+  else if (event == G_FILE_MONITOR_EVENT_MOVED_IN ||
+           event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
+    {
+      basename = g_file_get_basename (file);
+      account = cr_change_mark_account (basename);
+      path = g_file_get_path (file);
+      if (account == NULL || !cr_change_mark_read_change (path, &change))
+        return;
+    }
+  else
     return;
   token_memory_forget (service->memory, account);
   service_emit_account_changed (service, account, cr_change_to_string (change));

@@ -73,6 +73,19 @@ svc_call Logout "('other', true)"
 svc_ok "Logout other all: a reply"
 seen "Logout over D-Bus: AccountChanged(other, logout)" "other logout"
 
+# -- two changes in quick succession: each told with its own name, though
+#    the mark file holds the second's by the time the first is seen
+mark
+run_credring token acct --force-refresh
+tap_status "credring token acct --force-refresh: exit 0" 0
+run_credring logout acct
+tap_status "then at once credring logout acct: exit 0" 0
+seen "quick succession: AccountChanged(acct, token) for the fetch" "acct token"
+seen "quick succession: AccountChanged(acct, logout) for the logout" "acct logout"
+tap_is "quick succession: in that order" \
+	"$(account_changes | tail -n +$((MARK + 1)) | grep '^acct ' | head -n 2 | tr '\n' ' ')" \
+	"acct token acct logout "
+
 # -- none of them came from elsewhere or carried a token
 tap_is "every AccountChanged came from $SERVICE_PATH" \
 	"$(grep 'member=AccountChanged$' "$MONITOR_LOG" | grep -vc "path=$SERVICE_PATH;")" 0
