@@ -27,7 +27,7 @@ lines = open(sys.argv[1]).read().splitlines()
 print(json.loads(lines[int(sys.argv[2]) - 1]).get(sys.argv[3]))
 ' "$TEST_TMP/api.log" "$1" "$2"
 }
-api_control() { curl -sS --cacert "$CA_DIR/ca.pem" -X POST "$EMU_URL$1"; }
+api_control() { "$REAL_CURL" -sS --cacert "$CA_DIR/ca.pem" -X POST "$EMU_URL$1"; }
 
 # A curl in PATH before the real one, which records its argv and its
 # environment, then runs the real curl with them.
@@ -84,6 +84,7 @@ print(urllib.request.urlopen(req, context=ctx).status)
 tap_status "exec --env API_TOKEN: exit 0" 0
 tap_is "exec --env API_TOKEN: only API_TOKEN is set; the API takes it" "$RUN_OUT" $'False\n200'
 tap_is "exec --env: the API saw the issued token" "$(api_field 1 token)" "$TOKEN"
+: >"$TEST_TMP/api.log"
 tap_is "exec: the cached token served, no new request" "$(emulator_request_count)" 1
 
 # No descriptor of credring's reaches the command.
@@ -116,15 +117,34 @@ tap_ok "exec without a token: the command is not run" test ! -e "$TEST_TMP/ran"
 tap_contains "exec without a token: says to log in" "$RUN_ERR" "credring login"
 no_secret_leaks "exec" "$TOKEN" api-secret
 
+# ======================================================== the API itself ==
+# Strict, or the tests below would prove little: the live token in exactly
+# one "Bearer" Authorization header, nothing else. (Headers from files, so
+# that not even this test puts the token in an argv.)
+api_status_with() {
+	printf '%s\n' "$@" >"$TEST_TMP/headers"
+	"$REAL_CURL" -s -o /dev/null -w '%{http_code}' --cacert "$CA_DIR/ca.pem" -H @"$TEST_TMP/headers" "$API"
+}
+api_before=$(api_count)
+tap_is "API: the live token as Bearer: 200" "$(api_status_with "Authorization: Bearer $TOKEN")" 200
+tap_is "API: no Authorization header: 401" "$(api_status_with "X-Nothing: 1")" 401
+tap_is "API: another scheme: 401" "$(api_status_with "Authorization: Basic $TOKEN")" 401
+tap_is "API: two Authorization headers: 401" \
+	"$(api_status_with "Authorization: Bearer $TOKEN" "Authorization: Bearer $TOKEN")" 401
+tap_is "API: the live token with a character more: 401" \
+	"$(api_status_with "Authorization: Bearer ${TOKEN}x")" 401
+tap_is "API: ... each request logged" "$(($(api_count) - api_before))" 5
+: >"$TEST_TMP/api.log"
+
 # ================================================================ curl ==
 
 CURL=(--cacert "$CA_DIR/ca.pem" -sS)
 run_credring curl api -- "${CURL[@]}" "$API"
 tap_status "curl: exit 0" 0
 tap_contains "curl: the API's answer on stdout" "$RUN_OUT" '"items":[{"id":1'
-tap_is "curl: the API got one request" "$(api_count)" 2
-tap_is "curl: ... with the cached token" "$(api_field 2 token)" "$TOKEN"
-tap_is "curl: ... in one Authorization header" "$(api_field 2 authorization_headers)" 1
+tap_is "curl: the API got one request" "$(api_count)" 1
+tap_is "curl: ... with the cached token" "$(api_field 1 token)" "$TOKEN"
+tap_is "curl: ... in one Authorization header" "$(api_field 1 authorization_headers)" 1
 tap_is "curl: nothing on stderr" "$RUN_ERR" ""
 tap_is "curl: the real curl ran once" "$(shim_runs)" 1
 tap_lacks "curl: the token is not in curl's argv or environment" "$(cat "$SHIM_LOG")" "$TOKEN"
