@@ -560,6 +560,27 @@ report_refusal (const CrAccount *account, const CurlRun *run, const char *why)
   return CR_ERROR_REJECTED;
 }
 
+/* Why the last answer, a 401, is the one the user gets. */
+static const char *
+refusal_reason (int attempt, gboolean replayable)
+{
+  if (attempt == 2)
+    return "a new token too";
+  if (!replayable)
+    return "the token; not retried: the request reads stdin or a pipe, which cannot be "
+           "read twice";
+  return "the token; not retried: curl's output had begun";
+}
+
+/* The output held back is the answer after all; returns @status. */
+static int
+finish (CurlRun *run, int status)
+{
+  release_held (run);
+  curl_run_clear (run);
+  return status;
+}
+
 int
 wrappers_curl (const CrAccount *account, CrProvider *provider, char **curl_args)
 {
@@ -590,47 +611,23 @@ wrappers_curl (const CrAccount *account, CrProvider *provider, char **curl_args)
 
       if (!run_curl (token->access_token, curl_args, !last, &run, &status, &error))
         {
-          curl_run_clear (&run);
           say (account->name, "cannot run curl", error->message);
           g_error_free (error);
-          return status;
+          return finish (&run, status);
         }
       if (run.http_status != HTTP_UNAUTHORIZED)
-        {
-          release_held (&run);
-          curl_run_clear (&run);
-          return run.exit_status;
-        }
+        return finish (&run, run.exit_status);
       /* Refused: dropped as git's erase drops it, unless another process
        * has put a new token in its place. */
       if (!cr_cache_forget_token_if (account, token->access_token, &error))
-        {
-          release_held (&run);
-          curl_run_clear (&run);
-          return report (error);
-        }
+        return finish (&run, report (error));
       if (last || run.forwarded)
-        {
-          int status_refused = report_refusal (
-            account, &run,
-            attempt == 2 ? "a new token too"
-            : !replayable ? "the token; not retried: the request reads stdin or a pipe, "
-                            "which cannot be read twice"
-                          : "the token; not retried: curl's output had begun");
-
-          release_held (&run);
-          curl_run_clear (&run);
-          return status_refused;
-        }
+        return finish (&run, report_refusal (account, &run, refusal_reason (attempt, replayable)));
       g_clear_pointer (&token, cr_token_free);
       token = get_token (account, provider, &error);
+      /* Without a new token, the first answer is the one there is. */
       if (token == NULL)
-        {
-          /* No second try: the first answer is the one there is. */
-          release_held (&run);
-          curl_run_clear (&run);
-          return report (error);
-        }
+        return finish (&run, report (error));
       g_debug ("%s: the API refused the token (HTTP 401); asking once more with a new one",
                account->name);
       /* The refused answer's output is dropped: stdout gets the next one. */

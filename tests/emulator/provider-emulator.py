@@ -30,6 +30,7 @@ import base64
 import binascii
 import datetime
 import hashlib
+import http.client
 import json
 import secrets
 import string
@@ -694,6 +695,10 @@ def main():
         except ValueError as e:
             p.error("--token-length: %s" % e)
 
+    # http.server reads header lines of at most 64 KiB (http.client's
+    # _MAXLINE): an API must take "Authorization: Bearer " and the longest
+    # token credring takes (64 KiB) too.
+    http.client._MAXLINE = 128 * 1024
     server = serving.Server(("127.0.0.1", args.port), Handler)
     server.label = "provider-emulator"
     server.args = args

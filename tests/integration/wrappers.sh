@@ -228,6 +228,25 @@ run_credring curl api -- "${CURL[@]}" "$API" --next "$API"
 tap_status "curl --next: usage error" 2
 tap_is "curl --next: curl is not run" "$(shim_runs)" "$runs_before"
 
+# ---- the longest token credring takes: more than a pipe holds by default
+# (64 KiB), yet curl's configuration and exec's environment carry it whole.
+MAX=$(c_constant CR_TOKEN_MAX_BYTES)
+MAIN_EMU_URL=$EMU_URL MAIN_EMU_LOG=$EMU_LOG
+start_emulator dataloy --client-id big-client --client-secret big-secret --token-length "$MAX" \
+	--api-log="$TEST_TMP/api-big.log"
+write_account big provider=dataloy client_id=big-client token_url="$EMU_TOKEN_URL" \
+	ca_file="$CA_DIR/ca.pem" audience=https://dataloy.dev
+login big $'client_secret=big-secret\n' --no-verify
+run_credring curl big -- "${CURL[@]}" --fail "$EMU_URL/api/v1/items"
+tap_status "curl with a $MAX-byte token: exit 0" 0
+BIG=$(emulator_last token)
+tap_is "curl with a $MAX-byte token: the API got it whole" \
+	"$("$PYTHON" -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["token"] == sys.argv[2])' \
+		"$TEST_TMP/api-big.log" "$BIG")" True
+run_credring exec big -- "$PYTHON" -c 'import os; print(len(os.environ["CREDRING_TOKEN"]))'
+tap_is "exec with a $MAX-byte token: the variable holds it whole" "$RUN_OUT" "$MAX"
+EMU_URL=$MAIN_EMU_URL EMU_LOG=$MAIN_EMU_LOG
+
 # ============================================================== tokens ==
 
 run_credring token api --format kubectl
