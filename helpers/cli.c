@@ -144,6 +144,17 @@ command_with_argument (const CliCommand *command)
   return g_strdup (command->name);
 }
 
+/* "exec ACCOUNT -- COMMAND [ARGS...]": what the program's help lists. */
+static char *
+command_with_arguments_and_command_line (const CliCommand *command)
+{
+  g_autofree char *name = command_with_argument (command);
+
+  if (command->command_line_name == NULL)
+    return g_steal_pointer (&name);
+  return g_strdup_printf ("%s -- %s", name, command->command_line_name);
+}
+
 /* "credring token ACCOUNT [--format raw|header|json] [--min-valid SECONDS] ..." */
 static char *
 usage_line (const CliProgram *program, const CliCommand *command)
@@ -163,6 +174,8 @@ usage_line (const CliProgram *program, const CliCommand *command)
         g_string_append_printf (line, " %s", joined ? joined : option->arg_description);
       g_string_append_c (line, ']');
     }
+  if (command->command_line_name != NULL)
+    g_string_append_printf (line, " -- %s", command->command_line_name);
   return g_string_free (line, FALSE);
 }
 
@@ -262,6 +275,43 @@ cli_check (const CliProgram *program, const CliCommand *command, int n_arguments
   return TRUE;
 }
 
+char **
+cli_split_command_line (int *argc, char **argv)
+{
+  g_return_val_if_fail (argc != NULL && argv != NULL, NULL);
+
+  for (int i = 1; i < *argc; i++)
+    if (g_str_equal (argv[i], "--"))
+      {
+        argv[i] = NULL;
+        *argc = i;
+        return &argv[i + 1];
+      }
+  return NULL;
+}
+
+gboolean
+cli_check_command_line (const CliProgram *program, const CliCommand *command,
+                        char **command_line, GError **error)
+{
+  g_autofree char *usage = NULL;
+  gboolean given = command_line != NULL && command_line[0] != NULL;
+
+  g_return_val_if_fail (program != NULL && command != NULL, FALSE);
+
+  /* A lone "--" before nothing is harmless for a command that takes none. */
+  if ((command->command_line_name != NULL) == given)
+    return TRUE;
+  usage = usage_line (program, command);
+  if (given)
+    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                 "%s: takes no command after -- (usage: %s)", command->name, usage);
+  else
+    g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: no %s given after -- (usage: %s)",
+                 command->name, command->command_line_name, usage);
+  return FALSE;
+}
+
 /* The commands, one line each, aligned. */
 static char *
 command_list (const CliProgram *program)
@@ -272,7 +322,7 @@ command_list (const CliProgram *program)
   for (int pass = 0; pass < 2; pass++)
     for (const CliCommand *command = program->commands; command->name != NULL; command++)
       {
-        g_autofree char *name = command_with_argument (command);
+        g_autofree char *name = command_with_arguments_and_command_line (command);
 
         if (pass == 0)
           width = MAX (width, (int) strlen (name));
@@ -302,7 +352,7 @@ cli_help (const CliProgram *program, const CliCommand *command)
     }
   else
     {
-      g_autofree char *parameters = command_with_argument (command);
+      g_autofree char *parameters = command_with_arguments_and_command_line (command);
       g_autofree char *title = g_strdup_printf ("Options of %s:", command->name);
 
       summary = g_strdup (command->description);

@@ -61,6 +61,10 @@ typedef struct {
   /* Rules between the command's options; the message without the
    * command's name, which cli_check() puts before it.  Nullable. */
   gboolean (*check) (GError **error);
+  /* "COMMAND [ARGS...]": the command takes a command line, the words after
+   * "--" (cli_split_command_line()), which it must be given.  NULL: it
+   * takes none, and "--" with words after it is a usage error. */
+  const char *command_line_name;
 } CliCommand;
 
 typedef struct {
@@ -75,6 +79,20 @@ typedef struct {
  * @argv, and leaves argv[0], the command and its arguments.  No --help
  * of GOption's own: the program has its own global "help" option. */
 gboolean cli_parse (const CliProgram *program, int *argc, char ***argv, GError **error);
+
+/* Cuts @argv at its first "--": what follows is a command line for
+ * another program (`credring exec ACCOUNT -- env`), none of it an option
+ * of ours.  Returns the words after "--" (pointing into @argv, which stays
+ * the owner; an empty vector when nothing follows it), or NULL when there
+ * is no "--"; @argv ends where "--" was, and *@argc says so.  Call it
+ * before cli_parse(). */
+char **cli_split_command_line (int *argc, char **argv);
+
+/* Whether @command takes the @command_line it was given (NULL: no "--"):
+ * one that takes none is given none, one that takes one has a command.
+ * The error names the command and its usage. */
+gboolean cli_check_command_line (const CliProgram *program, const CliCommand *command,
+                                 char **command_line, GError **error);
 
 /* The row named @name; else (@name NULL too) NULL and an error naming the
  * commands there are. */

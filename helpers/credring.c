@@ -21,6 +21,7 @@
 #include "doctor.h"
 #include "json-output.h"
 #include "secret-input.h"
+#include "wrappers.h"
 
 #define EXIT_USAGE CR_ERROR_CONFIG
 
@@ -40,6 +41,10 @@ static gboolean opt_dry_run;
 static gboolean opt_device;
 static gboolean opt_no_browser;
 static char *opt_store;
+static char *opt_env;
+static gboolean opt_refused_token_stdin;
+/* The words after "--": exec's command, curl's arguments. */
+static char **command_line;
 
 /* The command table, and so the help, is at the end of the file. */
 static const CliProgram program;
@@ -1023,6 +1028,8 @@ command_token (const char *name)
 
   options.min_valid = opt_min_valid ? (gint64) min_valid : -1;
   options.force_refresh = opt_force_refresh;
+  if (opt_refused_token_stdin && !wrappers_forget_refused_token (account, &error))
+    return fail (error);
   token = cr_cache_get_token_with (account, plugin, &options, &error);
   if (token == NULL)
     return fail (error);
@@ -1033,6 +1040,8 @@ command_token (const char *name)
     printf ("%s\n", token->access_token);
   else if (g_str_equal (opt_format, "header"))
     printf ("Authorization: Bearer %s\n", token->access_token);
+  else if (g_str_equal (opt_format, "kubectl"))
+    wrappers_print_exec_credential (token);
   else
     print_token_json (account, token, g_get_real_time () / G_USEC_PER_SEC);
   status = flush_stdout ();
@@ -1110,6 +1119,32 @@ command_logout (const char *name)
   return flush_stdout ();
 }
 
+/* ---- exec, curl (wrappers.c) --------------------------------------------- */
+
+static int
+command_exec (const char *name)
+{
+  g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
+  GError *error = NULL;
+
+  if (!load_account (name, NULL, &account, &plugin, &error))
+    return fail (error);
+  return wrappers_exec (account, plugin, opt_env, command_line);
+}
+
+static int
+command_curl (const char *name)
+{
+  g_autoptr (CrAccount) account = NULL;
+  g_autoptr (CrProvider) plugin = NULL;
+  GError *error = NULL;
+
+  if (!load_account (name, NULL, &account, &plugin, &error))
+    return fail (error);
+  return wrappers_curl (account, plugin, command_line);
+}
+
 /* ---- help --------------------------------------------------------------- */
 
 /* `credring help [COMMAND]`, and --help with or without a command. */
@@ -1185,14 +1220,20 @@ static const CliChoices login_choices[] = {
 };
 
 static const GOptionEntry token_options[] = {
-  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "raw (default), header or json", "FORMAT" },
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "raw (default), header, json, or kubectl (an ExecCredential)", "FORMAT" },
   { "min-valid", 0, 0, G_OPTION_ARG_STRING, &opt_min_valid, "Seconds the token must still be valid", "SECONDS" },
   { "force-refresh", 0, 0, G_OPTION_ARG_NONE, &opt_force_refresh, "Fetch a new token even if the cached one is valid", NULL },
   { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run, "Print the request that would be sent, secrets masked, and send nothing", NULL },
+  { "refused-token-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_refused_token_stdin, "First drop the cached token if it is the one on stdin, which an API refused", NULL },
   { NULL },
 };
 static const CliChoices token_choices[] = {
-  { "format", (const char *const[]) { "raw", "header", "json", NULL } },
+  { "format", (const char *const[]) { "raw", "header", "json", "kubectl", NULL } },
+  { NULL },
+};
+
+static const GOptionEntry exec_options[] = {
+  { "env", 0, 0, G_OPTION_ARG_STRING, &opt_env, "The variable the token goes in (default " WRAPPERS_DEFAULT_ENV ")", "NAME" },
   { NULL },
 };
 
@@ -1218,13 +1259,20 @@ check_providers_options (GError **error)
 static gboolean
 check_token_options (GError **error)
 {
-  if (opt_dry_run && (opt_min_valid || opt_force_refresh || opt_format))
+  if (opt_dry_run && (opt_min_valid || opt_force_refresh || opt_format || opt_refused_token_stdin))
     {
       g_set_error_literal (error, CR_ERROR, CR_ERROR_CONFIG,
-                           "--dry-run takes no --min-valid, --force-refresh or --format");
+                           "--dry-run takes no --min-valid, --force-refresh, --format or "
+                           "--refused-token-stdin");
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+check_exec_options (GError **error)
+{
+  return wrappers_check_env_name (opt_env, error);
 }
 
 static const CliCommand commands[] = {
@@ -1276,6 +1324,25 @@ static const CliCommand commands[] = {
                    "says ok, or the problem and what fixes it.  Exit status 0 when every\n"
                    "check passes, 1 otherwise.",
     .options = status_options, .choices = status_choices },
+  { .name = "exec", .run = command_exec, .argument = CLI_ARGUMENT_REQUIRED,
+    .argument_name = "ACCOUNT", .summary = "run a command with a valid token in its environment",
+    .description = "Runs COMMAND (searched in PATH, no shell) with a valid token for ACCOUNT in\n"
+                   "the environment variable " WRAPPERS_DEFAULT_ENV " (or --env NAME), its type in\n"
+                   WRAPPERS_ENV_TYPE " and its expiry (RFC 3339) in " WRAPPERS_ENV_EXPIRES_AT ";\n"
+                   "never in argv.  The exit status is COMMAND's; without a token COMMAND\n"
+                   "is not run and it is credring's; 127 or 126 when COMMAND cannot be run.",
+    .options = exec_options, .check = check_exec_options,
+    .command_line_name = "COMMAND [ARGS...]" },
+  { .name = "curl", .run = command_curl, .argument = CLI_ARGUMENT_REQUIRED,
+    .argument_name = "ACCOUNT", .summary = "run curl with a valid token, asking once more after a 401",
+    .description = "Runs curl (found in PATH) with CURL_ARGS and ACCOUNT's token as an\n"
+                   "\"Authorization: Bearer\" header in a configuration curl reads from a private\n"
+                   "pipe, never argv or a file.  When the API answers 401, the token is dropped\n"
+                   "and the request made once more with a new one; stdout is the second\n"
+                   "answer's.  Not retried when the request reads stdin or a pipe.  The exit\n"
+                   "status is curl's; without a token curl is not run and it is credring's;\n"
+                   "3 when the API still answers 401.",
+    .command_line_name = "CURL_ARGS..." },
   { .name = "help", .run = command_help, .argument = CLI_ARGUMENT_OPTIONAL,
     .argument_name = "COMMAND", .summary = "this help, or a command's usage and options",
     .description = "Prints the commands, or COMMAND's usage and options." },
@@ -1300,6 +1367,7 @@ run (int argc, char **argv)
   const CliCommand *command;
   GError *error = NULL;
 
+  command_line = cli_split_command_line (&argc, argv);
   if (!cli_parse (&program, &argc, &argv, &error))
     return fail (error);
   /* The library asks GLib whether its debug messages are wanted. */
@@ -1315,7 +1383,8 @@ run (int argc, char **argv)
     return command_help (argc > 1 ? argv[1] : NULL);
 
   command = cli_find_command (&program, argc > 1 ? argv[1] : NULL, &error);
-  if (command == NULL || !cli_check (&program, command, argc - 2, &error))
+  if (command == NULL || !cli_check (&program, command, argc - 2, &error) ||
+      !cli_check_command_line (&program, command, command_line, &error))
     return fail (error);
   return command->run (argc > 2 ? argv[2] : NULL);
 }
@@ -1337,5 +1406,6 @@ main (int argc, char **argv)
   g_free (opt_describe);
   g_free (opt_only);
   g_free (opt_store);
+  g_free (opt_env);
   return status;
 }

@@ -10,6 +10,15 @@ client that gets a token here has sent what the provider documents.
 Python 3 standard library only.  Besides the token path:
   GET  /_emulator/check        Authorization: Bearer T -> 200 if T is live, else 401
   POST /_emulator/revoke-all   revokes every issued token -> 204
+  GET|POST|PUT /api/v1/items   an API that takes only a live token this emulator
+                               issued: exactly one Authorization header,
+                               "Bearer T"; else 401 {"message":"Token expired."}
+                               (Dataloy's documented shape, seed 004).  200 with
+                               the items and the request body it got.
+                               ?delay=S answers S seconds later.
+  POST /_emulator/api/refuse-next?count=N
+                               the next N API requests that bring a live token
+                               have it revoked and get the 401 -> 204
 Anything else -> 404 (JSON).
 
 Each request on the token path appends one JSON line to --log; secrets are
@@ -21,6 +30,7 @@ import base64
 import binascii
 import datetime
 import hashlib
+import http.client
 import json
 import secrets
 import string
@@ -426,10 +436,12 @@ PROVIDERS = {p.name: p for p in (AcaEngine, Ants, AutoGrab, Dataloy, Hooks)}
 class State:
     """Issued tokens (token -> expiry, revoked flag) and the request log."""
 
-    def __init__(self, log_path):
+    def __init__(self, log_path, api_log_path=None):
         self.lock = threading.Lock()
         self.tokens = {}
         self.log_path = log_path
+        self.api_log_path = api_log_path
+        self.refuse_next = 0
 
     def issue(self, token, expires_in):
         with self.lock:
@@ -440,6 +452,29 @@ class State:
         with self.lock:
             expiry = self.tokens.get(token)
             return expiry is not None and time.time() < expiry
+
+    def admit(self, token):
+        """Whether the API takes TOKEN: live, and not one of the next
+        refused (which is revoked then, as a server revokes a token)."""
+        with self.lock:
+            expiry = self.tokens.get(token)
+            if expiry is None or time.time() >= expiry:
+                return False
+            if self.refuse_next > 0:
+                self.refuse_next -= 1
+                self.tokens[token] = 0
+                return False
+            return True
+
+    def refuse(self, count):
+        with self.lock:
+            self.refuse_next = count
+
+    def log_api(self, entry):
+        if not self.api_log_path:
+            return
+        with self.lock, open(self.api_log_path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, sort_keys=True) + "\n")
 
     def revoke_all(self):
         with self.lock:
@@ -505,9 +540,58 @@ class Handler(serving.QuietHandler):
         elif path == "/_emulator/revoke-all" and method == "POST":
             self.server.state.revoke_all()
             self.send_json(204, None)
+        elif path == "/api/v1/items" and method in ("GET", "POST", "PUT"):
+            self.api_endpoint(method)
+        elif path == "/_emulator/api/refuse-next" and method == "POST":
+            self.server.state.refuse(int(self.query().get("count", "1")))
+            self.send_json(204, None)
         else:
             self.send_json(404, {"error": "not_found", "error_description":
                                  "No such path: %s" % path})
+
+    def query(self):
+        return dict(urllib.parse.parse_qsl(self.path.partition("?")[2]))
+
+    def bearer_token(self):
+        """The token of the one Authorization header, when it is exactly
+        "Bearer T" (the scheme in any case, RFC 7235); else None."""
+        values = self.headers.get_all("Authorization") or []
+        if len(values) != 1:
+            return None
+        scheme, space, token = values[0].partition(" ")
+        if scheme.lower() != "bearer" or not space or not token or " " in token:
+            return None
+        return token
+
+    def api_endpoint(self, method):
+        token = self.bearer_token()
+        try:
+            body = self.read_body() if self.headers.get("Content-Length") else b""
+        except Reject as reject:
+            self.send(400, JSON, compact_json({"message": reject.message}))
+            return
+        admitted = token is not None and self.server.state.admit(token)
+        # The token is in the emulator's own log only: the tests compare it
+        # with the tokens the wrappers sent.
+        self.server.state.log_api({"method": method, "path": self.path, "token": token,
+                                   "authorization_headers":
+                                       len(self.headers.get_all("Authorization") or []),
+                                   "status": 200 if admitted else 401,
+                                   "body": body.decode("utf-8", "replace")})
+        delay = float(self.query().get("delay", "0"))
+        if delay:
+            time.sleep(delay)
+        try:
+            if admitted:
+                self.send(200, JSON, compact_json({"items": [{"id": 1, "name": "first"},
+                                                             {"id": 2, "name": "second"}],
+                                                   "method": method,
+                                                   "received": body.decode("utf-8", "replace")}))
+            else:
+                self.send(401, JSON, compact_json({"message": "Token expired."}),
+                          {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def check_endpoint(self):
         auth = self.headers.get("Authorization") or ""
@@ -578,6 +662,7 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--port-file")
     p.add_argument("--log")
+    p.add_argument("--api-log", help="one JSON line per request to the API (/api/v1/items)")
     p.add_argument("--client-id", default="test-client")
     p.add_argument("--client-secret", default="test-secret")
     p.add_argument("--username", default="alice@example.com")
@@ -610,11 +695,15 @@ def main():
         except ValueError as e:
             p.error("--token-length: %s" % e)
 
+    # http.server reads header lines of at most 64 KiB (http.client's
+    # _MAXLINE): an API must take "Authorization: Bearer " and the longest
+    # token credring takes (64 KiB) too.
+    http.client._MAXLINE = 128 * 1024
     server = serving.Server(("127.0.0.1", args.port), Handler)
     server.label = "provider-emulator"
     server.args = args
     server.provider = PROVIDERS[args.provider](args)
-    server.state = State(args.log)
+    server.state = State(args.log, args.api_log)
     return serving.serve(server, args)
 
 
