@@ -92,10 +92,25 @@ cr_secret_free_sized (void *data, size_t len)
   g_free (data);
 }
 
+/* g_printerr() converts to a locale's charset that is not UTF-8 with '?'
+ * for what it lacks, and GLib's own messages quote with U+201C and
+ * U+201D: in the C locale they read ?like this?.  Transliterated instead
+ * (the quotes become '"'), only what has no ASCII likeness becomes '?'. */
+static void
+print_to_stderr (const char *text)
+{
+  g_autofree char *ascii = NULL;
+
+  if (!g_get_charset (NULL))
+    text = ascii = g_str_to_ascii (text, NULL);
+  fputs (text, stderr);
+}
+
 void
 cr_secret_prepare_front_end (void)
 {
   setlocale (LC_ALL, "");
+  g_set_printerr_handler (print_to_stderr);
   cr_secret_protect_process ();
   /* stdio's buffer would keep a copy of the token printed. */
   setvbuf (stdout, NULL, _IONBF, 0);

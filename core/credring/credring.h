@@ -105,8 +105,10 @@ CR_EXPORT gboolean cr_secret_equal (const char *a, const char *b);
 CR_EXPORT void cr_secret_protect_process (void);
 /* What a program that prints tokens does first: the user's locale, no
  * core dump or ptrace (cr_secret_protect_process()), stdout unbuffered
- * (stdio's buffer would keep a copy of what is printed), and GLib's debug
- * messages on stderr (stdout is the token, JSON or git's protocol). */
+ * (stdio's buffer would keep a copy of what is printed), GLib's debug
+ * messages on stderr (stdout is the token, JSON or git's protocol), and
+ * g_printerr() transliterating to ASCII in a locale that is not UTF-8
+ * (GLib's quotes read as quotes in the C locale, not as '?'). */
 CR_EXPORT void cr_secret_prepare_front_end (void);
 
 /* ---- accounts.conf (config.c) ------------------------------------------ */

@@ -163,6 +163,23 @@ chmod 600 "$CREDRING_CONFIG"
 run_credring token good
 tap_is "config mode 0600: no warning" "$RUN_ERR" ""
 
+# -- the C locale: GLib's messages quote with U+201C/U+201D, which g_printerr
+#    would turn into '?' there; they read as ASCII quotes instead
+BAD=$TEST_TMP/bad-line.conf
+printf '[a]\nprovider = ants\nnot a key value line\n' >"$BAD"
+chmod 600 "$BAD"
+RUN_STATUS=0
+LC_ALL=C "${CREDRING_WRAP[@]}" "$CREDRING" --config "$BAD" token a >"$TEST_TMP/out" \
+	2>"$TEST_TMP/err" || RUN_STATUS=$?
+tap_status "C locale, a line that is no key: exit 2" 2
+tap_is "C locale: GLib's message quotes with '\"', not '?'" "$(cat "$TEST_TMP/err")" \
+	"credring: $BAD:3: Key file contains line \"not a key value line\" which is not a key-value pair, group, or comment"
+RUN_STATUS=0
+LC_ALL=C.UTF-8 "${CREDRING_WRAP[@]}" "$CREDRING" --config "$BAD" token a >"$TEST_TMP/out" \
+	2>"$TEST_TMP/err" || RUN_STATUS=$?
+tap_contains "C.UTF-8: the same message, with its own quotes" "$(cat "$TEST_TMP/err")" \
+	"line “not a key value line” which"
+
 # -- a locked keyring: exit 5 (unlocking would need a prompt nobody can answer)
 run_credring logout good
 n=$(emulator_request_count)
