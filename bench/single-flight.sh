@@ -15,7 +15,7 @@ for i in $(seq "$processes"); do
 	pids+=($!)
 done
 wait "${pids[@]}"   # not the emulator
-elapsed=$(echo "$(date +%s.%N) - $started" | bc)
+elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
 
 distinct=$(cat "$work"/token.* | sort -u | grep -c .)
 failures=$(cat "$work"/err.* | grep -c . || true)
