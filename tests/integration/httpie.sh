@@ -8,26 +8,7 @@
 
 command -v http >/dev/null || tap_bail "HTTPie is not installed (build-aux/deps installs httpie)"
 
-start_emulator dataloy --client-id api-client --client-secret api-secret \
-	--api-log="$TEST_TMP/api.log"
-: >"$TEST_TMP/api.log"
-API=$EMU_URL/api/v1/items
-write_account api provider=dataloy client_id=api-client token_url="$EMU_TOKEN_URL" \
-	ca_file="$CA_DIR/ca.pem" audience=https://dataloy.dev
-write_account nosecret provider=dataloy client_id=api-client token_url="$EMU_TOKEN_URL" \
-	ca_file="$CA_DIR/ca.pem" audience=https://dataloy.dev
-login api $'client_secret=api-secret\n' --no-verify
-tap_status "setup: login --no-verify" 0
-
-api_count() { grep -c '' "$TEST_TMP/api.log"; }
-api_field() {
-	"$PYTHON" -c '
-import json, sys
-lines = open(sys.argv[1]).read().splitlines()
-print(json.loads(lines[int(sys.argv[2]) - 1]).get(sys.argv[3]))
-' "$TEST_TMP/api.log" "$1" "$2"
-}
-api_control() { curl -sS --cacert "$CA_DIR/ca.pem" -X POST "$EMU_URL$1"; }
+. "$(dirname "$0")/api-lib.sh"
 
 # ---- installed as a user would: pip, from a copy (pip builds in the tree).
 cp -r "$abs_top_srcdir/contrib/httpie-credring" "$TEST_TMP/plugin-src"

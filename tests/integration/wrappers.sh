@@ -7,31 +7,10 @@
 # the emulator issued.
 . "$(dirname "$0")/lib.sh"
 
-start_emulator dataloy --client-id api-client --client-secret api-secret \
-	--api-log="$TEST_TMP/api.log"
-: >"$TEST_TMP/api.log"
-API=$EMU_URL/api/v1/items
-write_account api provider=dataloy client_id=api-client token_url="$EMU_TOKEN_URL" \
-	ca_file="$CA_DIR/ca.pem" audience=https://dataloy.dev
-write_account nosecret provider=dataloy client_id=api-client token_url="$EMU_TOKEN_URL" \
-	ca_file="$CA_DIR/ca.pem" audience=https://dataloy.dev
-login api $'client_secret=api-secret\n' --no-verify
-tap_status "setup: login --no-verify" 0
-
-# api_count: requests the API got; api_field N FIELD: FIELD of the Nth (1-based).
-api_count() { grep -c '' "$TEST_TMP/api.log"; }
-api_field() {
-	"$PYTHON" -c '
-import json, sys
-lines = open(sys.argv[1]).read().splitlines()
-print(json.loads(lines[int(sys.argv[2]) - 1]).get(sys.argv[3]))
-' "$TEST_TMP/api.log" "$1" "$2"
-}
-api_control() { "$REAL_CURL" -sS --cacert "$CA_DIR/ca.pem" -X POST "$EMU_URL$1"; }
+. "$(dirname "$0")/api-lib.sh"
 
 # A curl in PATH before the real one, which records its argv and its
 # environment, then runs the real curl with them.
-REAL_CURL=$(command -v curl)
 SHIM_DIR=$TEST_TMP/shim
 SHIM_LOG=$TEST_TMP/shim.log
 mkdir -p "$SHIM_DIR"
