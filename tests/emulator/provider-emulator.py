@@ -489,6 +489,13 @@ class State:
 
 
 class Handler(serving.QuietHandler):
+    def date_time_string(self, timestamp=None):
+        # --clock-offset: a server whose clock is off by that much says so
+        # in its Date header (what credring doctor compares its own with).
+        if timestamp is None:
+            timestamp = time.time()
+        return super().date_time_string(timestamp + self.server.args.clock_offset)
+
     server_version = "provider-emulator"
 
     # -- plumbing
@@ -678,6 +685,8 @@ def main():
                    help="dataloy: issue JWTs of exactly this many characters "
                    "(at least %d)" % MIN_JWT_LENGTH)
     p.add_argument("--delay", type=float, default=0)
+    p.add_argument("--clock-offset", type=float, default=0,
+                   help="seconds added to the time the Date header says")
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args()
     if bool(args.cert) != bool(args.key):

@@ -84,6 +84,20 @@ tap_is "not logged in: the fix is the login" "$(verdict "account [down]: client 
 	"credring login down"
 sed -i '/^\[down\]/,$d' "$CREDRING_CONFIG"
 
+# -- a server whose clock is ten minutes ahead: tokens would seem to expire
+#    early or late; the clock check says so, the others still pass
+start_emulator ants --client-id "$CLIENT_ID" --client-secret="$SECRET" --clock-offset=600
+write_account skewed provider=ants client_id="$CLIENT_ID" scope=item \
+	token_url="$EMU_TOKEN_URL" ca_file="$CA_DIR/ca.pem"
+login skewed "client_secret=$SECRET"$'\n' --no-verify
+doctor skewed
+tap_status "server clock 600 s ahead: exit 1" 1
+verdicts_are "server clock ahead" "account [skewed]: token URL=ok" "account [skewed]: clock=problem"
+tap_like "server clock ahead: says by how much" "$(verdict "account [skewed]: clock" detail)" \
+	"^(599|600|601) s behind"
+tap_contains "server clock ahead: the fix" "$(verdict "account [skewed]: clock" fix)" "timedatectl"
+sed -i '/^\[skewed\]/,$d' "$CREDRING_CONFIG"
+
 # -- an accounts file others may write
 chmod 666 "$CREDRING_CONFIG"
 doctor
