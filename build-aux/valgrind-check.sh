@@ -118,10 +118,13 @@ start=$(date +%s)
 # service itself (it is built with the sanitizers there).  no-plain-files.sh
 # searches the machine's files for secrets after paths every other test
 # runs under valgrind; what it asserts is in the files, not in memory.
+# service-login-browser.sh drives chromium from the activated service,
+# which no wrapper reaches: the sanitizer run builds the service with them.
 once_only="tests/layout.py tests/integration/cli.sh tests/integration/short-lived.sh
   tests/integration/escaping.sh tests/integration/login-one-secret.sh
   tests/emulator/auth-server-selftest.py tests/integration/signin-browser.sh
-  tests/integration/service-uid.sh tests/integration/no-plain-files.sh"
+  tests/integration/service-uid.sh tests/integration/no-plain-files.sh
+  tests/integration/service-login-browser.sh"
 tests=$(make -s print-tests | tr ' ' '\n' | grep -vxF -f <(echo $once_only | tr ' ' '\n') | tr '\n' ' ')
 make -j2 check TESTS="$tests" LOG_COMPILER="$wrap" SH_LOG_COMPILER="$wrap bash" 2>&1 | tee check.log
 status=${PIPESTATUS[0]}
