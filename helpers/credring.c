@@ -37,6 +37,7 @@ static gboolean opt_no_verify;
 static char *opt_only;
 static gboolean opt_all;
 static char *opt_describe;
+static gboolean opt_names;
 static gboolean opt_dry_run;
 static gboolean opt_device;
 static gboolean opt_no_browser;
@@ -397,6 +398,34 @@ command_describe (const char *name, gboolean json)
   return flush_stdout ();
 }
 
+/* A name as an account or a provider may have one (account/config.c's
+ * rule): the only text `accounts` and `providers --names` print, so that a
+ * shell completing them is given nothing else to run or show. */
+static gboolean
+is_plain_name (const char *name)
+{
+  if (name == NULL || name[0] == '\0' || name[0] == '.' || name[0] == '-' || strlen (name) > 128)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("._@-", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* --names: one a line and nothing else, for shell completion. */
+static int
+print_names (GPtrArray *plugins)
+{
+  for (guint i = 0; i < plugins->len; i++)
+    {
+      const char *name = cr_provider_get_descriptor (g_ptr_array_index (plugins, i))->name;
+
+      if (is_plain_name (name))
+        printf ("%s\n", name);
+    }
+  return flush_stdout ();
+}
+
 /* @none: providers takes no argument (its row in the command table). */
 static int
 command_providers (const char *none)
@@ -407,10 +436,33 @@ command_providers (const char *none)
   if (opt_describe != NULL)
     return command_describe (opt_describe, opt_format != NULL);
   plugins = cr_provider_load_all (failures);
+  if (opt_names)
+    return print_names (plugins);
   for (guint i = 0; i < plugins->len; i++)
     print_provider (g_ptr_array_index (plugins, i), FALSE);
   for (guint i = 0; i < failures->len; i++)
     print_line ("warning: ", g_ptr_array_index (failures, i), "");
+  return flush_stdout ();
+}
+
+/* ---- accounts ----------------------------------------------------------- */
+
+/* @none: accounts takes no argument.  The file alone is read: no provider
+ * is loaded and no keyring asked, so that a shell may run it at each TAB. */
+static int
+command_accounts (const char *none)
+{
+  g_autoptr (CrConfig) config = NULL;
+  g_auto (GStrv) names = NULL;
+  GError *error = NULL;
+
+  config = load_config (NULL, &error);
+  if (config == NULL)
+    return fail (error);
+  names = cr_config_list_accounts (config);
+  for (guint i = 0; names[i] != NULL; i++)
+    if (is_plain_name (names[i]))
+      printf ("%s\n", names[i]);
   return flush_stdout ();
 }
 
@@ -1188,6 +1240,7 @@ static const GOptionEntry global_options[] = {
 static const GOptionEntry providers_options[] = {
   { "describe", 0, 0, G_OPTION_ARG_STRING, &opt_describe, "Everything about provider NAME: account keys, secrets, hooks", "NAME" },
   { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format, "With --describe: json, for programs", "FORMAT" },
+  { "names", 0, 0, G_OPTION_ARG_NONE, &opt_names, "Only the names, one a line (for shell completion)", NULL },
   { NULL },
 };
 static const CliChoices providers_choices[] = {
@@ -1251,6 +1304,12 @@ check_providers_options (GError **error)
                            "--format json goes with --describe NAME");
       return FALSE;
     }
+  if (opt_names && opt_describe != NULL)
+    {
+      g_set_error_literal (error, CR_ERROR, CR_ERROR_CONFIG,
+                           "--names lists every provider: it takes no --describe");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -1280,7 +1339,8 @@ static const CliCommand commands[] = {
     .summary = "the providers (plugins and provider files)",
     .description = "Lists the providers, compiled plugins and provider files: where each was\n"
                    "found, its grant, its token URL and the account keys it needs.  With\n"
-                   "--describe NAME, all of that for provider NAME.",
+                   "--describe NAME, all of that for provider NAME; with --names, only the\n"
+                   "names, one a line.",
     .options = providers_options, .choices = providers_choices,
     .check = check_providers_options },
   { .name = "status", .run = command_status, .argument = CLI_ARGUMENT_OPTIONAL,
@@ -1289,6 +1349,12 @@ static const CliCommand commands[] = {
                    "used, where its secrets are kept and how long its cached token stays\n"
                    "valid.  Never a secret or a token.",
     .options = status_options, .choices = status_choices },
+  { .name = "accounts", .run = command_accounts, .argument = CLI_ARGUMENT_NONE,
+    .summary = "the account names, one a line",
+    .description = "Prints the name of each account in the accounts file, one a line, and\n"
+                   "nothing else (for scripts and shell completion).  Only the file is read:\n"
+                   "no provider is loaded, no keyring asked.  A name the file could not\n"
+                   "define (other than letters, digits and . _ @ -) is left out." },
   { .name = "login", .run = command_login, .argument = CLI_ARGUMENT_REQUIRED,
     .argument_name = "ACCOUNT", .summary = "sign in, or store the account's secrets",
     .description = "Asks for ACCOUNT's secrets (on the terminal, without echo), has the\n"
