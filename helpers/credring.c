@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "doctor.h"
 #include "json-output.h"
+#include "token-output.h"
 #include "secret-input.h"
 #include "wrappers.h"
 
@@ -999,36 +1000,6 @@ command_login (const char *name)
 
 /* ---- token -------------------------------------------------------------- */
 
-static void
-json_pair (yajl_gen gen, const char *key, const char *value)
-{
-  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
-  yajl_gen_string (gen, (const unsigned char *) value, strlen (value));
-}
-
-static void
-print_token_json (const CrAccount *account, const CrToken *token, gint64 now)
-{
-  GString *out = g_string_sized_new (strlen (token->access_token) * 6 + 512);
-  g_autofree char *expires_at = format_time (token->expires_at);
-  yajl_gen gen = yajl_gen_alloc (NULL);
-
-  yajl_gen_config (gen, yajl_gen_print_callback, json_append, out);
-  yajl_gen_map_open (gen);
-  json_pair (gen, "access_token", token->access_token);
-  json_pair (gen, "token_type", "Bearer");
-  json_pair (gen, "expires_at", expires_at);
-  yajl_gen_string (gen, (const unsigned char *) "expires_in", strlen ("expires_in"));
-  yajl_gen_integer (gen, token->expires_at - now);
-  json_pair (gen, "account", account->name);
-  json_pair (gen, "provider", account->provider);
-  yajl_gen_map_close (gen);
-  yajl_gen_free (gen);
-
-  g_string_append_c (out, '\n');
-  fwrite (out->str, 1, out->len, stdout);
-  cr_secret_string_free (out);
-}
 
 /* --dry-run: the request, masked, built without a secret and not sent:
  * neither the keyring nor the token endpoint is touched (an issuer's
@@ -1086,16 +1057,7 @@ command_token (const char *name)
   if (token == NULL)
     return fail (error);
 
-  /* The token type is always a bearer token here (response.c checks it),
-   * so its canonical spelling is used whatever case the provider chose. */
-  if (opt_format == NULL || g_str_equal (opt_format, "raw"))
-    printf ("%s\n", token->access_token);
-  else if (g_str_equal (opt_format, "header"))
-    printf ("Authorization: Bearer %s\n", token->access_token);
-  else if (g_str_equal (opt_format, "kubectl"))
-    wrappers_print_exec_credential (token);
-  else
-    print_token_json (account, token, g_get_real_time () / G_USEC_PER_SEC);
+  token_output_print (account, token, opt_format);
   status = flush_stdout ();
   return status;
 }

@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <yajl/yajl_gen.h>
 
+#include "token-output.h"
 #include "wrappers.h"
 
 #define ENV_NAME_MAX_CHARS 128
@@ -64,15 +64,6 @@ get_token (const CrAccount *account, CrProvider *provider, GError **error)
   };
 
   return cr_cache_get_token_with (account, provider, &options, error);
-}
-
-/* RFC 3339 in UTC, whole seconds: "2025-01-31T12:00:00Z". */
-static char *
-format_utc (gint64 unix_time)
-{
-  g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (unix_time);
-
-  return when ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ") : NULL;
 }
 
 /* ---- exec --------------------------------------------------------------- */
@@ -132,7 +123,7 @@ wrappers_exec (const CrAccount *account, CrProvider *provider, const char *env_n
   token = get_token (account, provider, &error);
   if (token == NULL)
     return report (error);
-  expires_at = format_utc (token->expires_at);
+  expires_at = token_output_rfc3339 (token->expires_at);
   /* In the environment, which only the process and its owner can read
    * (/proc/PID/environ is mode 0400), unlike argv. */
   if (!g_setenv (name, token->access_token, TRUE) || !g_setenv (WRAPPERS_ENV_TYPE, "Bearer", TRUE) ||
@@ -636,46 +627,6 @@ wrappers_curl (const CrAccount *account, CrProvider *provider, char **curl_args)
 }
 
 /* ---- kubectl ------------------------------------------------------------ */
-
-static void
-gen_pair (yajl_gen gen, const char *key, const char *value)
-{
-  yajl_gen_string (gen, (const unsigned char *) key, strlen (key));
-  yajl_gen_string (gen, (const unsigned char *) value, strlen (value));
-}
-
-static void
-append_json (void *ctx, const char *text, size_t len)
-{
-  g_string_append_len (ctx, text, len);
-}
-
-void
-wrappers_print_exec_credential (const CrToken *token)
-{
-  /* Sized for the worst escaping, so that no copy of the token is left
-   * behind by a reallocation. */
-  GString *out = g_string_sized_new (strlen (token->access_token) * 6 + 512);
-  g_autofree char *expires = format_utc (token->expires_at);
-  yajl_gen gen = yajl_gen_alloc (NULL);
-
-  yajl_gen_config (gen, yajl_gen_print_callback, append_json, out);
-  yajl_gen_map_open (gen);
-  gen_pair (gen, "apiVersion", "client.authentication.k8s.io/v1");
-  gen_pair (gen, "kind", "ExecCredential");
-  yajl_gen_string (gen, (const unsigned char *) "status", strlen ("status"));
-  yajl_gen_map_open (gen);
-  gen_pair (gen, "token", token->access_token);
-  if (expires != NULL)
-    gen_pair (gen, "expirationTimestamp", expires);
-  yajl_gen_map_close (gen);
-  yajl_gen_map_close (gen);
-  yajl_gen_free (gen);
-
-  g_string_append_c (out, '\n');
-  fwrite (out->str, 1, out->len, stdout);
-  cr_secret_string_free (out);
-}
 
 /* ---- the refused token ---------------------------------------------------- */
 

@@ -1,7 +1,6 @@
 /* Handing an account's token to the tools people use, never through argv:
  * a command's environment (credring exec), curl's configuration read from
- * a private pipe (credring curl), kubectl's ExecCredential (token --format
- * kubectl), and forgetting a token an API refused (token
+ * a private pipe (credring curl), and forgetting a token an API refused (token
  * --refused-token-stdin: what the HTTPie plugin in contrib/ calls).
  *
  *   // credring exec ACCOUNT [--env NAME] -- COMMAND ARGS...
@@ -64,11 +63,6 @@ int wrappers_exec (const CrAccount *account, CrProvider *provider, const char *e
  * would go with the first set of URLs only); 127/126 when curl cannot be
  * run. */
 int wrappers_curl (const CrAccount *account, CrProvider *provider, char **curl_args);
-
-/* Prints @token as a client.authentication.k8s.io/v1 ExecCredential
- * (kubectl's exec credential plugins): status.token and
- * status.expirationTimestamp (RFC 3339, UTC).  The copy is wiped. */
-void wrappers_print_exec_credential (const CrToken *token);
 
 /* Reads one token from stdin (a trailing newline allowed) and drops
  * @account's cached token if it is that one (cr_cache_forget_token_if()):
