@@ -10,7 +10,10 @@
 # The binary itself, not libtool's wrapper script (which costs more than
 # the program); as if installed.
 export LD_LIBRARY_PATH=$abs_top_builddir/core/.libs
-credring=$abs_top_builddir/helpers/.libs/credring
+# (helpers/credring is the program itself since it links no libtool
+# library; older trees had a wrapper script there.)
+credring=$abs_top_builddir/helpers/credring
+[ -x "$abs_top_builddir/helpers/.libs/credring" ] && credring=$abs_top_builddir/helpers/.libs/credring
 [ -x "$abs_top_builddir/helpers/.libs/lt-credring" ] && credring=$abs_top_builddir/helpers/.libs/lt-credring
 
 runs=${RUNS:-200}

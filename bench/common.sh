@@ -14,6 +14,7 @@ python=/usr/bin/python3
 credring=$abs_top_builddir/helpers/credring
 export CREDRING_PLUGIN_DIR=$abs_top_builddir/plugins/.libs
 export CREDRING_FETCH_MODULE=$abs_top_builddir/core/.libs/fetch.so
+export CREDRING_CLI_MODULE=$abs_top_builddir/helpers/.libs/cli.so
 work=$(mktemp -d "$HOME/bench.XXXXXX")
 export CREDRING_CONFIG=$work/accounts.conf
 emulator_pid=

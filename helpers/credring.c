@@ -1,5 +1,6 @@
 /* credring — the command-line front end: argument parsing, output and exit
- * statuses.  Everything else is libcredring. */
+ * statuses.  Everything else is libcredring.  Built as a module the
+ * credring executable loads (credring-main.c says why). */
 #include "config.h"
 
 #ifndef G_LOG_DOMAIN
@@ -1417,8 +1418,12 @@ run (int argc, char **argv)
   return command->run (argc > 2 ? argv[2] : NULL);
 }
 
+/* The credring executable's entry into the CLI (credring-main.c), once
+ * its fast path has not served: the program as it ever was. */
+CR_EXPORT int credring_cli_main (int argc, char **argv);
+
 int
-main (int argc, char **argv)
+credring_cli_main (int argc, char **argv)
 {
   int status;
 

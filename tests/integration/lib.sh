@@ -68,6 +68,7 @@ TIME_SCALE=1
 [ -n "${CREDRING_WRAPPER:-}" ] && TIME_SCALE=10
 export CREDRING_PLUGIN_DIR=$abs_top_builddir/plugins/.libs
 export CREDRING_FETCH_MODULE=$abs_top_builddir/core/.libs/fetch.so
+export CREDRING_CLI_MODULE=$abs_top_builddir/helpers/.libs/cli.so
 # Provider files only from the test's own $XDG_CONFIG_HOME, never from an
 # installed credring's data directory.
 export CREDRING_PROVIDER_DIR=$abs_top_builddir/tests/no-provider-files
