@@ -186,7 +186,7 @@ core_objs=()
 for src in base/error base/secret base/keyfile base/host base/ascii base/env account/config account/resolve provider/descriptor provider/loader provider/trusted-file \
   provider/provider-file token/hooks provider/names account/endpoint token/request token/json token/response token/response-rules \
   token/token git/proto account/match account/signin-keys provider/metadata provider/discovery \
-  provider/fetch-loader; do
+  provider/fetch-loader keyring/command-line; do
   obj=$build/obj/core-${src//\//-}.o
   compile "$obj" "$top/core/$src.c" "${core_cflags[@]}" || exit 1
   core_objs+=("$obj")

@@ -266,7 +266,10 @@ check_account (GPtrArray *checks, CrConfig *config, const char *name, GError **e
 
   if (!cr_account_state_collect (config, name, g_get_real_time () / G_USEC_PER_SEC, &state,
                                  warnings, error))
-    return FALSE;
+    {
+      cr_account_state_clear (&state);
+      return FALSE;
+    }
   if (state.problem != NULL)
     {
       add (checks, VERDICT_PROBLEM, check, "correct the account, or see: credring providers",

@@ -45,7 +45,16 @@ item_signal (GDBusConnection *bus, const char *sender, const char *path, const c
 void
 service_watch_keyring (Service *service)
 {
-  g_dbus_connection_add_filter (service->bus, see_item_signals, service, NULL);
-  g_dbus_connection_signal_subscribe (service->bus, NULL, COLLECTION_INTERFACE, NULL, NULL, NULL,
-                                      G_DBUS_SIGNAL_FLAGS_NONE, item_signal, NULL, NULL);
+  service->keyring_filter =
+    g_dbus_connection_add_filter (service->bus, see_item_signals, service, NULL);
+  service->keyring_subscription =
+    g_dbus_connection_signal_subscribe (service->bus, NULL, COLLECTION_INTERFACE, NULL, NULL,
+                                        NULL, G_DBUS_SIGNAL_FLAGS_NONE, item_signal, NULL, NULL);
+}
+
+void
+service_unwatch_keyring (Service *service)
+{
+  g_dbus_connection_signal_unsubscribe (service->bus, service->keyring_subscription);
+  g_dbus_connection_remove_filter (service->bus, service->keyring_filter);
 }

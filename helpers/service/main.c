@@ -184,9 +184,14 @@ main (int argc, char **argv)
   /* The socket first: from now on the CLI and git go their own way. */
   service_stop_listening (&service);
   g_bus_unown_name (name_id);
+  service_unwatch_keyring (&service);
+  service_unexport (&service);
   g_dbus_connection_flush_sync (service.bus, NULL, NULL);
   g_clear_object (&service.monitor);
   token_memory_free (service.memory);
+  g_hash_table_destroy (service.caller_uids);
+  g_object_unref (service.bus);
+  g_main_loop_unref (service.loop);
   cr_store_disconnect ();
   return exit_status;
 }

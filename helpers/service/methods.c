@@ -726,3 +726,12 @@ service_export (Service *service, GError **error)
     service, NULL, error);
   return service->object_id != 0;
 }
+
+void
+service_unexport (Service *service)
+{
+  if (service->object_id != 0)
+    g_dbus_connection_unregister_object (service->bus, service->object_id);
+  g_clear_pointer (&service->introspection, g_dbus_node_info_unref);
+  g_clear_pointer (&service->pending, g_hash_table_destroy);
+}

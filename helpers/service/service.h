@@ -28,6 +28,8 @@ typedef struct {
   GSocketService *socket_service;
   char *socket_path;
   GFileMonitor *monitor;
+  guint keyring_filter;       /* keyring-watch.c: the filter, the subscription */
+  guint keyring_subscription;
   guint busy;              /* calls and connections being answered */
   gint64 last_active;      /* monotonic, when busy last fell to 0 */
 } Service;
@@ -38,6 +40,7 @@ void service_release (Service *service);
 
 /* methods.c */
 gboolean service_export (Service *service, GError **error);
+void service_unexport (Service *service);
 void service_emit_account_changed (Service *service, const char *account, const char *change);
 
 /* socket-server.c: listens once the bus name is ours (so only one does). */
@@ -49,6 +52,7 @@ gboolean service_watch_changes (Service *service, GError **error);
 /* keyring-watch.c: follows the Secret Service's announcements of changed
  * items, whoever changed them. */
 void service_watch_keyring (Service *service);
+void service_unwatch_keyring (Service *service);
 
 G_END_DECLS
 
