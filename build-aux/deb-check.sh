@@ -170,7 +170,7 @@ cleanup() {
 		(cd "$work/local" && make uninstall) >/dev/null 2>&1
 	fi
 	if [ -n "$keep" ]; then
-		cp -a "$work"/*.deb "$work"/*.changes "$work"/*.log "$keep"/ 2>/dev/null
+		cp -a "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$work"/*.log "$keep"/ 2>/dev/null
 	fi
 	rm -rf "$work"
 }
