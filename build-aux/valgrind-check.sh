@@ -120,11 +120,26 @@ start=$(date +%s)
 # runs under valgrind; what it asserts is in the files, not in memory.
 # service-login-browser.sh drives chromium from the activated service,
 # which no wrapper reaches: the sanitizer run builds the service with them.
+# Likewise the other service tests: what they run of the CLI and git is
+# asking the service's socket, which test-service-socket and token-fast.sh
+# run under valgrind.  The kernel keyring's, the secret sources' and the
+# wrappers' C is run under valgrind by their unit tests (test-kernel,
+# test-secret-sources) and by token-fast.sh, doctor.sh and cli.sh, and by
+# the sanitizer run in full; their integration tests add hundreds of runs
+# of the same paths, which valgrind would stretch past CI's hour.  man.sh
+# and completion.sh run --help and the account listing, nothing else.
 once_only="tests/layout.py tests/integration/cli.sh tests/integration/short-lived.sh
   tests/integration/escaping.sh tests/integration/login-one-secret.sh
   tests/emulator/auth-server-selftest.py tests/integration/signin-browser.sh
   tests/integration/service-uid.sh tests/integration/no-plain-files.sh
-  tests/integration/service-login-browser.sh"
+  tests/integration/service-login-browser.sh
+  tests/integration/service-methods.sh tests/integration/service-errors.sh
+  tests/integration/service-signals.sh tests/integration/service-cache.sh
+  tests/integration/service-kill.sh tests/integration/service-login.sh
+  tests/integration/kernel-keyring.sh tests/integration/kernel-keyring-desktop.sh
+  tests/integration/secret-sources.sh tests/integration/secret-sources-no-keyring.sh
+  tests/integration/wrappers.sh tests/integration/httpie.sh
+  tests/integration/man.sh tests/integration/completion.sh"
 tests=$(make -s print-tests | tr ' ' '\n' | grep -vxF -f <(echo $once_only | tr ' ' '\n') | tr '\n' ' ')
 make -j2 check TESTS="$tests" LOG_COMPILER="$wrap" SH_LOG_COMPILER="$wrap bash" 2>&1 | tee check.log
 status=${PIPESTATUS[0]}
