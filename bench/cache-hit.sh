@@ -10,14 +10,7 @@
 # The binary itself, not libtool's wrapper script (which costs more than
 # the program); as if installed.
 export LD_LIBRARY_PATH=$abs_top_builddir/core/.libs
-# helpers/credring is the program itself since it links no libtool library;
-# older trees had libtool's wrapper script there, and the program in .libs/
-# (whose copy may linger there in a tree built before: not that one).
-credring=$abs_top_builddir/helpers/credring
-if [ "$(head -c 4 "$credring" 2>/dev/null)" != $'\x7fELF' ]; then
-	[ -x "$abs_top_builddir/helpers/.libs/credring" ] && credring=$abs_top_builddir/helpers/.libs/credring
-	[ -x "$abs_top_builddir/helpers/.libs/lt-credring" ] && credring=$abs_top_builddir/helpers/.libs/lt-credring
-fi
+credring=$(program_itself credring)
 
 runs=${RUNS:-200}
 start_ants_emulator

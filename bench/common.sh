@@ -41,4 +41,20 @@ EOC
 	printf 'client_secret=bench-secret\n' | "$credring" login bench --secret-stdin --no-verify >/dev/null
 }
 
+# program_itself NAME: the program helpers/NAME runs, not libtool's wrapper
+# script (which costs more than the program): helpers/NAME itself when it
+# links no libtool library (credring, credring-service), else the program
+# libtool keeps in helpers/.libs/ (a copy of which may linger there from an
+# earlier build: not used when helpers/NAME is the program).
+program_itself() {
+	local path=$abs_top_builddir/helpers/$1 candidate
+	if [ "$(head -c 4 "$path" 2>/dev/null)" != $'\x7fELF' ]; then
+		for candidate in "$1" "lt-$1"; do
+			[ -x "$abs_top_builddir/helpers/.libs/$candidate" ] &&
+				path=$abs_top_builddir/helpers/.libs/$candidate
+		done
+	fi
+	echo "$path"
+}
+
 requests() { grep -c '"ok": true' "$work/requests.log" 2>/dev/null || true; }

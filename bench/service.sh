@@ -26,20 +26,8 @@
 # The binaries themselves, not libtool's wrapper scripts (which cost more
 # than the programs); as if installed.
 export LD_LIBRARY_PATH=$abs_top_builddir/core/.libs
-# helpers/credring is the program itself since it links no libtool library;
-# older trees had libtool's wrapper script there, and the program in .libs/
-# (whose copy may linger there in a tree built before: not that one).
-credring=$abs_top_builddir/helpers/credring
-if [ "$(head -c 4 "$credring" 2>/dev/null)" != $'\x7fELF' ]; then
-	[ -x "$abs_top_builddir/helpers/.libs/credring" ] && credring=$abs_top_builddir/helpers/.libs/credring
-	[ -x "$abs_top_builddir/helpers/.libs/lt-credring" ] && credring=$abs_top_builddir/helpers/.libs/lt-credring
-fi
-# The service links the core statically (no wrapper) unless libtool made one.
-service=$abs_top_builddir/helpers/credring-service
-for candidate in credring-service lt-credring-service; do
-	[ -x "$abs_top_builddir/helpers/.libs/$candidate" ] &&
-		service=$abs_top_builddir/helpers/.libs/$candidate
-done
+credring=$(program_itself credring)
+service=$(program_itself credring-service)
 
 runs=${RUNS:-200}
 calls=${CALLS:-2000}
