@@ -261,6 +261,28 @@ test_parse_lists (void)
   g_assert_false (m->s256);
 }
 
+/* RFC 9207 §3: the promise that every redirect carries iss. */
+static void
+test_parse_issuer_in_redirect (void)
+{
+  g_autofree char *promised = document_with (ISSUER, ENDPOINTS ",\"authorization_response_iss_"
+                                                               "parameter_supported\":true");
+  g_autofree char *denied = document_with (ISSUER, ENDPOINTS ",\"authorization_response_iss_"
+                                                             "parameter_supported\":false");
+  g_autofree char *absent = document_with (ISSUER, ENDPOINTS);
+  g_autofree char *text = document_with (ISSUER, ENDPOINTS ",\"authorization_response_iss_"
+                                                           "parameter_supported\":\"true\"");
+  g_autoptr (CrMetadata) yes = parse_ok (promised);
+  g_autoptr (CrMetadata) no = parse_ok (denied);
+  g_autoptr (CrMetadata) unsaid = parse_ok (absent);
+
+  g_assert_true (yes->issuer_in_redirect);
+  g_assert_false (no->issuer_in_redirect);
+  g_assert_false (unsaid->issuer_in_redirect);
+  /* A string is not a boolean: whether a redirect is believed cannot hang on a guess. */
+  assert_refused (text, -1, "authorization_response_iss_parameter_supported is not true or false");
+}
+
 /* ---- applying it to a provider ------------------------------------------ */
 
 /* A provider file's descriptor that names only its issuer: placeholders
@@ -871,6 +893,7 @@ main (int argc, char **argv)
                    test_parse_token_endpoint_required);
   g_test_add_func ("/discovery/metadata/not-json", test_parse_not_json);
   g_test_add_func ("/discovery/metadata/lists", test_parse_lists);
+  g_test_add_func ("/discovery/metadata/issuer-in-redirect", test_parse_issuer_in_redirect);
   g_test_add_func ("/discovery/apply/endpoints", test_apply_endpoints);
   g_test_add_func ("/discovery/apply/grants", test_apply_grants);
   g_test_add_func ("/discovery/apply/s256", test_apply_s256);

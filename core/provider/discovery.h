@@ -94,6 +94,10 @@ gboolean cr_provider_discover (CrProvider *provider, GBytes *ca_certs, int timeo
  * it then keeps (taken, whatever the outcome), as cr_metadata_apply()
  * does with what its file left to the metadata. */
 gboolean cr_provider_take_metadata (CrProvider *provider, CrMetadata *metadata, GError **error);
+/* TRUE when @provider's issuer said, in the metadata it was completed
+ * with, that its redirects carry "iss" (RFC 9207 §3).  FALSE when it was
+ * not asked: a provider that names all its endpoints is never asked. */
+gboolean cr_provider_issuer_in_redirect (CrProvider *provider);
 
 G_END_DECLS
 

@@ -358,6 +358,13 @@ cr_provider_take_metadata (CrProvider *plugin, CrMetadata *metadata, GError **er
   return TRUE;
 }
 
+gboolean
+cr_provider_issuer_in_redirect (CrProvider *plugin)
+{
+  g_return_val_if_fail (plugin != NULL, FALSE);
+  return plugin->metadata != NULL && plugin->metadata->issuer_in_redirect;
+}
+
 CrProvider *
 cr_provider_ref (CrProvider *plugin)
 {

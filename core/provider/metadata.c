@@ -260,6 +260,19 @@ read_lists (CrMetadata *metadata, yajl_val object, GError **error)
   return TRUE;
 }
 
+/* RFC 9207 §3: a boolean, false when absent.  Anything else is a broken
+ * document, not a "no": it decides whether a redirect is trusted. */
+static gboolean
+read_issuer_in_redirect (CrMetadata *metadata, yajl_val object, GError **error)
+{
+  yajl_val flag = member (object, "authorization_response_iss_parameter_supported");
+
+  if (flag != NULL && !YAJL_IS_TRUE (flag) && !YAJL_IS_FALSE (flag))
+    return refuse (error, "authorization_response_iss_parameter_supported is not true or false");
+  metadata->issuer_in_redirect = flag != NULL && YAJL_IS_TRUE (flag);
+  return TRUE;
+}
+
 /* RFC 8414 §3.3: the issuer it names is the one asked for, exactly;
  * else an attacker's metadata could stand in for the server's. */
 static gboolean
@@ -299,7 +312,7 @@ cr_metadata_from_json (const char *issuer, yajl_val object, GError **error)
                      &metadata->device_authorization_endpoint, error) ||
       !get_endpoint (object, "revocation_endpoint", FALSE, &metadata->revocation_endpoint,
                      error) ||
-      !read_lists (metadata, object, error))
+      !read_lists (metadata, object, error) || !read_issuer_in_redirect (metadata, object, error))
     return NULL;
   return g_steal_pointer (&metadata);
 }

@@ -50,6 +50,10 @@ typedef struct {
   unsigned int client_auths;
   /* code_challenge_methods_supported holds S256 (RFC 7636 §4.2). */
   gboolean s256;
+  /* authorization_response_iss_parameter_supported is true: every
+   * redirect from this server carries "iss" (RFC 9207 §3), and one
+   * without it did not come from it. */
+  gboolean issuer_in_redirect;
 } CrMetadata;
 
 /* @text (@len bytes) as JSON, stricter than yajl alone: no NUL byte, no

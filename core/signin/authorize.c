@@ -264,6 +264,14 @@ code_from_query (const Attempt *attempt, const char *query, GError **error)
       return NULL;
     }
   issuer = g_hash_table_lookup (params, "iss");
+  /* Without it a mix-up (RFC 9207 §1) cannot be told from the real thing. */
+  if (issuer == NULL && attempt->account->issuer_in_redirect)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
+                   "the redirect names no issuer (iss), which %s always sends (RFC 9207): "
+                   "refused", attempt->account->issuer);
+      return NULL;
+    }
   if (issuer != NULL && attempt->account->issuer != NULL &&
       g_strcmp0 (issuer, attempt->account->issuer) != 0)
     {

@@ -886,7 +886,7 @@ class Handler(serving.QuietHandler):
                 "token_endpoint_auth_methods_supported": [auth_method],
                 "revocation_endpoint_auth_methods_supported": [auth_method],
                 "scopes_supported": list(a.scope)}
-        if a.iss or a.wrong_iss:
+        if a.iss or a.wrong_iss or a.iss_advertised_only:
             meta["authorization_response_iss_parameter_supported"] = True
         self.finish_entry(200)
         headers = {}
@@ -985,6 +985,8 @@ def parse_args(argv=None):
     p.add_argument("--no-rotate", action="store_true")
     p.add_argument("--iss", action="store_true", help="RFC 9207 iss in authorization responses")
     p.add_argument("--wrong-iss", action="store_true", help="... but a different one")
+    p.add_argument("--iss-advertised-only", action="store_true",
+                   help="RFC 9207 support said in the metadata, but no iss in responses")
     p.add_argument("--deny", action="store_true", help="the person says no")
     p.add_argument("--device-interval", type=int, default=5)
     p.add_argument("--device-expires-in", type=int, default=600)

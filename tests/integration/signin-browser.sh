@@ -81,6 +81,23 @@ tap_is "another issuer in the redirect: the code was not exchanged" \
 	"$(grep -c '"grant_type": "authorization_code"' "$AS_LOG")" 0
 tap_is "another issuer in the redirect: nothing stored" "$(keyring_count mixup)" 0
 
+# An issuer whose metadata says its redirects carry iss (RFC 9207 §3): a
+# redirect without it is not its own.
+start_auth_server --iss-advertised-only
+write_issuer_provider noiss "$AS_URL" client_auth=none grants=authorization_code
+write_account noiss provider=noiss client_id=test-client ca_file="$CA_DIR/ca.pem"
+run_credring login noiss
+tap_status "no issuer in the redirect, though the metadata promises one: exit 3" 3
+tap_contains "no issuer in the redirect: says so" "$RUN_ERR" \
+	"the redirect names no issuer (iss), which $AS_URL always sends (RFC 9207): refused"
+tap_is "no issuer in the redirect: the code was not exchanged" \
+	"$(grep -c '"grant_type": "authorization_code"' "$AS_LOG")" 0
+tap_is "no issuer in the redirect: nothing stored" "$(keyring_count noiss)" 0
+start_auth_server --iss
+write_issuer_provider noiss "$AS_URL" client_auth=none grants=authorization_code
+run_credring login noiss
+tap_status "the promised issuer in the redirect: exit 0" 0
+
 # A redirect URI the client registered, port included.
 port=$(free_port)
 start_auth_server --exact-port --redirect-uri "http://127.0.0.1:$port/registered"
