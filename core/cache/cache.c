@@ -242,7 +242,39 @@ lock_account (const CrAccount *account, GError **error)
 {
   int signing_in = cr_grant_needs_person (account->grant) ? account->signin_timeout : 0;
 
-  return cr_lock_acquire (account->name, 2 * account->timeout + 10 + signing_in, error);
+  return cr_lock_acquire (account->name, 2 * account->timeout + 10 + signing_in, NULL, NULL,
+                          error);
+}
+
+typedef struct {
+  const CrAccount *account;
+  const CrTokenOptions *options;
+} Waiter;
+
+static void
+tell_waiting (gpointer data)
+{
+  const Waiter *waiter = data;
+
+  cr_signin_tell (waiter->options,
+                  "credring: account [%s]: waiting for another credring process, which may be "
+                  "signing in (at most %d s)",
+                  waiter->account->name, waiter->account->signin_timeout);
+}
+
+/* lock_account() for a caller that would otherwise wait in silence while
+ * another process waits for a person: told after a second, on @options'
+ * tell (stderr by default). */
+static CrLock *
+lock_account_telling (const CrAccount *account, const CrTokenOptions *options, GError **error)
+{
+  int signing_in = cr_grant_needs_person (account->grant) ? account->signin_timeout : 0;
+  Waiter waiter = { account, options };
+
+  if (signing_in == 0)
+    return lock_account (account, error);
+  return cr_lock_acquire (account->name, 2 * account->timeout + 10 + signing_in, tell_waiting,
+                          &waiter, error);
 }
 
 /* The cached token when it is usable now; NULL, without an error, when
@@ -330,7 +362,7 @@ cr_cache_get_token_with (const CrAccount *account, CrProvider *plugin,
   if (!cr_account_read_ca_file (account, &ca_certs, error))
     return NULL;
 
-  lock = lock_account (account, error);
+  lock = lock_account_telling (account, options, error);
   if (lock == NULL)
     return NULL;
 
@@ -377,7 +409,7 @@ cr_cache_signin (const CrAccount *account, CrProvider *plugin, const char *clien
   fingerprint = cr_account_fingerprint (account, provider);
   if (!cr_account_read_ca_file (account, &ca_certs, error))
     return NULL;
-  lock = lock_account (account, error);
+  lock = lock_account_telling (account, options, error);
   if (lock == NULL)
     return NULL;
   if (client_secret != NULL)

@@ -15,17 +15,20 @@
 #include "base/runtime-dir.h"
 
 #define POLL_INTERVAL_USEC (20 * 1000)
+/* A fetch takes less; a wait this long is someone else's sign-in. */
+#define WAITING_TOLD_AFTER_USEC G_USEC_PER_SEC
 
 struct _CrLock {
   int fd;
 };
 
 CrLock *
-cr_lock_acquire (const char *account, int timeout_seconds, GError **error)
+cr_lock_acquire (const char *account, int timeout_seconds, CrLockWaiting waiting,
+                 gpointer waiting_data, GError **error)
 {
   g_autofree char *dir = cr_runtime_dir (error);
   g_autofree char *path = NULL;
-  gint64 deadline;
+  gint64 deadline, told_at;
   CrLock *lock;
   int fd;
 
@@ -44,8 +47,14 @@ cr_lock_acquire (const char *account, int timeout_seconds, GError **error)
 
   /* Polling keeps the wait bounded without signals or threads. */
   deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
+  told_at = g_get_monotonic_time () + WAITING_TOLD_AFTER_USEC;
   while (flock (fd, LOCK_EX | LOCK_NB) != 0)
     {
+      if (waiting != NULL && g_get_monotonic_time () >= told_at)
+        {
+          waiting (waiting_data);
+          waiting = NULL;
+        }
       if ((errno != EWOULDBLOCK && errno != EINTR) || g_get_monotonic_time () >= deadline)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_FAILED,

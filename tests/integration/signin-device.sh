@@ -234,6 +234,44 @@ sign_in_with_code fresh approve
 tap_status "no refresh token issued: signed in" 0
 tap_is "no refresh token issued: the old one is gone" "$(keyring_count fresh refresh_token)" 0
 
+# A caller that cannot sign anyone in (no terminal, no desktop) while a
+# sign-in waits for its person: it waits for that sign-in, says so within
+# seconds rather than in silence, and is served what the person's sign-in
+# brought.
+start_auth_server --device-interval 1
+write_signin_provider waiting none device_code
+write_account waited provider=waiting client_id=test-client ca_file="$CA_DIR/ca.pem"
+: >"$TEST_TMP/login.err"
+timeout 120 "${CREDRING_WRAP[@]}" "$CREDRING" login waited --device \
+	>"$TEST_TMP/login.out" 2>"$TEST_TMP/login.err" &
+login_pid=$!
+for i in $(seq 300); do
+	code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\)$/\1/p' "$TEST_TMP/login.err")
+	[ -n "$code" ] && grep -q "or open" "$TEST_TMP/login.err" && break
+	sleep 0.1
+done
+timeout 120 "${CREDRING_WRAP[@]}" "$CREDRING" token waited \
+	>"$TEST_TMP/waiter.out" 2>"$TEST_TMP/waiter.err" &
+waiter_pid=$!
+for i in $(seq 200); do
+	grep -q "waiting for another credring process" "$TEST_TMP/waiter.err" && break
+	sleep 0.1
+done
+tap_contains "waiting for another's sign-in: says so while it waits" "$(cat "$TEST_TMP/waiter.err")" \
+	"credring: account [waited]: waiting for another credring process, which may be signing in (at most 300 s)"
+as_hook POST /_emulator/device/approve --data "user_code=$code" >/dev/null
+status=0
+wait "$login_pid" || status=$?
+tap_is "waiting for another's sign-in: that sign-in succeeds" "$status" 0
+status=0
+wait "$waiter_pid" || status=$?
+tap_is "waiting for another's sign-in: then served, exit 0" "$status" 0
+tap_is "waiting for another's sign-in: the token that sign-in brought" \
+	"$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' \
+		-H "Authorization: Bearer $(cat "$TEST_TMP/waiter.out")")" 200
+tap_is "waiting for another's sign-in: one code, no refresh after it" \
+	"$(as_stat 's["device_authorization"]') $(as_stat 's["token"]["refresh_token"]')" "1 0"
+
 # Usage errors, before anything is asked.
 RUN_STDIN=$'client_secret=x\n'
 run_credring login conf --secret-stdin --no-browser
