@@ -4,8 +4,10 @@
  * cr_account_urls(), cr_url_matches(), cr_request_build(), and
  * cr_config_match_account() for a few requests git could make.
  *
- * The input is the file.  cr_config_load() takes a path, so the bytes go
- * to a memfd, reached as /proc/self/fd/N: no disk, no temp file to leak.
+ * The input is the file.  cr_config_load() takes a path, and trusts only
+ * a path whose every directory is root's or ours (not /proc/self/fd/N of
+ * a memfd, which leads nowhere): the bytes go to one file, 0600, in a
+ * private directory made at start and removed at exit.
  *
  * Checks:
  * - every failure is CR_ERROR_CONFIG with a one-line printable message;
@@ -21,11 +23,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "common.h"
 /* cr_request_build() and cr_basic_authorization(): private to the core. */
@@ -33,20 +38,30 @@
 #include "account/account.h"
 
 static int file_fd = -1;
+static char *file_dir;
 static char *file_path;
+
+static void
+remove_file (void)
+{
+  g_unlink (file_path);
+  g_rmdir (file_dir);
+}
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
+  g_autoptr (GError) error = NULL;
+
   fuzz_init ();
-  file_fd = memfd_create ("accounts.conf", MFD_CLOEXEC);
+  file_dir = g_dir_make_tmp ("fuzz-config-XXXXXX", &error);
+  if (file_dir == NULL)
+    fuzz_fail ("g_dir_make_tmp: %s", error->message);
+  file_path = g_build_filename (file_dir, "accounts.conf", NULL);
+  file_fd = open (file_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (file_fd < 0)
-    fuzz_fail ("memfd_create: %s", g_strerror (errno));
-  /* A memfd is created 0777, which cr_config_load() rightly refuses as
-   * writable by others: every input would stop there. */
-  if (fchmod (file_fd, 0600) != 0)
-    fuzz_fail ("fchmod: %s", g_strerror (errno));
-  file_path = g_strdup_printf ("/proc/self/fd/%d", file_fd);
+    fuzz_fail ("%s: %s", file_path, g_strerror (errno));
+  atexit (remove_file);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
 
 #include <credring/credring.h>
 
@@ -15,6 +16,7 @@
 #include "base/keyfile.h"
 #include "base/ascii.h"
 #include "keyring/secret-command.h"
+#include "provider/trusted-file.h"
 
 /* A config file is small; anything bigger is a mistake, not a config. */
 #define CONFIG_MAX_BYTES (256 * 1024)
@@ -55,14 +57,36 @@ cr_config_default_path (void)
   return g_build_filename (g_get_user_config_dir (), "credring", "accounts.conf", NULL);
 }
 
+/* accounts.conf, read through a descriptor of the file whose way was
+ * checked: whoever may write a directory on that way could swap in a
+ * file of theirs (or a link to another of ours).  Missing (when
+ * @missing_ok): no accounts yet. */
+static CrKeyFile *
+read_accounts_file (const char *file, gboolean missing_ok, const char *only_account,
+                    GError **error)
+{
+  CrKeyFile *parsed;
+  struct stat st;
+  int fd;
+
+  if (missing_ok && g_lstat (file, &st) != 0 && errno == ENOENT)
+    return cr_keyfile_empty ();
+  fd = cr_trusted_path_open (file, error);
+  if (fd < 0)
+    return NULL;
+  parsed = cr_keyfile_read_fd (fd, file, "configuration file", CONFIG_MAX_BYTES, only_account,
+                               error);
+  close (fd);
+  return parsed;
+}
+
 static CrConfig *
 load_file (const char *file, gboolean missing_ok, const char *only_account, GError **error)
 {
   g_autoptr (CrKeyFile) parsed = NULL;
   CrConfig *config;
 
-  parsed = cr_keyfile_read (file, "configuration file", CONFIG_MAX_BYTES, missing_ok,
-                            only_account, error);
+  parsed = read_accounts_file (file, missing_ok, only_account, error);
   if (parsed == NULL)
     return NULL;
 
@@ -411,11 +435,20 @@ gboolean
 cr_account_read_ca_file (const CrAccount *account, GBytes **out, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
+  int fd;
 
   *out = NULL;
   if (account->ca_file == NULL)
     return TRUE;
-  *out = cr_file_read_text (account->ca_file, "PEM file", CA_FILE_MAX_BYTES, &local_error);
+  /* It decides which servers are believed to be the token URL's: the
+   * same trust as accounts.conf, the file itself included. */
+  fd = cr_trusted_file_open (account->ca_file, &local_error);
+  if (fd >= 0)
+    {
+      *out = cr_file_read_text_fd (fd, account->ca_file, "PEM file", CA_FILE_MAX_BYTES,
+                                   &local_error);
+      close (fd);
+    }
   if (*out == NULL)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "account [%s]: ca_file: %s", account->name,

@@ -239,23 +239,18 @@ read_capped (int fd, const char *shown_path, const char *what, gsize max_bytes,
 
 /* The contents of @path, read by read_capped() through a descriptor
  * opened without blocking (a FIFO would) and without becoming its
- * controlling terminal.  *@found FALSE, and no error, for a missing file
- * when @missing_ok. */
+ * controlling terminal. */
 static gboolean
 read_path (const char *path, const char *shown_path, const char *what, gsize max_bytes,
-           gboolean missing_ok, char **text, gsize *length, struct stat *st, gboolean *found,
-           GError **error)
+           char **text, gsize *length, struct stat *st, GError **error)
 {
   int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   gboolean read_ok;
 
-  *found = fd >= 0;
   if (fd < 0)
     {
       int saved = errno;
 
-      if (saved == ENOENT && missing_ok)
-        return TRUE;
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s", shown_path, g_strerror (saved));
       return FALSE;
     }
@@ -264,12 +259,18 @@ read_path (const char *path, const char *shown_path, const char *what, gsize max
   return read_ok;
 }
 
-GBytes *
-cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError **error)
+/* @text (taken) as bytes, unless it holds a NUL: not text then. */
+static GBytes *
+text_bytes (const char *shown_path, const char *what, char *text, gsize length, GError **error)
 {
-  struct stat st;
-
-  return cr_file_read_text_stat (path, what, max_bytes, &st, error);
+  if (strlen (text) != length)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)",
+                   shown_path, what);
+      g_free (text);
+      return NULL;
+    }
+  return g_bytes_new_take (text, length);
 }
 
 GBytes *
@@ -279,20 +280,30 @@ cr_file_read_text_stat (const char *path, const char *what, gsize max_bytes, str
   g_autofree char *shown_path = NULL;
   g_autofree char *text = NULL;
   gsize length = 0;
-  gboolean found;
 
   g_return_val_if_fail (path != NULL && what != NULL && st != NULL, NULL);
 
   shown_path = cr_escape_for_message (path, -1, 300);
-  if (!read_path (path, shown_path, what, max_bytes, FALSE, &text, &length, st, &found, error))
+  if (!read_path (path, shown_path, what, max_bytes, &text, &length, st, error))
     return NULL;
-  if (strlen (text) != length)
-    {
-      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a %s (too large or binary)",
-                   shown_path, what);
-      return NULL;
-    }
-  return g_bytes_new_take (g_steal_pointer (&text), length);
+  return text_bytes (shown_path, what, g_steal_pointer (&text), length, error);
+}
+
+GBytes *
+cr_file_read_text_fd (int fd, const char *path, const char *what, gsize max_bytes,
+                      GError **error)
+{
+  g_autofree char *shown_path = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  struct stat st;
+
+  g_return_val_if_fail (fd >= 0 && path != NULL && what != NULL, NULL);
+
+  shown_path = cr_escape_for_message (path, -1, 300);
+  if (!read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error))
+    return NULL;
+  return text_bytes (shown_path, what, g_steal_pointer (&text), length, error);
 }
 
 /* Parses @text, as read from @shown_path (@found: whether there was a file). */
@@ -346,29 +357,16 @@ parse (const char *shown_path, const char *what, const char *text, gsize length,
 }
 
 CrKeyFile *
-cr_keyfile_read (const char *path, const char *what, gsize max_bytes, gboolean missing_ok,
-                 const char *only_group, GError **error)
+cr_keyfile_empty (void)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *shown_path = NULL;
-  gsize length = 0;
-  struct stat st = { 0 };
-  gboolean found;
+  struct stat none = { 0 };
 
-  g_return_val_if_fail (path != NULL && what != NULL, NULL);
-
-  shown_path = cr_escape_for_message (path, -1, 300);
-  if (!read_path (path, shown_path, what, max_bytes, missing_ok, &text, &length, &st, &found,
-                  error))
-    return NULL;
-  if (!found)
-    return parse (shown_path, what, "", 0, FALSE, &st, NULL, error);
-  return parse (shown_path, what, text, length, TRUE, &st, only_group, error);
+  return parse ("", "", "", 0, FALSE, &none, NULL, NULL);
 }
 
 CrKeyFile *
 cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
-                    GError **error)
+                    const char *only_group, GError **error)
 {
   g_autofree char *text = NULL;
   g_autofree char *shown_path = NULL;
@@ -380,7 +378,7 @@ cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
   shown_path = cr_escape_for_message (path, -1, 300);
   if (!read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error))
     return NULL;
-  return parse (shown_path, what, text, length, TRUE, &st, NULL, error);
+  return parse (shown_path, what, text, length, TRUE, &st, only_group, error);
 }
 
 /* GLib 2.74 sets its GError twice (and warns) for a value holding a bad

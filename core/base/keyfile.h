@@ -31,27 +31,30 @@ typedef struct {
  * FIFO or a device, which could block or never end) of at most @max_bytes,
  * through one descriptor, holding no NUL byte; @what names the kind of file
  * in those messages ("PEM file").  Errors are CR_ERROR_CONFIG, one line,
- * starting with @path. */
-GBytes *cr_file_read_text (const char *path, const char *what, gsize max_bytes, GError **error);
-/* The same, and in *@st the file as read (fstat() of the descriptor read
- * from): for a file whose owner and mode decide whether to trust it. */
+ * starting with @path.  In *@st the file as read (fstat() of the
+ * descriptor read from): for a file whose owner and mode decide whether
+ * to trust it. */
 GBytes *cr_file_read_text_stat (const char *path, const char *what, gsize max_bytes,
                                 struct stat *st, GError **error);
-
-/* Reads and parses @path, refusing what is not a regular file, is larger
- * than @max_bytes or holds a NUL byte; @what names the kind of file in
- * those messages ("configuration file").  A missing file is an empty one
- * when @missing_ok, else an error.  Errors are CR_ERROR_CONFIG, one line,
- * starting with @path.  With @only_group (nullable), only the lines under
- * that group's headers are parsed, line numbers kept: the file is read
- * and checked whole, but a syntax error elsewhere in it goes unseen. */
-CrKeyFile *cr_keyfile_read (const char *path, const char *what, gsize max_bytes,
-                            gboolean missing_ok, const char *only_group, GError **error);
 /* The same, from the file open at @fd (not closed; read from where it
  * stands), which @path only names in messages: for a file whose
  * descriptor was checked (cr_trusted_file_open()). */
+GBytes *cr_file_read_text_fd (int fd, const char *path, const char *what, gsize max_bytes,
+                              GError **error);
+
+/* Reads and parses the file open at @fd (not closed; read from where it
+ * stands), which @path names in messages, refusing what is not a regular
+ * file, is larger than @max_bytes or holds a NUL byte; @what names the
+ * kind of file in those messages ("configuration file").  Errors are
+ * CR_ERROR_CONFIG, one line, starting with @path.  With @only_group
+ * (nullable), only the lines under that group's headers are parsed, line
+ * numbers kept: the file is read and checked whole, but a syntax error
+ * elsewhere in it goes unseen.  The descriptor is one whose file was
+ * checked (cr_trusted_file_open()): what was checked is what is read. */
 CrKeyFile *cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
-                               GError **error);
+                               const char *only_group, GError **error);
+/* A key file of no groups, found FALSE: what a missing file reads as. */
+CrKeyFile *cr_keyfile_empty (void);
 /* The keys of @group as the file spells them, locale suffixes
  * ("description[de]") included, which GKeyFile hides.  Free with g_strfreev(). */
 char **cr_keyfile_keys_as_written (const CrKeyFile *file, const char *group);

@@ -456,7 +456,7 @@ cr_provider_file_load (const char *path, const char *name, GError **error)
   fd = cr_trusted_file_open (path, error);
   if (fd < 0)
     return NULL;
-  file = cr_keyfile_read_fd (fd, path, "provider file", CR_PROVIDER_FILE_MAX_BYTES, error);
+  file = cr_keyfile_read_fd (fd, path, "provider file", CR_PROVIDER_FILE_MAX_BYTES, NULL, error);
   close (fd);
   if (file == NULL)
     return NULL;

@@ -54,6 +54,7 @@ typedef struct {
   struct stat dir_st;  /* and what fstat() said of it */
   GQueue rest;         /* the components still to walk (char *) */
   guint symlinks;
+  gboolean check_file; /* the file's own owner and mode too, not only the way */
 } Walk;
 
 /* "WHAT: refused: REASON (CONTEXT PATH)": the component refused first,
@@ -231,8 +232,8 @@ open_file (Walk *walk, const char *name, const struct stat *seen, GError **error
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: not a regular file", walk->path);
       return -1;
     }
-  if (!check_stat (walk, &st, as_asked ? walk->path : real, FALSE,
-                   as_asked ? NULL : "reached from", error))
+  if (walk->check_file && !check_stat (walk, &st, as_asked ? walk->path : real, FALSE,
+                                       as_asked ? NULL : "reached from", error))
     {
       close (fd);
       return -1;
@@ -276,9 +277,9 @@ walk_to_file (Walk *walk, GError **error)
  * directory on the way and the file pass the checks above; -1 and
  * CR_ERROR_CONFIG naming @path, the component refused and why otherwise. */
 static int
-open_trusted (const char *path, GError **error)
+open_trusted (const char *path, gboolean check_file, GError **error)
 {
-  Walk walk = { path, g_string_new ("/"), -1, { 0 }, G_QUEUE_INIT, 0 };
+  Walk walk = { path, g_string_new ("/"), -1, { 0 }, G_QUEUE_INIT, 0, check_file };
   char *cwd = NULL;
   int fd = -1;
 
@@ -308,7 +309,17 @@ int
 cr_trusted_file_open (const char *path, GError **error)
 {
   GError *local_error = NULL;
-  int fd = open_trusted (path, &local_error);
+  int fd = open_trusted (path, TRUE, &local_error);
+
+  cr_propagate_escaped (error, local_error);
+  return fd;
+}
+
+int
+cr_trusted_path_open (const char *path, GError **error)
+{
+  GError *local_error = NULL;
+  int fd = open_trusted (path, FALSE, &local_error);
 
   cr_propagate_escaped (error, local_error);
   return fd;
@@ -381,7 +392,7 @@ dlopen_descriptor (int fd, const char *path, GError **error)
 static void *
 load_trusted (const char *path, GError **error)
 {
-  int fd = open_trusted (path, error);
+  int fd = open_trusted (path, TRUE, error);
 
   if (fd < 0)
     return NULL;

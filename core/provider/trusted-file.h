@@ -1,5 +1,6 @@
 /* Private to libcredring: trusting a file by its path (trusted-file.c),
- * for the plugin loader, provider files and the fetch module's client. */
+ * for the plugin loader, provider files, the fetch module's client,
+ * accounts.conf and an account's ca_file. */
 #ifndef CR_TRUSTED_FILE_H
 #define CR_TRUSTED_FILE_H
 
@@ -18,6 +19,10 @@ G_BEGIN_DECLS
  * and close it.  -1 and CR_ERROR_CONFIG naming @path, and the component
  * refused and why, otherwise. */
 int cr_trusted_file_open (const char *path, GError **error);
+/* The same walk, but the file's own owner and mode are left to the
+ * caller, who checks them on the descriptor with advice of its own
+ * (accounts.conf: "chmod 600 it"). */
+int cr_trusted_path_open (const char *path, GError **error);
 
 /* dlopen()s the file at @path, opened and checked as by
  * cr_trusted_file_open(): loading code from anywhere else would run someone

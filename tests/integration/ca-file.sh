@@ -101,4 +101,35 @@ refused_ca "ca_file with a NUL byte" nul
 ca_account missing "$TEST_TMP/no-such-ca.pem"
 refused_ca "ca_file that does not exist" missing
 
+# -- whoever may write it, or a directory on the way to it, could add a CA
+#    of theirs that poses as the token URL: the trust accounts.conf gets
+cp "$CA_DIR/ca.pem" "$TEST_TMP/writable.pem"
+chmod 664 "$TEST_TMP/writable.pem"
+ca_account writable "$TEST_TMP/writable.pem"
+refused_ca "ca_file writable by its group" writable
+tap_contains "ca_file writable by its group: says why" "$RUN_ERR" \
+	"$TEST_TMP/writable.pem: refused: group- or world-writable"
+mkdir -m 700 "$TEST_TMP/open-dir" "$TEST_TMP/open-dir/sub"
+cp "$CA_DIR/ca.pem" "$TEST_TMP/open-dir/sub/ca.pem"
+chmod 777 "$TEST_TMP/open-dir"
+ca_account open-dir "$TEST_TMP/open-dir/sub/ca.pem"
+refused_ca "ca_file below a directory anyone may write" open-dir
+tap_contains "ca_file below a directory anyone may write: names it" "$RUN_ERR" \
+	"$TEST_TMP/open-dir: refused: group- or world-writable (on the path to $TEST_TMP/open-dir/sub/ca.pem)"
+chmod 700 "$TEST_TMP/open-dir"
+if [ "$(id -u)" = 0 ]; then
+	cp "$CA_DIR/ca.pem" "$TEST_TMP/theirs.pem"
+	chown 65534:65534 "$TEST_TMP/theirs.pem"
+	ca_account theirs "$TEST_TMP/theirs.pem"
+	refused_ca "ca_file of another user" theirs
+	tap_contains "ca_file of another user: says why" "$RUN_ERR" "owned by another user (uid 65534)"
+else
+	tap_skip "ca_file of another user: needs root to chown"
+fi
+# ... root's own bundle is trusted (the system's CAs are root's): read, and
+# then the emulator's certificate, from the test CA, is not believed.
+ca_account system /etc/ssl/certs/ca-certificates.crt
+RUN_TIMEOUT=$BOUND run_credring token system
+tap_status "ca_file = the system's bundle (root's): read; the test server not believed: exit 4" 4
+
 tap_done

@@ -162,6 +162,23 @@ tap_is "config mode 0664: the provider was not asked" "$(emulator_request_count)
 chmod 600 "$CREDRING_CONFIG"
 run_credring token good
 tap_is "config mode 0600: no warning" "$RUN_ERR" ""
+# -- nor may anyone else write a directory on the way to it: they could
+#    swap in a file of theirs, or a link to another of ours
+mkdir -m 700 "$TEST_TMP/shared" "$TEST_TMP/shared/credring"
+cp "$CREDRING_CONFIG" "$TEST_TMP/shared/credring/accounts.conf"
+chmod 777 "$TEST_TMP/shared"
+n=$(emulator_request_count)
+CREDRING_CONFIG=$TEST_TMP/shared/credring/accounts.conf run_credring token good --force-refresh
+tap_status "config below a directory anyone may write: refused, exit 2" 2
+tap_contains "config below a directory anyone may write: names it" "$RUN_ERR" \
+	"$TEST_TMP/shared: refused: group- or world-writable (on the path to $TEST_TMP/shared/credring/accounts.conf)"
+tap_is "config below a directory anyone may write: the provider was not asked" \
+	"$(emulator_request_count)" "$n"
+chmod 700 "$TEST_TMP/shared"
+# ... while a symlink to it (a dotfiles manager's) is followed, every step checked
+ln -s "$TEST_TMP/shared/credring/accounts.conf" "$TEST_TMP/linked.conf"
+CREDRING_CONFIG=$TEST_TMP/linked.conf run_credring token good
+tap_status "config through a symlink along trusted directories: exit 0" 0
 
 # -- the C locale: GLib's messages quote with U+201C/U+201D, which g_printerr
 #    would turn into '?' there; they read as ASCII quotes instead
