@@ -138,7 +138,9 @@ wrappers_exec (const CrAccount *account, CrProvider *provider, const char *env_n
   saved_errno = errno;
   wipe_env (name);
   {
-    g_autofree char *message = g_strdup_printf ("cannot run %s", command[0]);
+    /* The program's name is argv: shown, never obeyed by the terminal. */
+    g_autofree char *program = cr_escape_for_message (command[0], -1, 300);
+    g_autofree char *message = g_strdup_printf ("cannot run %s", program);
 
     say (account->name, message, g_strerror (saved_errno));
   }

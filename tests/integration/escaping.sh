@@ -186,4 +186,10 @@ tap_is "G_MESSAGES_DEBUG=all, git-credential-credring get: stdout is the answer 
 	"$(printf 'username=gd-client\npassword=%s\npassword_expiry_utc=' "$(emulator_last token)")$(
 		sed -n 's/^password_expiry_utc=//p' "$TEST_TMP/out")"
 
+# ---- exec: the program's name is argv, shown escaped when it cannot run.
+run_credring exec gdebug -- "/nonexistent$NASTY"
+tap_status "exec, a program name with ESC that does not exist: exit 127" 127
+tap_contains "exec, a program name with ESC: says it cannot run it" "$RUN_ERR" "cannot run /nonexistent"
+shown_clean "exec, a program name with ESC (argv)"
+
 tap_done
