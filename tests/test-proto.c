@@ -21,20 +21,37 @@ parse (CrGitCredential *c, const char *input, GError **error)
   return cr_git_credential_parse (c, input, strlen (input), error);
 }
 
-/* Parses @input, which must fail with a one-line CR_ERROR_CONFIG that never
- * mentions SECRET; returns the message. */
+/* Parses @input, which must fail with a one-line error of @code that
+ * never mentions SECRET; returns the message. */
 static char *
-parse_error (const char *input, gsize len)
+parse_error_code (const char *input, gsize len, CrErrorCode code)
 {
   g_auto(CrGitCredential) c = CR_GIT_CREDENTIAL_INIT;
   g_autoptr(GError) error = NULL;
 
   g_assert_false (cr_git_credential_parse (&c, input, len, &error));
-  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_assert_error (error, CR_ERROR, code);
   g_assert_null (strchr (error->message, '\n'));
   g_assert_null (strstr (error->message, SECRET));
   g_test_message ("error: %s", error->message);
   return g_strdup (error->message);
+}
+
+/* ... CR_ERROR_CONFIG: what the request got wrong. */
+static char *
+parse_error (const char *input, gsize len)
+{
+  return parse_error_code (input, len, CR_ERROR_CONFIG);
+}
+
+/* A line over the limit is CR_ERROR_FAILED (exit 1): a limit of ours, not
+ * a usage error, since git writes lines of any length. */
+static void
+assert_too_long (const char *input, const char *expected_message)
+{
+  g_autofree char *message = parse_error_code (input, strlen (input), CR_ERROR_FAILED);
+
+  g_assert_cmpstr (message, ==, expected_message);
 }
 
 static void
@@ -311,10 +328,10 @@ test_line_length (void)
   g_assert_no_error (error);
   g_assert_cmpuint (strlen (c.path), ==, room);
 
-  assert_parse_error (too_long, line_1_too_long);
-  assert_parse_error (too_long_last, line_2_too_long);
-  assert_parse_error (unknown_too_long, line_1_too_long);
-  assert_parse_error (secret_too_long, line_1_too_long);
+  assert_too_long (too_long, line_1_too_long);
+  assert_too_long (too_long_last, line_2_too_long);
+  assert_too_long (unknown_too_long, line_1_too_long);
+  assert_too_long (secret_too_long, line_1_too_long);
 }
 
 static void
@@ -476,7 +493,7 @@ test_read_fd_limits (void)
   g_string_prepend_c (big, 'y');
   fd = temp_file_with (big->str, big->len);
   g_assert_false (cr_git_credential_read_fd (&c, fd, &error));
-  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_assert_error (error, CR_ERROR, CR_ERROR_FAILED);
   g_assert_cmpstr (error->message, ==, "the request is longer than 1048576 bytes");
   g_assert_cmpstr (c.host, ==, "h");
   close (fd);
@@ -560,16 +577,22 @@ test_write (void)
 
 /* Writing @c must fail, append nothing, and not quote the secret. */
 static void
-assert_write_refused (const CrGitCredential *c, const char *expected_message)
+assert_write_refused_code (const CrGitCredential *c, CrErrorCode code, const char *expected_message)
 {
   g_autoptr(GString) out = g_string_new ("kept\n");
   g_autoptr(GError) error = NULL;
 
   g_assert_false (cr_git_credential_write (c, out, &error));
-  g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+  g_assert_error (error, CR_ERROR, code);
   g_assert_cmpstr (error->message, ==, expected_message);
   g_assert_null (strstr (error->message, SECRET));
   g_assert_cmpstr (out->str, ==, "kept\n");
+}
+
+static void
+assert_write_refused (const CrGitCredential *c, const char *expected_message)
+{
+  assert_write_refused_code (c, CR_ERROR_CONFIG, expected_message);
 }
 
 static void
@@ -603,7 +626,7 @@ test_write_refuses (void)
     c.password_expiry_utc = 0;
     g_free (c.path);
     c.path = g_strdup (too_long);
-    assert_write_refused (&c, too_long_message);
+    assert_write_refused_code (&c, CR_ERROR_FAILED, too_long_message);
   }
 
   g_assert_false (cr_proto_write_pair (out, "password", SECRET "\0x", sizeof SECRET + 1, &error));

@@ -579,8 +579,13 @@ cr_git_credential_parse (CrGitCredential *credential, const char *data, gsize le
 
       p.line++;
       /* The limit counts the newline, also for a last line without one. */
+      /* Not a usage error: git itself writes lines of any length. */
       if (line_len + 1 > CR_PROTO_MAX_LINE)
-        return fail (error, p.line, NULL, "longer than %d bytes", CR_PROTO_MAX_LINE);
+        {
+          g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "line %u: longer than %d bytes", p.line,
+                       CR_PROTO_MAX_LINE);
+          return FALSE;
+        }
       if (line_len == 0)
         break;
       if (!parse_line (&p, line, line_len, error))
@@ -658,7 +663,7 @@ cr_git_credential_read_fd (CrGitCredential *credential, int fd, GError **error)
         break;
       if (input.len > CR_PROTO_MAX_INPUT)
         {
-          g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+          g_set_error (error, CR_ERROR, CR_ERROR_FAILED,
                        "the request is longer than %d bytes", CR_PROTO_MAX_INPUT);
           return FALSE;
         }
@@ -699,12 +704,16 @@ put_pair (GString *out, gsize *size, const char *key, const char *value, gsize v
   if (memchr (value, '\n', value_len) != NULL || memchr (value, '\r', value_len) != NULL
       || memchr (value, '\0', value_len) != NULL)
     return refuse (error, key, "the value holds a newline, CR or NUL");
+  /* A limit of ours, not a mistake of the caller's (e.g. a password that
+   * git's own storage helper kept): exit 1, never the usage error's 2. */
   if (line_len > CR_PROTO_MAX_LINE)
     {
-      g_autofree char *reason = g_strdup_printf ("the line would be longer than %d bytes",
-                                                 CR_PROTO_MAX_LINE);
+      g_autofree char *quoted = quote (key, strlen (key));
 
-      return refuse (error, key, reason);
+      g_set_error (error, CR_ERROR, CR_ERROR_FAILED,
+                   "cannot write '%s': the line would be longer than %d bytes", quoted,
+                   CR_PROTO_MAX_LINE);
+      return FALSE;
     }
 
   *size += line_len;

@@ -195,6 +195,36 @@ run_status_is "fill finds secret-tool's item: exit 0" 0
 tap_is "fill finds secret-tool's item: its user" "$(field username)" ursula
 tap_is "fill finds secret-tool's item: its password" "$(field password)" pw-from-secret-tool
 
+# A password longer than a protocol line may be (another helper kept it, or
+# git hands one over): a limit of credring's, said, exit 1 — never the usage
+# error's 2, since git itself reads and writes lines of any length.
+# (secret-tool stores at most 8 KiB: libsecret itself, as git's helper does.)
+"$PYTHON" - <<'PY'
+import gi
+gi.require_version("Secret", "1")
+from gi.repository import Secret
+schema = Secret.Schema.new("org.git.Password", Secret.SchemaFlags.NONE,
+                           {"server": Secret.SchemaAttributeType.STRING,
+                            "protocol": Secret.SchemaAttributeType.STRING,
+                            "user": Secret.SchemaAttributeType.STRING})
+Secret.password_store_sync(schema, {"server": "long.example.com", "protocol": "https",
+                                    "user": "lena"},
+                           Secret.COLLECTION_DEFAULT, "x", "p" * 70000, None)
+PY
+tap_is "a password of 70,000 bytes is stored" "$(keyring_lookup server long.example.com | wc -c)" 70000
+RUN_STDIN=$'protocol=https\nhost=long.example.com\n\n'
+run_helper get
+run_status_is "get of a stored password over the line limit: exit 1" 1
+tap_contains "get of a stored password over the line limit: says so" "$RUN_ERR" \
+	"cannot write 'password': the line would be longer than"
+tap_is "get of a stored password over the line limit: nothing on stdout" "$RUN_OUT" ""
+RUN_STDIN="protocol=https"$'\n'"host=long2.example.com"$'\n'"username=lena"$'\n'"password=$(head -c 70000 /dev/zero | tr '\0' p)"$'\n\n'
+run_helper store
+run_status_is "store of a password over the line limit: exit 1" 1
+tap_contains "store of a password over the line limit: says so" "$RUN_ERR" "longer than"
+tap_is "store of a password over the line limit: nothing stored" \
+	"$(git_items server long2.example.com)" 0
+
 git_cred approve $'protocol=https\nhost=interop2.example.com\nusername=victor\npassword=pw-for-secret-tool'
 tap_is "secret-tool lookup server H user U finds what git approved" \
 	"$(keyring_lookup server interop2.example.com user victor)" pw-for-secret-tool
