@@ -49,6 +49,12 @@ served_everywhere() {
 	tap_is "$name: --format json: the whole token" \
 		"$(check_token_json "$TEST_TMP/out" "$token" "$name" dataloy 86400)" ok
 
+	run_credring token "$name" --format kubectl
+	tap_status "$name: --format kubectl: exit 0" 0
+	tap_is "$name: --format kubectl: the whole token" "$(
+		"$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["status"]["token"] == sys.argv[2])' \
+			"$TEST_TMP/out" "$token")" True
+
 	RUN_STDIN="protocol=https"$'\n'"host=$name.example.test"$'\n\n'
 	run_helper get
 	run_status_is "$name: helper get: exit 0" 0
