@@ -321,8 +321,17 @@ test_validate_enums (void)
   assert_invalid (&d, "client authentication");
   d.client_auth = (CrClientAuth) 5;
   assert_invalid (&d, "client authentication");
+  /* A public client may sign a person in, never ask for a token of its own
+   * (RFC 6749 §4.4): every account left to that default would fail. */
   d.client_auth = CR_CLIENT_AUTH_NONE;
+  assert_invalid (&d, "the client credentials grant needs a client secret");
+  d.grant = CR_GRANT_AUTHORIZATION_CODE;
   assert_valid (&d, NULL);
+  d.grants = CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE) | CR_GRANT_BIT (CR_GRANT_CLIENT_CREDENTIALS);
+  assert_valid (&d, NULL);
+  d.grants = 0;
+  d.grant = CR_GRANT_CLIENT_CREDENTIALS;
+  d.client_auth = CR_CLIENT_AUTH_NONE;
   d.abi_minor = 1;
   d.struct_size = CR_PLUGIN_DESCRIPTOR_SIZE_1_1;
   assert_invalid (&d, "client authentication");

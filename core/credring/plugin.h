@@ -135,7 +135,8 @@ typedef enum {
    * "-._~". */
   CR_CLIENT_AUTH_BASIC_RAW = 3,
   /* ABI 1.2.  A public client (RFC 6749 §2.1): client_id in the body and
-   * no secret, for the grants that sign a person in. */
+   * no secret, for the grants that sign a person in; a descriptor whose
+   * default grant is client credentials cannot have it (§4.4). */
   CR_CLIENT_AUTH_NONE = 4,
 } CrClientAuth;
 

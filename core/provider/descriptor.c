@@ -208,6 +208,11 @@ validate_request (const CrPluginDescriptor *d, GError **error)
       (d->client_auth == CR_CLIENT_AUTH_BASIC_RAW && d->abi_minor < 1) ||
       (d->client_auth == CR_CLIENT_AUTH_NONE && d->abi_minor < 2))
     return invalid (error, "unknown client authentication");
+  /* RFC 6749 §4.4: only a confidential client asks for a token of its own;
+   * every account left to these defaults would fail. */
+  if (d->client_auth == CR_CLIENT_AUTH_NONE && d->grant == CR_GRANT_CLIENT_CREDENTIALS)
+    return invalid (error, "the client credentials grant needs a client secret, and the "
+                           "default client authentication is none");
   if (cr_body_format_to_string (d->body_format) == NULL)
     return invalid (error, "unknown body format");
   /* Fields of 1.1 exist only in descriptors that declare 1.1; a
