@@ -123,6 +123,19 @@ hand_back (GTask *task, CrToken *token, GError *error)
     g_task_return_pointer (task, token, (GDestroyNotify) cr_token_free);
 }
 
+/* The core's long waits (a lock, a person's sign-in) look at the
+ * thread's current cancellable: the caller's, while its work runs. */
+static void
+run_as_current (GCancellable *cancellable, gboolean starting)
+{
+  if (cancellable == NULL)
+    return;
+  if (starting)
+    g_cancellable_push_current (cancellable);
+  else
+    g_cancellable_pop_current (cancellable);
+}
+
 static void
 get_token_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -134,7 +147,9 @@ get_token_in_thread (GTask *task, gpointer source, gpointer task_data, GCancella
    * and neither the keyring nor the provider is asked. */
   if (g_cancellable_is_cancelled (cancellable))
     return;
+  run_as_current (cancellable, TRUE);
   token = cr_cache_get_token_with (call->account, call->provider, &call->options, &error);
+  run_as_current (cancellable, FALSE);
   hand_back (task, token, error);
 }
 
@@ -174,8 +189,10 @@ login_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
 
   if (g_cancellable_is_cancelled (cancellable))
     return;
+  run_as_current (cancellable, TRUE);
   token = cr_cache_signin (call->account, call->provider, call->client_secret, &call->options,
                            &error);
+  run_as_current (cancellable, FALSE);
   hand_back (task, token, error);
 }
 

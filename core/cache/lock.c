@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include <credring/credring.h>
@@ -50,6 +51,12 @@ cr_lock_acquire (const char *account, int timeout_seconds, CrLockWaiting waiting
   told_at = g_get_monotonic_time () + WAITING_TOLD_AFTER_USEC;
   while (flock (fd, LOCK_EX | LOCK_NB) != 0)
     {
+      /* Whoever asked is gone (a cancelled cr_login_async(), say). */
+      if (g_cancellable_set_error_if_cancelled (g_cancellable_get_current (), error))
+        {
+          close (fd);
+          return NULL;
+        }
       if (waiting != NULL && g_get_monotonic_time () >= told_at)
         {
           waiting (waiting_data);

@@ -653,12 +653,12 @@ CR_EXPORT void cr_keyring_health_clear (CrKeyringHealth *health);
  * Errors are in the CR_ERROR domain, as for the synchronous call, except
  * cancellation: G_IO_ERROR_CANCELLED.  Cancelled before the worker starts,
  * the call touches neither the keyring nor the network.  Cancelled while
- * it runs, @callback gets G_IO_ERROR_CANCELLED at once, while the worker
- * finishes what it started, which cannot be interrupted (the keyring,
- * the lock, an HTTP request, a sign-in polling until the person's time
- * runs out, the account's lock held meanwhile); its answer is dropped,
- * but what it stored stays: a token it fetched is cached and serves the
- * next call. */
+ * it runs, @callback gets G_IO_ERROR_CANCELLED at once; the worker stops
+ * at its next wait (for the account's lock, between a sign-in's polls,
+ * within half a second while waiting for the browser's redirect), freeing
+ * the lock, and finishes only what cannot be interrupted (the keyring, an
+ * HTTP request under way); its answer is dropped, but what it stored
+ * stays: a token it fetched is cached and serves the next call. */
 CR_EXPORT void cr_token_get_async (const CrAccount *account, CrProvider *provider,
                                    const CrTokenOptions *options, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);

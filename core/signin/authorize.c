@@ -22,6 +22,7 @@
 #define PASTE_MAX_BYTES 8192
 /* How often the wait looks at stdin for a pasted redirect. */
 #define PASTE_POLL_MS 250
+#define WAIT_SLICE_MS 500
 #define DEFAULT_REDIRECT_PATH "/callback"
 
 typedef struct {
@@ -173,13 +174,16 @@ wait_for_redirect (Attempt *attempt, const CrTokenOptions *options, GError **err
   for (;;)
     {
       gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
-      long slice = attempt->pasting ? MIN (left_ms, PASTE_POLL_MS) : left_ms;
+      /* In slices: to read what is pasted, and to see a sign-in given up. */
+      long slice = MIN (left_ms, attempt->pasting ? PASTE_POLL_MS : WAIT_SLICE_MS);
       cr_autosecret char *line = NULL;
       char *query = NULL;
       CrFetchStatus status;
 
       if (left_ms <= 0)
         break;
+      if (!cr_signin_still_wanted (error))
+        return NULL;
       status = attempt->module->wait_redirect (attempt->listener, attempt->state, MAX (slice, 1),
                                                &query, message, sizeof message);
       if (status == CR_FETCH_OK)

@@ -164,7 +164,8 @@ sign_in (const CrAccount *account, const CrPluginDescriptor *provider,
 
       if (g_get_monotonic_time () + grant->interval * G_USEC_PER_SEC > deadline)
         break;
-      g_usleep ((gulong) (grant->interval * G_USEC_PER_SEC));
+      if (!cr_signin_pause (grant->interval * 1000, error))
+        return NULL;
       token = poll_once (account, provider, credentials, ca_certs, grant, &again, error);
       if (!again)
         return token;

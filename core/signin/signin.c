@@ -28,6 +28,31 @@ cr_signin_tell (const CrTokenOptions *options, const char *format, ...)
     fprintf (stderr, "%s\n", line);
 }
 
+gboolean
+cr_signin_still_wanted (GError **error)
+{
+  return !g_cancellable_set_error_if_cancelled (g_cancellable_get_current (), error);
+}
+
+/* Often enough that a cancelled wait ends at once for a person, seldom
+ * enough to cost nothing. */
+#define PAUSE_SLICE_MS 100
+
+gboolean
+cr_signin_pause (gint64 ms, GError **error)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  gint64 left;
+
+  while ((left = end - g_get_monotonic_time ()) > 0)
+    {
+      if (!cr_signin_still_wanted (error))
+        return FALSE;
+      g_usleep ((gulong) MIN (left, PAUSE_SLICE_MS * 1000));
+    }
+  return cr_signin_still_wanted (error);
+}
+
 CrToken *
 cr_signin_exchange (const CrAccount *account, const CrPluginDescriptor *provider,
                     const CrClientSecrets *credentials, const CrGrantInput *input,

@@ -48,6 +48,17 @@ CrToken *cr_signin_exchange (const CrAccount *account, const CrPluginDescriptor 
                              const CrClientSecrets *credentials, const CrGrantInput *input,
                              GBytes *ca_certs, GError **error);
 
+/* FALSE, with G_IO_ERROR_CANCELLED, once the work this thread does for a
+ * caller was given up: cr_login_async() and cr_token_get_async() make
+ * their GCancellable the thread's current one (g_cancellable_push_current()),
+ * and the service cancels a Login whose caller left the bus.  A person's
+ * sign-in checks between its waits, so that nothing goes on waiting for
+ * someone who is gone. */
+gboolean cr_signin_still_wanted (GError **error);
+/* g_usleep() of @ms, cut short (FALSE, G_IO_ERROR_CANCELLED) when the work
+ * is given up meanwhile (cr_signin_still_wanted()). */
+gboolean cr_signin_pause (gint64 ms, GError **error);
+
 /* Shows the person one line through @options->tell, else on stderr. */
 void cr_signin_tell (const CrTokenOptions *options, const char *format, ...) G_GNUC_PRINTF (2, 3);
 

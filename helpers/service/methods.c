@@ -503,6 +503,10 @@ typedef struct {
   Service *service;
   GDBusMethodInvocation *invocation;
   char *account;
+  /* Cancelled when the caller leaves the bus: a sign-in nobody waits for
+   * any more ends at once, its lock freed, no code left polling. */
+  GCancellable *cancellable;
+  guint caller_watch;
 } Login;
 
 static void
@@ -527,15 +531,29 @@ login_done (GObject *source, GAsyncResult *result, gpointer data)
   else
     g_dbus_method_invocation_return_value (login->invocation,
                                            g_variant_new ("(x)", token->expires_at));
+  if (login->caller_watch != 0)
+    g_bus_unwatch_name (login->caller_watch);
+  g_object_unref (login->cancellable);
   service_release (login->service);
   g_free (login->account);
   g_free (login);
 }
 
 static void
+caller_left (GDBusConnection *bus, const char *name, gpointer data)
+{
+  Login *login = data;
+
+  g_message ("account [%s]: the caller of Login left the bus: its sign-in is given up",
+             login->account);
+  g_cancellable_cancel (login->cancellable);
+}
+
+static void
 start_login (Service *service, Work *work, GDBusMethodInvocation *invocation)
 {
   Login *login = g_new0 (Login, 1);
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
   CrTokenOptions options = {
     .min_valid = -1,
     .signin = CR_SIGNIN_ALWAYS,
@@ -547,8 +565,15 @@ start_login (Service *service, Work *work, GDBusMethodInvocation *invocation)
   login->service = service;
   login->invocation = invocation;
   login->account = g_strdup (work->account->name);
+  login->cancellable = g_cancellable_new ();
+  /* A caller already gone is seen at once, as "vanished". */
+  if (sender != NULL)
+    login->caller_watch = g_bus_watch_name_on_connection (service->bus, sender,
+                                                          G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                          caller_left, login, NULL);
   service_hold (service);
-  cr_login_async (work->account, work->provider, NULL, &options, NULL, login_done, login);
+  cr_login_async (work->account, work->provider, NULL, &options, login->cancellable, login_done,
+                  login);
 }
 
 /* ---- dispatch ---------------------------------------------------------- */

@@ -101,6 +101,37 @@ svc_error_is "Login, denied: Error.Rejected" Rejected
 tap_isnt "Login, denied: a code was shown" "$USER_CODE" ""
 tap_is "Login, denied: nothing stored" "$(keyring_count dev)" 0
 
+# -- Login whose caller leaves the bus: the sign-in is given up at once (no
+#    code left polling, nothing stored when the code is entered later, the
+#    account's lock free for the next sign-in), not left to signin_timeout
+polls() { as_stat 'sum(s["token"].values())'; }
+seen=$(signin_prompts | grep -c '')
+# (Not under timeout(1): the caller itself is killed, below.)
+"$PYTHON" "$DBUS_CALL" "$SERVICE_IFACE.Login" "('dev', @a{sv} {'method': <'device'>})" \
+	>/dev/null 2>&1 &
+caller=$!
+code=
+for i in $(seq 300); do
+	code=$(signin_prompts | tail -n +$((seen + 1)) | grep '^dev ' |
+		grep -oE '[A-Z0-9]{4}-[A-Z0-9]{4}' | head -n 1)
+	[ -n "$code" ] && break
+	sleep 0.1
+done
+tap_isnt "Login, caller gone: a code was shown first" "$code" ""
+kill -9 "$caller"
+wait "$caller" 2>/dev/null
+sleep 3
+p1=$(polls)
+sleep 3
+tap_is "Login, caller gone: the service stopped polling for the code" "$(polls)" "$p1"
+as_hook POST /_emulator/device/approve --data "user_code=$code" >/dev/null
+sleep 2
+tap_is "Login, caller gone: the code entered later stores nothing" "$(keyring_count dev)" 0
+start=$(date +%s)
+sign_in_with_code dev approve
+tap_status "Login, caller gone: the next sign-in is not kept waiting (exit 0)" 0
+tap_timing_ok "Login, caller gone: the next sign-in within 20 s" test $(($(date +%s) - start)) -lt 20
+
 # -- no signal carried a secret
 MON=$(cat "$MONITOR_LOG")
 tap_lacks "no signal carries the token" "$MON" "$T1"
