@@ -1244,7 +1244,7 @@ static const GOptionEntry token_options[] = {
   { NULL },
 };
 static const CliChoices token_choices[] = {
-  { "format", (const char *const[]) { "raw", "header", "json", "kubectl", NULL } },
+  { "format", token_output_formats },
   { NULL },
 };
 

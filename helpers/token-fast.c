@@ -56,7 +56,6 @@ take_value (int argc, char **argv, int *i, const char *name, char letter, const 
 static gboolean
 parse (int argc, char **argv, TokenArgs *args)
 {
-  static const char *const formats[] = { "raw", "header", "json", "kubectl", NULL };
   guint64 seconds;
 
   if (argc < 3 || strcmp (argv[1], "token") != 0)
@@ -77,7 +76,7 @@ parse (int argc, char **argv, TokenArgs *args)
         return FALSE; /* given twice: the CLI's to judge */
     }
   return args->account != NULL && args->account[0] != '\0' &&
-         (args->format == NULL || g_strv_contains (formats, args->format)) &&
+         (args->format == NULL || g_strv_contains (token_output_formats, args->format)) &&
          (args->min_valid == NULL ||
           g_ascii_string_to_unsigned (args->min_valid, 10, 0, G_MAXINT32, &seconds, NULL));
 }

@@ -77,6 +77,8 @@ fill_exec_credential (yajl_gen gen, const CrAccount *account, const CrToken *tok
   yajl_gen_map_close (gen);
 }
 
+const char *const token_output_formats[] = { "raw", "header", "json", "kubectl", NULL };
+
 void
 token_output_print (const CrAccount *account, const CrToken *token, const char *format)
 {

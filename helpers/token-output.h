@@ -6,6 +6,11 @@
 
 G_BEGIN_DECLS
 
+/* The names --format takes, NULL-terminated: "raw" first (the default),
+ * then "header", "json", "kubectl".  The one list the fast path, the
+ * CLI's option check and its help use. */
+extern const char *const token_output_formats[];
+
 /* RFC 3339 in UTC, whole seconds ("2025-01-31T12:00:00Z"); NULL when
  * @unix_time is out of GDateTime's range. */
 char *token_output_rfc3339 (gint64 unix_time);
