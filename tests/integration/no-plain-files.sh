@@ -15,9 +15,12 @@ STAMP=$TEST_TMP/started
 : >"$STAMP"
 sleep 1   # a file written in the same second as the stamp is still newer
 
-SECRET='plain-files-s3cret-4c1f'
-PASSWORD='plain-files-passw0rd-77e2'
-GIT_PASSWORD='plain-files-git-pw-90ab'
+# Each run's own secrets: the search covers the whole machine, where another
+# run of this test (another checkout's make check) may be writing its own.
+RUN_TAG=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+SECRET=plain-files-s3cret-$RUN_TAG
+PASSWORD=plain-files-passw0rd-$RUN_TAG
+GIT_PASSWORD=plain-files-git-pw-$RUN_TAG
 CLIENT_ID=26156a86-b739-4c6b-9de2-314228c3e6e5
 start_emulator ants --client-id "$CLIENT_ID" --client-secret="$SECRET"
 KEYS=(provider=ants client_id="$CLIENT_ID" scope=item token_url="$EMU_TOKEN_URL"
