@@ -74,8 +74,6 @@ CR_EXPORT int cr_error_exit_status (const GError *error);
  * separators escaped (\xNN, \uNNNN), cut after @max_chars characters
  * (G_MAXSIZE: never).  Never pass a secret. */
 CR_EXPORT char *cr_escape_for_message (const char *text, gssize len, gsize max_chars);
-/* TRUE for a character that cr_escape_for_message() escapes. */
-CR_EXPORT gboolean cr_unichar_needs_escape (gunichar c);
 
 /* ---- host names (base/host.c) ------------------------------------------- */
 
@@ -95,8 +93,6 @@ CR_EXPORT void cr_secret_free_sized (void *data, size_t len);
 CR_EXPORT void cr_secret_freep (char **secret);
 /* Wipes the whole allocation of @string, then frees it.  NULL is fine. */
 CR_EXPORT void cr_secret_string_free (GString *string);
-/* Compares two secrets in time that does not depend on their contents.  NULL equals only NULL. */
-CR_EXPORT gboolean cr_secret_equal (const char *a, const char *b);
 /* Declares a char * that is wiped and freed when it goes out of scope. */
 #define cr_autosecret __attribute__((cleanup (cr_secret_freep)))
 
@@ -179,9 +175,6 @@ CR_EXPORT char **cr_config_list_accounts (CrConfig *config);
 CR_EXPORT CrAccount *cr_config_get_account (CrConfig *config, const char *name, GError **error);
 CR_EXPORT void cr_config_free (CrConfig *config);
 CR_EXPORT void cr_account_free (CrAccount *account);
-/* A deep copy of @account, resolved or not, that shares nothing with it:
- * free with cr_account_free(). */
-CR_EXPORT CrAccount *cr_account_copy (const CrAccount *account);
 
 /* Checks @account against what @provider needs, once, and fills in its
  * endpoint (the token URL its requests go to): required keys (a missing
@@ -267,32 +260,22 @@ CR_EXPORT char **cr_provider_file_dirs (void);
 
 /* ---- names of the descriptor's enums (provider/names.c) ----------------- */
 
-/* One table per enum, read by provider files, requests, `credring
- * providers` and JSON alike.  _to_string(): the name provider files, JSON
- * and the wire use ("client_credentials", "basic-raw", "json",
- * "expires_in"), NULL for a value this core does not know.  _describe():
- * the words for people ("client credentials", "HTTP Basic").
- * _from_string(): FALSE for a name that is not in the table.
- * _list_names(): every name, "a, b, c", for messages; free with g_free(). */
+/* The names of the grant, the client authentication and the body format,
+ * for showing a provider as `credring providers --describe` does; each
+ * enum has one table, which provider files, requests and JSON read too.
+ * _to_string(): the name provider files, JSON and the wire use
+ * ("client_credentials", "basic-raw", "json"), NULL for a value this core
+ * does not know.  _describe(): the words for people ("client
+ * credentials", "HTTP Basic"), "(unknown)" for a value it does not know. */
 CR_EXPORT const char *cr_grant_to_string (CrGrantType grant);
 CR_EXPORT const char *cr_grant_describe (CrGrantType grant);
-CR_EXPORT gboolean cr_grant_from_string (const char *name, CrGrantType *grant);
-CR_EXPORT char *cr_grant_list_names (void);
+CR_EXPORT const char *cr_client_auth_to_string (CrClientAuth auth);
+CR_EXPORT const char *cr_client_auth_describe (CrClientAuth auth);
+CR_EXPORT const char *cr_body_format_to_string (CrBodyFormat format);
+CR_EXPORT const char *cr_body_format_describe (CrBodyFormat format);
 /* Every grant @provider offers, as CR_GRANT_BIT()s: its grant set, or
  * (0, before ABI 1.2) its one grant. */
 CR_EXPORT unsigned int cr_provider_grant_set (const CrPluginDescriptor *provider);
-CR_EXPORT const char *cr_client_auth_to_string (CrClientAuth auth);
-CR_EXPORT const char *cr_client_auth_describe (CrClientAuth auth);
-CR_EXPORT gboolean cr_client_auth_from_string (const char *name, CrClientAuth *auth);
-CR_EXPORT char *cr_client_auth_list_names (void);
-CR_EXPORT const char *cr_body_format_to_string (CrBodyFormat format);
-CR_EXPORT const char *cr_body_format_describe (CrBodyFormat format);
-CR_EXPORT gboolean cr_body_format_from_string (const char *name, CrBodyFormat *format);
-CR_EXPORT char *cr_body_format_list_names (void);
-CR_EXPORT const char *cr_expiry_form_to_string (CrExpiryForm form);
-CR_EXPORT const char *cr_expiry_form_describe (CrExpiryForm form);
-CR_EXPORT gboolean cr_expiry_form_from_string (const char *name, CrExpiryForm *form);
-CR_EXPORT char *cr_expiry_form_list_names (void);
 
 /* ---- token endpoint (endpoint.c) --------------------------------------- */
 
@@ -371,9 +354,6 @@ typedef enum {
 /* "client secret", "password", "refresh token": for people. */
 CR_EXPORT const char *cr_secret_kind_describe (CrSecretKind kind);
 
-/* TRUE also when there was nothing to clear.  Items that stay locked (no
- * unlock prompt answered) are CR_ERROR_KEYRING, and then nothing is removed. */
-CR_EXPORT gboolean cr_store_clear_token (const char *account, GError **error);
 /* Secret; NULL without an error when not stored. */
 CR_EXPORT char *cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error);
 /* Drops the connection to the Secret Service; for a clean exit. */
@@ -421,23 +401,8 @@ typedef enum {
 CR_EXPORT const char *cr_secret_store_describe (CrSecretStore store);
 /* "secret-service", "kernel": for JSON; NULL for CR_SECRET_STORE_NONE. */
 CR_EXPORT const char *cr_secret_store_to_string (CrSecretStore store);
-/* Where the secrets this process stores go from now on: the Secret
- * Service unless it turned out to be missing (ask after a keyring call,
- * e.g. cr_store_lookup_secret()) or cr_store_keep_secrets_in_kernel() was
- * called. */
-CR_EXPORT CrSecretStore cr_store_get_secret_store (void);
-/* `login --store kernel`: from now on this process stores secrets in the
- * kernel keyring even where there is a Secret Service (and removes their
- * copy there).  The CR_ERROR_KEYRING fail-closed error, naming @account,
- * when the kernel keyring cannot be used. */
-CR_EXPORT gboolean cr_store_keep_secrets_in_kernel (const char *account, GError **error);
 
 /* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
-
-/* @account's cached token as it is, fresh or not (a damaged one reads as
- * none); NULL without an error when there is none.  Keyring failures are
- * CR_ERROR_KEYRING.  For showing: cr_cache_get_token() is what serves one. */
-CR_EXPORT CrToken *cr_cache_lookup_token (const char *account, GError **error);
 
 /* Fetches a new token with @credentials; stores nothing.  The account's
  * ca_file is read first, as accounts.conf is: one that is not a regular
@@ -447,14 +412,6 @@ CR_EXPORT CrToken *cr_cache_lookup_token (const char *account, GError **error);
  * only read the cache never load libcurl and its dependencies. */
 CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
                                    const CrClientSecrets *credentials, GError **error);
-
-/* A digest of the settings that decide which token an account gets
- * (provider, token URL, host, client id, username, provider parameters)
- * and of what @provider makes of them (its token URL, grant, client
- * authentication, body format and parameters): a cached token issued
- * under other settings, or by a provider described otherwise, is not served. */
-CR_EXPORT char *cr_account_fingerprint (const CrAccount *account,
-                                        const CrPluginDescriptor *provider);
 
 /* Stores @credentials as @account's secrets and @token (fetched with them;
  * NULL: none) as its cached token, replacing what was there, under the
@@ -598,37 +555,6 @@ CR_EXPORT gboolean cr_account_state_collect (CrConfig *config, const char *name,
                                              CrAccountState *state, GPtrArray *warnings,
                                              GError **error);
 CR_EXPORT void cr_account_state_clear (CrAccountState *state);
-
-/* ---- health checks, for `credring doctor` (token/probe.c, keyring/health.c) */
-
-/* What a GET of a token URL, without credentials, showed. */
-typedef struct {
-  long http_status;   /* whatever it was: a token endpoint may refuse a GET */
-  gint64 server_time; /* the server's Date, Unix seconds; -1: it sent none */
-  gint64 checked_at;  /* our clock when the answer came */
-} CrEndpointProbe;
-
-/* Asks @account's token URL (resolved) for nothing, over TLS with its
- * ca_file, within at most 10 s: CR_ERROR_NETWORK when no answer came (no
- * such host, refused, an untrusted certificate), CR_ERROR_CONFIG for a bad
- * ca_file.  No credential is sent. */
-CR_EXPORT gboolean cr_account_probe_token_url (const CrAccount *account, CrEndpointProbe *probe,
-                                               GError **error);
-
-/* Where secrets and tokens can be kept on this machine now. */
-typedef struct {
-  gboolean session_bus;        /* a session bus answers */
-  char *bus_problem;           /* nullable: why not */
-  gboolean secret_service;     /* org.freedesktop.secrets runs or can be started */
-  int default_unlocked;        /* 1 unlocked, 0 locked, -1 no default collection */
-  gboolean session_collection; /* the in-memory collection tokens go to */
-  char *service_problem;       /* nullable: why the Secret Service could not be asked */
-  gboolean kernel_keyring;     /* a key could be stored, read and removed there */
-  char *kernel_problem;        /* nullable: why not */
-} CrKeyringHealth;
-
-CR_EXPORT void cr_keyring_health_check (CrKeyringHealth *health);
-CR_EXPORT void cr_keyring_health_clear (CrKeyringHealth *health);
 
 /* ---- asynchronously, for programs with a main loop (cache/async.c) ----- */
 
