@@ -66,6 +66,7 @@ typedef enum {
   CR_ERROR_KEYRING = 5,  /* Secret Service unavailable or locked */
 } CrErrorCode;
 
+/* The domain of credring's errors (CR_ERROR). */
 CR_EXPORT GQuark cr_error_quark (void);
 /* The exit status for @error: its code in the CR_ERROR domain, else 1. */
 CR_EXPORT int cr_error_exit_status (const GError *error);
@@ -90,6 +91,7 @@ CR_EXPORT void cr_secret_wipe (void *data, size_t len);
 CR_EXPORT void cr_secret_free (char *secret);
 /* Wipes @len bytes at @data (which may hold NULs), then g_free()s it.  NULL is fine. */
 CR_EXPORT void cr_secret_free_sized (void *data, size_t len);
+/* cr_secret_free (*@secret), then *@secret = NULL: what cr_autosecret calls. */
 CR_EXPORT void cr_secret_freep (char **secret);
 /* Wipes the whole allocation of @string, then frees it.  NULL is fine. */
 CR_EXPORT void cr_secret_string_free (GString *string);
@@ -165,6 +167,8 @@ CR_EXPORT CrConfig *cr_config_load_file (const char *path, GError **error);
  * configuration holds @account alone. */
 CR_EXPORT CrConfig *cr_config_load_account_only (const char *path, gboolean must_exist,
                                                  const char *account, GError **error);
+/* The file @config was read from (whether it existed or not), as named or
+ * as cr_config_default_path() made it; valid as long as @config. */
 CR_EXPORT const char *cr_config_get_path (CrConfig *config);
 /* Warnings about the file itself (e.g. group- or world-readable), one line
  * each; free with g_strfreev(). */
@@ -173,6 +177,8 @@ CR_EXPORT char **cr_config_get_warnings (CrConfig *config);
 CR_EXPORT char **cr_config_list_accounts (CrConfig *config);
 /* CR_ERROR_CONFIG when the account does not exist or misses a common key. */
 CR_EXPORT CrAccount *cr_config_get_account (CrConfig *config, const char *name, GError **error);
+/* Free @config or @account (NULL is fine).  Accounts taken from a
+ * configuration are their own: either may be freed first. */
 CR_EXPORT void cr_config_free (CrConfig *config);
 CR_EXPORT void cr_account_free (CrAccount *account);
 
@@ -235,6 +241,7 @@ CR_EXPORT GPtrArray *cr_provider_load_all (GPtrArray *failures);
 CR_EXPORT const CrPluginDescriptor *cr_provider_get_descriptor (CrProvider *plugin);
 /* The file it was loaded from. */
 CR_EXPORT const char *cr_provider_get_path (CrProvider *plugin);
+/* Whether it is a plugin or a provider file. */
 CR_EXPORT CrProviderKind cr_provider_get_kind (CrProvider *plugin);
 /* Things worth telling about how it was found, one line each (NULL-terminated, may be empty). */
 CR_EXPORT const char *const *cr_provider_get_warnings (CrProvider *plugin);
@@ -309,6 +316,7 @@ typedef struct {
   char *refresh_token;
 } CrToken;
 
+/* Wipes the access and refresh tokens, then frees @token.  NULL is fine. */
 CR_EXPORT void cr_token_free (CrToken *token);
 /* TRUE when @token has at least @min_valid (-1: the default) seconds left at @now. */
 CR_EXPORT gboolean cr_token_is_fresh (const CrToken *token, gint64 now, gint64 min_valid);
@@ -341,6 +349,7 @@ CR_EXPORT CrRequest *cr_request_build_masked (const CrPluginDescriptor *provider
  * headers credring sets (curl adds Host and Content-Length), an empty
  * line and the body.  NULL for a request that is not masked. */
 CR_EXPORT char *cr_request_format (const CrRequest *request);
+/* Wipes the secrets (authorization, body), then frees @request.  NULL is fine. */
 CR_EXPORT void cr_request_free (CrRequest *request);
 
 /* ---- keyring (store.c) ------------------------------------------------- */
@@ -554,6 +563,8 @@ typedef struct {
 CR_EXPORT gboolean cr_account_state_collect (CrConfig *config, const char *name, gint64 now,
                                              CrAccountState *state, GPtrArray *warnings,
                                              GError **error);
+/* Frees what cr_account_state_collect() put in @state (provider,
+ * problem); @state itself is the caller's. */
 CR_EXPORT void cr_account_state_clear (CrAccountState *state);
 
 /* ---- asynchronously, for programs with a main loop (cache/async.c) ----- */
@@ -588,6 +599,7 @@ CR_EXPORT void cr_account_state_clear (CrAccountState *state);
 CR_EXPORT void cr_token_get_async (const CrAccount *account, CrProvider *provider,
                                    const CrTokenOptions *options, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
+/* In @callback: the token, or NULL and the error. */
 CR_EXPORT CrToken *cr_token_get_finish (GAsyncResult *result, GError **error);
 
 /* cr_cache_signin() in a worker thread, for an account whose grant signs a
@@ -601,6 +613,7 @@ CR_EXPORT void cr_login_async (const CrAccount *account, CrProvider *provider,
                                const char *client_secret, const CrTokenOptions *options,
                                GCancellable *cancellable, GAsyncReadyCallback callback,
                                gpointer user_data);
+/* In @callback: the token the sign-in brought, or NULL and the error. */
 CR_EXPORT CrToken *cr_login_finish (GAsyncResult *result, GError **error);
 
 /* ---- which account a URL belongs to (match.c) -------------------------- */
