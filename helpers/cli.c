@@ -2,6 +2,7 @@
  * checks of a command's arguments and options, and the help. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include <credring/credring.h>
@@ -72,6 +73,214 @@ option_group (const char *name, const char *title, const GOptionEntry *options)
   return group;
 }
 
+static const GOptionEntry *
+find_entry (const GOptionEntry *options, const char *long_name, char short_name)
+{
+  for (gsize i = 0; i < count_options (options); i++)
+    if (long_name != NULL ? g_str_equal (options[i].long_name, long_name)
+                          : short_name != '\0' && options[i].short_name == short_name)
+      return &options[i];
+  return NULL;
+}
+
+/* The option named @long_name (without "--"), else the one whose short
+ * name is @short_name, among the global options and every command's. */
+static const GOptionEntry *
+program_option (const CliProgram *program, const char *long_name, char short_name)
+{
+  const GOptionEntry *found = find_entry (program->options, long_name, short_name);
+
+  for (const CliCommand *command = program->commands; found == NULL && command->name != NULL;
+       command++)
+    found = find_entry (command->options, long_name, short_name);
+  return found;
+}
+
+/* One word of argv, read as GOption reads it, without changing argv. */
+typedef struct {
+  gboolean is_option;         /* FALSE: the command or an argument */
+  char *typed;                /* the option as typed, without "=VALUE": "--name", "-x" */
+  const GOptionEntry *entry;  /* NULL: no option of the program has that name */
+  const char *value;          /* "--name=VALUE": VALUE; else NULL */
+  gboolean value_missing;     /* it takes a value, and argv ends before one */
+} CliWord;
+
+static void
+cli_word_clear (CliWord *word)
+{
+  g_clear_pointer (&word->typed, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliWord, cli_word_clear)
+
+/* Reads argv[*i] into @word, and moves *i past the next word when the
+ * option takes it as its value.  Short options may be grouped ("-vf
+ * json"): the last of the group may take the next word; @word is the
+ * first unknown one of the group, else the last. */
+static void
+read_word (const CliProgram *program, int argc, char **argv, int *i, CliWord *word)
+{
+  const char *arg = argv[*i];
+
+  *word = (CliWord){ 0 };
+  if (arg[0] != '-' || arg[1] == '\0')
+    return;
+  word->is_option = TRUE;
+  if (arg[1] == '-')
+    {
+      const char *equals = strchr (arg, '=');
+
+      word->typed = equals != NULL ? g_strndup (arg, equals - arg) : g_strdup (arg);
+      word->value = equals != NULL ? equals + 1 : NULL;
+      word->entry = program_option (program, word->typed + 2, '\0');
+    }
+  else
+    for (const char *c = arg + 1; *c != '\0'; c++)
+      {
+        g_free (word->typed);
+        word->typed = g_strdup_printf ("-%c", *c);
+        word->entry = program_option (program, NULL, *c);
+        if (word->entry == NULL)
+          return;
+      }
+  if (word->entry == NULL || word->entry->arg == G_OPTION_ARG_NONE || word->value != NULL)
+    return;
+  if (*i + 1 < argc)
+    (*i)++;
+  else
+    word->value_missing = TRUE;
+}
+
+/* The command argv names, as cli_find_command() will find it once the
+ * options are out of the way; NULL for none. */
+static const CliCommand *
+command_in_argv (const CliProgram *program, int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      g_auto (CliWord) word = { 0 };
+
+      if (g_str_equal (argv[i], "--"))
+        break;
+      read_word (program, argc, argv, &i, &word);
+      if (!word.is_option)
+        return cli_find_command (program, argv[i], NULL);
+    }
+  return NULL;
+}
+
+/* "COMMAND: " before a message about argv, when argv names a command. */
+static void
+set_usage_error (const CliCommand *command, GError **error, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
+
+static void
+set_usage_error (const CliCommand *command, GError **error, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s%s%s", command != NULL ? command->name : "",
+               command != NULL ? ": " : "", message);
+}
+
+/* @command's row of the option named @long_name, or the global one; NULL
+ * when it takes no such option. */
+static const GOptionEntry *
+taken_option (const CliProgram *program, const CliCommand *command, const char *long_name)
+{
+  const GOptionEntry *own = find_option (command->options, long_name);
+
+  return own != NULL ? own : find_option (program->options, long_name);
+}
+
+/* "raw, header or json" */
+static char *
+alternatives (const char *const *values)
+{
+  GString *text = g_string_new (NULL);
+  guint n = g_strv_length ((char **) values);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", values[i]);
+  return g_string_free (text, FALSE);
+}
+
+/* "COMMAND: OPTION is not an option of COMMAND (its options: ...)", for
+ * @option as typed ("--name", "-x"), escaped here.  Returns FALSE. */
+static gboolean
+set_not_an_option (const CliCommand *command, const char *option, GError **error)
+{
+  g_autoptr (GString) own = g_string_new (NULL);
+  g_autofree char *shown = cr_escape_for_message (option, -1, SHOWN_ARGUMENT_CHARS);
+
+  for (gsize j = 0; j < count_options (command->options); j++)
+    g_string_append_printf (own, "%s--%s", own->len > 0 ? ", " : "",
+                            command->options[j].long_name);
+  g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "%s: %s is not an option of %s (%s%s)",
+               command->name, shown, command->name,
+               own->len > 0 ? "its options: " : "it has none", own->str);
+  return FALSE;
+}
+
+/* What GOption would take the wrong way, or say without the command:
+ * a flag given a value ("--all=no" would be --all, the opposite of what
+ * was typed), an option no command has or one the command does not take
+ * (the options it does take are named), a value missing. */
+static gboolean
+check_words (const CliProgram *program, const CliCommand *command, int argc, char **argv,
+             GError **error)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      g_auto (CliWord) word = { 0 };
+      g_autofree char *shown = NULL;
+
+      if (g_str_equal (argv[i], "--"))
+        break; /* GOption's end of options */
+      read_word (program, argc, argv, &i, &word);
+      if (!word.is_option)
+        continue;
+      if (command != NULL)
+        {
+          /* Named by its long name, however it was typed, when it has one. */
+          g_autofree char *named = word.entry != NULL
+                                     ? g_strconcat ("--", word.entry->long_name, NULL)
+                                     : g_strdup (word.typed);
+
+          if (word.entry != NULL)
+            word.entry = taken_option (program, command, word.entry->long_name);
+          if (word.entry == NULL)
+            return set_not_an_option (command, named, error);
+        }
+      else if (word.entry == NULL)
+        continue; /* no command: GOption's message */
+      if (word.entry->arg == G_OPTION_ARG_NONE && word.value != NULL)
+        {
+          shown = cr_escape_for_message (word.value, -1, SHOWN_ARGUMENT_CHARS);
+          set_usage_error (command, error, "--%s takes no value (not '%s')",
+                           word.entry->long_name, shown);
+          return FALSE;
+        }
+      if (word.value_missing)
+        {
+          const char *const *values = command != NULL ? choices_of (command,
+                                                                    word.entry->long_name) : NULL;
+          g_autofree char *taken = values != NULL ? alternatives (values) : NULL;
+
+          set_usage_error (command, error, "--%s needs a value (%s)", word.entry->long_name,
+                           taken != NULL                        ? taken
+                           : word.entry->arg_description != NULL ? word.entry->arg_description
+                                                                 : "VALUE");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 cli_parse (const CliProgram *program, int *argc, char ***argv, GError **error)
 {
@@ -79,6 +288,9 @@ cli_parse (const CliProgram *program, int *argc, char ***argv, GError **error)
   g_autoptr (GError) parse_error = NULL;
 
   g_return_val_if_fail (program != NULL && argc != NULL && argv != NULL, FALSE);
+
+  if (!check_words (program, command_in_argv (program, *argc, *argv), *argc, *argv, error))
+    return FALSE;
 
   /* GOption's help shows the program's name; under libtool argv[0] is not it. */
   g_set_prgname (program->name);
@@ -208,33 +420,14 @@ check_options_taken (const CliProgram *program, const CliCommand *command, GErro
     for (gsize i = 0; i < count_options (other->options); i++)
       {
         const GOptionEntry *option = &other->options[i];
-        g_autoptr (GString) own = NULL;
+        g_autofree char *typed = NULL;
 
         if (!option_given (option) || find_option (command->options, option->long_name) != NULL)
           continue;
-        own = g_string_new (NULL);
-        for (gsize j = 0; j < count_options (command->options); j++)
-          g_string_append_printf (own, "%s--%s", own->len > 0 ? ", " : "",
-                                  command->options[j].long_name);
-        g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
-                     "%s: --%s is not an option of %s (%s%s)", command->name,
-                     option->long_name, command->name, own->len > 0 ? "its options: " : "it has none",
-                     own->str);
-        return FALSE;
+        typed = g_strconcat ("--", option->long_name, NULL);
+        return set_not_an_option (command, typed, error);
       }
   return TRUE;
-}
-
-/* "raw, header or json" */
-static char *
-alternatives (const char *const *values)
-{
-  GString *text = g_string_new (NULL);
-  guint n = g_strv_length ((char **) values);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (text, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", values[i]);
-  return g_string_free (text, FALSE);
 }
 
 static gboolean

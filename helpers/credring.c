@@ -24,6 +24,7 @@
 #include "token-output.h"
 #include "secret-input.h"
 #include "wrappers.h"
+#include "keyring/store.h"
 
 #define EXIT_USAGE CR_ERROR_CONFIG
 

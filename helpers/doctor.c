@@ -14,6 +14,8 @@
 
 #include "doctor.h"
 #include "json-output.h"
+#include "keyring/health.h"
+#include "token/probe.h"
 
 /* Farther apart than this, tokens look expired early or valid late. */
 #define MAX_CLOCK_SKEW_SECONDS 60

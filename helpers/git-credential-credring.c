@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -198,6 +199,16 @@ parse_command_line (int argc, char **argv, Action *action, int *status)
   *status = CR_ERROR_CONFIG;
   g_option_context_set_summary (context, "git credential helper answering with credring tokens.");
   g_option_context_add_main_entries (context, entries, NULL);
+  /* GOption takes "--version=no" as --version: a flag given a value is
+   * refused, as credring refuses it. */
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_has_prefix (argv[i], "--version="))
+      {
+        g_autofree char *shown = cr_escape_for_message (argv[i] + strlen ("--version="), -1, 40);
+
+        g_printerr ("git-credential-credring: --version takes no value (not '%s')\n", shown);
+        return FALSE;
+      }
   if (!g_option_context_parse (context, &argc, &argv, &parse_error))
     {
       /* GLib quotes the option as given. */

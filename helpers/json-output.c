@@ -7,6 +7,8 @@
 
 #include <credring/credring.h>
 
+#include "base/error.h"
+
 #include "json-output.h"
 
 void

@@ -17,6 +17,7 @@
 
 #include <credring/credring.h>
 
+#include "cache/cache.h"
 #include "service/socket.h"
 #include "token-fast.h"
 #include "token-output.h"

@@ -13,6 +13,7 @@
 #include <credring/credring.h>
 
 #include "testutil.h"
+#include "account/account.h"
 
 static char *tmp_dir;
 

@@ -16,6 +16,7 @@
 
 #include "testutil.h"
 #include "provider/descriptor.h"
+#include "provider/names.h"
 
 /* Where the plugins of the build tree are, and the broken test plugins. */
 static char *real_plugin_dir;

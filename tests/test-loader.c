@@ -12,6 +12,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include <credring/credring.h>
 
 #include "fetch/fetch-module.h"
+#include "provider/fetch-loader.h"
 #include "provider/trusted-file.h"
 #include "provider/provider-file.h"
 
@@ -587,6 +589,92 @@ test_load_sequence (void)
       }
 }
 
+/* ---- the fetch module's version and size ------------------------------- */
+
+/* In the child (cr_fetch_module() loads once per process): what became of
+ * the module $CREDRING_FETCH_MODULE names, one line on stdout. */
+static void
+print_fetch_module_outcome (void)
+{
+  g_autoptr (GError) error = NULL;
+  const CrFetchModule *module = cr_fetch_module (&error);
+
+  if (module != NULL)
+    g_print ("loaded: version %u, %zu bytes\n", module->version, module->struct_size);
+  else
+    g_print ("refused (code %d): %s\n", error->code, error->message);
+}
+
+/* @built (a module of the build tree) copied as fetch.so into a directory
+ * the loader trusts, and loaded by cr_fetch_module() in a child; its line
+ * must be @before, the copy's path and @after (NULL: @before alone). */
+static void
+assert_fetch_module_outcome (const char *built, const char *before, const char *after)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *line = NULL;
+
+  if (g_test_subprocess ())
+    {
+      print_fetch_module_outcome ();
+      return;
+    }
+  dir = new_tree ("lib/credring", NULL);
+  path = cr_test_copy_file (built, dir, "fetch.so", 0755);
+  line = after != NULL ? g_strconcat (before, path, after, NULL) : g_strdup (before);
+  g_setenv ("CREDRING_FETCH_MODULE", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_setenv ("CREDRING_FETCH_MODULE", fetch_module, TRUE);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout (line);
+}
+
+static char *
+test_module (const char *name)
+{
+  return g_test_build_filename (G_TEST_BUILT, "plugins", ".libs", name, NULL);
+}
+
+/* The real one, as a control: the refusals below are the version's. */
+static void
+test_fetch_module_this_version (void)
+{
+  g_autofree char *expected = g_strdup_printf ("loaded: version %d, %zu bytes\n",
+                                               CR_FETCH_MODULE_VERSION, sizeof (CrFetchModule));
+
+  assert_fetch_module_outcome (fetch_module, expected, NULL);
+}
+
+/* An old (or newer) fetch.so left where the installed one goes. */
+static void
+test_fetch_module_other_version (void)
+{
+  g_autofree char *module = test_module ("fetch-other-version.so");
+  g_autofree char *before = g_strdup_printf (
+    "refused (code %d): credring is not installed right: ", CR_ERROR_FAILED);
+  g_autofree char *after = g_strdup_printf (
+    " is version 99 of the fetch module, this credring needs %d\n", CR_FETCH_MODULE_VERSION);
+
+  assert_fetch_module_outcome (module, before, after);
+}
+
+/* This version by its word, but a table that ends before listen(): read
+ * whole, it would be read past its end. */
+static void
+test_fetch_module_short_table (void)
+{
+  g_autofree char *module = test_module ("fetch-short-table.so");
+  g_autofree char *before = g_strdup_printf (
+    "refused (code %d): credring is not installed right: ", CR_ERROR_FAILED);
+  g_autofree char *after = g_strdup_printf (
+    " has a fetch module table of %zu bytes, version %d has %zu: it was built with "
+    "another fetch-module.h\n",
+    offsetof (CrFetchModule, listen), CR_FETCH_MODULE_VERSION, sizeof (CrFetchModule));
+
+  assert_fetch_module_outcome (module, before, after);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -621,6 +709,9 @@ main (int argc, char **argv)
   g_test_add_func ("/loader/checked-is-loaded/fetch-module",
                    test_checked_is_loaded_fetch_module);
   g_test_add_func ("/loader/load-sequence", test_load_sequence);
+  g_test_add_func ("/loader/fetch-module/this-version", test_fetch_module_this_version);
+  g_test_add_func ("/loader/fetch-module/other-version", test_fetch_module_other_version);
+  g_test_add_func ("/loader/fetch-module/short-table", test_fetch_module_short_table);
 
   status = g_test_run ();
   cr_test_remove_tree (tmp_root);

@@ -10,6 +10,8 @@
 
 #include "testutil.h"
 #include "token/token.h"
+#include "base/error.h"
+#include "base/secret.h"
 
 static char *tmp_dir;
 

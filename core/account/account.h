@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* A deep copy of @account, resolved or not, that shares nothing with it
+ * (what cr_token_get_async() keeps): free with cr_account_free(). */
+CrAccount *cr_account_copy (const CrAccount *account);
+
 /* Keys every account may have, whatever its provider. */
 extern const char *const cr_account_common_keys[];
 

@@ -12,6 +12,7 @@
 
 #include "account/account.h"
 #include "base/ascii.h"
+#include "provider/names.h"
 
 gboolean
 cr_grant_needs_person (CrGrantType grant)

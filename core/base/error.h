@@ -12,6 +12,10 @@ G_BEGIN_DECLS
  * environment gave. */
 void cr_propagate_escaped (GError **error, GError *local_error);
 
+/* TRUE for a character that cr_escape_for_message() escapes: what JSON
+ * output escapes too. */
+gboolean cr_unichar_needs_escape (gunichar c);
+
 G_END_DECLS
 
 #endif /* CR_BASE_ERROR_H */

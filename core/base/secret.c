@@ -12,6 +12,8 @@
 
 #include <credring/credring.h>
 
+#include "base/secret.h"
+
 void
 cr_secret_wipe (void *data, size_t len)
 {

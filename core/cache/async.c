@@ -7,6 +7,8 @@
 
 #include <credring/credring.h>
 
+#include "account/account.h"
+
 /* One call: everything the worker reads, owned by the task, so that the
  * caller may free its own account, provider and options as soon as the
  * call returns, and all of its things once its callback has run, even

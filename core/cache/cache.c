@@ -6,6 +6,8 @@
 #include <credring/credring.h>
 
 #include "account/account.h"
+#include "base/secret.h"
+#include "cache/cache.h"
 #include "cache/changes.h"
 #include "cache/lock.h"
 #include "cache/refresh.h"

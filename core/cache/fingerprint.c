@@ -7,6 +7,8 @@
 
 #include <credring/credring.h>
 
+#include "cache/cache.h"
+
 /* Strings with their terminators, so that no two different lists read the same. */
 static void
 digest_string (GChecksum *digest, const char *text)

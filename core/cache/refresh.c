@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "account/account.h"
+#include "base/secret.h"
 #include "cache/refresh.h"
 #include "keyring/store.h"
 #include "token/fetch-client.h"

@@ -4,6 +4,7 @@
 
 #include <credring/credring.h>
 
+#include "cache/cache.h"
 #include "keyring/store.h"
 
 void

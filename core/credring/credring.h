@@ -66,6 +66,7 @@ typedef enum {
   CR_ERROR_KEYRING = 5,  /* Secret Service unavailable or locked */
 } CrErrorCode;
 
+/* The domain of credring's errors (CR_ERROR). */
 CR_EXPORT GQuark cr_error_quark (void);
 /* The exit status for @error: its code in the CR_ERROR domain, else 1. */
 CR_EXPORT int cr_error_exit_status (const GError *error);
@@ -74,8 +75,6 @@ CR_EXPORT int cr_error_exit_status (const GError *error);
  * separators escaped (\xNN, \uNNNN), cut after @max_chars characters
  * (G_MAXSIZE: never).  Never pass a secret. */
 CR_EXPORT char *cr_escape_for_message (const char *text, gssize len, gsize max_chars);
-/* TRUE for a character that cr_escape_for_message() escapes. */
-CR_EXPORT gboolean cr_unichar_needs_escape (gunichar c);
 
 /* ---- host names (base/host.c) ------------------------------------------- */
 
@@ -92,11 +91,10 @@ CR_EXPORT void cr_secret_wipe (void *data, size_t len);
 CR_EXPORT void cr_secret_free (char *secret);
 /* Wipes @len bytes at @data (which may hold NULs), then g_free()s it.  NULL is fine. */
 CR_EXPORT void cr_secret_free_sized (void *data, size_t len);
+/* cr_secret_free (*@secret), then *@secret = NULL: what cr_autosecret calls. */
 CR_EXPORT void cr_secret_freep (char **secret);
 /* Wipes the whole allocation of @string, then frees it.  NULL is fine. */
 CR_EXPORT void cr_secret_string_free (GString *string);
-/* Compares two secrets in time that does not depend on their contents.  NULL equals only NULL. */
-CR_EXPORT gboolean cr_secret_equal (const char *a, const char *b);
 /* Declares a char * that is wiped and freed when it goes out of scope. */
 #define cr_autosecret __attribute__((cleanup (cr_secret_freep)))
 
@@ -169,6 +167,8 @@ CR_EXPORT CrConfig *cr_config_load_file (const char *path, GError **error);
  * configuration holds @account alone. */
 CR_EXPORT CrConfig *cr_config_load_account_only (const char *path, gboolean must_exist,
                                                  const char *account, GError **error);
+/* The file @config was read from (whether it existed or not), as named or
+ * as cr_config_default_path() made it; valid as long as @config. */
 CR_EXPORT const char *cr_config_get_path (CrConfig *config);
 /* Warnings about the file itself (e.g. group- or world-readable), one line
  * each; free with g_strfreev(). */
@@ -177,11 +177,10 @@ CR_EXPORT char **cr_config_get_warnings (CrConfig *config);
 CR_EXPORT char **cr_config_list_accounts (CrConfig *config);
 /* CR_ERROR_CONFIG when the account does not exist or misses a common key. */
 CR_EXPORT CrAccount *cr_config_get_account (CrConfig *config, const char *name, GError **error);
+/* Free @config or @account (NULL is fine).  Accounts taken from a
+ * configuration are their own: either may be freed first. */
 CR_EXPORT void cr_config_free (CrConfig *config);
 CR_EXPORT void cr_account_free (CrAccount *account);
-/* A deep copy of @account, resolved or not, that shares nothing with it:
- * free with cr_account_free(). */
-CR_EXPORT CrAccount *cr_account_copy (const CrAccount *account);
 
 /* Checks @account against what @provider needs, once, and fills in its
  * endpoint (the token URL its requests go to): required keys (a missing
@@ -242,6 +241,7 @@ CR_EXPORT GPtrArray *cr_provider_load_all (GPtrArray *failures);
 CR_EXPORT const CrPluginDescriptor *cr_provider_get_descriptor (CrProvider *plugin);
 /* The file it was loaded from. */
 CR_EXPORT const char *cr_provider_get_path (CrProvider *plugin);
+/* Whether it is a plugin or a provider file. */
 CR_EXPORT CrProviderKind cr_provider_get_kind (CrProvider *plugin);
 /* Things worth telling about how it was found, one line each (NULL-terminated, may be empty). */
 CR_EXPORT const char *const *cr_provider_get_warnings (CrProvider *plugin);
@@ -267,32 +267,22 @@ CR_EXPORT char **cr_provider_file_dirs (void);
 
 /* ---- names of the descriptor's enums (provider/names.c) ----------------- */
 
-/* One table per enum, read by provider files, requests, `credring
- * providers` and JSON alike.  _to_string(): the name provider files, JSON
- * and the wire use ("client_credentials", "basic-raw", "json",
- * "expires_in"), NULL for a value this core does not know.  _describe():
- * the words for people ("client credentials", "HTTP Basic").
- * _from_string(): FALSE for a name that is not in the table.
- * _list_names(): every name, "a, b, c", for messages; free with g_free(). */
+/* The names of the grant, the client authentication and the body format,
+ * for showing a provider as `credring providers --describe` does; each
+ * enum has one table, which provider files, requests and JSON read too.
+ * _to_string(): the name provider files, JSON and the wire use
+ * ("client_credentials", "basic-raw", "json"), NULL for a value this core
+ * does not know.  _describe(): the words for people ("client
+ * credentials", "HTTP Basic"), "(unknown)" for a value it does not know. */
 CR_EXPORT const char *cr_grant_to_string (CrGrantType grant);
 CR_EXPORT const char *cr_grant_describe (CrGrantType grant);
-CR_EXPORT gboolean cr_grant_from_string (const char *name, CrGrantType *grant);
-CR_EXPORT char *cr_grant_list_names (void);
+CR_EXPORT const char *cr_client_auth_to_string (CrClientAuth auth);
+CR_EXPORT const char *cr_client_auth_describe (CrClientAuth auth);
+CR_EXPORT const char *cr_body_format_to_string (CrBodyFormat format);
+CR_EXPORT const char *cr_body_format_describe (CrBodyFormat format);
 /* Every grant @provider offers, as CR_GRANT_BIT()s: its grant set, or
  * (0, before ABI 1.2) its one grant. */
 CR_EXPORT unsigned int cr_provider_grant_set (const CrPluginDescriptor *provider);
-CR_EXPORT const char *cr_client_auth_to_string (CrClientAuth auth);
-CR_EXPORT const char *cr_client_auth_describe (CrClientAuth auth);
-CR_EXPORT gboolean cr_client_auth_from_string (const char *name, CrClientAuth *auth);
-CR_EXPORT char *cr_client_auth_list_names (void);
-CR_EXPORT const char *cr_body_format_to_string (CrBodyFormat format);
-CR_EXPORT const char *cr_body_format_describe (CrBodyFormat format);
-CR_EXPORT gboolean cr_body_format_from_string (const char *name, CrBodyFormat *format);
-CR_EXPORT char *cr_body_format_list_names (void);
-CR_EXPORT const char *cr_expiry_form_to_string (CrExpiryForm form);
-CR_EXPORT const char *cr_expiry_form_describe (CrExpiryForm form);
-CR_EXPORT gboolean cr_expiry_form_from_string (const char *name, CrExpiryForm *form);
-CR_EXPORT char *cr_expiry_form_list_names (void);
 
 /* ---- token endpoint (endpoint.c) --------------------------------------- */
 
@@ -326,6 +316,7 @@ typedef struct {
   char *refresh_token;
 } CrToken;
 
+/* Wipes the access and refresh tokens, then frees @token.  NULL is fine. */
 CR_EXPORT void cr_token_free (CrToken *token);
 /* TRUE when @token has at least @min_valid (-1: the default) seconds left at @now. */
 CR_EXPORT gboolean cr_token_is_fresh (const CrToken *token, gint64 now, gint64 min_valid);
@@ -358,6 +349,7 @@ CR_EXPORT CrRequest *cr_request_build_masked (const CrPluginDescriptor *provider
  * headers credring sets (curl adds Host and Content-Length), an empty
  * line and the body.  NULL for a request that is not masked. */
 CR_EXPORT char *cr_request_format (const CrRequest *request);
+/* Wipes the secrets (authorization, body), then frees @request.  NULL is fine. */
 CR_EXPORT void cr_request_free (CrRequest *request);
 
 /* ---- keyring (store.c) ------------------------------------------------- */
@@ -371,9 +363,6 @@ typedef enum {
 /* "client secret", "password", "refresh token": for people. */
 CR_EXPORT const char *cr_secret_kind_describe (CrSecretKind kind);
 
-/* TRUE also when there was nothing to clear.  Items that stay locked (no
- * unlock prompt answered) are CR_ERROR_KEYRING, and then nothing is removed. */
-CR_EXPORT gboolean cr_store_clear_token (const char *account, GError **error);
 /* Secret; NULL without an error when not stored. */
 CR_EXPORT char *cr_store_lookup_secret (const char *account, CrSecretKind kind, GError **error);
 /* Drops the connection to the Secret Service; for a clean exit. */
@@ -421,23 +410,8 @@ typedef enum {
 CR_EXPORT const char *cr_secret_store_describe (CrSecretStore store);
 /* "secret-service", "kernel": for JSON; NULL for CR_SECRET_STORE_NONE. */
 CR_EXPORT const char *cr_secret_store_to_string (CrSecretStore store);
-/* Where the secrets this process stores go from now on: the Secret
- * Service unless it turned out to be missing (ask after a keyring call,
- * e.g. cr_store_lookup_secret()) or cr_store_keep_secrets_in_kernel() was
- * called. */
-CR_EXPORT CrSecretStore cr_store_get_secret_store (void);
-/* `login --store kernel`: from now on this process stores secrets in the
- * kernel keyring even where there is a Secret Service (and removes their
- * copy there).  The CR_ERROR_KEYRING fail-closed error, naming @account,
- * when the kernel keyring cannot be used. */
-CR_EXPORT gboolean cr_store_keep_secrets_in_kernel (const char *account, GError **error);
 
 /* ---- obtaining a token (cache.c, lock.c) ------------------------------- */
-
-/* @account's cached token as it is, fresh or not (a damaged one reads as
- * none); NULL without an error when there is none.  Keyring failures are
- * CR_ERROR_KEYRING.  For showing: cr_cache_get_token() is what serves one. */
-CR_EXPORT CrToken *cr_cache_lookup_token (const char *account, GError **error);
 
 /* Fetches a new token with @credentials; stores nothing.  The account's
  * ca_file is read first, as accounts.conf is: one that is not a regular
@@ -447,14 +421,6 @@ CR_EXPORT CrToken *cr_cache_lookup_token (const char *account, GError **error);
  * only read the cache never load libcurl and its dependencies. */
 CR_EXPORT CrToken *cr_token_fetch (const CrAccount *account, const CrPluginDescriptor *provider,
                                    const CrClientSecrets *credentials, GError **error);
-
-/* A digest of the settings that decide which token an account gets
- * (provider, token URL, host, client id, username, provider parameters)
- * and of what @provider makes of them (its token URL, grant, client
- * authentication, body format and parameters): a cached token issued
- * under other settings, or by a provider described otherwise, is not served. */
-CR_EXPORT char *cr_account_fingerprint (const CrAccount *account,
-                                        const CrPluginDescriptor *provider);
 
 /* Stores @credentials as @account's secrets and @token (fetched with them;
  * NULL: none) as its cached token, replacing what was there, under the
@@ -597,38 +563,9 @@ typedef struct {
 CR_EXPORT gboolean cr_account_state_collect (CrConfig *config, const char *name, gint64 now,
                                              CrAccountState *state, GPtrArray *warnings,
                                              GError **error);
+/* Frees what cr_account_state_collect() put in @state (provider,
+ * problem); @state itself is the caller's. */
 CR_EXPORT void cr_account_state_clear (CrAccountState *state);
-
-/* ---- health checks, for `credring doctor` (token/probe.c, keyring/health.c) */
-
-/* What a GET of a token URL, without credentials, showed. */
-typedef struct {
-  long http_status;   /* whatever it was: a token endpoint may refuse a GET */
-  gint64 server_time; /* the server's Date, Unix seconds; -1: it sent none */
-  gint64 checked_at;  /* our clock when the answer came */
-} CrEndpointProbe;
-
-/* Asks @account's token URL (resolved) for nothing, over TLS with its
- * ca_file, within at most 10 s: CR_ERROR_NETWORK when no answer came (no
- * such host, refused, an untrusted certificate), CR_ERROR_CONFIG for a bad
- * ca_file.  No credential is sent. */
-CR_EXPORT gboolean cr_account_probe_token_url (const CrAccount *account, CrEndpointProbe *probe,
-                                               GError **error);
-
-/* Where secrets and tokens can be kept on this machine now. */
-typedef struct {
-  gboolean session_bus;        /* a session bus answers */
-  char *bus_problem;           /* nullable: why not */
-  gboolean secret_service;     /* org.freedesktop.secrets runs or can be started */
-  int default_unlocked;        /* 1 unlocked, 0 locked, -1 no default collection */
-  gboolean session_collection; /* the in-memory collection tokens go to */
-  char *service_problem;       /* nullable: why the Secret Service could not be asked */
-  gboolean kernel_keyring;     /* a key could be stored, read and removed there */
-  char *kernel_problem;        /* nullable: why not */
-} CrKeyringHealth;
-
-CR_EXPORT void cr_keyring_health_check (CrKeyringHealth *health);
-CR_EXPORT void cr_keyring_health_clear (CrKeyringHealth *health);
 
 /* ---- asynchronously, for programs with a main loop (cache/async.c) ----- */
 
@@ -662,6 +599,7 @@ CR_EXPORT void cr_keyring_health_clear (CrKeyringHealth *health);
 CR_EXPORT void cr_token_get_async (const CrAccount *account, CrProvider *provider,
                                    const CrTokenOptions *options, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
+/* In @callback: the token, or NULL and the error. */
 CR_EXPORT CrToken *cr_token_get_finish (GAsyncResult *result, GError **error);
 
 /* cr_cache_signin() in a worker thread, for an account whose grant signs a
@@ -675,6 +613,7 @@ CR_EXPORT void cr_login_async (const CrAccount *account, CrProvider *provider,
                                const char *client_secret, const CrTokenOptions *options,
                                GCancellable *cancellable, GAsyncReadyCallback callback,
                                gpointer user_data);
+/* In @callback: the token the sign-in brought, or NULL and the error. */
 CR_EXPORT CrToken *cr_login_finish (GAsyncResult *result, GError **error);
 
 /* ---- which account a URL belongs to (match.c) -------------------------- */

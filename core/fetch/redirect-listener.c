@@ -11,6 +11,8 @@
 
 #include <credring/credring.h>
 
+#include "base/secret.h"
+
 #include "fetch/redirect-listener.h"
 
 /* Once the query is taken, this long for its page to reach the browser:

@@ -9,6 +9,7 @@
 #include <credring/gitstore.h>
 
 #include "keyring/store.h"
+#include "base/secret.h"
 #include "base/host.h"
 
 static const SecretSchema git_schema = {

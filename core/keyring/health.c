@@ -11,6 +11,7 @@
 #include <credring/credring.h>
 
 #include "keyring/kernel.h"
+#include "keyring/health.h"
 
 #define SECRETS_BUS_NAME "org.freedesktop.secrets"
 

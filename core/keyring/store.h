@@ -1,4 +1,5 @@
-/* Private to libcredring: shared by the keyring code (store.c, gitstore.c). */
+/* Private to libcredring: shared by the keyring code (store.c, gitstore.c),
+ * the cache, and `credring login --store`. */
 #ifndef CR_STORE_H
 #define CR_STORE_H
 
@@ -34,11 +35,26 @@ char *cr_store_lookup_secret_where (const char *account, CrSecretKind kind, CrSe
                                     GError **error);
 gboolean cr_store_save_secret (const char *account, CrSecretKind kind,
                                const char *value, GError **error);
+/* The cached token.  TRUE also when there was nothing to clear.  Items
+ * that stay locked (no unlock prompt answered) are CR_ERROR_KEYRING, and
+ * then nothing is removed. */
+gboolean cr_store_clear_token (const char *account, GError **error);
 /* The client secret, password and refresh token; locked items as for
  * cr_store_clear_token(). */
 gboolean cr_store_clear_secrets (const char *account, GError **error);
 /* One of them. */
 gboolean cr_store_clear_secret (const char *account, CrSecretKind kind, GError **error);
+
+/* Where the secrets this process stores go from now on: the Secret
+ * Service unless it turned out to be missing (ask after a keyring call,
+ * e.g. cr_store_lookup_secret()) or cr_store_keep_secrets_in_kernel() was
+ * called. */
+CrSecretStore cr_store_get_secret_store (void);
+/* `login --store kernel`: from now on this process stores secrets in the
+ * kernel keyring even where there is a Secret Service (and removes their
+ * copy there).  The CR_ERROR_KEYRING fail-closed error, naming @account,
+ * when the kernel keyring cannot be used. */
+gboolean cr_store_keep_secrets_in_kernel (const char *account, GError **error);
 
 /* The secret value of a git credential item (gitstore.c): the password,
  * then "password_expiry_utc=N" and "oauth_refresh_token=T" lines, the

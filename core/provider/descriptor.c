@@ -7,6 +7,7 @@
 #include <credring/credring.h>
 
 #include "provider/descriptor.h"
+#include "provider/names.h"
 
 /* The size of a descriptor of each minor of ABI 1: indexed by abi_minor. */
 static const gsize descriptor_sizes[] = {

@@ -33,10 +33,15 @@ cr_fetch_module (GError **error)
         failure = g_strdup (local_error->message);
       else if (found == NULL)
         failure = g_strdup_printf ("%s lacks %s", path, CR_FETCH_MODULE_SYMBOL);
-      else if (found->version != CR_FETCH_MODULE_VERSION ||
-               found->struct_size < sizeof (CrFetchModule))
+      else if (found->version != CR_FETCH_MODULE_VERSION)
         failure = g_strdup_printf ("%s is version %u of the fetch module, this credring needs %d",
                                    path, found->version, CR_FETCH_MODULE_VERSION);
+      /* Of this version by its word, but its table would be read past its end. */
+      else if (found->struct_size < sizeof (CrFetchModule))
+        failure = g_strdup_printf ("%s has a fetch module table of %zu bytes, version %d has %zu: "
+                                   "it was built with another fetch-module.h",
+                                   path, found->struct_size, CR_FETCH_MODULE_VERSION,
+                                   sizeof (CrFetchModule));
       else
         module = found;
       g_once_init_leave (&loaded, 1);

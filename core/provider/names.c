@@ -5,6 +5,8 @@
 
 #include <credring/credring.h>
 
+#include "provider/names.h"
+
 typedef struct {
   int value;
   const char *name;  /* as provider files, JSON and the wire spell it */

@@ -42,6 +42,7 @@
 #include "provider/descriptor.h"
 #include "base/keyfile.h"
 #include "provider/metadata.h"
+#include "provider/names.h"
 #include "provider/trusted-file.h"
 #include "provider/provider-file.h"
 

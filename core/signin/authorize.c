@@ -15,6 +15,7 @@
 #include <credring/credring.h>
 
 #include "account/account.h"
+#include "base/secret.h"
 #include "signin/signin.h"
 #include "token/fetch-client.h"
 

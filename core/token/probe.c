@@ -8,6 +8,7 @@
 
 #include "account/account.h"
 #include "provider/fetch-loader.h"
+#include "token/probe.h"
 
 /* Long enough for a TLS handshake far away; short enough for a check. */
 #define PROBE_TIMEOUT_SECONDS 10

@@ -14,6 +14,7 @@
 #include <credring/credring.h>
 
 #include "cache/changes.h"
+#include "cache/cache.h"
 #include "service.h"
 #include "service/socket.h"
 

@@ -5,29 +5,102 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/git-lib.sh"
 
-# What each command takes, from the README; every other command option must
-# be absent from its help.
-declare -A OPTIONS=(
-	[providers]="--describe --format"
-	[status]="--format"
-	[login]="--secret-stdin --no-verify"
-	[token]="--format --min-valid --force-refresh --dry-run"
-	[logout]="--all"
-)
-declare -A USAGE=(
-	[providers]="providers"
-	[status]="status [ACCOUNT]"
-	[login]="login ACCOUNT"
-	[token]="token ACCOUNT"
-	[logout]="logout ACCOUNT"
-)
-ALL_OPTIONS="--describe --format --secret-stdin --no-verify --min-valid --force-refresh --dry-run --all"
-COMMANDS="providers status login token logout"
-
-# -- help for the program
+# What the program has, read from its own help, so that nothing here goes
+# stale: the commands and their usage from `credring help`, each
+# command's options from `credring help COMMAND` (VALUE: they take one),
+# the global options.  The README's "The command line" block must say
+# the same, so a command or an option added to one and not the other
+# fails here.
+declare -A OPTIONS=() USAGE=() VALUE=() SHORT=()
+section() { # TEXT TITLE: the lines under TITLE, up to the next empty line
+	awk -v title="$2" '$0 == title { on = 1; next } on && $0 == "" { exit } on' <<<"$1"
+}
+long_names() { # TEXT: NAMES=the first --name of each line; VALUE[name]=1 for --name=ARG, SHORT[name]=-x
+	local line name
+	NAMES=
+	while IFS= read -r line; do
+		[[ $line =~ (--[a-z][a-z-]*)(=?) ]] || continue
+		name=${BASH_REMATCH[1]}
+		[ -n "${BASH_REMATCH[2]}" ] && VALUE[$name]=1
+		[[ $line =~ ^\ +(-[a-zA-Z]),\ $name ]] && SHORT[$name]=${BASH_REMATCH[1]}
+		NAMES+="${NAMES:+ }$name"
+	done <<<"$1"
+}
 run_credring help
 tap_status "help: exit 0" 0
-HELP=$RUN_OUT
+PROGRAM_HELP=$RUN_OUT
+COMMANDS=
+while IFS= read -r line; do
+	command=$(awk '{ print $1 }' <<<"$line")
+	COMMANDS+=" $command"
+	USAGE[$command]=$(sed -E 's/^  (.*[^ ])  +[^ ].*$/\1/' <<<"$line")
+done < <(section "$PROGRAM_HELP" "Commands:")
+COMMANDS=${COMMANDS# }
+long_names "$(section "$PROGRAM_HELP" "Global options:")"
+GLOBAL_OPTIONS=$NAMES
+ALL_OPTIONS=
+for command in $COMMANDS; do
+	run_credring help "$command"
+	long_names "$(section "$RUN_OUT" "Options of $command:")"
+	OPTIONS[$command]=$NAMES
+	for option in ${OPTIONS[$command]}; do
+		[[ " $ALL_OPTIONS " == *" $option "* ]] || ALL_OPTIONS+=" $option"
+	done
+done
+ALL_OPTIONS=${ALL_OPTIONS# }
+tap_like "help: lists commands (read: $COMMANDS)" "$COMMANDS" "^providers .*token .*help$"
+tap_like "help: token's options read from help token (${OPTIONS[token]})" "${OPTIONS[token]}" \
+	"^--format --min-valid"
+
+# The README's block: "credring COMMAND ..." lines and their continuation
+# lines, and "global: ...".
+README_BLOCK=$(awk '/^## The command line/ { on = 1 } on && /^```$/ { n++; if (n == 2) exit; next } on && n == 1' \
+	"$abs_top_srcdir/README.md")
+declare -A README_OPTIONS=()
+README_COMMANDS=
+command=
+while IFS= read -r line; do
+	case $line in
+	"credring "*) command=$(awk '{ print $2 }' <<<"$line")
+		[[ " $README_COMMANDS " == *" $command "* ]] || README_COMMANDS+=" $command" ;;
+	"global:"*) command=global ;;
+	" "*) ;;
+	*) command= ;;
+	esac
+	[ -n "$command" ] || continue
+	for option in $(grep -oE -- '--[a-z][a-z-]*' <<<"$line"); do
+		[[ " ${README_OPTIONS[$command]:-} " == *" $option "* ]] || README_OPTIONS[$command]+=" $option"
+	done
+done <<<"$README_BLOCK"
+sorted() { tr ' ' '\n' <<<"$1" | grep . | sort | tr '\n' ' '; }
+tap_is "README's command line: the commands of credring help" "$(sorted "$README_COMMANDS")" \
+	"$(sorted "$COMMANDS")"
+for command in $COMMANDS; do
+	tap_is "README's command line: $command's options are those of help $command" \
+		"$(sorted "${README_OPTIONS[$command]:-}")" "$(sorted "${OPTIONS[$command]}")"
+done
+tap_is "README's command line: the global options of credring help" \
+	"$(sorted "${README_OPTIONS[global]:-}")" "$(sorted "$GLOBAL_OPTIONS")"
+
+# What to give each command besides options: its arguments, and a
+# command line after "--" for those that run one.
+declare -A ARGS=()
+for command in $COMMANDS; do
+	case ${USAGE[$command]} in
+	*" -- "*) ARGS[$command]="acct -- true" ;;
+	"$command ["*) ARGS[$command]= ;;
+	"$command "[A-Z]*) ARGS[$command]=acct ;;
+	*) ARGS[$command]= ;;
+	esac
+done
+# "its options: --a, --b" or "it has none", as a usage error says it.
+takes() {
+	local list=${OPTIONS[$1]}
+	if [ -z "$list" ]; then echo "it has none"; else echo "its options: ${list// /, }"; fi
+}
+
+# -- help for the program
+HELP=$PROGRAM_HELP
 for command in $COMMANDS; do
 	tap_like "help: lists $command with a description" "$HELP" $'\n'"  ${USAGE[$command]//[/\\[} +[a-z]"
 done
@@ -65,6 +138,58 @@ tap_contains "help nosuch: names what it did not find" "$RUN_ERR" "nosuch"
 tap_is "help nosuch: one line" "$RUN_ERR_LINES" 1
 run_credring help token status
 tap_status "help with two commands: exit 2" 2
+
+# -- every option a command does not take, in each spelling, and one no
+#    command has: a usage error (exit 2), one line naming the command, the
+#    option and the options the command does take, nothing on stdout.  Its
+#    own options given wrong likewise: a value missing, or a value given to
+#    an option that takes none (GOption would take "--all=no" as --all).
+refused() { # DESC EXPECTED-MESSAGE ARGS...
+	local desc=$1 expected=$2
+	shift 2
+	run_credring "$@"
+	tap_is "$desc: exit 2, one line" "$RUN_STATUS|$RUN_ERR|$RUN_OUT" "2|credring: $expected|"
+}
+for command in $COMMANDS; do
+	# The options go before "--", after which is the command line run.
+	read -ra head <<<"${ARGS[$command]%%--*}"
+	tail=()
+	[[ ${ARGS[$command]} == *" -- "* ]] && read -ra tail <<<"-- ${ARGS[$command]#*-- }"
+	not_taken="$(takes "$command")"
+	for option in $ALL_OPTIONS --no-such-option; do
+		[[ " ${OPTIONS[$command]} " == *" $option "* ]] && continue
+		expected="$command: $option is not an option of $command ($not_taken)"
+		if [ -n "${VALUE[$option]:-}" ]; then
+			refused "$command $option VALUE" "$expected" "$command" "${head[@]}" "$option" x "${tail[@]}"
+			refused "$command $option=VALUE" "$expected" "$command" "${head[@]}" "$option=x" "${tail[@]}"
+			refused "$command $option (its value missing)" "$expected" \
+				"$command" "${head[@]}" "$option" "${tail[@]}"
+		else
+			refused "$command $option" "$expected" "$command" "${head[@]}" "$option" "${tail[@]}"
+			refused "$command $option=VALUE" "$expected" "$command" "${head[@]}" "$option=x" "${tail[@]}"
+		fi
+		if [ -n "${SHORT[$option]:-}" ]; then
+			refused "$command ${SHORT[$option]} (short for $option)" "$expected" \
+				"$command" "${head[@]}" "${SHORT[$option]}" x "${tail[@]}"
+		fi
+	done
+	for option in ${OPTIONS[$command]} $GLOBAL_OPTIONS; do
+		if [ -n "${VALUE[$option]:-}" ]; then
+			run_credring "$command" "${head[@]}" "$option"
+			tap_like "$command $option without its value: exit 2, one line naming both" \
+				"$RUN_STATUS|$RUN_ERR_LINES|$RUN_ERR" "^2\|1\|credring: $command: $option needs a value \(.+\)$"
+		else
+			refused "$command $option=no" "$command: $option takes no value (not 'no')" \
+				"$command" "${head[@]}" "$option=no" "${tail[@]}"
+		fi
+	done
+done
+run_credring --no-such-option
+tap_status "--no-such-option without a command: exit 2" 2
+tap_contains "--no-such-option without a command: named" "$RUN_ERR" "--no-such-option"
+run_credring --verbose=no
+tap_is "--verbose=no without a command: exit 2, one line" "$RUN_STATUS|$RUN_ERR" \
+	"2|credring: --verbose takes no value (not 'no')"
 
 # -- unknown commands
 run_credring frobnicate
@@ -125,20 +250,30 @@ run_credring help token --dry-run
 tap_status "help --dry-run: exit 2" 2
 
 # -- positional arguments: the command's usage line
-for command in login token logout; do
-	run_credring "$command"
-	tap_status "$command without an account: exit 2" 2
-	tap_contains "$command without an account: its usage line" "$RUN_ERR" "credring $command ACCOUNT"
-	run_credring "$command" a b
-	tap_status "$command with two accounts: exit 2" 2
-	tap_contains "$command with two accounts: its usage line" "$RUN_ERR" "credring $command ACCOUNT"
+for command in $COMMANDS; do
+	[ "$command" = help ] && continue # help [COMMAND]: below
+	read -ra tail <<<"${ARGS[$command]#acct}"
+	case ${USAGE[$command]} in
+	"$command "[A-Z]*)
+		run_credring "$command" "${tail[@]}"
+		tap_status "$command without an account: exit 2" 2
+		tap_contains "$command without an account: its usage line" "$RUN_ERR" "credring $command ACCOUNT"
+		run_credring "$command" a b "${tail[@]}"
+		tap_status "$command with two accounts: exit 2" 2
+		tap_contains "$command with two accounts: its usage line" "$RUN_ERR" "credring $command ACCOUNT" ;;
+	"$command [ACCOUNT]")
+		run_credring "$command" a b
+		tap_status "$command with two accounts: exit 2" 2
+		tap_contains "$command with two accounts: its usage line" "$RUN_ERR" "credring $command [ACCOUNT]" ;;
+	"$command")
+		run_credring "$command" ants
+		tap_status "$command with an argument: exit 2" 2
+		tap_contains "$command with an argument: its usage line" "$RUN_ERR" "credring $command" ;;
+	*) tap_ok "$command: a usage this test knows (${USAGE[$command]})" false ;;
+	esac
 done
-run_credring status a b
-tap_status "status with two accounts: exit 2" 2
-tap_contains "status with two accounts: its usage line" "$RUN_ERR" "credring status [ACCOUNT]"
 run_credring providers ants
-tap_status "providers with an argument: exit 2" 2
-tap_contains "providers with an argument: its usage line" "$RUN_ERR" "credring providers ["
+tap_contains "providers with an argument: its usage line with its options" "$RUN_ERR" "credring providers ["
 
 # -- --config FILE names a file: it must be there; the default need not be
 MISSING=$TEST_TMP/no-such-dir/accounts.conf
@@ -178,6 +313,11 @@ tap_is "git helper placeos get: nothing on stdout" "$RUN_OUT" ""
 run_helper --version
 run_status_is "git helper --version: exit 0" 0
 tap_like "git helper --version: its name and version" "$RUN_OUT" "^git-credential-credring [0-9]+\.[0-9]+"
+run_helper --version=no
+run_status_is "git helper --version=no: exit 2" 2
+tap_is "git helper --version=no: says it takes no value" "$RUN_ERR" \
+	"git-credential-credring: --version takes no value (not 'no')"
+tap_is "git helper --version=no: nothing on stdout" "$RUN_OUT" ""
 run_helper --help
 run_status_is "git helper --help: exit 0" 0
 tap_contains "git helper --help: the actions" "$RUN_OUT" "get|store|erase"
