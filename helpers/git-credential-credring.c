@@ -68,28 +68,6 @@ write_answer (const CrGitCredential *answer)
   return status;
 }
 
-static gboolean
-is_safe_destination (const CrGitCredential *request)
-{
-  g_autoptr (GUri) uri = NULL;
-  g_autofree char *url = NULL;
-  const char *host;
-
-  /* Schemes are case-insensitive (RFC 3986 §3.1), as they are when the
-   * request is matched to an account. */
-  if (request->protocol != NULL && g_ascii_strcasecmp (request->protocol, "https") == 0)
-    return TRUE;
-  if (request->protocol == NULL || g_ascii_strcasecmp (request->protocol, "http") != 0 ||
-      request->host == NULL)
-    return FALSE;
-  url = g_strconcat ("http://", request->host, "/", NULL);
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  host = uri ? g_uri_get_host (uri) : NULL;
-  if (host == NULL)
-    return FALSE;
-  return cr_host_is_loopback (host);
-}
-
 static void
 print_warnings (GPtrArray *warnings)
 {
@@ -129,7 +107,7 @@ answer_for_account (Action action, const CrGitCredential *request, CrAccount *ac
 
   /* A bearer token goes over plain http only to this machine, whatever the
    * configuration says. */
-  if (!is_safe_destination (request))
+  if (!cr_git_credential_is_safe_for_token (request))
     {
       /* --account answers any request, whatever its protocol (smtp, ...). */
       g_autofree char *message =

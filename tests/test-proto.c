@@ -790,6 +790,48 @@ test_clear_secrets (void)
   cr_git_credential_clear (&c);
 }
 
+/* https anywhere; plain http only to this machine, in every spelling git
+ * may write its host; nothing else. */
+static void
+test_safe_for_token (void)
+{
+  static const struct {
+    const char *protocol, *host;
+    gboolean safe;
+  } cases[] = {
+    { "https", "api.example.com", TRUE },
+    { "HTTPS", "api.example.com:8443", TRUE },
+    { "http", "127.0.0.1", TRUE },
+    { "http", "127.0.0.1:8080", TRUE },
+    { "Http", "localhost:3000", TRUE },
+    { "http", "LOCALHOST", TRUE },
+    { "http", "[::1]:8080", TRUE },
+    { "http", "[::1]", TRUE },
+    { "http", "127.9.9.9", TRUE },
+    { "http", "api.example.com", FALSE },
+    { "http", "127.0.0.1.evil.example", FALSE },
+    { "http", "localhost.evil.example:80", FALSE },
+    { "http", "[::2]:80", FALSE },
+    { "http", "::1", FALSE },          /* unbracketed: not a host git writes */
+    { "http", "[::1]x", FALSE },
+    { "http", "", FALSE },
+    { "http", NULL, FALSE },
+    { "smtp", "127.0.0.1", FALSE },
+    { NULL, "127.0.0.1", FALSE },
+    { "httpss", "api.example.com", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CrGitCredential c = CR_GIT_CREDENTIAL_INIT;
+
+      c.protocol = (char *) cases[i].protocol;
+      c.host = (char *) cases[i].host;
+      g_test_message ("%s://%s", cases[i].protocol, cases[i].host);
+      g_assert_cmpint (cr_git_credential_is_safe_for_token (&c), ==, cases[i].safe);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -818,6 +860,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/proto/write/longest-token", test_longest_token);
   g_test_add_func ("/proto/round-trip", test_round_trip);
   g_test_add_func ("/proto/clear-secrets", test_clear_secrets);
+  g_test_add_func ("/proto/safe-for-token", test_safe_for_token);
 
   return g_test_run ();
 }

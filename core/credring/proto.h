@@ -86,8 +86,9 @@ typedef struct {
  * newline.  A "url=" line is split into protocol, host, path, username and
  * password as git does.
  *
- * Unknown keys are ignored.  CR_ERROR_CONFIG, naming the line, for: a line
- * over CR_PROTO_MAX_LINE bytes, a NUL or CR byte, a line without '=', a
+ * Unknown keys are ignored.  A line over CR_PROTO_MAX_LINE bytes is
+ * CR_ERROR_FAILED, naming the line (a limit of credring's: git has none).
+ * CR_ERROR_CONFIG, naming the line, for: a NUL or CR byte, a line without '=', a
  * single-valued key given twice (also through url=), more than
  * CR_PROTO_MAX_VALUES entries in a list, an unparsable url=, a bad number or
  * boolean.  An empty value for a list key ("wwwauth[]=") empties that list.
@@ -99,7 +100,7 @@ CR_EXPORT gboolean cr_git_credential_parse (CrGitCredential *credential, const c
 
 /* Reads @fd up to an empty line or end-of-file and parses what it read as
  * cr_git_credential_parse() does.  It may read past the empty line.  More than
- * CR_PROTO_MAX_INPUT bytes is CR_ERROR_CONFIG; a read failure is a
+ * CR_PROTO_MAX_INPUT bytes is CR_ERROR_FAILED; a read failure is a
  * G_FILE_ERROR.  The bytes read are wiped before they are freed.  @fd is not
  * closed. */
 CR_EXPORT gboolean cr_git_credential_read_fd (CrGitCredential *credential, int fd, GError **error);
@@ -112,11 +113,18 @@ CR_EXPORT gboolean cr_git_credential_read_fd (CrGitCredential *credential, int f
  * capability for is the caller's choice.
  *
  * CR_ERROR_CONFIG, with nothing appended, when a value holds a newline, CR or
- * NUL, a list holds an empty string (it would read back as a reset), a line
- * would exceed CR_PROTO_MAX_LINE, or the expiry is negative.  On success
- * @out holds the secrets too: wipe it when done.  @out grows at most once. */
+ * NUL, a list holds an empty string (it would read back as a reset), or the
+ * expiry is negative; CR_ERROR_FAILED when a line would exceed
+ * CR_PROTO_MAX_LINE.  On success @out holds the secrets too: wipe it when
+ * done.  @out grows at most once. */
 CR_EXPORT gboolean cr_git_credential_write (const CrGitCredential *credential, GString *out,
                                         GError **error);
+
+/* TRUE when a bearer token may answer @request: its protocol is https, or
+ * http to this machine (cr_host_is_loopback() of its host, any port), in
+ * any case of the scheme (RFC 3986 §3.1).  A token sent over plain http
+ * elsewhere could be read on the way. */
+CR_EXPORT gboolean cr_git_credential_is_safe_for_token (const CrGitCredential *request);
 
 
 /* Wipes and frees password, credential and oauth_refresh_token and sets them

@@ -12,6 +12,7 @@
 
 #include <credring/proto.h>
 
+#include "base/host.h"
 #include "git/proto-writer.h"
 
 /* At most this many input bytes are quoted in an error message. */
@@ -872,4 +873,20 @@ cr_git_credential_clear (CrGitCredential *credential)
   g_strfreev (credential->wwwauth);
   g_strfreev (credential->state);
   *credential = (CrGitCredential) CR_GIT_CREDENTIAL_INIT;
+}
+
+gboolean
+cr_git_credential_is_safe_for_token (const CrGitCredential *request)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *port = NULL;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  if (request->protocol != NULL && g_ascii_strcasecmp (request->protocol, "https") == 0)
+    return TRUE;
+  if (request->protocol == NULL || g_ascii_strcasecmp (request->protocol, "http") != 0 ||
+      request->host == NULL || !cr_host_split (request->host, &name, &port))
+    return FALSE;
+  return cr_host_is_loopback (name);
 }
