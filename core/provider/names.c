@@ -69,7 +69,8 @@ join_names (const NameRow *rows, gsize n_rows)
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
-/* Three functions per enum, from its table. */
+/* Four functions per enum, from its table: the same four for each, so
+ * that no enum reads its names another way (some are unused today). */
 #define DEFINE_NAMES(prefix, Type, table)                                          \
   const char *prefix##_to_string (Type value)                                      \
   {                                                                                \
