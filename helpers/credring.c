@@ -1068,26 +1068,30 @@ command_token (const char *name)
 /* logout --all: the provider is told first (RFC 7009), so that a copy of
  * the refresh token elsewhere dies too; the local copy is dropped
  * whatever it answers, and a failure is said, not hidden.  An account
- * whose provider does not load is still logged out here. */
+ * whose provider does not load is still logged out here, and a refresh
+ * token it could not revoke is said too. */
 static int
-logout_all (CrAccount *account, const char *name_shown)
+logout_all (CrConfig *config, CrAccount *account, const char *name_shown)
 {
+  g_autoptr (CrAccount) resolved = NULL;
   g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (GError) provider_error = NULL;
   g_autoptr (GError) revocation_error = NULL;
+  g_autofree char *not_revoked = NULL;
   CrRevocation revocation;
   GError *error = NULL;
   int status;
 
-  plugin = cr_provider_load (account->provider, &provider_error);
-  if (plugin != NULL &&
-      !cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &provider_error))
-    g_clear_pointer (&plugin, cr_provider_free);
-  if (!cr_cache_forget_all (account, plugin, &revocation, &revocation_error, &error))
+  /* As `token` opens it: a provider file's endpoints may come from its
+   * issuer, the revocation endpoint among them. */
+  resolved = cr_config_open_account (config, account->name, &plugin, NULL, &provider_error);
+  if (!cr_cache_forget_all (resolved != NULL ? resolved : account, plugin, provider_error,
+                            &revocation, &revocation_error, &error))
     return fail (error);
+  not_revoked = g_strconcat (name_shown, ": the refresh token was not revoked at the provider: ",
+                             NULL);
   if (revocation == CR_REVOCATION_FAILED)
-    print_line ("", revocation_error->message,
-                " (the refresh token was not revoked at the provider; it is dropped here)");
+    print_line (not_revoked, revocation_error->message, " (it is dropped here)");
   else if (revocation == CR_REVOCATION_NO_ENDPOINT)
     g_printerr ("credring: %s: the provider has no revocation endpoint: the refresh token "
                 "stays valid there until it expires (dropped here)\n",
@@ -1118,7 +1122,7 @@ command_logout (const char *name)
     return fail (error);
   name_shown = shown (account->name);
   if (opt_all)
-    return logout_all (account, name_shown);
+    return logout_all (config, account, name_shown);
   if (!cr_cache_forget (account, FALSE, &error))
     return fail (error);
   /* The next token would come from it, silently: say so. */

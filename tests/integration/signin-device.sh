@@ -129,6 +129,28 @@ tap_is "logout --all: the family is dead there" \
 	"$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $access_token")" 401
 tap_is "logout --all: nothing of the account left" "$(keyring_count dev)" 0
 
+# A refresh token issued under settings that have changed since is never
+# sent (cache/refresh.c): logout --all does not revoke it, and says so.
+write_account rebound provider=testas client_id=test-client ca_file="$CA_DIR/ca.pem"
+sign_in_with_code rebound approve
+tap_status "rebound: signed in" 0
+stale=$(stored_refresh_token rebound)
+echo "scope = openid" >>"$CREDRING_CONFIG" # [rebound] is the last group
+revocations=$(as_stat 's["revoke"]')
+run_credring logout rebound --all
+tap_status "logout --all, settings changed: exit 2" 2
+tap_contains "logout --all, settings changed: says it was not revoked, and why" "$RUN_ERR" \
+	"credring: rebound: the refresh token was not revoked at the provider: it was issued under other settings of the account"
+tap_contains "logout --all, settings changed: dropped here all the same" "$RUN_ERR" \
+	"(it is dropped here)"
+tap_is "logout --all, settings changed: one line" "$RUN_ERR_LINES" 1
+tap_is "logout --all, settings changed: not sent to the provider" "$(as_stat 's["revoke"]')" \
+	"$revocations"
+tap_is "logout --all, settings changed: still alive there (as said)" "$(as_current_refresh_token)" \
+	"$stale"
+tap_is "logout --all, settings changed: nothing of the account left" "$(keyring_count rebound)" 0
+no_secret_leaks "logout --all, settings changed" "$stale"
+
 # Revocation that fails is said, and the local copy is dropped anyway.
 sign_in_with_code dev approve
 tap_status "signed in once more: exit 0" 0
@@ -137,6 +159,8 @@ wait "$AS_PID" 2>/dev/null
 run_credring logout dev --all
 tap_status "logout --all, provider down: exit 4" 4
 tap_contains "logout --all, provider down: says the revocation failed" "$RUN_ERR" "not revoked"
+tap_contains "logout --all, provider down: and why" "$RUN_ERR" \
+	"credring: dev: the refresh token was not revoked at the provider: account [dev]: cannot reach $AS_URL/oauth/revoke"
 tap_is "logout --all, provider down: nothing of the account left" "$(keyring_count dev)" 0
 
 # ---- the provider's refusals --------------------------------------------
