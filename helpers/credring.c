@@ -217,10 +217,25 @@ shown_list (char **values)
   return shown (joined);
 }
 
-/* The grants a provider offers, the default first; the password grant
- * marked as what RFC 9700 §2.4 makes it.  Free with g_strfreev(). */
+/* RFC 9700 §2.4: the password grant must not be used; a provider that
+ * offers it is described with it marked. */
+static gboolean
+grant_is_legacy (int grant)
+{
+  return grant == CR_GRANT_PASSWORD;
+}
+
+/* Which of a provider's grants offered_grants() lists, and how. */
+typedef enum {
+  GRANTS_NAMES,  /* every one, by name (JSON) */
+  GRANTS_MARKED, /* every one, the default and the legacy ones marked (text) */
+  GRANTS_LEGACY, /* only the legacy ones, by name (JSON) */
+} GrantList;
+
+/* The grants a provider offers, in the order of CrGrantType, as @list
+ * says.  Free with g_strfreev(). */
 static char **
-offered_grants (const CrPluginDescriptor *d, gboolean for_people)
+offered_grants (const CrPluginDescriptor *d, GrantList list)
 {
   unsigned int set = cr_provider_grant_set (d);
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
@@ -229,15 +244,16 @@ offered_grants (const CrPluginDescriptor *d, gboolean for_people)
     {
       const char *name = cr_grant_to_string ((CrGrantType) g);
 
-      if ((set & CR_GRANT_BIT (g)) == 0 || name == NULL)
+      if ((set & CR_GRANT_BIT (g)) == 0 || name == NULL ||
+          (list == GRANTS_LEGACY && !grant_is_legacy (g)))
         continue;
-      if (!for_people)
+      if (list != GRANTS_MARKED)
         g_strv_builder_add (names, name);
       else
         {
           g_autofree char *marked =
             g_strdup_printf ("%s%s", name,
-                             g == CR_GRANT_PASSWORD
+                             grant_is_legacy (g)
                                ? (g == (int) d->grant ? " (default; legacy: RFC 9700 §2.4)"
                                                       : " (legacy: RFC 9700 §2.4)")
                                : (g == (int) d->grant ? " (default)" : ""));
@@ -252,7 +268,7 @@ offered_grants (const CrPluginDescriptor *d, gboolean for_people)
 static void
 print_signin_facts (const CrPluginDescriptor *d)
 {
-  g_auto (GStrv) grants = offered_grants (d, TRUE);
+  g_auto (GStrv) grants = offered_grants (d, GRANTS_MARKED);
   g_autofree char *joined = g_strjoinv (", ", grants);
   const struct {
     const char *label;
@@ -344,7 +360,8 @@ print_provider_json (CrProvider *plugin)
   const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
-  g_auto (GStrv) grants = offered_grants (d, FALSE);
+  g_auto (GStrv) grants = offered_grants (d, GRANTS_NAMES);
+  g_auto (GStrv) legacy_grants = offered_grants (d, GRANTS_LEGACY);
   g_autoptr (GString) out = g_string_new (NULL);
   char *secrets[] = { "client_secret", d->grant == CR_GRANT_PASSWORD ? "password" : NULL, NULL };
   char *hooks[3] = { NULL, NULL, NULL };
@@ -367,6 +384,7 @@ print_provider_json (CrProvider *plugin)
   gen_nullable_string (gen, "body", cr_body_format_to_string (d->body_format));
   gen_nullable_string (gen, "token_url", d->token_url);
   gen_strv (gen, "grants", grants);
+  gen_strv (gen, "legacy_grants", legacy_grants);
   gen_nullable_string (gen, "authorization_url", d->authorization_url);
   gen_nullable_string (gen, "device_authorization_url", d->device_authorization_url);
   gen_nullable_string (gen, "revocation_url", d->revocation_url);
