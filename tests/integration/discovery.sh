@@ -63,6 +63,15 @@ now=$(date +%s)
 tap_ok "kept for a day without Cache-Control ($((expiry - now)) s)" \
 	test $((expiry - now)) -gt 86000 -a $((expiry - now)) -le 86400
 
+# status reads the endpoints from the cache (it never asks the issuer).
+run_credring status dev
+tap_status "status: exit 0" 0
+tap_lacks "status: no problem with the account" "$RUN_OUT" "problem:"
+tap_contains "status: a public client, as the file says" "$RUN_OUT" \
+	"client secret: none needed (a public client)"
+tap_contains "status: the token is valid" "$RUN_OUT" "token: valid until"
+tap_is "status: the issuer not asked" "$(metadata_requests)" 1
+
 run_credring token dev
 tap_status "token: exit 0" 0
 tap_is "token: a live token" \
@@ -137,6 +146,10 @@ tap_contains "issuer down: says it cannot reach the issuer" "$RUN_ERR" \
 # token cannot be revoked, and that is said, with the status of why.
 rm -f "$cache"
 tap_is "issuer down, no cache: a refresh token is stored" "$(keyring_count dev refresh_token)" 1
+run_credring status dev
+tap_status "status, nothing cached: exit 0" 0
+tap_contains "status, nothing cached: the endpoints wait for the issuer" "$RUN_OUT" \
+	"problem: its endpoints are not known until its issuer $AS_URL is asked (the next token request does)"
 run_credring logout dev --all
 tap_status "logout --all, issuer down, no cache: exit 4" 4
 tap_contains "logout --all, issuer down, no cache: says it was not revoked, and why" "$RUN_ERR" \
