@@ -24,7 +24,8 @@ tap_is "token, never signed in: the provider was not asked" \
 	"$(as_stat 's["device_authorization"] + sum(s["token"].values())')" 0
 tap_timing_ok "token, never signed in: at once" test $(($(date +%s) - start)) -lt 5
 
-# git with GIT_TERMINAL_PROMPT=0: the same, nothing on git's stdout.
+# git with GIT_TERMINAL_PROMPT=0: the same, nothing on git's stdout (here
+# nobody could answer anyway: signin-browser.sh runs it where a browser would start).
 for prompt in 0 unset; do
 	start=$(date +%s)
 	status=0
