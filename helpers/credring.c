@@ -1095,7 +1095,6 @@ logout_all (CrConfig *config, CrAccount *account, const char *name_shown)
   g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (GError) provider_error = NULL;
   g_autoptr (GError) revocation_error = NULL;
-  g_autofree char *not_revoked = NULL;
   CrRevocation revocation;
   GError *error = NULL;
   int status;
@@ -1106,10 +1105,13 @@ logout_all (CrConfig *config, CrAccount *account, const char *name_shown)
   if (!cr_cache_forget_all (resolved != NULL ? resolved : account, plugin, provider_error,
                             &revocation, &revocation_error, &error))
     return fail (error);
-  not_revoked = g_strconcat (name_shown, ": the refresh token was not revoked at the provider: ",
-                             NULL);
   if (revocation == CR_REVOCATION_FAILED)
-    print_line (not_revoked, revocation_error->message, " (it is dropped here)");
+    {
+      g_autofree char *not_revoked =
+        g_strconcat (name_shown, ": the refresh token was not revoked at the provider: ", NULL);
+
+      print_line (not_revoked, revocation_error->message, " (it is dropped here)");
+    }
   else if (revocation == CR_REVOCATION_NO_ENDPOINT)
     g_printerr ("credring: %s: the provider has no revocation endpoint: the refresh token "
                 "stays valid there until it expires (dropped here)\n",
