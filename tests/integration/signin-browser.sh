@@ -328,14 +328,14 @@ tap_is "20 at once, token expired: the stored refresh token is the newest" \
 
 # ---- kill -9 in the middle of a refresh ------------------------------------
 
-start_auth_server --delay 3
+start_auth_server --delay 5
 write_signin_provider slow none authorization_code
 write_account killed provider=slow client_id=test-client ca_file="$CA_DIR/ca.pem"
 run_credring login killed
 tap_status "kill -9: signed in" 0
 # kill_mid_refresh: a token --force-refresh killed once the provider has
 # rotated the refresh token (its log line is written then, and its answer
-# is three seconds away), before credring could store the new one.
+# is five seconds away), before credring could store the new one.
 kill_mid_refresh() {
 	local i pid rotations
 	rotations=$(grep '"grant_type": "refresh_token"' "$AS_LOG" | grep -c '"status": 200')
@@ -350,6 +350,8 @@ kill_mid_refresh() {
 	wait "$pid" 2>/dev/null
 }
 kill_mid_refresh
+tap_isnt "kill -9 mid-refresh: the keyring kept the superseded refresh token" \
+	"$(stored_refresh_token killed)" "$(as_current_refresh_token)"
 # Without a desktop nobody could answer a sign-in: the next call says what to do.
 launches=$(browser_launches)
 start=$(date +%s)
@@ -364,6 +366,8 @@ run_credring login killed
 tap_status "after kill -9: signing in again works" 0
 # On a desktop the next call signs in again instead: one browser.
 kill_mid_refresh
+tap_isnt "kill -9 mid-refresh, again: the keyring kept the superseded refresh token" \
+	"$(stored_refresh_token killed)" "$(as_current_refresh_token)"
 launches=$(browser_launches)
 start=$(date +%s)
 BROWSER=$CURL_BROWSER run_credring token killed --force-refresh
