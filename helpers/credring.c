@@ -218,10 +218,25 @@ shown_list (char **values)
   return shown (joined);
 }
 
-/* The grants a provider offers, the default first; the password grant
- * marked as what RFC 9700 §2.4 makes it.  Free with g_strfreev(). */
+/* RFC 9700 §2.4: the password grant must not be used; a provider that
+ * offers it is described with it marked. */
+static gboolean
+grant_is_legacy (int grant)
+{
+  return grant == CR_GRANT_PASSWORD;
+}
+
+/* Which of a provider's grants offered_grants() lists, and how. */
+typedef enum {
+  GRANTS_NAMES,  /* every one, by name (JSON) */
+  GRANTS_MARKED, /* every one, the default and the legacy ones marked (text) */
+  GRANTS_LEGACY, /* only the legacy ones, by name (JSON) */
+} GrantList;
+
+/* The grants a provider offers, in the order of CrGrantType, as @list
+ * says.  Free with g_strfreev(). */
 static char **
-offered_grants (const CrPluginDescriptor *d, gboolean for_people)
+offered_grants (const CrPluginDescriptor *d, GrantList list)
 {
   unsigned int set = cr_provider_grant_set (d);
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
@@ -230,15 +245,16 @@ offered_grants (const CrPluginDescriptor *d, gboolean for_people)
     {
       const char *name = cr_grant_to_string ((CrGrantType) g);
 
-      if ((set & CR_GRANT_BIT (g)) == 0 || name == NULL)
+      if ((set & CR_GRANT_BIT (g)) == 0 || name == NULL ||
+          (list == GRANTS_LEGACY && !grant_is_legacy (g)))
         continue;
-      if (!for_people)
+      if (list != GRANTS_MARKED)
         g_strv_builder_add (names, name);
       else
         {
           g_autofree char *marked =
             g_strdup_printf ("%s%s", name,
-                             g == CR_GRANT_PASSWORD
+                             grant_is_legacy (g)
                                ? (g == (int) d->grant ? " (default; legacy: RFC 9700 §2.4)"
                                                       : " (legacy: RFC 9700 §2.4)")
                                : (g == (int) d->grant ? " (default)" : ""));
@@ -253,7 +269,7 @@ offered_grants (const CrPluginDescriptor *d, gboolean for_people)
 static void
 print_signin_facts (const CrPluginDescriptor *d)
 {
-  g_auto (GStrv) grants = offered_grants (d, TRUE);
+  g_auto (GStrv) grants = offered_grants (d, GRANTS_MARKED);
   g_autofree char *joined = g_strjoinv (", ", grants);
   const struct {
     const char *label;
@@ -345,7 +361,8 @@ print_provider_json (CrProvider *plugin)
   const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
-  g_auto (GStrv) grants = offered_grants (d, FALSE);
+  g_auto (GStrv) grants = offered_grants (d, GRANTS_NAMES);
+  g_auto (GStrv) legacy_grants = offered_grants (d, GRANTS_LEGACY);
   g_autoptr (GString) out = g_string_new (NULL);
   char *secrets[] = { "client_secret", d->grant == CR_GRANT_PASSWORD ? "password" : NULL, NULL };
   char *hooks[3] = { NULL, NULL, NULL };
@@ -368,6 +385,7 @@ print_provider_json (CrProvider *plugin)
   gen_nullable_string (gen, "body", cr_body_format_to_string (d->body_format));
   gen_nullable_string (gen, "token_url", d->token_url);
   gen_strv (gen, "grants", grants);
+  gen_strv (gen, "legacy_grants", legacy_grants);
   gen_nullable_string (gen, "authorization_url", d->authorization_url);
   gen_nullable_string (gen, "device_authorization_url", d->device_authorization_url);
   gen_nullable_string (gen, "revocation_url", d->revocation_url);
@@ -1069,10 +1087,12 @@ command_token (const char *name)
 /* logout --all: the provider is told first (RFC 7009), so that a copy of
  * the refresh token elsewhere dies too; the local copy is dropped
  * whatever it answers, and a failure is said, not hidden.  An account
- * whose provider does not load is still logged out here. */
+ * whose provider does not load is still logged out here, and a refresh
+ * token it could not revoke is said too. */
 static int
-logout_all (CrAccount *account, const char *name_shown)
+logout_all (CrConfig *config, CrAccount *account, const char *name_shown)
 {
+  g_autoptr (CrAccount) resolved = NULL;
   g_autoptr (CrProvider) plugin = NULL;
   g_autoptr (GError) provider_error = NULL;
   g_autoptr (GError) revocation_error = NULL;
@@ -1080,15 +1100,19 @@ logout_all (CrAccount *account, const char *name_shown)
   GError *error = NULL;
   int status;
 
-  plugin = cr_provider_load (account->provider, &provider_error);
-  if (plugin != NULL &&
-      !cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &provider_error))
-    g_clear_pointer (&plugin, cr_provider_free);
-  if (!cr_cache_forget_all (account, plugin, &revocation, &revocation_error, &error))
+  /* As `token` opens it: a provider file's endpoints may come from its
+   * issuer, the revocation endpoint among them. */
+  resolved = cr_config_open_account (config, account->name, &plugin, NULL, &provider_error);
+  if (!cr_cache_forget_all (resolved != NULL ? resolved : account, plugin, provider_error,
+                            &revocation, &revocation_error, &error))
     return fail (error);
   if (revocation == CR_REVOCATION_FAILED)
-    print_line ("", revocation_error->message,
-                " (the refresh token was not revoked at the provider; it is dropped here)");
+    {
+      g_autofree char *not_revoked =
+        g_strconcat (name_shown, ": the refresh token was not revoked at the provider: ", NULL);
+
+      print_line (not_revoked, revocation_error->message, " (it is dropped here)");
+    }
   else if (revocation == CR_REVOCATION_NO_ENDPOINT)
     g_printerr ("credring: %s: the provider has no revocation endpoint: the refresh token "
                 "stays valid there until it expires (dropped here)\n",
@@ -1119,7 +1143,7 @@ command_logout (const char *name)
     return fail (error);
   name_shown = shown (account->name);
   if (opt_all)
-    return logout_all (account, name_shown);
+    return logout_all (config, account, name_shown);
   if (!cr_cache_forget (account, FALSE, &error))
     return fail (error);
   /* The next token would come from it, silently: say so. */

@@ -146,7 +146,7 @@ try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const
   gboolean dead;
   CrToken *token;
 
-  refresh_token = cr_refresh_load (account, fingerprint, &local_error);
+  refresh_token = cr_refresh_load (account, fingerprint, NULL, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -441,13 +441,23 @@ revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **err
   g_autoptr (GBytes) ca_certs = NULL;
   Secrets secrets = { NULL };
   GError *local_error = NULL;
+  gboolean other_settings;
   gboolean revoked;
 
   fingerprint = cr_account_fingerprint (account, cr_provider_get_descriptor (plugin));
-  refresh_token = cr_refresh_load (account, fingerprint, &local_error);
+  refresh_token = cr_refresh_load (account, fingerprint, &other_settings, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
+      return CR_REVOCATION_FAILED;
+    }
+  /* Sent where today's settings say, it could reach another server: it
+   * stays alive where it was issued, and that is said. */
+  if (refresh_token == NULL && other_settings)
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "it was issued under other settings of the account (a scope, client_id or "
+                   "endpoint that has changed since), so it is not sent under these");
       return CR_REVOCATION_FAILED;
     }
   if (refresh_token == NULL)
@@ -462,13 +472,35 @@ revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **err
   return revoked ? CR_REVOCATION_DONE : CR_REVOCATION_FAILED;
 }
 
+/* Under the lock, the provider out of reach (@provider_error says why): a
+ * refresh token in the keyring cannot be revoked, and is not dropped in
+ * silence. */
+static CrRevocation
+cannot_revoke (const CrAccount *account, const GError *provider_error, GError **error)
+{
+  cr_autosecret char *stored = NULL;
+  GError *local_error = NULL;
+
+  stored = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return CR_REVOCATION_FAILED;
+    }
+  if (stored == NULL)
+    return CR_REVOCATION_NOTHING_STORED;
+  g_propagate_error (error, g_error_copy (provider_error));
+  return CR_REVOCATION_FAILED;
+}
+
 gboolean
-cr_cache_forget_all (const CrAccount *account, CrProvider *plugin, CrRevocation *revocation,
-                     GError **revocation_error, GError **error)
+cr_cache_forget_all (const CrAccount *account, CrProvider *plugin, const GError *provider_error,
+                     CrRevocation *revocation, GError **revocation_error, GError **error)
 {
   g_autoptr (CrLock) lock = NULL;
 
   g_return_val_if_fail (account != NULL && revocation != NULL, FALSE);
+  g_return_val_if_fail (plugin != NULL || provider_error != NULL, FALSE);
 
   /* One hold of the lock: no refresh rotates the token between the
    * revocation and the removal. */
@@ -478,6 +510,8 @@ cr_cache_forget_all (const CrAccount *account, CrProvider *plugin, CrRevocation 
     return FALSE;
   if (plugin != NULL)
     *revocation = revoke_refresh_token (account, plugin, revocation_error);
+  else
+    *revocation = cannot_revoke (account, provider_error, revocation_error);
   /* The secrets first: when their keyring is locked, nothing at all is dropped. */
   return marked (account, CR_CHANGE_LOGOUT,
                  cr_store_clear_secrets (account->name, error) &&

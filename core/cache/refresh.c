@@ -58,7 +58,8 @@ cr_refresh_store (const CrAccount *account, const char *refresh_token, const cha
 }
 
 char *
-cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **error)
+cr_refresh_load (const CrAccount *account, const char *fingerprint, gboolean *other_settings,
+                 GError **error)
 {
   cr_autosecret char *credential = NULL;
   cr_autosecret char *value = NULL;
@@ -66,6 +67,8 @@ cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **err
   GError *local_error = NULL;
   const char *newline;
 
+  if (other_settings != NULL)
+    *other_settings = FALSE;
   if (binding == NULL)
     return NULL;
   value = cr_store_lookup_secret (account->name, CR_SECRET_REFRESH_TOKEN, &local_error);
@@ -84,6 +87,8 @@ cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **err
    * another credential: never sent. */
   g_debug ("account [%s]: the stored refresh token is for other settings: dropped",
            account->name);
+  if (other_settings != NULL)
+    *other_settings = TRUE;
   if (!cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
     return NULL;
   return g_steal_pointer (&credential);

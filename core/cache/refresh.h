@@ -13,10 +13,12 @@ G_BEGIN_DECLS
 gboolean cr_refresh_store (const CrAccount *account, const char *refresh_token,
                            const char *fingerprint, GError **error);
 /* The stored refresh token (secret) when it was issued under
- * @fingerprint; one issued under other settings is dropped.  Else the
- * account's systemd credential refresh_token, if it has one.  NULL without
- * an error when there is none (to use). */
-char *cr_refresh_load (const CrAccount *account, const char *fingerprint, GError **error);
+ * @fingerprint; one issued under other settings is dropped, and
+ * *@other_settings (nullable) says so.  Else the account's systemd
+ * credential refresh_token, if it has one.  NULL without an error when
+ * there is none (to use). */
+char *cr_refresh_load (const CrAccount *account, const char *fingerprint,
+                       gboolean *other_settings, GError **error);
 
 /* A new token for @refresh_token, whose refresh_token is the one to keep
  * from now on (the rotated one, else @refresh_token).  On failure *@dead

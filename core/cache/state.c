@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "keyring/store.h"
+#include "provider/discovery.h"
 
 void
 cr_account_state_clear (CrAccountState *status)
@@ -80,11 +81,18 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
   if (plugin != NULL)
     {
       const CrPluginDescriptor *provider = cr_provider_get_descriptor (plugin);
+      gboolean discovered = TRUE;
 
       for (const char *const *w = cr_provider_get_warnings (plugin); *w != NULL; w++)
         g_ptr_array_add (warnings, g_strdup (*w));
+      /* What a provider file leaves to its issuer, as far as the discovery
+       * cache tells: the issuer is not asked here. */
+      if (cr_provider_discover_cached (plugin, &discovered, &problem) && !discovered)
+        g_set_error (&problem, CR_ERROR, CR_ERROR_CONFIG,
+                     "its endpoints are not known until its issuer %s is asked (the next "
+                     "token request does)", provider->issuer);
       /* The token the cache would serve is one issued for these settings. */
-      if (cr_account_resolve (account, provider, warnings, &problem))
+      if (problem == NULL && cr_account_resolve (account, provider, warnings, &problem))
         {
           fingerprint = cr_account_fingerprint (account, provider);
           status->grant = account->grant;

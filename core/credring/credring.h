@@ -512,21 +512,25 @@ CR_EXPORT CrToken *cr_cache_signin (const CrAccount *account, CrProvider *provid
 
 /* What became of the refresh token at logout --all. */
 typedef enum {
-  CR_REVOCATION_NOTHING_STORED = 0, /* none was stored (for these settings) */
+  CR_REVOCATION_NOTHING_STORED = 0, /* none was stored */
   CR_REVOCATION_DONE = 1,           /* revoked at the provider (RFC 7009) */
   CR_REVOCATION_NO_ENDPOINT = 2,    /* the provider has no revocation endpoint */
   CR_REVOCATION_FAILED = 3,         /* the revocation failed: *revocation_error says why */
 } CrRevocation;
 
 /* logout --all: under the account's lock, held once, revokes the stored
- * refresh token at the provider (@provider nullable: not tried), then
- * drops the account's secrets (the refresh token among them) and its
- * cached token, whatever the revocation's fate (*@revocation, and
- * *@revocation_error when it failed).  Secrets in a locked keyring are an
- * error that leaves everything in place. */
+ * refresh token at the provider, then drops the account's secrets (the
+ * refresh token among them) and its cached token, whatever the
+ * revocation's fate (*@revocation, and *@revocation_error when it
+ * failed).  @provider is NULL when it did not load or resolve, for the
+ * reason @provider_error gives: a refresh token stored is then not
+ * revoked, and that is CR_REVOCATION_FAILED with that reason; so is one
+ * issued under other settings of the account (CR_ERROR_CONFIG), which is
+ * never sent under these.  Secrets in a locked keyring are an error that
+ * leaves everything in place. */
 CR_EXPORT gboolean cr_cache_forget_all (const CrAccount *account, CrProvider *provider,
-                                        CrRevocation *revocation, GError **revocation_error,
-                                        GError **error);
+                                        const GError *provider_error, CrRevocation *revocation,
+                                        GError **revocation_error, GError **error);
 
 /* ---- what is known of an account (cache/state.c) ----------------------- */
 

@@ -308,7 +308,8 @@ static void
 logout (Work *work, GError **error)
 {
   g_autoptr (CrConfig) config = cr_config_load_account_only (NULL, FALSE, work->what, error);
-  g_autoptr (GError) unused = NULL;
+  g_autoptr (GError) provider_error = NULL;
+  g_autoptr (CrAccount) resolved = NULL;
 
   if (config == NULL)
     return;
@@ -320,15 +321,13 @@ logout (Work *work, GError **error)
       cr_cache_forget (work->account, FALSE, error);
       return;
     }
-  /* As `credring logout --all`: an account whose provider does not load
-   * is still logged out, without revoking. */
-  work->provider = cr_provider_load (work->account->provider, &unused);
-  if (work->provider != NULL &&
-      !cr_account_resolve (work->account, cr_provider_get_descriptor (work->provider), NULL,
-                           &unused))
-    g_clear_pointer (&work->provider, cr_provider_free);
-  cr_cache_forget_all (work->account, work->provider, &work->revocation,
-                       &work->revocation_error, error);
+  /* As `credring logout --all`: opened as for a token (a provider file's
+   * endpoints may come from its issuer); an account whose provider does
+   * not load is still logged out, its refresh token, not revoked, said as
+   * "failed: WHY". */
+  resolved = cr_config_open_account (config, work->what, &work->provider, NULL, &provider_error);
+  cr_cache_forget_all (resolved != NULL ? resolved : work->account, work->provider,
+                       provider_error, &work->revocation, &work->revocation_error, error);
 }
 
 static void

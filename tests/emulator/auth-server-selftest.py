@@ -225,6 +225,9 @@ def public_client(tmp, ca):
     oidc = emu.json("/.well-known/openid-configuration")
     is_(oidc, meta, "OIDC discovery path serves the same metadata")
 
+    is_(emu.json("/_emulator/last-verifier"), {"code_verifier": None},
+        "/_emulator/last-verifier: null before any exchange")
+
     # The full flow, the 302 followed by hand.
     answer, got, verifier, sent = authorize(emu)
     location = answer.headers.get("Location") or ""
@@ -239,6 +242,8 @@ def public_client(tmp, ca):
     seen_secrets += [code, verifier]
     first = exchange(emu, code, verifier)
     tokens = first.json() or {}
+    is_(emu.json("/_emulator/last-verifier"), {"code_verifier": verifier},
+        "/_emulator/last-verifier: the one the token endpoint received")
     is_((first.status, tokens.get("token_type"), tokens.get("expires_in"), tokens.get("scope")),
         (200, "Bearer", 3600, "openid api"), "token: 200 Bearer, expires_in, granted scope")
     is_((first.headers.get("Cache-Control"), first.headers.get("Pragma")),
@@ -548,6 +553,16 @@ def odd_servers(tmp, ca):
         "a registered localhost URI is not a loopback IP one: no other port")
     answer, got, _, _ = authorize(emu, redirect_uri="http://localhost/callback")
     check("code" in (got or {}), "... it matches as it is", got)
+    emu.stop()
+
+    emu = Emulator(tmp, ca, "--device-code-lifetime", "1", "--device-interval", "0")
+    dev = emu.post("/oauth/device_authorization", {"client_id": "test-client"}).json() or {}
+    is_(dev.get("expires_in"), 600, "--device-code-lifetime: the default expires_in announced")
+    time.sleep(1.1)
+    late = emu.post("/oauth/token", {"grant_type": DEVICE_GRANT, "client_id": "test-client",
+                                     "device_code": dev.get("device_code", "")})
+    is_((late.status, late.error()), (400, "expired_token"),
+        "--device-code-lifetime 1: expired_token after a second all the same")
     emu.stop()
 
     emu = Emulator(tmp, ca, "--no-metadata", "--no-refresh")

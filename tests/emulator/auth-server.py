@@ -37,6 +37,9 @@ Test hooks (not logged):
   GET  /_emulator/stats            request counts (JSON)
   GET  /_emulator/refresh-tokens   {"current": [newest live refresh token of
                                    each live family], "live_families": n}
+  GET  /_emulator/last-verifier    {"code_verifier": the last one the token
+                                   endpoint received, or null}: for tests
+                                   that look for it where it must not be
   POST /_emulator/expire-access-tokens          every access token dies -> 204
   POST /_emulator/device/approve   body user_code=X -> 204, 404 if unknown
   POST /_emulator/device/deny      body user_code=X -> 204, 404 if unknown
@@ -219,6 +222,7 @@ class State:
         self.refresh = {}
         self.families = []
         self.devices = {}             # device_code -> Device
+        self.last_verifier = None     # the last code_verifier received
         self.user_codes = {}          # normalized user code -> device_code
         self.stats = {"authorize": 0, "token": {g: 0 for g in GRANT_TYPES},
                       "device_authorization": 0, "revoke": 0, "metadata": 0,
@@ -355,6 +359,7 @@ class Handler(serving.QuietHandler):
              "/_emulator/check": ("GET", self.hook_check, False),
              "/_emulator/stats": ("GET", self.hook_stats, False),
              "/_emulator/refresh-tokens": ("GET", self.hook_refresh_tokens, False),
+             "/_emulator/last-verifier": ("GET", self.hook_last_verifier, False),
              "/_emulator/expire-access-tokens": ("POST", self.hook_expire, False),
              "/_emulator/device/approve": ("POST", self.hook_device_approve, False),
              "/_emulator/device/deny": ("POST", self.hook_device_deny, False)}
@@ -647,6 +652,9 @@ class Handler(serving.QuietHandler):
             grant_type = params.get("grant_type")
             self.entry["grant_type"] = grant_type
             self.entry["has_code_verifier"] = "code_verifier" in params
+            if "code_verifier" in params:
+                with state.lock:
+                    state.last_verifier = params["code_verifier"]
             self.entry["scope"] = params.get("scope")
             if "redirect_uri" in params:
                 self.entry["redirect_uri"] = params["redirect_uri"]
@@ -794,9 +802,10 @@ class Handler(serving.QuietHandler):
                 user_code = raw[:4] + "-" + raw[4:]
                 if normalize_user_code(user_code) not in state.user_codes:
                     break
+            # --device-code-lifetime: it dies before the expires_in it announces.
+            lifetime = a.device_code_lifetime or a.device_expires_in
             state.devices[device_code] = Device(client_id, user_code, scope,
-                                                time.time() + a.device_expires_in,
-                                                a.device_interval)
+                                                time.time() + lifetime, a.device_interval)
             state.user_codes[normalize_user_code(user_code)] = device_code
         uri = self.base_url() + "/device"
         answer = {"device_code": device_code, "user_code": user_code,
@@ -924,6 +933,12 @@ class Handler(serving.QuietHandler):
                        and now < state.refresh[f.current].expires]
         self.send_json(200, {"current": current, "live_families": len(current)})
 
+    def hook_last_verifier(self):
+        state = self.server.state
+        with state.lock:
+            verifier = state.last_verifier
+        self.send_json(200, {"code_verifier": verifier})
+
     def hook_expire(self):
         state = self.server.state
         with state.lock:
@@ -990,6 +1005,9 @@ def parse_args(argv=None):
     p.add_argument("--deny", action="store_true", help="the person says no")
     p.add_argument("--device-interval", type=int, default=5)
     p.add_argument("--device-expires-in", type=int, default=600)
+    p.add_argument("--device-code-lifetime", type=int, metavar="SECONDS",
+                   help="the device code dies after this long, whatever expires_in says "
+                   "(default: as it says): the server's expired_token comes first")
     p.add_argument("--slow-down-once", action="store_true")
     p.add_argument("--password", metavar="USER:PASS",
                    help="accept the password grant for this user")
@@ -1017,6 +1035,8 @@ def parse_args(argv=None):
     for name in ("expires_in", "refresh_expires_in", "device_expires_in"):
         if getattr(args, name) <= 0:
             p.error("--%s must be positive" % name.replace("_", "-"))
+    if args.device_code_lifetime is not None and args.device_code_lifetime <= 0:
+        p.error("--device-code-lifetime must be positive")
     if args.device_interval < 0 or args.delay < 0:
         p.error("--device-interval and --delay cannot be negative")
     return args

@@ -227,6 +227,20 @@ tap_contains "providers --format json without --describe: says it needs --descri
 	"$RUN_ERR" "providers: --format json goes with --describe"
 run_credring providers --describe ants --format json
 tap_status "providers --describe ants --format json: exit 0" 0
+json_member() { "$PYTHON" -c 'import json, sys; print(json.dumps(json.load(sys.stdin)[sys.argv[1]]))' "$1"; }
+tap_is "providers --describe ants --format json: no legacy grant" \
+	"$(json_member legacy_grants <<<"$RUN_OUT")" "[]"
+# acaengine's password grant is what RFC 9700 §2.4 says not to use: marked.
+run_credring providers --describe acaengine
+tap_status "providers --describe acaengine: exit 0" 0
+tap_contains "providers --describe acaengine: the password grant marked legacy" "$RUN_OUT" \
+	"grants: password (default; legacy: RFC 9700 §2.4), authorization_code"
+run_credring providers --describe acaengine --format json
+tap_status "providers --describe acaengine --format json: exit 0" 0
+tap_is "providers --describe acaengine --format json: both grants" \
+	"$(json_member grants <<<"$RUN_OUT")" '["password", "authorization_code"]'
+tap_is "providers --describe acaengine --format json: the password grant marked legacy" \
+	"$(json_member legacy_grants <<<"$RUN_OUT")" '["password"]'
 run_credring providers --describe ants --format yaml
 tap_status "providers --describe ants --format yaml: exit 2" 2
 tap_contains "providers --format yaml: names the value refused" "$RUN_ERR" "'yaml'"

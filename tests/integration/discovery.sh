@@ -63,6 +63,15 @@ now=$(date +%s)
 tap_ok "kept for a day without Cache-Control ($((expiry - now)) s)" \
 	test $((expiry - now)) -gt 86000 -a $((expiry - now)) -le 86400
 
+# status reads the endpoints from the cache (it never asks the issuer).
+run_credring status dev
+tap_status "status: exit 0" 0
+tap_lacks "status: no problem with the account" "$RUN_OUT" "problem:"
+tap_contains "status: a public client, as the file says" "$RUN_OUT" \
+	"client secret: none needed (a public client)"
+tap_contains "status: the token is valid" "$RUN_OUT" "token: valid until"
+tap_is "status: the issuer not asked" "$(metadata_requests)" 1
+
 run_credring token dev
 tap_status "token: exit 0" 0
 tap_is "token: a live token" \
@@ -133,6 +142,25 @@ tap_status "issuer down, expired group-writable cache: not used, exit 4" 4
 tap_contains "issuer down: says it cannot reach the issuer" "$RUN_ERR" \
 	"oidc.conf: issuer $AS_URL: cannot reach $AS_URL/.well-known/oauth-authorization-server"
 
+# logout --all with the issuer out of reach and nothing cached: the refresh
+# token cannot be revoked, and that is said, with the status of why.
+rm -f "$cache"
+tap_is "issuer down, no cache: a refresh token is stored" "$(keyring_count dev refresh_token)" 1
+run_credring status dev
+tap_status "status, nothing cached: exit 0" 0
+tap_contains "status, nothing cached: the endpoints wait for the issuer" "$RUN_OUT" \
+	"problem: its endpoints are not known until its issuer $AS_URL is asked (the next token request does)"
+run_credring logout dev --all
+tap_status "logout --all, issuer down, no cache: exit 4" 4
+tap_contains "logout --all, issuer down, no cache: says it was not revoked, and why" "$RUN_ERR" \
+	"credring: dev: the refresh token was not revoked at the provider: $XDG_CONFIG_HOME/credring/providers/oidc.conf: issuer $AS_URL: cannot reach $AS_URL/.well-known/oauth-authorization-server"
+tap_contains "logout --all, issuer down, no cache: dropped here all the same" "$RUN_ERR" \
+	"(it is dropped here)"
+tap_is "logout --all, issuer down, no cache: one line" "$RUN_ERR_LINES" 1
+tap_contains "logout --all, issuer down, no cache: says what it dropped" "$RUN_OUT" \
+	"dev: cached token and stored secrets dropped"
+tap_is "logout --all, issuer down, no cache: nothing of the account left" "$(keyring_count dev)" 0
+
 # ---- an issuer with a path; Cache-Control -------------------------------------
 
 start_auth_server --device-interval 1 --issuer-path /tenant1 --metadata-cache-control 'public, max-age=120'
@@ -146,6 +174,17 @@ expiry=$(cache_expiry "$AS_URL/tenant1")
 now=$(date +%s)
 tap_ok "max-age=120: kept two minutes ($((expiry - now)) s)" \
 	test $((expiry - now)) -gt 100 -a $((expiry - now)) -le 120
+
+# logout --all finds the revocation endpoint where token does: in the metadata.
+n=$(as_stat 's["revoke"]')
+run_credring logout t1 --all
+tap_status "logout --all, endpoints discovered: exit 0" 0
+tap_contains "logout --all, endpoints discovered: says it revoked" "$RUN_OUT" \
+	"t1: cached token and stored secrets dropped; refresh token revoked"
+tap_is "logout --all, endpoints discovered: at the discovered revocation endpoint" \
+	"$(as_stat 's["revoke"]')" $((n + 1))
+tap_is "logout --all, endpoints discovered: no live refresh token left there" \
+	"$(as_current_refresh_token)" ""
 
 # OpenID Connect Discovery's place when RFC 8414's has nothing.
 start_auth_server --device-interval 1 --issuer-path /tenant2 --metadata-at openid \

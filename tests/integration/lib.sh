@@ -556,41 +556,59 @@ write_signin_provider() {
 # stored_refresh_token ACCOUNT: the refresh token in the keyring, without
 # the settings digest it is stored with (cache/refresh.c).
 stored_refresh_token() { secret-tool lookup account "$1" kind refresh_token 2>/dev/null | tail -n 1; }
-# sign_in_with_code ACCOUNT ACTION [LOGIN-ARGS...]: runs login --device in
-# the background, reads the code it shows, and approves it (or denies it,
-# or lets it be) through the auth server at $AS_URL, as a person on another
-# device would. Sets what run_credring sets, and USER_CODE.
-sign_in_with_code() {
-	local account=$1 action=$2 i code=
-	shift 2
-	RUN_ARGS=(login "$account" --device "$@")
+# answer_code FILE PID ACTION: waits (at most 30 s, while PID lives) for
+# the user code a sign-in with a code writes to FILE (emptied by the
+# caller before PID started), and approves it (or denies it, or lets it
+# be: none) through the auth server at $AS_URL, as a person on another
+# device would. Sets USER_CODE (empty when none was shown).
+answer_code() {
+	local file=$1 pid=$2 action=$3 i code=
+	# The code's line is complete once the next one (verification_uri_complete,
+	# which the emulator always gives) has begun: a slow run may be caught
+	# half-way through writing it.  (On a terminal, lines end in \r\n.)
+	for i in $(seq 300); do
+		code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\)\r\{0,1\}$/\1/p' "$file")
+		[ -n "$code" ] && grep -q "or open" "$file" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	# Its answer to an unknown code would land in the TAP output.
+	case $action in
+	approve) as_hook POST /_emulator/device/approve --data "user_code=$code" >/dev/null ;;
+	deny) as_hook POST /_emulator/device/deny --data "user_code=$code" >/dev/null ;;
+	esac
+	USER_CODE=$code
+}
+
+# run_answering_code ACTION ARGS...: credring ARGS in the background, whose
+# code answer_code answers with ACTION. Sets what run_credring sets, and
+# USER_CODE.
+run_answering_code() {
+	local action=$1
+	shift
+	RUN_ARGS=("$@")
 	RUN_STATUS=0
 	# Emptied here, not by the background redirection, which may come after
 	# the first look: the previous run's code would be read.
 	: >"$TEST_TMP/err"
 	printf '%s' "$RUN_STDIN" |
-		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" login "$account" --device "$@" \
+		timeout "${RUN_TIMEOUT:-60}" "${CREDRING_WRAP[@]}" "$CREDRING" "$@" \
 			>"$TEST_TMP/out" 2>"$TEST_TMP/err" &
 	local pid=$!
-	# The code's line is complete once the next one (verification_uri_complete,
-	# which the emulator always gives) has begun: a slow run may be caught
-	# half-way through writing it.
-	for i in $(seq 300); do
-		code=$(sed -n 's/.*enter the code \([A-Z0-9-]*\)$/\1/p' "$TEST_TMP/err")
-		[ -n "$code" ] && grep -q "or open" "$TEST_TMP/err" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	case $action in
-	approve) as_hook POST /_emulator/device/approve --data "user_code=$code" ;;
-	deny) as_hook POST /_emulator/device/deny --data "user_code=$code" ;;
-	esac
+	answer_code "$TEST_TMP/err" "$pid" "$action"
 	wait "$pid" || RUN_STATUS=$?
 	RUN_OUT=$(cat "$TEST_TMP/out")
 	RUN_ERR=$(cat "$TEST_TMP/err")
 	RUN_ERR_LINES=$(grep -c '' "$TEST_TMP/err")
 	RUN_STDIN=
-	USER_CODE=$code
+}
+
+# sign_in_with_code ACCOUNT ACTION [LOGIN-ARGS...]: login --device, its
+# code answered (run_answering_code).
+sign_in_with_code() {
+	local account=$1 action=$2
+	shift 2
+	run_answering_code "$action" login "$account" --device "$@"
 }
 
 # write_issuer_provider NAME ISSUER [KEY=VALUE...]: a provider file that

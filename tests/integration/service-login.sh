@@ -132,9 +132,37 @@ sign_in_with_code dev approve
 tap_status "Login, caller gone: the next sign-in is not kept waiting (exit 0)" 0
 tap_timing_ok "Login, caller gone: the next sign-in within 20 s" test $(($(date +%s) - start)) -lt 20
 
+# -- Logout with all, the refresh token not revocable: "failed: WHY", as
+# `credring logout --all` says it
+login_device approve
+svc_ok "Login again: a reply"
+REFRESH2=$(as_current_refresh_token)
+echo "scope = openid" >>"$CREDRING_CONFIG" # [dev] is the only group
+revocations=$(as_stat 's["revoke"]')
+svc_call Logout "('dev', true)"
+svc_ok "Logout all, settings changed since: a reply"
+tap_is "Logout all, settings changed since: failed, and why" "$SVC_OUT" \
+	"failed: it was issued under other settings of the account (a scope, client_id or endpoint that has changed since), so it is not sent under these"
+tap_is "Logout all, settings changed since: not sent to the provider" "$(as_stat 's["revoke"]')" \
+	"$revocations"
+tap_is "Logout all, settings changed since: nothing of dev left" "$(keyring_count dev)" 0
+
+# The provider out of reach: a provider file that leaves its endpoints to
+# an issuer that is down (and was never asked, so nothing is cached).
+login_device approve
+svc_ok "Login once more: a reply"
+write_issuer_provider testas "$AS_URL" client_auth=none
+stop_emulator "$AS_PID"
+svc_call Logout "('dev', true)"
+svc_ok "Logout all, provider out of reach: a reply"
+tap_contains "Logout all, provider out of reach: failed, and why" "$SVC_OUT" \
+	"failed: $XDG_CONFIG_HOME/credring/providers/testas.conf: issuer $AS_URL: cannot reach $AS_URL/.well-known/oauth-authorization-server"
+tap_is "Logout all, provider out of reach: nothing of dev left" "$(keyring_count dev)" 0
+
 # -- no signal carried a secret
 MON=$(cat "$MONITOR_LOG")
 tap_lacks "no signal carries the token" "$MON" "$T1"
 tap_lacks "no signal carries the refresh token" "$MON" "$REFRESH"
+tap_lacks "no signal carries the next refresh token" "$MON" "$REFRESH2"
 
 tap_done

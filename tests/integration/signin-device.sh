@@ -24,7 +24,8 @@ tap_is "token, never signed in: the provider was not asked" \
 	"$(as_stat 's["device_authorization"] + sum(s["token"].values())')" 0
 tap_timing_ok "token, never signed in: at once" test $(($(date +%s) - start)) -lt 5
 
-# git with GIT_TERMINAL_PROMPT=0: the same, nothing on git's stdout.
+# git with GIT_TERMINAL_PROMPT=0: the same, nothing on git's stdout (here
+# nobody could answer anyway: signin-browser.sh runs it where a browser would start).
 for prompt in 0 unset; do
 	start=$(date +%s)
 	status=0
@@ -129,6 +130,28 @@ tap_is "logout --all: the family is dead there" \
 	"$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $access_token")" 401
 tap_is "logout --all: nothing of the account left" "$(keyring_count dev)" 0
 
+# A refresh token issued under settings that have changed since is never
+# sent (cache/refresh.c): logout --all does not revoke it, and says so.
+write_account rebound provider=testas client_id=test-client ca_file="$CA_DIR/ca.pem"
+sign_in_with_code rebound approve
+tap_status "rebound: signed in" 0
+stale=$(stored_refresh_token rebound)
+echo "scope = openid" >>"$CREDRING_CONFIG" # [rebound] is the last group
+revocations=$(as_stat 's["revoke"]')
+run_credring logout rebound --all
+tap_status "logout --all, settings changed: exit 2" 2
+tap_contains "logout --all, settings changed: says it was not revoked, and why" "$RUN_ERR" \
+	"credring: rebound: the refresh token was not revoked at the provider: it was issued under other settings of the account"
+tap_contains "logout --all, settings changed: dropped here all the same" "$RUN_ERR" \
+	"(it is dropped here)"
+tap_is "logout --all, settings changed: one line" "$RUN_ERR_LINES" 1
+tap_is "logout --all, settings changed: not sent to the provider" "$(as_stat 's["revoke"]')" \
+	"$revocations"
+tap_is "logout --all, settings changed: still alive there (as said)" "$(as_current_refresh_token)" \
+	"$stale"
+tap_is "logout --all, settings changed: nothing of the account left" "$(keyring_count rebound)" 0
+no_secret_leaks "logout --all, settings changed" "$stale"
+
 # Revocation that fails is said, and the local copy is dropped anyway.
 sign_in_with_code dev approve
 tap_status "signed in once more: exit 0" 0
@@ -137,6 +160,8 @@ wait "$AS_PID" 2>/dev/null
 run_credring logout dev --all
 tap_status "logout --all, provider down: exit 4" 4
 tap_contains "logout --all, provider down: says the revocation failed" "$RUN_ERR" "not revoked"
+tap_contains "logout --all, provider down: and why" "$RUN_ERR" \
+	"credring: dev: the refresh token was not revoked at the provider: account [dev]: cannot reach $AS_URL/oauth/revoke"
 tap_is "logout --all, provider down: nothing of the account left" "$(keyring_count dev)" 0
 
 # ---- the provider's refusals --------------------------------------------
@@ -166,6 +191,107 @@ sign_in_with_code late none
 tap_status "nobody entered the code: exit 3" 3
 tap_contains "nobody entered the code: says to try again" "$RUN_ERR" "credring login late"
 tap_is "nobody entered the code: nothing stored" "$(keyring_count late)" 0
+
+# The server's own expired_token, before the expires_in it announced (and
+# credring's own deadline) is reached.
+start_auth_server --device-interval 1 --device-code-lifetime 3
+write_signin_provider dying none device_code
+write_account early provider=dying client_id=test-client ca_file="$CA_DIR/ca.pem"
+sign_in_with_code early none
+tap_status "expired_token from the server: exit 3" 3
+tap_is "expired_token from the server: it said so" \
+	"$(grep '"path": "/oauth/token"' "$AS_LOG" | grep -c '"error": "expired_token"')" 1
+tap_contains "expired_token from the server: says the code expired, and what to do" "$RUN_ERR" \
+	"the code expired before the sign-in was done: run 'credring login early' again"
+tap_is "expired_token from the server: no poll after it" \
+	"$(grep '"path": "/oauth/token"' "$AS_LOG" | tail -n 1 | grep -c '"error": "expired_token"')" 1
+tap_is "expired_token from the server: nothing stored" "$(keyring_count early)" 0
+
+# ---- who starts a sign-in with a code; Ctrl-C ----------------------------
+
+start_auth_server --device-interval 1
+write_signin_provider people none "authorization_code;device_code"
+
+# No desktop here (no DISPLAY, no WAYLAND_DISPLAY): login of a browser
+# account signs in with a code, where the provider offers one.
+write_account nodesk provider=people client_id=test-client ca_file="$CA_DIR/ca.pem" \
+	grant=authorization_code
+run_answering_code approve login nodesk
+tap_status "login, no desktop, a device endpoint: exit 0" 0
+tap_isnt "login, no desktop: a code was shown" "$USER_CODE" ""
+tap_is "login, no desktop: the device endpoint was asked" "$(as_stat 's["device_authorization"]')" 1
+tap_is "login, no desktop: no authorization request (browser)" "$(as_stat 's["authorize"]')" 0
+tap_is "login, no desktop: the refresh token is stored" "$(keyring_count nodesk refresh_token)" 1
+
+# token on a terminal, never signed in: someone can answer, so it starts
+# the sign-in with a code (without a terminal it fails at once: above).
+write_account ontty provider=people client_id=test-client ca_file="$CA_DIR/ca.pem"
+: >"$TEST_TMP/tty"
+timeout 60 script -qefc "$(printf '%q ' "${CREDRING_WRAP[@]}" "$CREDRING" token ontty)" /dev/null \
+	</dev/null >"$TEST_TMP/tty" 2>&1 &
+pid=$!
+answer_code "$TEST_TMP/tty" "$pid" approve
+status=0
+wait "$pid" || status=$?
+tap_is "token on a terminal, never signed in: exit 0" "$status" 0
+tap_isnt "token on a terminal: showed a code" "$USER_CODE" ""
+run_credring token ontty
+tap_status "token on a terminal: then without one, from the cache: exit 0" 0
+tap_contains "token on a terminal: printed the token it stored" "$(tr -d '\r' <"$TEST_TMP/tty")" \
+	"${RUN_OUT:-(no token)}"
+tap_is "token on a terminal: the refresh token is stored" "$(keyring_count ontty refresh_token)" 1
+
+# Ctrl-C while the code is shown: SIGINT at its default, as on a terminal
+# (a script's background job would ignore it).  It dies at once, stores
+# nothing, and leaves no lock behind.  Not under the wrapper: the signal
+# is for credring, and valgrind would report what a killed process holds.
+write_account interrupted provider=people client_id=test-client ca_file="$CA_DIR/ca.pem"
+: >"$TEST_TMP/err"
+"$PYTHON" -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' "$CREDRING" login interrupted --device \
+	</dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err" &
+pid=$!
+answer_code "$TEST_TMP/err" "$pid" none
+tap_isnt "Ctrl-C: a code was shown first" "$USER_CODE" ""
+start=$(date +%s)
+kill -INT "$pid"
+for i in $(seq 600); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+status=0
+wait "$pid" || status=$?
+tap_is "Ctrl-C: ended by SIGINT (status 130)" "$status" 130
+tap_timing_ok "Ctrl-C: at once" test $(($(date +%s) - start)) -lt 5
+tap_is "Ctrl-C: nothing stored" "$(keyring_count interrupted)" 0
+start=$(date +%s)
+sign_in_with_code interrupted approve
+tap_status "Ctrl-C: the next login --device: exit 0" 0
+tap_timing_ok "Ctrl-C: the next login is not held by a lock" test $(($(date +%s) - start)) -lt 30
+
+# ---- a password grant whose answer brings a refresh token (PlaceOS's may) -
+
+start_auth_server --password 'alice:pw-s3cret' --client-secret pw-client-s3cret --client-auth basic
+write_signin_provider pwgrant basic password
+write_account pw provider=pwgrant client_id=test-client username=alice ca_file="$CA_DIR/ca.pem"
+RUN_STDIN=$'client_secret=pw-client-s3cret\npassword=pw-s3cret\n'
+run_credring login pw --secret-stdin
+tap_status "password grant: login: exit 0" 0
+tap_is "password grant: one password request" "$(as_stat 's["token"]["password"]')" 1
+tap_is "password grant: the refresh token it brought is stored" \
+	"$(stored_refresh_token pw)" "$(as_current_refresh_token)"
+first=$(as_current_refresh_token)
+run_credring token pw --force-refresh
+tap_status "password grant: next fetch: exit 0" 0
+tap_is "password grant: next fetch by the refresh token" "$(as_stat 's["token"]["refresh_token"]')" 1
+tap_is "password grant: not by the password" "$(as_stat 's["token"]["password"]')" 1
+tap_is "password grant: the token is live" \
+	"$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $RUN_OUT")" 200
+tap_is "password grant: the rotated refresh token is stored" \
+	"$(stored_refresh_token pw)" "$(as_current_refresh_token)"
+no_secret_leaks "password grant" pw-s3cret pw-client-s3cret "$first" "$(as_current_refresh_token)"
 
 # ---- a confidential client ----------------------------------------------
 
