@@ -272,14 +272,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
       g_autoptr (GError) match_error = NULL;
-      g_autoptr (CrProvider) plugin = NULL;
+      g_autoptr (CrProvider) provider = NULL;
       g_autoptr (CrAccount) match = cr_config_match_account (config, queries[i].protocol,
                                                              queries[i].host, queries[i].path,
-                                                             &plugin, warnings, &match_error);
+                                                             &provider, warnings, &match_error);
 
       if (match != NULL && !name_is_valid (match->name))
         fuzz_fail ("matched an account with an invalid name");
-      if (match != NULL && (plugin == NULL || match->endpoint == NULL))
+      if (match != NULL && (provider == NULL || match->endpoint == NULL))
         fuzz_fail ("matched an account that is not resolved");
       if (match == NULL && match_error != NULL)
         fuzz_check_message (match_error);

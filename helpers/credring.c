@@ -115,9 +115,9 @@ print_warnings (GPtrArray *warnings)
 }
 
 static void
-print_plugin_warnings (CrProvider *plugin)
+print_provider_warnings (CrProvider *provider)
 {
-  const char *const *warnings = cr_provider_get_warnings (plugin);
+  const char *const *warnings = cr_provider_get_warnings (provider);
 
   for (guint i = 0; warnings[i] != NULL; i++)
     print_line ("warning: ", warnings[i], "");
@@ -170,26 +170,26 @@ load_config (const char *only_account, GError **error)
   return config;
 }
 
-/* The account and its provider's plugin, checked against each other. */
+/* The account and its provider, checked against each other. */
 static gboolean
 load_account (const char *name, CrConfig **config_out, CrAccount **account_out,
-              CrProvider **plugin_out, GError **error)
+              CrProvider **provider_out, GError **error)
 {
   g_autoptr (CrConfig) config = load_config (name, error);
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
   if (config == NULL)
     return FALSE;
-  account = cr_config_open_account (config, name, &plugin, warnings, error);
+  account = cr_config_open_account (config, name, &provider, warnings, error);
   if (account == NULL)
     return FALSE;
   print_warnings (warnings);
   if (config_out != NULL)
     *config_out = g_steal_pointer (&config);
   *account_out = g_steal_pointer (&account);
-  *plugin_out = g_steal_pointer (&plugin);
+  *provider_out = g_steal_pointer (&provider);
   return TRUE;
 }
 
@@ -204,9 +204,9 @@ format_time (gint64 unix_time)
 /* ---- providers ---------------------------------------------------------- */
 
 static const char *
-kind_name (CrProvider *plugin)
+kind_name (CrProvider *provider)
 {
-  return cr_provider_get_kind (plugin) == CR_PROVIDER_KIND_FILE ? "provider file" : "compiled plugin";
+  return cr_provider_get_kind (provider) == CR_PROVIDER_KIND_FILE ? "provider file" : "compiled plugin";
 }
 
 /* @values joined with ", ", as stdout shows them. */
@@ -293,19 +293,19 @@ print_signin_facts (const CrPluginDescriptor *d)
 }
 
 static void
-print_provider (CrProvider *plugin, gboolean full)
+print_provider (CrProvider *provider, gboolean full)
 {
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
   g_autoptr (GString) optional_params = g_string_new (NULL);
   /* A provider file is text anyone could have written. */
   g_autofree char *name = shown (d->name);
   g_autofree char *description = shown (d->description);
-  g_autofree char *path = shown (cr_provider_get_path (plugin));
+  g_autofree char *path = shown (cr_provider_get_path (provider));
   g_autofree char *token_url = shown (d->token_url ? d->token_url : "(per account: token_url)");
   g_autofree char *issuer = d->issuer != NULL ? shown (d->issuer) : NULL;
-  gboolean awaits_issuer = cr_provider_needs_discovery (plugin);
+  gboolean awaits_issuer = cr_provider_needs_discovery (provider);
   g_autofree char *required_text = shown_list (required);
   g_autofree char *optional_text = shown_list (optional);
   g_autofree char *optional_params_text = NULL;
@@ -316,7 +316,7 @@ print_provider (CrProvider *plugin, gboolean full)
   optional_params_text = shown (optional_params->str);
 
   printf ("%s\t%s\n", name, description);
-  printf ("\tfrom: %s (%s)\n", path, kind_name (plugin));
+  printf ("\tfrom: %s (%s)\n", path, kind_name (provider));
   /* Until discovered, what the file left to its issuer is not known. */
   if (awaits_issuer)
     {
@@ -356,9 +356,9 @@ gen_strv (yajl_gen gen, const char *key, char **values)
 
 /* --describe --format json: the same facts for desktop programs. */
 static void
-print_provider_json (CrProvider *plugin)
+print_provider_json (CrProvider *provider)
 {
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
   g_auto (GStrv) required = cr_provider_account_keys (d, TRUE);
   g_auto (GStrv) optional = cr_provider_account_keys (d, FALSE);
   g_auto (GStrv) grants = offered_grants (d, GRANTS_NAMES);
@@ -377,9 +377,9 @@ print_provider_json (CrProvider *plugin)
   yajl_gen_map_open (gen);
   gen_nullable_string (gen, "name", d->name);
   gen_nullable_string (gen, "description", d->description);
-  gen_nullable_string (gen, "kind", cr_provider_get_kind (plugin) == CR_PROVIDER_KIND_FILE
+  gen_nullable_string (gen, "kind", cr_provider_get_kind (provider) == CR_PROVIDER_KIND_FILE
                                       ? "provider-file" : "plugin");
-  gen_nullable_string (gen, "path", cr_provider_get_path (plugin));
+  gen_nullable_string (gen, "path", cr_provider_get_path (provider));
   gen_nullable_string (gen, "grant", cr_grant_to_string (d->grant));
   gen_nullable_string (gen, "client_auth", cr_client_auth_to_string (d->client_auth));
   gen_nullable_string (gen, "body", cr_body_format_to_string (d->body_format));
@@ -392,7 +392,7 @@ print_provider_json (CrProvider *plugin)
   gen_nullable_string (gen, "issuer", d->issuer);
   gen_nullable_string (gen, "default_scope", d->default_scope);
   gen_key (gen, "awaits_discovery");
-  yajl_gen_bool (gen, cr_provider_needs_discovery (plugin));
+  yajl_gen_bool (gen, cr_provider_needs_discovery (provider));
   gen_strv (gen, "required_keys", required);
   gen_strv (gen, "optional_keys", optional);
   gen_strv (gen, "secrets", secrets);
@@ -405,17 +405,17 @@ print_provider_json (CrProvider *plugin)
 static int
 command_describe (const char *name, gboolean json)
 {
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   GError *error = NULL;
 
-  plugin = cr_provider_load (name, &error);
-  if (plugin == NULL)
+  provider = cr_provider_load (name, &error);
+  if (provider == NULL)
     return fail (error);
-  print_plugin_warnings (plugin);
+  print_provider_warnings (provider);
   if (json)
-    print_provider_json (plugin);
+    print_provider_json (provider);
   else
-    print_provider (plugin, TRUE);
+    print_provider (provider, TRUE);
   return flush_stdout ();
 }
 
@@ -435,11 +435,11 @@ is_plain_name (const char *name)
 
 /* --names: one a line and nothing else, for shell completion. */
 static int
-print_names (GPtrArray *plugins)
+print_names (GPtrArray *providers)
 {
-  for (guint i = 0; i < plugins->len; i++)
+  for (guint i = 0; i < providers->len; i++)
     {
-      const char *name = cr_provider_get_descriptor (g_ptr_array_index (plugins, i))->name;
+      const char *name = cr_provider_get_descriptor (g_ptr_array_index (providers, i))->name;
 
       if (is_plain_name (name))
         printf ("%s\n", name);
@@ -452,15 +452,15 @@ static int
 command_providers (const char *none)
 {
   g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) plugins = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
 
   if (opt_describe != NULL)
     return command_describe (opt_describe, opt_format != NULL);
-  plugins = cr_provider_load_all (failures);
+  providers = cr_provider_load_all (failures);
   if (opt_names)
-    return print_names (plugins);
-  for (guint i = 0; i < plugins->len; i++)
-    print_provider (g_ptr_array_index (plugins, i), FALSE);
+    return print_names (providers);
+  for (guint i = 0; i < providers->len; i++)
+    print_provider (g_ptr_array_index (providers, i), FALSE);
   for (guint i = 0; i < failures->len; i++)
     print_line ("warning: ", g_ptr_array_index (failures, i), "");
   return flush_stdout ();
@@ -919,7 +919,7 @@ signin_client_secret (const CrAccount *account, char **typed, GError **error)
 /* login for an account whose grant signs a person in: the browser or a
  * code, then the refresh token and the first token stored. */
 static int
-login_by_signing_in (const CrAccount *account, CrProvider *plugin)
+login_by_signing_in (const CrAccount *account, CrProvider *provider)
 {
   CrTokenOptions options = {
     .min_valid = -1,
@@ -951,7 +951,7 @@ login_by_signing_in (const CrAccount *account, CrProvider *plugin)
   if (!choose_secret_store (account, &error) ||
       !signin_client_secret (account, &client_secret, &error))
     return fail (error);
-  token = cr_cache_signin (account, plugin, client_secret, &options, &error);
+  token = cr_cache_signin (account, provider, client_secret, &options, &error);
   if (token == NULL)
     return fail (error);
   until = format_time (token->expires_at);
@@ -964,24 +964,24 @@ static int
 command_login (const char *name)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   g_autoptr (CrToken) token = NULL;
-  const CrPluginDescriptor *provider;
+  const CrPluginDescriptor *descriptor;
   CrClientSecrets input = { NULL, NULL };
   SecretInputWanted wanted, asked;
   cr_autosecret char *kept = NULL;
   GError *error = NULL;
   gboolean ok;
 
-  if (!load_account (name, NULL, &account, &plugin, &error))
+  if (!load_account (name, NULL, &account, &provider, &error))
     return fail (error);
-  provider = cr_provider_get_descriptor (plugin);
+  descriptor = cr_provider_get_descriptor (provider);
   if (cr_grant_needs_person (account->grant))
-    return login_by_signing_in (account, plugin);
+    return login_by_signing_in (account, provider);
   if (opt_device || opt_no_browser)
     return usage_error ("login: --device and --no-browser are for accounts that sign a person "
                         "in (grant = authorization_code or device_code)");
-  if (!secrets_to_ask (account, provider, &wanted, &error))
+  if (!secrets_to_ask (account, descriptor, &wanted, &error))
     return fail (error);
   asked = wanted;
   wanted = drop_secrets_from_elsewhere (account, wanted);
@@ -989,7 +989,7 @@ command_login (const char *name)
     return flush_stdout ();
 
   if (!choose_secret_store (account, &error) ||
-      !prepare_login (account, provider, wanted, &kept, &error))
+      !prepare_login (account, descriptor, wanted, &kept, &error))
     return fail (error);
 
   if (opt_secret_stdin)
@@ -1007,9 +1007,9 @@ command_login (const char *name)
 
   /* Check with the provider before storing: rejected secrets never reach the keyring. */
   if (!opt_no_verify)
-    token = cr_token_fetch (account, provider, &input, &error);
+    token = cr_token_fetch (account, descriptor, &input, &error);
   ok = (opt_no_verify || token != NULL) &&
-       cr_cache_store_login (account, provider, &input, token, &error);
+       cr_cache_store_login (account, descriptor, &input, token, &error);
   secret_input_clear (&input);
   if (!ok)
     return fail (error);
@@ -1025,14 +1025,14 @@ command_login (const char *name)
  * neither the keyring nor the token endpoint is touched (an issuer's
  * metadata may have been fetched, to know where the request would go). */
 static int
-print_dry_run (const CrAccount *account, CrProvider *plugin)
+print_dry_run (const CrAccount *account, CrProvider *provider)
 {
   g_autoptr (CrRequest) request = NULL;
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
   GError *error = NULL;
 
-  request = cr_request_build_masked (cr_provider_get_descriptor (plugin), account, &error);
+  request = cr_request_build_masked (cr_provider_get_descriptor (provider), account, &error);
   if (request == NULL)
     return fail (error);
   text = cr_request_format (request);
@@ -1053,7 +1053,7 @@ static int
 command_token (const char *name)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   g_autoptr (CrToken) token = NULL;
   /* A sign-in starts only where someone can answer it (CrSigninPolicy). */
   CrTokenOptions options = { .signin = CR_SIGNIN_IF_SOMEONE_ANSWERS, .ask_service = TRUE };
@@ -1064,16 +1064,16 @@ command_token (const char *name)
   if (opt_min_valid != NULL &&
       !g_ascii_string_to_unsigned (opt_min_valid, 10, 0, G_MAXINT32, &min_valid, NULL))
     return usage_error ("token: --min-valid takes a whole number of seconds");
-  if (!load_account (name, NULL, &account, &plugin, &error))
+  if (!load_account (name, NULL, &account, &provider, &error))
     return fail (error);
   if (opt_dry_run)
-    return print_dry_run (account, plugin);
+    return print_dry_run (account, provider);
 
   options.min_valid = opt_min_valid ? (gint64) min_valid : -1;
   options.force_refresh = opt_force_refresh;
   if (opt_refused_token_stdin && !wrappers_forget_refused_token (account, &error))
     return fail (error);
-  token = cr_cache_get_token_with (account, plugin, &options, &error);
+  token = cr_cache_get_token_with (account, provider, &options, &error);
   if (token == NULL)
     return fail (error);
 
@@ -1093,7 +1093,7 @@ static int
 logout_all (CrConfig *config, CrAccount *account, const char *name_shown)
 {
   g_autoptr (CrAccount) resolved = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   g_autoptr (GError) provider_error = NULL;
   g_autoptr (GError) revocation_error = NULL;
   CrRevocation revocation;
@@ -1102,8 +1102,8 @@ logout_all (CrConfig *config, CrAccount *account, const char *name_shown)
 
   /* As `token` opens it: a provider file's endpoints may come from its
    * issuer, the revocation endpoint among them. */
-  resolved = cr_config_open_account (config, account->name, &plugin, NULL, &provider_error);
-  if (!cr_cache_forget_all (resolved != NULL ? resolved : account, plugin, provider_error,
+  resolved = cr_config_open_account (config, account->name, &provider, NULL, &provider_error);
+  if (!cr_cache_forget_all (resolved != NULL ? resolved : account, provider, provider_error,
                             &revocation, &revocation_error, &error))
     return fail (error);
   if (revocation == CR_REVOCATION_FAILED)
@@ -1165,24 +1165,24 @@ static int
 command_exec (const char *name)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   GError *error = NULL;
 
-  if (!load_account (name, NULL, &account, &plugin, &error))
+  if (!load_account (name, NULL, &account, &provider, &error))
     return fail (error);
-  return wrappers_exec (account, plugin, opt_env, command_line);
+  return wrappers_exec (account, provider, opt_env, command_line);
 }
 
 static int
 command_curl (const char *name)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   GError *error = NULL;
 
-  if (!load_account (name, NULL, &account, &plugin, &error))
+  if (!load_account (name, NULL, &account, &provider, &error))
     return fail (error);
-  return wrappers_curl (account, plugin, command_line);
+  return wrappers_curl (account, provider, command_line);
 }
 
 /* ---- help --------------------------------------------------------------- */

@@ -75,11 +75,11 @@ print_warnings (GPtrArray *warnings)
     print_message ("warning: ", g_ptr_array_index (warnings, i));
 }
 
-/* The request is for an account, resolved against its provider @plugin:
+/* The request is for an account, resolved against @provider:
  * its token is the credential. */
 static int
 answer_for_account (Action action, const CrGitCredential *request, CrAccount *account,
-                    CrProvider *plugin)
+                    CrProvider *provider)
 {
   g_autoptr (CrToken) token = NULL;
   g_auto (CrGitCredential) answer = CR_GIT_CREDENTIAL_INIT;
@@ -119,7 +119,7 @@ answer_for_account (Action action, const CrGitCredential *request, CrAccount *ac
       print_message ("", message);
       return 0;
     }
-  token = cr_cache_get_token_with (account, plugin, &options, &error);
+  token = cr_cache_get_token_with (account, provider, &options, &error);
   if (token == NULL)
     return fail (error);
 
@@ -233,7 +233,7 @@ run (int argc, char **argv)
   g_auto (CrGitCredential) request = CR_GIT_CREDENTIAL_INIT;
   g_autoptr (CrConfig) config = NULL;
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   g_auto (GStrv) warnings = NULL;
   g_autoptr (GPtrArray) account_warnings = g_ptr_array_new_with_free_func (g_free);
   GError *error = NULL;
@@ -253,16 +253,16 @@ run (int argc, char **argv)
   for (guint i = 0; warnings[i] != NULL; i++)
     print_message ("warning: ", warnings[i]);
   if (opt_account != NULL)
-    account = cr_config_open_account (config, opt_account, &plugin, account_warnings, &error);
+    account = cr_config_open_account (config, opt_account, &provider, account_warnings, &error);
   else
     account = cr_config_match_account (config, request.protocol, request.host, request.path,
-                                       &plugin, account_warnings, &error);
+                                       &provider, account_warnings, &error);
   print_warnings (account_warnings);
   if (error != NULL)
     return fail (error);
 
   if (account != NULL)
-    return answer_for_account (action, &request, account, plugin);
+    return answer_for_account (action, &request, account, provider);
   return answer_from_store (action, &request);
 }
 

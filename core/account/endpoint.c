@@ -1,4 +1,4 @@
-/* An account's token endpoint: the plugin's URL or the account's own, and
+/* An account's token endpoint: the provider's URL or the account's own, and
  * the rule that secrets travel only over https (or to this machine). */
 #include "config.h"
 

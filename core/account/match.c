@@ -202,14 +202,14 @@ urls_match (char **urls, const char *protocol, const char *host, const char *pat
  * several accounts of one provider share it, and one that failed to load
  * is not tried again. */
 typedef struct {
-  GHashTable *plugins;  /* provider name -> CrProvider */
+  GHashTable *loaded;   /* provider name -> CrProvider */
   GHashTable *failures; /* provider name -> the GError of its loading */
 } Providers;
 
 static void
 providers_clear (Providers *providers)
 {
-  g_clear_pointer (&providers->plugins, g_hash_table_unref);
+  g_clear_pointer (&providers->loaded, g_hash_table_unref);
   g_clear_pointer (&providers->failures, g_hash_table_unref);
 }
 
@@ -228,21 +228,21 @@ cr_match_provider_loads (void)
 static CrProvider *
 providers_get (Providers *providers, const char *name, GError **error)
 {
-  CrProvider *plugin = g_hash_table_lookup (providers->plugins, name);
+  CrProvider *provider = g_hash_table_lookup (providers->loaded, name);
   GError *failure = g_hash_table_lookup (providers->failures, name);
 
-  if (plugin == NULL && failure == NULL)
+  if (provider == NULL && failure == NULL)
     {
       g_atomic_int_inc (&provider_loads);
-      plugin = cr_provider_load (name, &failure);
-      if (plugin != NULL)
-        g_hash_table_insert (providers->plugins, g_strdup (name), plugin);
+      provider = cr_provider_load (name, &failure);
+      if (provider != NULL)
+        g_hash_table_insert (providers->loaded, g_strdup (name), provider);
       else
         g_hash_table_insert (providers->failures, g_strdup (name), failure);
     }
-  if (plugin == NULL)
+  if (provider == NULL)
     g_propagate_error (error, g_error_copy (failure));
-  return plugin;
+  return provider;
 }
 
 /* The URLs @account answers for; without url and token_url its provider
@@ -251,35 +251,35 @@ providers_get (Providers *providers, const char *name, GError **error)
 static char **
 matching_urls (const CrAccount *account, Providers *providers, GError **error)
 {
-  CrProvider *plugin;
+  CrProvider *provider;
   g_autofree char *token_url = NULL;
 
   if (account->urls != NULL || account->token_url != NULL)
     return cr_account_urls (account, NULL);
-  plugin = providers_get (providers, account->provider, error);
-  if (plugin == NULL)
+  provider = providers_get (providers, account->provider, error);
+  if (provider == NULL)
     {
       g_prefix_error (error, "%s: account [%s]: ", account->config_path, account->name);
       return NULL;
     }
   /* Its error says why there is no URL to match (a missing host, an
    * issuer that cannot be asked, ...). */
-  if (!cr_account_complete_provider (account, plugin, error))
+  if (!cr_account_complete_provider (account, provider, error))
     return NULL;
-  token_url = cr_account_token_url (account, cr_provider_get_descriptor (plugin), error);
+  token_url = cr_account_token_url (account, cr_provider_get_descriptor (provider), error);
   if (token_url == NULL)
     return NULL;
-  return cr_account_urls (account, cr_provider_get_descriptor (plugin));
+  return cr_account_urls (account, cr_provider_get_descriptor (provider));
 }
 
 /* The matched @account resolved, as cr_config_open_account() does, with
- * its provider moved out of @providers into *@plugin_out. */
+ * its provider moved out of @providers into *@provider_out. */
 static CrAccount *
-open_matched (Providers *providers, CrAccount *account, CrProvider **plugin_out,
+open_matched (Providers *providers, CrAccount *account, CrProvider **provider_out,
               GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) owned = account;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   g_autofree char *stolen_key = NULL;
 
   if (providers_get (providers, account->provider, error) == NULL)
@@ -287,11 +287,11 @@ open_matched (Providers *providers, CrAccount *account, CrProvider **plugin_out,
       g_prefix_error (error, "%s: account [%s]: ", account->config_path, account->name);
       return NULL;
     }
-  g_hash_table_steal_extended (providers->plugins, account->provider, (gpointer *) &stolen_key,
-                               (gpointer *) &plugin);
-  if (!cr_account_resolve_with (account, plugin, warnings, error))
+  g_hash_table_steal_extended (providers->loaded, account->provider, (gpointer *) &stolen_key,
+                               (gpointer *) &provider);
+  if (!cr_account_resolve_with (account, provider, warnings, error))
     return NULL;
-  *plugin_out = g_steal_pointer (&plugin);
+  *provider_out = g_steal_pointer (&provider);
   return g_steal_pointer (&owned);
 }
 
@@ -306,16 +306,16 @@ add_warning (GPtrArray *warnings, char *warning)
 
 CrAccount *
 cr_config_match_account (CrConfig *config, const char *protocol, const char *host,
-                         const char *path, CrProvider **plugin_out, GPtrArray *warnings,
+                         const char *path, CrProvider **provider_out, GPtrArray *warnings,
                          GError **error)
 {
   g_auto (Providers) providers = { NULL, NULL };
   g_auto (GStrv) names = NULL;
 
-  g_return_val_if_fail (config != NULL && plugin_out != NULL, NULL);
+  g_return_val_if_fail (config != NULL && provider_out != NULL, NULL);
 
-  providers.plugins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) cr_provider_free);
+  providers.loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) cr_provider_free);
   providers.failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) g_error_free);
   names = cr_config_list_accounts (config);
@@ -334,7 +334,7 @@ cr_config_match_account (CrConfig *config, const char *protocol, const char *hos
         }
       /* The one that matches answers, or fails: never another in its place. */
       if (urls_match (urls, protocol, host, path))
-        return open_matched (&providers, g_steal_pointer (&account), plugin_out, warnings,
+        return open_matched (&providers, g_steal_pointer (&account), provider_out, warnings,
                              error);
     }
   return NULL;

@@ -240,21 +240,21 @@ cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *wa
 }
 
 CrAccount *
-cr_config_open_account (CrConfig *config, const char *name, CrProvider **plugin_out,
+cr_config_open_account (CrConfig *config, const char *name, CrProvider **provider_out,
                         GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
 
-  g_return_val_if_fail (config != NULL && name != NULL && plugin_out != NULL, NULL);
+  g_return_val_if_fail (config != NULL && name != NULL && provider_out != NULL, NULL);
 
   account = cr_config_get_account (config, name, error);
   if (account == NULL)
     return NULL;
-  plugin = cr_provider_load (account->provider, error);
-  if (plugin == NULL || !cr_account_resolve_with (account, plugin, warnings, error))
+  provider = cr_provider_load (account->provider, error);
+  if (provider == NULL || !cr_account_resolve_with (account, provider, warnings, error))
     return NULL;
-  *plugin_out = g_steal_pointer (&plugin);
+  *provider_out = g_steal_pointer (&provider);
   return g_steal_pointer (&account);
 }
 

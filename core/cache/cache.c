@@ -322,11 +322,11 @@ lookup_after_waiting (const CrAccount *account, const char *fingerprint, gint64 
 }
 
 CrToken *
-cr_cache_get_token_with (const CrAccount *account, CrProvider *plugin,
+cr_cache_get_token_with (const CrAccount *account, CrProvider *provider,
                          const CrTokenOptions *options, GError **error)
 {
   static const CrTokenOptions defaults = { .min_valid = -1 };
-  const CrPluginDescriptor *provider;
+  const CrPluginDescriptor *descriptor;
   g_autofree char *fingerprint = NULL;
   g_autoptr (CrToken) token = NULL;
   g_autoptr (CrLock) lock = NULL;
@@ -335,13 +335,13 @@ cr_cache_get_token_with (const CrAccount *account, CrProvider *plugin,
   gint64 started = now_seconds ();
   gint64 min_valid;
 
-  g_return_val_if_fail (account != NULL && plugin != NULL, NULL);
+  g_return_val_if_fail (account != NULL && provider != NULL, NULL);
 
   if (options == NULL)
     options = &defaults;
-  provider = cr_provider_get_descriptor (plugin);
+  descriptor = cr_provider_get_descriptor (provider);
   min_valid = options->min_valid < 0 ? account->min_valid : options->min_valid;
-  fingerprint = cr_account_fingerprint (account, provider);
+  fingerprint = cr_account_fingerprint (account, descriptor);
 
   /* The hot path: one round trip to the service or one keyring lookup,
    * no HTTP. */
@@ -379,36 +379,36 @@ cr_cache_get_token_with (const CrAccount *account, CrProvider *plugin,
     return g_steal_pointer (&token);
 
   g_debug ("account [%s]: fetching a new token", account->name);
-  token = fetch_and_store (account, provider, fingerprint, ca_certs, options, error);
+  token = fetch_and_store (account, descriptor, fingerprint, ca_certs, options, error);
   if (token != NULL && !keeps_promise (account, token, min_valid, error))
     return NULL;
   return g_steal_pointer (&token);
 }
 
 CrToken *
-cr_cache_get_token (const CrAccount *account, CrProvider *plugin, gint64 min_valid,
+cr_cache_get_token (const CrAccount *account, CrProvider *provider, gint64 min_valid,
                     gboolean force_refresh, GError **error)
 {
   CrTokenOptions options = { .min_valid = min_valid, .force_refresh = force_refresh };
 
-  return cr_cache_get_token_with (account, plugin, &options, error);
+  return cr_cache_get_token_with (account, provider, &options, error);
 }
 
 CrToken *
-cr_cache_signin (const CrAccount *account, CrProvider *plugin, const char *client_secret,
+cr_cache_signin (const CrAccount *account, CrProvider *provider, const char *client_secret,
                  const CrTokenOptions *options, GError **error)
 {
-  const CrPluginDescriptor *provider;
+  const CrPluginDescriptor *descriptor;
   g_autofree char *fingerprint = NULL;
   g_autoptr (GBytes) ca_certs = NULL;
   g_autoptr (CrLock) lock = NULL;
   g_autoptr (CrToken) token = NULL;
   Secrets secrets = { NULL };
 
-  g_return_val_if_fail (account != NULL && plugin != NULL && options != NULL, NULL);
+  g_return_val_if_fail (account != NULL && provider != NULL && options != NULL, NULL);
 
-  provider = cr_provider_get_descriptor (plugin);
-  fingerprint = cr_account_fingerprint (account, provider);
+  descriptor = cr_provider_get_descriptor (provider);
+  fingerprint = cr_account_fingerprint (account, descriptor);
   if (!cr_account_read_ca_file (account, &ca_certs, error))
     return NULL;
   lock = lock_account_telling (account, options, error);
@@ -418,7 +418,7 @@ cr_cache_signin (const CrAccount *account, CrProvider *plugin, const char *clien
     secrets.view.client_secret = client_secret;
   else if (!load_client_secret (account, &secrets, error))
     goto out;
-  token = cr_signin_run (account, provider, &secrets.view, ca_certs, options, error);
+  token = cr_signin_run (account, descriptor, &secrets.view, ca_certs, options, error);
   /* The client secret is kept only once it has worked. */
   if (token != NULL &&
       ((client_secret != NULL &&
@@ -434,7 +434,7 @@ out:
 
 /* Under the lock: the stored refresh token revoked where it was issued. */
 static CrRevocation
-revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **error)
+revoke_refresh_token (const CrAccount *account, CrProvider *provider, GError **error)
 {
   g_autofree char *fingerprint = NULL;
   cr_autosecret char *refresh_token = NULL;
@@ -444,7 +444,7 @@ revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **err
   gboolean other_settings;
   gboolean revoked;
 
-  fingerprint = cr_account_fingerprint (account, cr_provider_get_descriptor (plugin));
+  fingerprint = cr_account_fingerprint (account, cr_provider_get_descriptor (provider));
   refresh_token = cr_refresh_load (account, fingerprint, &other_settings, &local_error);
   if (local_error != NULL)
     {
@@ -466,7 +466,7 @@ revoke_refresh_token (const CrAccount *account, CrProvider *plugin, GError **err
     return CR_REVOCATION_NO_ENDPOINT;
   revoked = cr_account_read_ca_file (account, &ca_certs, error) &&
             load_client_secret (account, &secrets, error) &&
-            cr_refresh_revoke (account, cr_provider_get_descriptor (plugin), &secrets.view,
+            cr_refresh_revoke (account, cr_provider_get_descriptor (provider), &secrets.view,
                                refresh_token, ca_certs, error);
   secrets_clear (&secrets);
   return revoked ? CR_REVOCATION_DONE : CR_REVOCATION_FAILED;
@@ -494,13 +494,13 @@ cannot_revoke (const CrAccount *account, const GError *provider_error, GError **
 }
 
 gboolean
-cr_cache_forget_all (const CrAccount *account, CrProvider *plugin, const GError *provider_error,
+cr_cache_forget_all (const CrAccount *account, CrProvider *provider, const GError *provider_error,
                      CrRevocation *revocation, GError **revocation_error, GError **error)
 {
   g_autoptr (CrLock) lock = NULL;
 
   g_return_val_if_fail (account != NULL && revocation != NULL, FALSE);
-  g_return_val_if_fail (plugin != NULL || provider_error != NULL, FALSE);
+  g_return_val_if_fail (provider != NULL || provider_error != NULL, FALSE);
 
   /* One hold of the lock: no refresh rotates the token between the
    * revocation and the removal. */
@@ -508,8 +508,8 @@ cr_cache_forget_all (const CrAccount *account, CrProvider *plugin, const GError 
   lock = lock_account (account, error);
   if (lock == NULL)
     return FALSE;
-  if (plugin != NULL)
-    *revocation = revoke_refresh_token (account, plugin, revocation_error);
+  if (provider != NULL)
+    *revocation = revoke_refresh_token (account, provider, revocation_error);
   else
     *revocation = cannot_revoke (account, provider_error, revocation_error);
   /* The secrets first: when their keyring is locked, nothing at all is dropped. */

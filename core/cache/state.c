@@ -64,7 +64,7 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
                 GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   g_autoptr (CrToken) token = NULL;
   g_autoptr (GError) problem = NULL;
   g_autofree char *fingerprint = NULL;
@@ -76,25 +76,25 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
   if (account != NULL)
     {
       status->provider = g_strdup (account->provider);
-      plugin = cr_provider_load (account->provider, &problem);
+      provider = cr_provider_load (account->provider, &problem);
     }
-  if (plugin != NULL)
+  if (provider != NULL)
     {
-      const CrPluginDescriptor *provider = cr_provider_get_descriptor (plugin);
+      const CrPluginDescriptor *descriptor = cr_provider_get_descriptor (provider);
       gboolean discovered = TRUE;
 
-      for (const char *const *w = cr_provider_get_warnings (plugin); *w != NULL; w++)
+      for (const char *const *w = cr_provider_get_warnings (provider); *w != NULL; w++)
         g_ptr_array_add (warnings, g_strdup (*w));
       /* What a provider file leaves to its issuer, as far as the discovery
        * cache tells: the issuer is not asked here. */
-      if (cr_provider_discover_cached (plugin, &discovered, &problem) && !discovered)
+      if (cr_provider_discover_cached (provider, &discovered, &problem) && !discovered)
         g_set_error (&problem, CR_ERROR, CR_ERROR_CONFIG,
                      "its endpoints are not known until its issuer %s is asked (the next "
-                     "token request does)", provider->issuer);
+                     "token request does)", descriptor->issuer);
       /* The token the cache would serve is one issued for these settings. */
-      if (problem == NULL && cr_account_resolve (account, provider, warnings, &problem))
+      if (problem == NULL && cr_account_resolve (account, descriptor, warnings, &problem))
         {
-          fingerprint = cr_account_fingerprint (account, provider);
+          fingerprint = cr_account_fingerprint (account, descriptor);
           status->grant = account->grant;
         }
     }
@@ -104,7 +104,7 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
     return TRUE;
 
   status->public_client = fingerprint != NULL && account->client_auth == CR_CLIENT_AUTH_NONE;
-  if (!collect_secrets (account, plugin != NULL && account->grant == CR_GRANT_PASSWORD, status,
+  if (!collect_secrets (account, provider != NULL && account->grant == CR_GRANT_PASSWORD, status,
                         error))
     return FALSE;
 

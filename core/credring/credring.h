@@ -119,7 +119,7 @@ typedef struct {
   char *name;
   char *config_path;
   char *provider;
-  char *token_url;  /* nullable: the plugin's default */
+  char *token_url;  /* nullable: the provider's default */
   char *host;       /* nullable: fills {host} */
   char *client_id;
   char *username;   /* nullable: password grant only */
@@ -216,7 +216,7 @@ CR_EXPORT CrAccount *cr_config_open_account (CrConfig *config, const char *name,
 CR_EXPORT char **cr_provider_account_keys (const CrPluginDescriptor *provider,
                                            gboolean required);
 
-/* ---- plugin loader (loader.c) ------------------------------------------ */
+/* ---- provider loader (loader.c) ---------------------------------------- */
 
 /* Where a provider came from. */
 typedef enum {
@@ -236,27 +236,27 @@ CR_EXPORT CrProvider *cr_provider_load (const char *name, GError **error);
  * as are provider files that a plugin of the same name overrides.  Sorted
  * by name. */
 CR_EXPORT GPtrArray *cr_provider_load_all (GPtrArray *failures);
-/* The descriptor, valid as long as @plugin.  Its fields of ABI minors newer
+/* The descriptor, valid as long as @provider.  Its fields of ABI minors newer
  * than the plugin was built for read as zero/NULL. */
-CR_EXPORT const CrPluginDescriptor *cr_provider_get_descriptor (CrProvider *plugin);
+CR_EXPORT const CrPluginDescriptor *cr_provider_get_descriptor (CrProvider *provider);
 /* The file it was loaded from. */
-CR_EXPORT const char *cr_provider_get_path (CrProvider *plugin);
+CR_EXPORT const char *cr_provider_get_path (CrProvider *provider);
 /* Whether it is a plugin or a provider file. */
-CR_EXPORT CrProviderKind cr_provider_get_kind (CrProvider *plugin);
+CR_EXPORT CrProviderKind cr_provider_get_kind (CrProvider *provider);
 /* Things worth telling about how it was found, one line each (NULL-terminated, may be empty). */
-CR_EXPORT const char *const *cr_provider_get_warnings (CrProvider *plugin);
-/* TRUE while @plugin waits for its issuer's metadata (RFC 8414): it names
+CR_EXPORT const char *const *cr_provider_get_warnings (CrProvider *provider);
+/* TRUE while @provider waits for its issuer's metadata (RFC 8414): it names
  * an issuer and leaves out its token URL, an endpoint of a grant it
  * offers, or (a provider file) its grants or client authentication.  The
  * descriptor's values there are not final until an account resolved
  * against it (cr_config_open_account()) has discovered them, from the
  * discovery cache or the issuer. */
-CR_EXPORT gboolean cr_provider_needs_discovery (CrProvider *plugin);
-/* Another reference to @plugin, for code that keeps it beyond its
- * caller's (cr_token_get_async() does); returns @plugin. */
-CR_EXPORT CrProvider *cr_provider_ref (CrProvider *plugin);
+CR_EXPORT gboolean cr_provider_needs_discovery (CrProvider *provider);
+/* Another reference to @provider, for code that keeps it beyond its
+ * caller's (cr_token_get_async() does); returns @provider. */
+CR_EXPORT CrProvider *cr_provider_ref (CrProvider *provider);
 /* Drops a reference: the last one unloads the provider. */
-CR_EXPORT void cr_provider_free (CrProvider *plugin);
+CR_EXPORT void cr_provider_free (CrProvider *provider);
 /* Directories searched for plugins, in order: $CREDRING_PLUGIN_DIR (a
  * colon list) when set, else the compiled-in one.  Free with g_strfreev(). */
 CR_EXPORT char **cr_plugin_dirs (void);
@@ -445,7 +445,7 @@ CR_EXPORT gboolean cr_cache_forget_token_if (const CrAccount *account, const cha
  * FALSE, else a new one fetched with the stored secrets under the account's
  * lock and stored (ca_file read, as for cr_token_fetch(), before the lock
  * is taken).  The cache-hit path does one keyring lookup and no HTTP. */
-CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrProvider *plugin,
+CR_EXPORT CrToken *cr_cache_get_token (const CrAccount *account, CrProvider *provider,
                                        gint64 min_valid, gboolean force_refresh,
                                        GError **error);
 

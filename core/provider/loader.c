@@ -32,7 +32,7 @@ struct _CrProvider {
   void *handle;           /* a compiled plugin's */
   CrProviderFile *file;   /* a provider file's */
   char *path;
-  /* The plugin's descriptor, normalised (descriptor.h): its strings and
+  /* The provider's descriptor, normalised (descriptor.h): its strings and
    * hooks point into the plugin or the provider file. */
   CrPluginDescriptor descriptor;
   char **warnings;
@@ -82,16 +82,16 @@ cr_provider_file_dirs (void)
 }
 
 static CrProvider *
-plugin_new (CrProviderKind kind, const char *path, const CrPluginDescriptor *descriptor)
+provider_new (CrProviderKind kind, const char *path, const CrPluginDescriptor *descriptor)
 {
-  CrProvider *plugin = g_new0 (CrProvider, 1);
+  CrProvider *provider = g_new0 (CrProvider, 1);
 
-  g_atomic_ref_count_init (&plugin->ref_count);
-  plugin->kind = kind;
-  plugin->path = g_strdup (path);
-  cr_descriptor_normalize (descriptor, &plugin->descriptor);
-  plugin->warnings = g_new0 (char *, 1);
-  return plugin;
+  g_atomic_ref_count_init (&provider->ref_count);
+  provider->kind = kind;
+  provider->path = g_strdup (path);
+  cr_descriptor_normalize (descriptor, &provider->descriptor);
+  provider->warnings = g_new0 (char *, 1);
+  return provider;
 }
 
 static CrProvider *
@@ -99,7 +99,7 @@ open_compiled (const char *path, const char *name, GError **error)
 {
   g_autoptr (GError) reason = NULL;
   const CrPluginDescriptor *descriptor;
-  CrProvider *plugin;
+  CrProvider *provider;
   void *handle = cr_trusted_module_open (path, error);
 
   if (handle == NULL)
@@ -119,20 +119,20 @@ open_compiled (const char *path, const char *name, GError **error)
       return NULL;
     }
 
-  plugin = plugin_new (CR_PROVIDER_KIND_PLUGIN, path, descriptor);
-  plugin->handle = handle;
+  provider = provider_new (CR_PROVIDER_KIND_PLUGIN, path, descriptor);
+  provider->handle = handle;
   g_debug ("loaded plugin %s", path);
-  return plugin;
+  return provider;
 }
 
 static CrProvider *
 load_compiled (const char *path, const char *name, GError **error)
 {
   GError *local_error = NULL;
-  CrProvider *plugin = open_compiled (path, name, &local_error);
+  CrProvider *provider = open_compiled (path, name, &local_error);
 
   cr_propagate_escaped (error, local_error);
-  return plugin;
+  return provider;
 }
 
 static CrProvider *
@@ -140,18 +140,18 @@ load_provider_file (const char *path, const char *name, GError **error)
 {
   GError *local_error = NULL;
   CrProviderFile *file = cr_provider_file_load (path, name, &local_error);
-  CrProvider *plugin;
+  CrProvider *provider;
 
   if (file == NULL)
     {
       cr_propagate_escaped (error, local_error);
       return NULL;
     }
-  plugin = plugin_new (CR_PROVIDER_KIND_FILE, path, cr_provider_file_get_descriptor (file));
-  plugin->file = file;
-  plugin->left_to_metadata = cr_provider_file_left_to_metadata (file);
+  provider = provider_new (CR_PROVIDER_KIND_FILE, path, cr_provider_file_get_descriptor (file));
+  provider->file = file;
+  provider->left_to_metadata = cr_provider_file_left_to_metadata (file);
   g_debug ("loaded provider file %s", path);
-  return plugin;
+  return provider;
 }
 
 /* The first of @dirs holding @file, or NULL. */
@@ -187,7 +187,7 @@ cr_provider_load (const char *name, GError **error)
   g_autofree char *conf_path = NULL;
   g_autofree char *looked_in = NULL;
   g_autofree char *plugins_looked_in = NULL;
-  CrProvider *plugin;
+  CrProvider *provider;
 
   g_return_val_if_fail (name != NULL, NULL);
 
@@ -207,14 +207,14 @@ cr_provider_load (const char *name, GError **error)
 
   if (so_path != NULL)
     {
-      plugin = load_compiled (so_path, name, error);
-      if (plugin != NULL && conf_path != NULL)
+      provider = load_compiled (so_path, name, error);
+      if (provider != NULL && conf_path != NULL)
         {
-          g_strfreev (plugin->warnings);
-          plugin->warnings = g_new0 (char *, 2);
-          plugin->warnings[0] = shadowed_warning (conf_path, so_path);
+          g_strfreev (provider->warnings);
+          provider->warnings = g_new0 (char *, 2);
+          provider->warnings[0] = shadowed_warning (conf_path, so_path);
         }
-      return plugin;
+      return provider;
     }
   if (conf_path != NULL)
     return load_provider_file (conf_path, name, error);
@@ -229,7 +229,7 @@ cr_provider_load (const char *name, GError **error)
 }
 
 static int
-compare_plugins (gconstpointer a, gconstpointer b)
+compare_providers (gconstpointer a, gconstpointer b)
 {
   const CrProvider *pa = *(CrProvider *const *) a;
   const CrProvider *pb = *(CrProvider *const *) b;
@@ -248,7 +248,7 @@ typedef CrProvider *(*LoadFunc) (const char *path, const char *name, GError **er
 /* Loads every NAME@suffix in @dirs not yet in @seen (name -> path), the
  * first directory winning, as for cr_provider_load(). */
 static void
-load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPtrArray *plugins,
+load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPtrArray *providers,
            GPtrArray *failures)
 {
   for (guint i = 0; dirs[i] != NULL; i++)
@@ -262,7 +262,7 @@ load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPt
           g_autofree char *path = NULL;
           g_autoptr (GError) error = NULL;
           const char *winner;
-          CrProvider *plugin;
+          CrProvider *provider;
 
           if (!g_str_has_suffix (entry, suffix))
             continue;
@@ -271,7 +271,7 @@ load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPt
           winner = g_hash_table_lookup (seen, name);
           if (winner != NULL)
             {
-              /* A shadowed plugin in a later directory is the search order
+              /* A shadowed provider in a later directory is the search order
                * at work; a provider file under a compiled plugin is worth
                * a word, since someone wrote it to be used. */
               if (failures != NULL && g_str_has_suffix (winner, ".so") &&
@@ -280,9 +280,9 @@ load_dirs (char **dirs, const char *suffix, LoadFunc load, GHashTable *seen, GPt
               continue;
             }
           g_hash_table_insert (seen, g_strdup (name), g_strdup (path));
-          plugin = load (path, name, &error);
-          if (plugin != NULL)
-            g_ptr_array_add (plugins, plugin);
+          provider = load (path, name, &error);
+          if (provider != NULL)
+            g_ptr_array_add (providers, provider);
           else if (failures != NULL)
             g_ptr_array_add (failures, g_strdup (error->message));
         }
@@ -295,94 +295,94 @@ cr_provider_load_all (GPtrArray *failures)
   g_auto (GStrv) plugin_dirs = cr_plugin_dirs ();
   g_auto (GStrv) file_dirs = cr_provider_file_dirs ();
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GPtrArray *plugins = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_provider_free);
+  GPtrArray *providers = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_provider_free);
 
-  load_dirs (plugin_dirs, ".so", load_compiled, seen, plugins, failures);
-  load_dirs (file_dirs, ".conf", load_provider_file, seen, plugins, failures);
-  g_ptr_array_sort (plugins, compare_plugins);
+  load_dirs (plugin_dirs, ".so", load_compiled, seen, providers, failures);
+  load_dirs (file_dirs, ".conf", load_provider_file, seen, providers, failures);
+  g_ptr_array_sort (providers, compare_providers);
   /* Directory order is the file system's: sorted, the output is stable. */
   if (failures != NULL)
     g_ptr_array_sort (failures, compare_strings);
-  return plugins;
+  return providers;
 }
 
 const CrPluginDescriptor *
-cr_provider_get_descriptor (CrProvider *plugin)
+cr_provider_get_descriptor (CrProvider *provider)
 {
-  g_return_val_if_fail (plugin != NULL, NULL);
-  return &plugin->descriptor;
+  g_return_val_if_fail (provider != NULL, NULL);
+  return &provider->descriptor;
 }
 
 const char *
-cr_provider_get_path (CrProvider *plugin)
+cr_provider_get_path (CrProvider *provider)
 {
-  g_return_val_if_fail (plugin != NULL, NULL);
-  return plugin->path;
+  g_return_val_if_fail (provider != NULL, NULL);
+  return provider->path;
 }
 
 CrProviderKind
-cr_provider_get_kind (CrProvider *plugin)
+cr_provider_get_kind (CrProvider *provider)
 {
-  g_return_val_if_fail (plugin != NULL, CR_PROVIDER_KIND_PLUGIN);
-  return plugin->kind;
+  g_return_val_if_fail (provider != NULL, CR_PROVIDER_KIND_PLUGIN);
+  return provider->kind;
 }
 
 const char *const *
-cr_provider_get_warnings (CrProvider *plugin)
+cr_provider_get_warnings (CrProvider *provider)
 {
-  g_return_val_if_fail (plugin != NULL, NULL);
-  return (const char *const *) plugin->warnings;
+  g_return_val_if_fail (provider != NULL, NULL);
+  return (const char *const *) provider->warnings;
 }
 
 gboolean
-cr_provider_needs_discovery (CrProvider *plugin)
+cr_provider_needs_discovery (CrProvider *provider)
 {
-  g_return_val_if_fail (plugin != NULL, FALSE);
-  return plugin->metadata == NULL &&
-         cr_metadata_needed (&plugin->descriptor, plugin->left_to_metadata);
+  g_return_val_if_fail (provider != NULL, FALSE);
+  return provider->metadata == NULL &&
+         cr_metadata_needed (&provider->descriptor, provider->left_to_metadata);
 }
 
 gboolean
-cr_provider_take_metadata (CrProvider *plugin, CrMetadata *metadata, GError **error)
+cr_provider_take_metadata (CrProvider *provider, CrMetadata *metadata, GError **error)
 {
   g_autoptr (CrMetadata) taken = metadata;
 
-  g_return_val_if_fail (plugin != NULL && metadata != NULL, FALSE);
+  g_return_val_if_fail (provider != NULL && metadata != NULL, FALSE);
 
   /* Completed once: the descriptor points into the first metadata. */
-  if (plugin->metadata != NULL)
+  if (provider->metadata != NULL)
     return TRUE;
-  if (!cr_metadata_apply (taken, plugin->left_to_metadata, &plugin->descriptor, error))
+  if (!cr_metadata_apply (taken, provider->left_to_metadata, &provider->descriptor, error))
     return FALSE;
-  plugin->metadata = g_steal_pointer (&taken);
+  provider->metadata = g_steal_pointer (&taken);
   return TRUE;
 }
 
 gboolean
-cr_provider_issuer_in_redirect (CrProvider *plugin)
+cr_provider_issuer_in_redirect (CrProvider *provider)
 {
-  g_return_val_if_fail (plugin != NULL, FALSE);
-  return plugin->metadata != NULL && plugin->metadata->issuer_in_redirect;
+  g_return_val_if_fail (provider != NULL, FALSE);
+  return provider->metadata != NULL && provider->metadata->issuer_in_redirect;
 }
 
 CrProvider *
-cr_provider_ref (CrProvider *plugin)
+cr_provider_ref (CrProvider *provider)
 {
-  g_return_val_if_fail (plugin != NULL, NULL);
-  g_atomic_ref_count_inc (&plugin->ref_count);
-  return plugin;
+  g_return_val_if_fail (provider != NULL, NULL);
+  g_atomic_ref_count_inc (&provider->ref_count);
+  return provider;
 }
 
 void
-cr_provider_free (CrProvider *plugin)
+cr_provider_free (CrProvider *provider)
 {
-  if (plugin == NULL || !g_atomic_ref_count_dec (&plugin->ref_count))
+  if (provider == NULL || !g_atomic_ref_count_dec (&provider->ref_count))
     return;
-  cr_metadata_free (plugin->metadata);
-  if (plugin->handle != NULL)
-    dlclose (plugin->handle);
-  cr_provider_file_free (plugin->file);
-  g_strfreev (plugin->warnings);
-  g_free (plugin->path);
-  g_free (plugin);
+  cr_metadata_free (provider->metadata);
+  if (provider->handle != NULL)
+    dlclose (provider->handle);
+  cr_provider_file_free (provider->file);
+  g_strfreev (provider->warnings);
+  g_free (provider->path);
+  g_free (provider);
 }
