@@ -590,14 +590,14 @@ test_undecodable_value (void)
 
 /* cr_account_resolve() must fail; returns the message. */
 static char *
-check_error (const char *text, const char *name, const char *provider)
+check_error (const char *text, const char *name, const char *provider_name)
 {
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, text, name);
-  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
+  g_autoptr (CrProvider) provider = cr_test_load_provider (provider_name);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
-  g_assert_false (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
+  g_assert_false (cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, &error));
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   g_assert_null (strchr (error->message, '\n'));
   g_test_message ("error: %s", error->message);
@@ -605,14 +605,14 @@ check_error (const char *text, const char *name, const char *provider)
 }
 
 static void
-check_ok (const char *text, const char *name, const char *provider)
+check_ok (const char *text, const char *name, const char *provider_name)
 {
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, text, name);
-  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
+  g_autoptr (CrProvider) provider = cr_test_load_provider (provider_name);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
 
-  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (warnings->len, ==, 0);
 }
@@ -658,11 +658,11 @@ test_check_trailing_comment (void)
 {
   g_autoptr (CrAccount) account = cr_test_account_from_text (
     tmp_dir, "[t]\nprovider = ants\nclient_id = c\nscope = item # the items API\n", "t");
-  g_autoptr (CrProvider) plugin = cr_test_load_provider ("ants");
+  g_autoptr (CrProvider) provider = cr_test_load_provider ("ants");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, &error));
   g_assert_cmpuint (warnings->len, ==, 1);
   cr_test_assert_contains (warnings->pdata[0], ":4: key 'scope' in account [t]: the '#'");
   /* Resolved all the same: the value is what the file says. */
@@ -736,14 +736,14 @@ test_check_warnings (void)
   g_autoptr (CrConfig) config = load_text (text, &path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrAccount) account = cr_config_get_account (config, "w", &error);
-  g_autoptr (CrProvider) plugin = cr_test_load_provider ("ants");
+  g_autoptr (CrProvider) provider = cr_test_load_provider ("ants");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *typo = NULL;
   g_autofree char *audience = NULL;
   gboolean saw_typo = FALSE, saw_audience = FALSE;
 
   g_assert_no_error (error);
-  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, &error));
   g_assert_no_error (error);
 
   typo = g_strdup_printf ("%s:18: unknown key 'scpoe' in account [w] (provider ants)", path);
@@ -764,7 +764,7 @@ test_check_warnings (void)
   g_assert_true (saw_typo && saw_audience);
 
   /* Without a warnings array, unknown keys are no error. */
-  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (provider), NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -779,13 +779,13 @@ test_warning_line_crlf (void)
   g_autoptr (CrConfig) config = load_text (text, &path);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrAccount) account = cr_config_get_account (config, "k", &error);
-  g_autoptr (CrProvider) plugin = cr_test_load_provider ("autograb");
+  g_autoptr (CrProvider) provider = cr_test_load_provider ("autograb");
   g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *expected = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (account->provider, ==, "autograb");
-  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, &error));
   expected = g_strdup_printf ("%s:7: unknown key 'extra' in account [k] (provider autograb)", path);
   g_assert_cmpuint (warnings->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (warnings, 0), ==, expected);
@@ -857,12 +857,12 @@ autograb_warnings (CrConfig *config, const char *name)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CrAccount) account = cr_config_get_account (config, name, &error);
-  g_autoptr (CrProvider) plugin = cr_test_load_provider ("autograb");
+  g_autoptr (CrProvider) provider = cr_test_load_provider ("autograb");
   GPtrArray *warnings = g_ptr_array_new_with_free_func (g_free);
 
   g_assert_no_error (error);
   g_assert_cmpstr (account->provider, ==, "autograb");
-  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), warnings, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, &error));
   g_assert_no_error (error);
   return warnings;
 }
@@ -921,7 +921,7 @@ static void
 test_account_copy (void)
 {
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, several_accounts, "ants-prod");
-  g_autoptr (CrProvider) plugin = cr_test_load_provider ("ants");
+  g_autoptr (CrProvider) provider = cr_test_load_provider ("ants");
   g_autoptr (GError) error = NULL;
   g_autoptr (CrAccount) copy = NULL;
   char **fields[] = {
@@ -932,7 +932,7 @@ test_account_copy (void)
   GHashTableIter iter;
   gpointer key, value;
 
-  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, &error));
+  g_assert_true (cr_account_resolve (account, cr_provider_get_descriptor (provider), NULL, &error));
   g_assert_no_error (error);
   /* Every string set, so that a field the copy only points at is seen. */
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -982,13 +982,13 @@ test_account_copy (void)
 static void
 test_provider_ref (void)
 {
-  CrProvider *plugin = cr_test_load_provider ("ants");
+  CrProvider *provider = cr_test_load_provider ("ants");
 
-  g_assert_true (cr_provider_ref (plugin) == plugin);
-  cr_provider_free (plugin);
-  g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, "ants");
-  g_assert_nonnull (cr_provider_get_descriptor (plugin)->token_url);
-  cr_provider_free (plugin);
+  g_assert_true (cr_provider_ref (provider) == provider);
+  cr_provider_free (provider);
+  g_assert_cmpstr (cr_provider_get_descriptor (provider)->name, ==, "ants");
+  g_assert_nonnull (cr_provider_get_descriptor (provider)->token_url);
+  cr_provider_free (provider);
 }
 
 int

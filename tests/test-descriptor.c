@@ -56,9 +56,9 @@ static char *
 load_error (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrProvider) plugin = cr_provider_load (name, &error);
+  g_autoptr (CrProvider) provider = cr_provider_load (name, &error);
 
-  g_assert_null (plugin);
+  g_assert_null (provider);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   g_assert_null (strchr (error->message, '\n'));
   g_test_message ("%s: %s", name, error->message);
@@ -447,14 +447,14 @@ load_real (const char *name)
 {
   g_autofree char *expected_path = NULL;
   g_autofree char *file = g_strconcat (name, ".so", NULL);
-  CrProvider *plugin;
+  CrProvider *provider;
 
   use_plugin_dirs (real_plugin_dir);
-  plugin = cr_test_load_provider (name);
+  provider = cr_test_load_provider (name);
   expected_path = g_build_filename (real_plugin_dir, file, NULL);
-  g_assert_cmpstr (cr_provider_get_path (plugin), ==, expected_path);
+  g_assert_cmpstr (cr_provider_get_path (provider), ==, expected_path);
   {
-    const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+    const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
 
     g_assert_cmpuint (d->abi_major, ==, CR_PLUGIN_ABI_MAJOR);
     g_assert_cmpuint (d->abi_minor, <=, CR_PLUGIN_ABI_MINOR);
@@ -463,15 +463,15 @@ load_real (const char *name)
     g_assert_nonnull (d->description);
     g_assert_null (strchr (d->description, '\n'));
   }
-  return plugin;
+  return provider;
 }
 
 /* Seed 002. */
 static void
 test_plugin_ants (void)
 {
-  g_autoptr (CrProvider) plugin = load_real ("ants");
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  g_autoptr (CrProvider) provider = load_real ("ants");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
   const CrPluginParam *scope = cr_test_find_param (d, "scope");
 
   g_assert_cmpstr (d->token_url, ==, "https://iam.ants.tech/oauth/token");
@@ -492,8 +492,8 @@ test_plugin_ants (void)
 static void
 test_plugin_acaengine (void)
 {
-  g_autoptr (CrProvider) plugin = load_real ("acaengine");
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  g_autoptr (CrProvider) provider = load_real ("acaengine");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
   const CrPluginParam *authority = cr_test_find_param (d, "authority");
   const CrPluginParam *scope = cr_test_find_param (d, "scope");
 
@@ -518,8 +518,8 @@ test_plugin_acaengine (void)
 static void
 test_plugin_autograb (void)
 {
-  g_autoptr (CrProvider) plugin = load_real ("autograb");
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  g_autoptr (CrProvider) provider = load_real ("autograb");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
 
   g_assert_cmpstr (d->token_url, ==, "https://api.autograb.com.au/auth-broker/request-token");
   g_assert_cmpint (d->grant, ==, CR_GRANT_CLIENT_CREDENTIALS);
@@ -536,8 +536,8 @@ test_plugin_autograb (void)
 static void
 test_plugin_dataloy (void)
 {
-  g_autoptr (CrProvider) plugin = load_real ("dataloy");
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  g_autoptr (CrProvider) provider = load_real ("dataloy");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
   const CrPluginParam *audience = cr_test_find_param (d, "audience");
 
   g_assert_null (d->token_url);
@@ -558,17 +558,17 @@ static void
 test_load_all_real (void)
 {
   g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) plugins = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
   static const char *const expected[] = { "acaengine", "ants", "autograb", "dataloy" };
 
   use_plugin_dirs (real_plugin_dir);
-  plugins = cr_provider_load_all (failures);
+  providers = cr_provider_load_all (failures);
   for (guint i = 0; i < failures->len; i++)
     g_test_message ("failure: %s", (const char *) g_ptr_array_index (failures, i));
   g_assert_cmpuint (failures->len, ==, 0);
-  g_assert_cmpuint (plugins->len, ==, G_N_ELEMENTS (expected));
-  for (guint i = 0; i < plugins->len; i++)
-    g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (plugins, i))->name, ==,
+  g_assert_cmpuint (providers->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < providers->len; i++)
+    g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (providers, i))->name, ==,
                      expected[i]);
 
   /* NULL failures is allowed. */
@@ -597,11 +597,11 @@ static void
 test_load_bad_name_escaped (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
 
   use_plugin_dirs (real_plugin_dir);
-  plugin = cr_provider_load ("ants\nfatal: forged line", &error);
-  g_assert_null (plugin);
+  provider = cr_provider_load ("ants\nfatal: forged line", &error);
+  g_assert_null (provider);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   if (strchr (error->message, '\n') != NULL)
     {
@@ -706,11 +706,11 @@ test_refuse_broken (void)
   /* The good copies still load from there. */
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (CrProvider) plugin = cr_provider_load ("ants", &error);
+    g_autoptr (CrProvider) provider = cr_provider_load ("ants", &error);
 
     g_assert_no_error (error);
-    g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, "ants");
-    g_assert_true (g_str_has_prefix (cr_provider_get_path (plugin), dir));
+    g_assert_cmpstr (cr_provider_get_descriptor (provider)->name, ==, "ants");
+    g_assert_true (g_str_has_prefix (cr_provider_get_path (provider), dir));
   }
 }
 
@@ -719,14 +719,14 @@ test_load_all_mixed (void)
 {
   g_autofree char *dir = make_mixed_dir ("mixed");
   g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) plugins = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
 
   use_plugin_dirs (dir);
-  plugins = cr_provider_load_all (failures);
+  providers = cr_provider_load_all (failures);
 
-  g_assert_cmpuint (plugins->len, ==, 2);
-  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==, "ants");
-  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (plugins, 1))->name, ==,
+  g_assert_cmpuint (providers->len, ==, 2);
+  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (providers, 0))->name, ==, "ants");
+  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (providers, 1))->name, ==,
                    "dataloy");
 
   /* One failure per broken file (README and ants.la are not plugins). */
@@ -765,7 +765,7 @@ test_first_dir_wins (void)
   g_autofree char *dirs = NULL;
   g_autofree char *impostor = copy_plugin (test_plugin_dir, "bad-abi.so", first, "ants.so");
   g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) plugins = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
 
   g_free (copy_plugin (real_plugin_dir, "ants.so", second, NULL));
   g_free (copy_plugin (real_plugin_dir, "autograb.so", second, NULL));
@@ -779,15 +779,15 @@ test_first_dir_wins (void)
   }
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (CrProvider) plugin = cr_provider_load ("autograb", &error);
+    g_autoptr (CrProvider) provider = cr_provider_load ("autograb", &error);
 
     g_assert_no_error (error);
-    g_assert_true (g_str_has_prefix (cr_provider_get_path (plugin), second));
+    g_assert_true (g_str_has_prefix (cr_provider_get_path (provider), second));
   }
 
-  plugins = cr_provider_load_all (failures);
-  g_assert_cmpuint (plugins->len, ==, 1);
-  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (plugins, 0))->name, ==,
+  providers = cr_provider_load_all (failures);
+  g_assert_cmpuint (providers->len, ==, 1);
+  g_assert_cmpstr (cr_provider_get_descriptor (g_ptr_array_index (providers, 0))->name, ==,
                    "autograb");
   g_assert_cmpuint (failures->len, ==, 1);
   cr_test_assert_contains (g_ptr_array_index (failures, 0), impostor);
@@ -805,7 +805,7 @@ test_refuse_writable_file (void)
       g_autofree char *path = copy_plugin (real_plugin_dir, "ants.so", dir, NULL);
       g_autofree char *message = NULL;
       g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr (GPtrArray) plugins = NULL;
+      g_autoptr (GPtrArray) providers = NULL;
 
       g_assert_cmpint (g_chmod (path, modes[i]), ==, 0);
       use_plugin_dirs (dir);
@@ -813,8 +813,8 @@ test_refuse_writable_file (void)
       cr_test_assert_contains (message, path);
       cr_test_assert_contains (message, "writable");
 
-      plugins = cr_provider_load_all (failures);
-      g_assert_cmpuint (plugins->len, ==, 0);
+      providers = cr_provider_load_all (failures);
+      g_assert_cmpuint (providers->len, ==, 0);
       g_assert_cmpuint (failures->len, ==, 1);
       cr_test_assert_contains (g_ptr_array_index (failures, 0), "writable");
 
@@ -822,7 +822,7 @@ test_refuse_writable_file (void)
       g_assert_cmpint (g_chmod (path, 0755), ==, 0);
       {
         g_autoptr (GError) error = NULL;
-        g_autoptr (CrProvider) plugin = cr_provider_load ("ants", &error);
+        g_autoptr (CrProvider) provider = cr_provider_load ("ants", &error);
 
         g_assert_no_error (error);
       }
@@ -861,14 +861,14 @@ test_refuse_symlink_into_writable_dir (void)
   g_autofree char *target = copy_plugin (real_plugin_dir, "ants.so", writable, NULL);
   g_autofree char *link = g_build_filename (trusted, "ants.so", NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
 
   g_assert_cmpint (symlink (target, link), ==, 0);
   g_assert_cmpint (g_chmod (writable, 0777), ==, 0);
   use_plugin_dirs (trusted);
-  plugin = cr_provider_load ("ants", &error);
+  provider = cr_provider_load ("ants", &error);
   g_assert_cmpint (g_chmod (writable, 0755), ==, 0);
-  if (plugin != NULL)
+  if (provider != NULL)
     {
       /* Regression guard (a weakness found and fixed): check_ownership() stat()s through
        * the link and checks only the link's directory. */
@@ -890,7 +890,7 @@ test_refuse_fifo (void)
   g_autofree char *path = g_build_filename (dir, "stuck.so", NULL);
   g_autofree char *message = NULL;
   g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) plugins = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
 
   g_free (copy_plugin (real_plugin_dir, "ants.so", dir, NULL));
   g_assert_cmpint (mkfifo (path, 0600), ==, 0);
@@ -900,9 +900,9 @@ test_refuse_fifo (void)
   cr_test_assert_contains (message, path);
   cr_test_assert_contains (message, "not a regular file");
 
-  plugins = cr_provider_load_all (failures);
+  providers = cr_provider_load_all (failures);
   alarm (0);
-  g_assert_cmpuint (plugins->len, ==, 1);
+  g_assert_cmpuint (providers->len, ==, 1);
   g_assert_cmpuint (failures->len, ==, 1);
   cr_test_assert_contains (g_ptr_array_index (failures, 0), "not a regular file");
 }

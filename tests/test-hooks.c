@@ -40,13 +40,13 @@ static CrProvider *
 load (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  CrProvider *plugin;
+  CrProvider *provider;
 
   g_setenv ("CREDRING_PLUGIN_DIR", plugin_dir, TRUE);
-  plugin = cr_provider_load (name, &error);
+  provider = cr_provider_load (name, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (plugin);
-  return plugin;
+  g_assert_nonnull (provider);
+  return provider;
 }
 
 static CrAccount *
@@ -70,7 +70,7 @@ parse (const CrPluginDescriptor *provider, long status, const char *content_type
 static void
 test_plugin_headers (void)
 {
-  g_autoptr (CrProvider) plugin = load ("hooks");
+  g_autoptr (CrProvider) provider = load ("hooks");
   g_autoptr (CrAccount) acct = account ();
   g_autoptr (GError) error = NULL;
   CrClientSecrets credentials = { "s3cret", NULL };
@@ -81,7 +81,7 @@ test_plugin_headers (void)
     "X-Client-Id: client-7", NULL,
   };
 
-  request = cr_test_build_request (cr_provider_get_descriptor (plugin), acct, &credentials, &error);
+  request = cr_test_build_request (cr_provider_get_descriptor (provider), acct, &credentials, &error);
   g_assert_no_error (error);
   g_assert_true (g_strv_equal ((const char *const *) request->headers, expected));
   g_assert_cmpstr (request->body, ==,
@@ -93,8 +93,8 @@ test_plugin_headers (void)
 static void
 test_plugin_parses_form_answers (void)
 {
-  g_autoptr (CrProvider) plugin = load ("hooks");
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  g_autoptr (CrProvider) provider = load ("hooks");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrToken) token = NULL;
 
@@ -110,8 +110,8 @@ test_plugin_parses_form_answers (void)
 static void
 test_plugin_errors (void)
 {
-  g_autoptr (CrProvider) plugin = load ("hooks");
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  g_autoptr (CrProvider) provider = load ("hooks");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
   static const struct {
     long status;
     const char *content_type, *body;
@@ -415,8 +415,8 @@ test_validate_parser_replaces_mapping (void)
 static void
 test_abi_1_0_plugin (void)
 {
-  g_autoptr (CrProvider) plugin = load ("abi-1-0");
-  const CrPluginDescriptor *d = cr_provider_get_descriptor (plugin);
+  g_autoptr (CrProvider) provider = load ("abi-1-0");
+  const CrPluginDescriptor *d = cr_provider_get_descriptor (provider);
   g_autoptr (CrAccount) acct = cr_test_account_from_text (
     tmp_dir, "[old]\nprovider = abi-1-0\nclient_id = c\n", "old");
   g_autoptr (GError) error = NULL;
@@ -436,11 +436,11 @@ static void
 test_short_1_1_plugin (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
 
   g_setenv ("CREDRING_PLUGIN_DIR", plugin_dir, TRUE);
-  plugin = cr_provider_load ("short-1-1", &error);
-  g_assert_null (plugin);
+  provider = cr_provider_load ("short-1-1", &error);
+  g_assert_null (provider);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   cr_test_assert_contains (error->message, "smaller than its ABI 1.1 requires");
 }

@@ -125,11 +125,11 @@ static char *
 plugin_refused (const char *dir, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
 
   g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
-  plugin = cr_provider_load (name, &error);
-  g_assert_null (plugin);
+  provider = cr_provider_load (name, &error);
+  g_assert_null (provider);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   return g_strdup (error->message);
 }
@@ -138,12 +138,12 @@ static void
 assert_plugin_loads (const char *dir, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
 
   g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
-  plugin = cr_provider_load (name, &error);
+  provider = cr_provider_load (name, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, name);
+  g_assert_cmpstr (cr_provider_get_descriptor (provider)->name, ==, name);
 }
 
 static char *
@@ -207,15 +207,15 @@ test_ancestor_writable_plugin (void)
       g_autofree char *path = copy_plugin ("ants.so", dir, NULL);
       g_autofree char *message = NULL;
       g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr (GPtrArray) plugins = NULL;
+      g_autoptr (GPtrArray) providers = NULL;
 
       g_assert_cmpint (g_chmod (ancestor, unsafe_modes[i]), ==, 0);
       message = plugin_refused (dir, "ants");
       assert_refused_for (message, path, ancestor, "group- or world-writable");
 
       /* Listed as a failure too, never loaded. */
-      plugins = cr_provider_load_all (failures);
-      g_assert_cmpuint (plugins->len, ==, 0);
+      providers = cr_provider_load_all (failures);
+      g_assert_cmpuint (providers->len, ==, 0);
       g_assert_cmpuint (failures->len, ==, 1);
       assert_refused_for (g_ptr_array_index (failures, 0), path, ancestor,
                           "group- or world-writable");
@@ -517,16 +517,16 @@ test_checked_is_loaded_plugin (void)
   g_autofree char *path = copy_plugin ("ants.so", dir, NULL);
   g_autofree char *impostor = copy_plugin ("autograb.so", dir, "impostor");
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
 
   g_setenv ("CREDRING_PLUGIN_DIR", dir, TRUE);
   arm_swap (path, impostor);
-  plugin = cr_provider_load ("ants", &error);
+  provider = cr_provider_load ("ants", &error);
   assert_swapped ();
   /* Loading the file now at the path would run the impostor's code (its
    * descriptor is then refused for its name, too late). */
   g_assert_no_error (error);
-  g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, "ants");
+  g_assert_cmpstr (cr_provider_get_descriptor (provider)->name, ==, "ants");
 }
 
 static void

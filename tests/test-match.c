@@ -262,7 +262,7 @@ test_loopback (void)
 /* What one call of cr_config_match_account() did. */
 typedef struct {
   CrAccount *account;
-  CrProvider *plugin;
+  CrProvider *provider;
   GPtrArray *warnings;
   GError *error;
   guint loads; /* providers it loaded */
@@ -272,7 +272,7 @@ static void
 match_clear (Match *m)
 {
   g_clear_pointer (&m->account, cr_account_free);
-  g_clear_pointer (&m->plugin, cr_provider_free);
+  g_clear_pointer (&m->provider, cr_provider_free);
   g_clear_pointer (&m->warnings, g_ptr_array_unref);
   g_clear_error (&m->error);
 }
@@ -291,7 +291,7 @@ match (const char *config_text, const char *protocol, const char *host, const ch
   g_assert_no_error (error);
   m->warnings = g_ptr_array_new_with_free_func (g_free);
   loads_before = cr_match_provider_loads ();
-  m->account = cr_config_match_account (config, protocol, host, path, &m->plugin, m->warnings,
+  m->account = cr_config_match_account (config, protocol, host, path, &m->provider, m->warnings,
                                         &m->error);
   m->loads = cr_match_provider_loads () - loads_before;
   for (guint i = 0; i < m->warnings->len; i++)
@@ -300,12 +300,12 @@ match (const char *config_text, const char *protocol, const char *host, const ch
   if (m->account != NULL)
     {
       g_assert_no_error (m->error);
-      g_assert_nonnull (m->plugin);
+      g_assert_nonnull (m->provider);
       g_assert_nonnull (m->account->endpoint);
-      g_assert_cmpstr (cr_provider_get_descriptor (m->plugin)->name, ==, m->account->provider);
+      g_assert_cmpstr (cr_provider_get_descriptor (m->provider)->name, ==, m->account->provider);
     }
   else
-    g_assert_null (m->plugin);
+    g_assert_null (m->provider);
 }
 
 static const char *

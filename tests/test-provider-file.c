@@ -520,7 +520,7 @@ test_seed (Env *env, gconstpointer data)
   g_autofree char *dir = new_dir (seed->name);
   g_autofree char *path = copy_example (seed->name, dir, NULL);
   g_autoptr (CrProviderFile) file = load_ok (path, seed->name);
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   g_autofree char *so_file = g_strconcat (seed->name, ".so", NULL);
   g_autofree char *so_path = g_build_filename (real_plugin_dir, so_file, NULL);
   g_autofree char *accounts_path = write_conf (dir, "accounts.conf", seed->accounts);
@@ -531,10 +531,10 @@ test_seed (Env *env, gconstpointer data)
   static const char *const groups[] = { "acct", "bare", "min" };
 
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
-  plugin = cr_test_load_provider (seed->name);
-  g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_PLUGIN);
-  g_assert_cmpstr (cr_provider_get_path (plugin), ==, so_path);
-  compiled = cr_provider_get_descriptor (plugin);
+  provider = cr_test_load_provider (seed->name);
+  g_assert_cmpint (cr_provider_get_kind (provider), ==, CR_PROVIDER_KIND_PLUGIN);
+  g_assert_cmpstr (cr_provider_get_path (provider), ==, so_path);
+  compiled = cr_provider_get_descriptor (provider);
 
   assert_descriptors_equal (from_file, compiled);
 
@@ -1727,18 +1727,18 @@ provider_text (const char *description)
 }
 
 static CrProvider *
-plugin_load_ok (const char *name)
+provider_load_ok (const char *name)
 {
   return cr_test_load_provider (name);
 }
 
 static char *
-plugin_load_fail (const char *name)
+provider_load_fail (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CrProvider) plugin = cr_provider_load (name, &error);
+  g_autoptr (CrProvider) provider = cr_provider_load (name, &error);
 
-  g_assert_null (plugin);
+  g_assert_null (provider);
   g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
   assert_one_line (error->message);
   g_test_message ("%s", error->message);
@@ -1779,16 +1779,16 @@ test_loader_user_dir (Env *env, gconstpointer data)
   g_autofree char *no_files = new_dir ("no-files");
   g_autofree char *text = provider_text ("Mine");
   g_autofree char *path = write_conf (user_provider_dir, "mine.conf", text);
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   const CrPluginDescriptor *d;
 
   g_setenv ("CREDRING_PLUGIN_DIR", empty, TRUE);
   g_setenv ("CREDRING_PROVIDER_DIR", no_files, TRUE);
-  plugin = plugin_load_ok ("mine");
-  g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_FILE);
-  g_assert_cmpstr (cr_provider_get_path (plugin), ==, path);
-  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (plugin)), ==, 0);
-  d = cr_provider_get_descriptor (plugin);
+  provider = provider_load_ok ("mine");
+  g_assert_cmpint (cr_provider_get_kind (provider), ==, CR_PROVIDER_KIND_FILE);
+  g_assert_cmpstr (cr_provider_get_path (provider), ==, path);
+  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (provider)), ==, 0);
+  d = cr_provider_get_descriptor (provider);
   g_assert_cmpstr (d->name, ==, "mine");
   g_assert_cmpstr (d->description, ==, "Mine");
   g_assert_cmpstr (d->token_url, ==, "https://auth.example.com/token");
@@ -1806,7 +1806,7 @@ test_loader_file_request (Env *env, gconstpointer data)
   g_autofree char *dir = new_dir ("accounts");
   g_autoptr (CrAccount) account =
     cr_test_account_from_text (dir, seeds[1].accounts, "acct");
-  g_autoptr (CrProvider) file_plugin = NULL;
+  g_autoptr (CrProvider) file_provider = NULL;
   g_autoptr (CrProvider) compiled = NULL;
   CrClientSecrets credentials = { SECRET, NULL };
   g_autoptr (GError) error = NULL;
@@ -1815,15 +1815,15 @@ test_loader_file_request (Env *env, gconstpointer data)
 
   g_assert_cmpstr (seeds[1].name, ==, "ants");
   g_setenv ("CREDRING_PLUGIN_DIR", empty, TRUE);
-  file_plugin = plugin_load_ok ("ants");
-  g_assert_cmpint (cr_provider_get_kind (file_plugin), ==, CR_PROVIDER_KIND_FILE);
-  g_assert_cmpstr (cr_provider_get_path (file_plugin), ==, path);
+  file_provider = provider_load_ok ("ants");
+  g_assert_cmpint (cr_provider_get_kind (file_provider), ==, CR_PROVIDER_KIND_FILE);
+  g_assert_cmpstr (cr_provider_get_path (file_provider), ==, path);
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
   g_assert_cmpint (g_unlink (path), ==, 0);
-  compiled = plugin_load_ok ("ants");
+  compiled = provider_load_ok ("ants");
   g_assert_cmpint (cr_provider_get_kind (compiled), ==, CR_PROVIDER_KIND_PLUGIN);
 
-  a = cr_test_build_request (cr_provider_get_descriptor (file_plugin), account, &credentials, &error);
+  a = cr_test_build_request (cr_provider_get_descriptor (file_provider), account, &credentials, &error);
   g_assert_no_error (error);
   b = cr_test_build_request (cr_provider_get_descriptor (compiled), account, &credentials, &error);
   g_assert_no_error (error);
@@ -1851,25 +1851,25 @@ test_loader_provider_dir (Env *env, gconstpointer data)
 
   /* In the second directory of the list. */
   {
-    g_autoptr (CrProvider) plugin = plugin_load_ok ("only2");
+    g_autoptr (CrProvider) provider = provider_load_ok ("only2");
 
-    g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_FILE);
-    g_assert_cmpstr (cr_provider_get_path (plugin), ==, only2);
+    g_assert_cmpint (cr_provider_get_kind (provider), ==, CR_PROVIDER_KIND_FILE);
+    g_assert_cmpstr (cr_provider_get_path (provider), ==, only2);
   }
   /* The first of the list wins. */
   {
-    g_autoptr (CrProvider) plugin = plugin_load_ok ("both");
+    g_autoptr (CrProvider) provider = provider_load_ok ("both");
 
-    g_assert_cmpstr (cr_provider_get_path (plugin), ==, both1);
-    g_assert_cmpstr (cr_provider_get_descriptor (plugin)->description, ==, "System");
+    g_assert_cmpstr (cr_provider_get_path (provider), ==, both1);
+    g_assert_cmpstr (cr_provider_get_descriptor (provider)->description, ==, "System");
   }
   /* The user's directory wins over the list. */
   {
-    g_autoptr (CrProvider) plugin = plugin_load_ok ("shared");
+    g_autoptr (CrProvider) provider = provider_load_ok ("shared");
 
-    g_assert_cmpstr (cr_provider_get_path (plugin), ==, shared_user);
-    g_assert_cmpstr (cr_provider_get_descriptor (plugin)->description, ==, "User");
-    g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (plugin)), ==, 0);
+    g_assert_cmpstr (cr_provider_get_path (provider), ==, shared_user);
+    g_assert_cmpstr (cr_provider_get_descriptor (provider)->description, ==, "User");
+    g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (provider)), ==, 0);
   }
   /* A broken file in the user's directory does not fall through to the
    * system's: the first file found decides, as for plugins. */
@@ -1877,7 +1877,7 @@ test_loader_provider_dir (Env *env, gconstpointer data)
     g_autofree char *message = NULL;
 
     g_free (write_conf (user_provider_dir, "shared.conf", "[provider]\ndescription = x\n"));
-    message = plugin_load_fail ("shared");
+    message = provider_load_fail ("shared");
     assert_prefix (message, shared_user);
     cr_test_assert_contains (message, "has no 'grant' key");
   }
@@ -1886,7 +1886,7 @@ test_loader_provider_dir (Env *env, gconstpointer data)
     g_autofree char *message = NULL;
 
     g_assert_cmpint (g_chmod (both1, 0666), ==, 0);
-    message = plugin_load_fail ("both");
+    message = provider_load_fail ("both");
     cr_test_assert_contains (message, both1);
     cr_test_assert_contains (message, "writable");
   }
@@ -1898,17 +1898,17 @@ test_loader_compiled_wins (Env *env, gconstpointer data)
   g_autofree char *no_files = new_dir ("no-files");
   g_autofree char *conf = copy_example ("ants", user_provider_dir, NULL);
   g_autofree char *so = g_build_filename (real_plugin_dir, "ants.so", NULL);
-  g_autoptr (CrProvider) plugin = NULL;
+  g_autoptr (CrProvider) provider = NULL;
   const char *const *warnings;
 
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
   g_setenv ("CREDRING_PROVIDER_DIR", no_files, TRUE);
-  plugin = plugin_load_ok ("ants");
-  g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_PLUGIN);
-  g_assert_cmpstr (cr_provider_get_path (plugin), ==, so);
+  provider = provider_load_ok ("ants");
+  g_assert_cmpint (cr_provider_get_kind (provider), ==, CR_PROVIDER_KIND_PLUGIN);
+  g_assert_cmpstr (cr_provider_get_path (provider), ==, so);
   /* The compiled descriptor: ants.c has no token type field. */
-  g_assert_null (cr_provider_get_descriptor (plugin)->token_type_field);
-  warnings = cr_provider_get_warnings (plugin);
+  g_assert_null (cr_provider_get_descriptor (provider)->token_type_field);
+  warnings = cr_provider_get_warnings (provider);
   g_assert_nonnull (warnings);
   g_assert_cmpuint (g_strv_length ((char **) warnings), ==, 1);
   assert_one_line (warnings[0]);
@@ -1918,17 +1918,17 @@ test_loader_compiled_wins (Env *env, gconstpointer data)
   g_test_message ("%s", warnings[0]);
 
   /* Even an invalid file of that name is only a warning. */
-  g_clear_pointer (&plugin, cr_provider_free);
+  g_clear_pointer (&provider, cr_provider_free);
   g_free (write_conf (user_provider_dir, "ants.conf", "garbage\n"));
-  plugin = plugin_load_ok ("ants");
-  g_assert_cmpint (cr_provider_get_kind (plugin), ==, CR_PROVIDER_KIND_PLUGIN);
-  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (plugin)), ==, 1);
+  provider = provider_load_ok ("ants");
+  g_assert_cmpint (cr_provider_get_kind (provider), ==, CR_PROVIDER_KIND_PLUGIN);
+  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (provider)), ==, 1);
 
   /* No file, no warning. */
-  g_clear_pointer (&plugin, cr_provider_free);
+  g_clear_pointer (&provider, cr_provider_free);
   g_assert_cmpint (g_unlink (conf), ==, 0);
-  plugin = plugin_load_ok ("ants");
-  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (plugin)), ==, 0);
+  provider = provider_load_ok ("ants");
+  g_assert_cmpuint (g_strv_length ((char **) cr_provider_get_warnings (provider)), ==, 0);
 }
 
 static gboolean
@@ -1969,7 +1969,7 @@ test_loader_load_all (Env *env, gconstpointer data)
   g_autofree char *gamma = write_conf (sys, "gamma.conf", other_text);
   g_autofree char *so = g_build_filename (real_plugin_dir, "ants.so", NULL);
   g_autoptr (GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) plugins = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
 
   /* Not provider files at all. */
   g_free (write_conf (user_provider_dir, "README", "not a provider\n"));
@@ -1978,22 +1978,22 @@ test_loader_load_all (Env *env, gconstpointer data)
 
   g_setenv ("CREDRING_PLUGIN_DIR", real_plugin_dir, TRUE);
   g_setenv ("CREDRING_PROVIDER_DIR", sys, TRUE);
-  plugins = cr_provider_load_all (failures);
+  providers = cr_provider_load_all (failures);
 
   for (guint i = 0; i < failures->len; i++)
     g_test_message ("failure: %s", (const char *) g_ptr_array_index (failures, i));
-  g_assert_cmpuint (plugins->len, ==, G_N_ELEMENTS (expected));
-  for (guint i = 0; i < plugins->len; i++)
+  g_assert_cmpuint (providers->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < providers->len; i++)
     {
-      CrProvider *plugin = g_ptr_array_index (plugins, i);
+      CrProvider *provider = g_ptr_array_index (providers, i);
 
-      g_assert_cmpstr (cr_provider_get_descriptor (plugin)->name, ==, expected[i].name);
-      g_assert_cmpint (cr_provider_get_kind (plugin), ==, expected[i].kind);
+      g_assert_cmpstr (cr_provider_get_descriptor (provider)->name, ==, expected[i].name);
+      g_assert_cmpint (cr_provider_get_kind (provider), ==, expected[i].kind);
     }
   /* The user's alpha, not the system's. */
-  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (plugins, 1)), ==, alpha);
-  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (plugins, 5)), ==, gamma);
-  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (plugins, 6)), ==, zeta);
+  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (providers, 1)), ==, alpha);
+  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (providers, 5)), ==, gamma);
+  g_assert_cmpstr (cr_provider_get_path (g_ptr_array_index (providers, 6)), ==, zeta);
 
   /* The shadowed file, the three invalid ones; nothing for the system's
    * alpha (search order at work), README or the backup. */
@@ -2016,7 +2016,7 @@ test_loader_missing (Env *env, gconstpointer data)
 
   g_setenv ("CREDRING_PLUGIN_DIR", plugins, TRUE);
   g_setenv ("CREDRING_PROVIDER_DIR", sys, TRUE);
-  message = plugin_load_fail ("nosuch");
+  message = provider_load_fail ("nosuch");
   cr_test_assert_contains (message, "'nosuch'");
   cr_test_assert_contains (message, "nosuch.so");
   cr_test_assert_contains (message, "nosuch.conf");
@@ -2032,7 +2032,7 @@ test_loader_missing (Env *env, gconstpointer data)
     g_autofree char *listed = NULL;
 
     g_setenv ("CREDRING_PLUGIN_DIR", list, TRUE);
-    listed = plugin_load_fail ("nosuch");
+    listed = provider_load_fail ("nosuch");
     cr_test_assert_contains (listed, plugins);
     cr_test_assert_contains (listed, second);
     g_setenv ("CREDRING_PLUGIN_DIR", plugins, TRUE);
@@ -2041,7 +2041,7 @@ test_loader_missing (Env *env, gconstpointer data)
   /* Not a provider name: refused before any file is looked for. */
   g_free (write_conf (user_provider_dir, "Bad.conf", BASE));
   g_free (message);
-  message = plugin_load_fail ("Bad");
+  message = provider_load_fail ("Bad");
   cr_test_assert_contains (message, "not a valid provider name");
 }
 

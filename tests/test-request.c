@@ -18,14 +18,14 @@ static char *tmp_dir;
 /* ---- helpers ----------------------------------------------------------- */
 
 static CrRequest *
-build (const char *provider, const char *account_text, const char *client_secret,
+build (const char *provider_name, const char *account_text, const char *client_secret,
        const char *password)
 {
-  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
+  g_autoptr (CrProvider) provider = cr_test_load_provider (provider_name);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
   CrClientSecrets credentials = { client_secret, password };
-  CrRequest *request = cr_test_build_request (cr_provider_get_descriptor (plugin), account,
+  CrRequest *request = cr_test_build_request (cr_provider_get_descriptor (provider), account,
                                          &credentials, &error);
 
   g_assert_no_error (error);
@@ -35,14 +35,14 @@ build (const char *provider, const char *account_text, const char *client_secret
 
 /* cr_request_build() must fail with CR_ERROR_CONFIG; returns the message. */
 static char *
-build_error (const char *provider, const char *account_text, const char *client_secret,
+build_error (const char *provider_name, const char *account_text, const char *client_secret,
              const char *password)
 {
-  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
+  g_autoptr (CrProvider) provider = cr_test_load_provider (provider_name);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
   CrClientSecrets credentials = { client_secret, password };
-  g_autoptr (CrRequest) request = cr_test_build_request (cr_provider_get_descriptor (plugin), account,
+  g_autoptr (CrRequest) request = cr_test_build_request (cr_provider_get_descriptor (provider), account,
                                                     &credentials, &error);
 
   g_assert_null (request);
@@ -293,13 +293,13 @@ test_json_escaping (void)
 /* ---- token URL --------------------------------------------------------- */
 
 static char *
-token_url (const char *provider, const char *account_text, GError **error)
+token_url (const char *provider_name, const char *account_text, GError **error)
 {
-  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
+  g_autoptr (CrProvider) provider = cr_test_load_provider (provider_name);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
 
   /* What requests are sent to: the endpoint the account resolves to. */
-  if (!cr_account_resolve (account, cr_provider_get_descriptor (plugin), NULL, error))
+  if (!cr_account_resolve (account, cr_provider_get_descriptor (provider), NULL, error))
     return NULL;
   return g_strdup (account->endpoint);
 }
@@ -611,14 +611,14 @@ test_basic_leaves_no_copy (void)
 /* Builds and frees a request, with nothing allocated in between that could
  * reuse the freed blocks; then looks for the secret. */
 static gboolean
-request_leaves_copy (const char *provider, const char *account_text, const char *client_secret,
+request_leaves_copy (const char *provider_name, const char *account_text, const char *client_secret,
                      const char *password)
 {
-  g_autoptr (CrProvider) plugin = cr_test_load_provider (provider);
+  g_autoptr (CrProvider) provider = cr_test_load_provider (provider_name);
   g_autoptr (CrAccount) account = cr_test_account_from_text (tmp_dir, account_text, "acct");
   g_autoptr (GError) error = NULL;
   CrClientSecrets credentials = { client_secret, password };
-  CrRequest *request = cr_test_build_request (cr_provider_get_descriptor (plugin), account,
+  CrRequest *request = cr_test_build_request (cr_provider_get_descriptor (provider), account,
                                          &credentials, &error);
 
   g_assert_no_error (error);

@@ -25,7 +25,7 @@
 
 #define TOKEN "tok-9f8e7d6c5b4a"
 
-static CrProvider *plugins[4];
+static CrProvider *providers[4];
 static const CrPluginDescriptor *ants, *acaengine, *autograb, *dataloy;
 
 static char *tmp_dir;
@@ -812,11 +812,11 @@ main (int argc, char **argv)
 
   tmp_dir = cr_test_init (&argc, &argv, "response");
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    plugins[i] = cr_test_load_provider (names[i]);
-  ants = cr_provider_get_descriptor (plugins[0]);
-  acaengine = cr_provider_get_descriptor (plugins[1]);
-  autograb = cr_provider_get_descriptor (plugins[2]);
-  dataloy = cr_provider_get_descriptor (plugins[3]);
+    providers[i] = cr_test_load_provider (names[i]);
+  ants = cr_provider_get_descriptor (providers[0]);
+  acaengine = cr_provider_get_descriptor (providers[1]);
+  autograb = cr_provider_get_descriptor (providers[2]);
+  dataloy = cr_provider_get_descriptor (providers[3]);
 
   g_test_add_func ("/response/success/ants", test_ants_success);
   g_test_add_func ("/response/success/ants-time-zones", test_ants_time_zones);
@@ -845,8 +845,8 @@ main (int argc, char **argv)
   g_test_add_func ("/json/refusals", test_json_refusals);
 
   status = g_test_run ();
-  for (gsize i = 0; i < G_N_ELEMENTS (plugins); i++)
-    cr_provider_free (plugins[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (providers); i++)
+    cr_provider_free (providers[i]);
   cr_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;

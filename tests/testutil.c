@@ -154,11 +154,11 @@ CrProvider *
 cr_test_load_provider (const char *name)
 {
   g_autoptr (GError) error = NULL;
-  CrProvider *plugin = cr_provider_load (name, &error);
+  CrProvider *provider = cr_provider_load (name, &error);
 
   g_assert_no_error (error);
-  g_assert_nonnull (plugin);
-  return plugin;
+  g_assert_nonnull (provider);
+  return provider;
 }
 
 CrAccount *

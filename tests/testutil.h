@@ -34,7 +34,7 @@ char *cr_test_copy_file (const char *from, const char *to_dir, const char *as, i
 const CrPluginParam *cr_test_find_param (const CrPluginDescriptor *d, const char *name);
 guint cr_test_count_params (const CrPluginDescriptor *d);
 
-/* Loads the plugin @name, which must succeed. */
+/* Loads the provider @name, which must succeed. */
 CrProvider *cr_test_load_provider (const char *name);
 
 /* Writes @text to @dir/accounts.conf and loads its account @name, which
