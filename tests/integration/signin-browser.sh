@@ -94,6 +94,47 @@ no_secret_leaks "login --verbose, the code verifier" "$loud_verifier" "$(as_curr
 tap_lacks "login --verbose: the code verifier is not in the browser's argv or environment" \
 	"$(cat "$TEST_TMP/browser-argv")" "$loud_verifier"
 
+# ---- ACAEngine / PlaceOS: its plugin's authorization code grant ---------------
+
+# The plugin's own endpoints, https://{host}/auth/oauth/authorize and
+# .../token, served by the strict server under that prefix; a confidential
+# client (client_auth body, as the plugin says), its secret typed at login.
+start_auth_server --prefix /auth/oauth --client-secret placeos-s3cret --client-auth body
+write_account placeos provider=acaengine host="127.0.0.1:$AS_PORT" authority=sgrp-1 \
+	client_id=test-client grant=authorization_code scope=openid ca_file="$CA_DIR/ca.pem"
+RUN_STDIN=$'client_secret=placeos-s3cret\n'
+BROWSER=$CURL_BROWSER run_credring login placeos --secret-stdin
+tap_status "acaengine, authorization code: login exit 0" 0
+tap_contains "acaengine, authorization code: PlaceOS's authorize endpoint" \
+	"$(grep '"path": "/auth/oauth/authorize"' "$AS_LOG")" '"code_challenge_method": "S256"'
+tap_is "acaengine, authorization code: the code exchanged at its token endpoint" \
+	"$(grep '"path": "/auth/oauth/token"' "$AS_LOG" | grep -c '"grant_type": "authorization_code"')" 1
+tap_is "acaengine, authorization code: the client authenticated in the body" \
+	"$(grep '"path": "/auth/oauth/token"' "$AS_LOG" | grep -c '"client_auth": "body"')" 1
+tap_is "acaengine, authorization code: the refresh token is stored" \
+	"$(keyring_count placeos refresh_token)" 1
+run_credring token placeos
+tap_status "acaengine, authorization code: token exit 0" 0
+tap_is "acaengine, authorization code: a live token" "$(as_hook GET /_emulator/check -o /dev/null \
+	-w '%{http_code}' -H "Authorization: Bearer $RUN_OUT")" 200
+
+# Without $BROWSER, the desktop's xdg-open opens the address (here one on
+# PATH that is the curl browser).
+mkdir -p "$TEST_TMP/fakebin"
+ln -sf "$CURL_BROWSER" "$TEST_TMP/fakebin/xdg-open"
+write_account xdg provider=acaengine host="127.0.0.1:$AS_PORT" authority=sgrp-1 \
+	client_id=test-client grant=authorization_code scope=openid ca_file="$CA_DIR/ca.pem" \
+	signin_timeout=20
+launches=$(browser_launches)
+RUN_STDIN=$'client_secret=placeos-s3cret\n'
+saved_browser=$BROWSER saved_path=$PATH
+unset BROWSER
+PATH=$TEST_TMP/fakebin:$PATH
+run_credring login xdg --secret-stdin
+export BROWSER=$saved_browser PATH=$saved_path
+tap_status "no \$BROWSER: xdg-open opens the address, login exit 0" 0
+tap_is "no \$BROWSER: xdg-open started once" "$(($(browser_launches) - launches))" 1
+
 # ---- git with GIT_TERMINAL_PROMPT=0: no sign-in, even where one could start --
 
 # Here (a desktop) a browser would start; the variable alone stops it.
