@@ -57,11 +57,33 @@ collect_secrets (const CrAccount *account, gboolean uses_password, CrAccountStat
                        &status->refresh_token_source, &status->refresh_token_store, error);
 }
 
+/* @account resolved against @provider as cr_config_open_account() does,
+ * from the discovery cache alone (the issuer is not asked here): the
+ * fingerprint of the settings a cached token must have been issued for,
+ * or NULL with *@problem saying why the account cannot be used. */
+static char *
+resolve_without_asking (CrAccount *account, CrProvider *provider, GPtrArray *warnings,
+                        GError **problem)
+{
+  const CrPluginDescriptor *descriptor = cr_provider_get_descriptor (provider);
+  gboolean discovered = TRUE;
+
+  for (const char *const *w = cr_provider_get_warnings (provider); *w != NULL; w++)
+    g_ptr_array_add (warnings, g_strdup (*w));
+  if (cr_provider_discover_cached (provider, &discovered, problem) && !discovered)
+    g_set_error (problem, CR_ERROR, CR_ERROR_CONFIG,
+                 "its endpoints are not known until its issuer %s is asked (the next "
+                 "token request does)", descriptor->issuer);
+  if (*problem != NULL || !cr_account_resolve (account, descriptor, warnings, problem))
+    return NULL;
+  return cr_account_fingerprint (account, descriptor);
+}
+
 /* The steps of cr_config_open_account() one by one: an account that gets
  * no further than its provider still has secrets to show. */
 gboolean
 cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAccountState *status,
-                GPtrArray *warnings, GError **error)
+                          GPtrArray *warnings, GError **error)
 {
   g_autoptr (CrAccount) account = NULL;
   g_autoptr (CrProvider) provider = NULL;
@@ -78,26 +100,11 @@ cr_account_state_collect (CrConfig *config, const char *name, gint64 now, CrAcco
       status->provider = g_strdup (account->provider);
       provider = cr_provider_load (account->provider, &problem);
     }
+  /* The token the cache would serve is one issued for these settings. */
   if (provider != NULL)
-    {
-      const CrPluginDescriptor *descriptor = cr_provider_get_descriptor (provider);
-      gboolean discovered = TRUE;
-
-      for (const char *const *w = cr_provider_get_warnings (provider); *w != NULL; w++)
-        g_ptr_array_add (warnings, g_strdup (*w));
-      /* What a provider file leaves to its issuer, as far as the discovery
-       * cache tells: the issuer is not asked here. */
-      if (cr_provider_discover_cached (provider, &discovered, &problem) && !discovered)
-        g_set_error (&problem, CR_ERROR, CR_ERROR_CONFIG,
-                     "its endpoints are not known until its issuer %s is asked (the next "
-                     "token request does)", descriptor->issuer);
-      /* The token the cache would serve is one issued for these settings. */
-      if (problem == NULL && cr_account_resolve (account, descriptor, warnings, &problem))
-        {
-          fingerprint = cr_account_fingerprint (account, descriptor);
-          status->grant = account->grant;
-        }
-    }
+    fingerprint = resolve_without_asking (account, provider, warnings, &problem);
+  if (fingerprint != NULL)
+    status->grant = account->grant;
   if (problem != NULL)
     status->problem = g_strdup (problem->message);
   if (account == NULL)
