@@ -289,6 +289,16 @@ cr_file_read_text_stat (const char *path, const char *what, gsize max_bytes, str
   return text_bytes (shown_path, what, g_steal_pointer (&text), length, error);
 }
 
+/* read_capped() of @fd, a file @path names in messages (*@shown_path:
+ * that name escaped, for the caller's own messages). */
+static gboolean
+read_fd (int fd, const char *path, const char *what, gsize max_bytes, char **shown_path,
+         char **text, gsize *length, struct stat *st, GError **error)
+{
+  *shown_path = cr_escape_for_message (path, -1, 300);
+  return read_capped (fd, *shown_path, what, max_bytes, text, length, st, error);
+}
+
 GBytes *
 cr_file_read_text_fd (int fd, const char *path, const char *what, gsize max_bytes,
                       GError **error)
@@ -300,8 +310,7 @@ cr_file_read_text_fd (int fd, const char *path, const char *what, gsize max_byte
 
   g_return_val_if_fail (fd >= 0 && path != NULL && what != NULL, NULL);
 
-  shown_path = cr_escape_for_message (path, -1, 300);
-  if (!read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error))
+  if (!read_fd (fd, path, what, max_bytes, &shown_path, &text, &length, &st, error))
     return NULL;
   return text_bytes (shown_path, what, g_steal_pointer (&text), length, error);
 }
@@ -375,8 +384,7 @@ cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
 
   g_return_val_if_fail (fd >= 0 && path != NULL && what != NULL, NULL);
 
-  shown_path = cr_escape_for_message (path, -1, 300);
-  if (!read_capped (fd, shown_path, what, max_bytes, &text, &length, &st, error))
+  if (!read_fd (fd, path, what, max_bytes, &shown_path, &text, &length, &st, error))
     return NULL;
   return parse (shown_path, what, text, length, TRUE, &st, only_group, error);
 }
