@@ -814,6 +814,11 @@ test_safe_for_token (void)
     { "http", "[::2]:80", FALSE },
     { "http", "::1", FALSE },          /* unbracketed: not a host git writes */
     { "http", "[::1]x", FALSE },
+    { "http", "localhost:1@evil.example", FALSE },
+    { "http", "127.0.0.1:80@evil.example", FALSE },
+    { "http", "localhost:x/y", FALSE },
+    { "http", "localhost:65536", FALSE },
+    { "http", "[::1]:8080@evil.example", FALSE },
     { "http", "", FALSE },
     { "http", NULL, FALSE },
     { "smtp", "127.0.0.1", FALSE },

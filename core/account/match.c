@@ -52,17 +52,10 @@ host_name (const char *name, gsize len)
 static gboolean
 parse_port (const char *scheme, const char *port_text, int *port)
 {
-  guint64 number;
-
-  if (*port_text == '\0')
-    {
-      *port = default_port (scheme);
-      return TRUE;
-    }
-  if (strspn (port_text, "0123456789") != strlen (port_text) ||
-      !g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &number, NULL))
+  if (!cr_host_parse_port (port_text, port))
     return FALSE;
-  *port = (int) number;
+  if (*port == 0)
+    *port = default_port (scheme);
   return TRUE;
 }
 

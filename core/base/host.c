@@ -49,6 +49,25 @@ cr_host_split (const char *host, char **name, char **port)
 }
 
 gboolean
+cr_host_parse_port (const char *text, int *port)
+{
+  guint64 number;
+
+  g_return_val_if_fail (text != NULL && port != NULL, FALSE);
+
+  if (*text == '\0')
+    {
+      *port = 0;
+      return TRUE;
+    }
+  if (strspn (text, "0123456789") != strlen (text) ||
+      !g_ascii_string_to_unsigned (text, 10, 1, 65535, &number, NULL))
+    return FALSE;
+  *port = (int) number;
+  return TRUE;
+}
+
+gboolean
 cr_host_is_loopback (const char *host)
 {
   g_autofree char *bare = NULL;

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
  * NULL, for anything else (an unbracketed name holding ':', text after
  * "]").  Free both with g_free(). */
 gboolean cr_host_split (const char *host, char **name, char **port);
+/* @text, the port cr_host_split() found, as a number: 0 for "" (the
+ * scheme's default), else decimal digits naming 1 to 65535.  FALSE for
+ * anything else ("1@evil.example", "x", "+80", "65536"). */
+gboolean cr_host_parse_port (const char *text, int *port);
 
 G_END_DECLS
 

@@ -1,6 +1,8 @@
 /* Wiping secret memory, and keeping the process from dumping it. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 
@@ -111,6 +113,17 @@ print_to_stderr (const char *text)
 void
 cr_secret_prepare_front_end (void)
 {
+  /* A descriptor 0-2 left closed by the caller would be the next file
+   * opened (a lock file, a key file), and then what is printed to stdout
+   * or stderr would land in it: /dev/null takes its place, as git does. */
+  for (int fd = 0; fd <= 2; fd++)
+    if (fcntl (fd, F_GETFD) < 0 && errno == EBADF)
+      {
+        int null_fd = open ("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+
+        if (null_fd >= 0 && null_fd != fd)
+          close (null_fd); /* 0-2 are taken lowest first: it can only be fd */
+      }
   setlocale (LC_ALL, "");
   g_set_printerr_handler (print_to_stderr);
   cr_secret_protect_process ();

@@ -236,21 +236,28 @@ keeps_promise (const CrAccount *account, const CrToken *token, gint64 min_valid,
   return FALSE;
 }
 
-/* The account's lock.  Its holder may spend the whole timeout on HTTP, and
- * more on a keyring unlock prompt: wait longer than one fetch can take,
- * and than a person has to sign in where one may be signing in. */
-static CrLock *
-lock_account (const CrAccount *account, GError **error)
+/* How long to wait for the account's lock.  Its holder may spend the whole
+ * timeout on HTTP, and more on a keyring unlock prompt: longer than one
+ * fetch can take, and than a person has to sign in where one may be
+ * signing in. */
+static int
+lock_wait_seconds (const CrAccount *account)
 {
   int signing_in = cr_grant_needs_person (account->grant) ? account->signin_timeout : 0;
 
-  return cr_lock_acquire (account->name, 2 * account->timeout + 10 + signing_in, NULL, NULL,
-                          error);
+  return 2 * account->timeout + 10 + signing_in;
+}
+
+static CrLock *
+lock_account (const CrAccount *account, GError **error)
+{
+  return cr_lock_acquire (account->name, lock_wait_seconds (account), NULL, NULL, error);
 }
 
 typedef struct {
   const CrAccount *account;
   const CrTokenOptions *options;
+  int bound; /* seconds the wait may last */
 } Waiter;
 
 static void
@@ -261,7 +268,7 @@ tell_waiting (gpointer data)
   cr_signin_tell (waiter->options,
                   "credring: account [%s]: waiting for another credring process, which may be "
                   "signing in (at most %d s)",
-                  waiter->account->name, waiter->account->signin_timeout);
+                  waiter->account->name, waiter->bound);
 }
 
 /* lock_account() for a caller that would otherwise wait in silence while
@@ -270,13 +277,11 @@ tell_waiting (gpointer data)
 static CrLock *
 lock_account_telling (const CrAccount *account, const CrTokenOptions *options, GError **error)
 {
-  int signing_in = cr_grant_needs_person (account->grant) ? account->signin_timeout : 0;
-  Waiter waiter = { account, options };
+  Waiter waiter = { account, options, lock_wait_seconds (account) };
 
-  if (signing_in == 0)
+  if (!cr_grant_needs_person (account->grant))
     return lock_account (account, error);
-  return cr_lock_acquire (account->name, 2 * account->timeout + 10 + signing_in, tell_waiting,
-                          &waiter, error);
+  return cr_lock_acquire (account->name, waiter.bound, tell_waiting, &waiter, error);
 }
 
 /* The cached token when it is usable now; NULL, without an error, when

@@ -51,6 +51,17 @@ cr_lock_acquire (const char *account, int timeout_seconds, CrLockWaiting waiting
   told_at = g_get_monotonic_time () + WAITING_TOLD_AFTER_USEC;
   while (flock (fd, LOCK_EX | LOCK_NB) != 0)
     {
+      /* Kept before anything else runs: telling the person writes to
+       * stderr, which may fail and set errno of its own. */
+      int saved = errno;
+
+      if (saved != EWOULDBLOCK && saved != EINTR)
+        {
+          g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "cannot lock %s: %s", path,
+                       g_strerror (saved));
+          close (fd);
+          return NULL;
+        }
       /* Whoever asked is gone (a cancelled cr_login_async(), say). */
       if (g_cancellable_set_error_if_cancelled (g_cancellable_get_current (), error))
         {
@@ -62,7 +73,7 @@ cr_lock_acquire (const char *account, int timeout_seconds, CrLockWaiting waiting
           waiting (waiting_data);
           waiting = NULL;
         }
-      if ((errno != EWOULDBLOCK && errno != EINTR) || g_get_monotonic_time () >= deadline)
+      if (g_get_monotonic_time () >= deadline)
         {
           g_set_error (error, CR_ERROR, CR_ERROR_FAILED,
                        "account [%s]: another credring process has been fetching a token for "

@@ -101,7 +101,9 @@ CR_EXPORT void cr_secret_string_free (GString *string);
 /* Makes the process undumpable (no core file, no ptrace by peers) while it
  * holds secrets. */
 CR_EXPORT void cr_secret_protect_process (void);
-/* What a program that prints tokens does first: the user's locale, no
+/* What a program that prints tokens does first: descriptors 0-2 open (on
+ * /dev/null where the caller closed them, so that no file opened later
+ * takes their place), the user's locale, no
  * core dump or ptrace (cr_secret_protect_process()), stdout unbuffered
  * (stdio's buffer would keep a copy of what is printed), GLib's debug
  * messages on stderr (stdout is the token, JSON or git's protocol), and

@@ -880,13 +880,16 @@ cr_git_credential_is_safe_for_token (const CrGitCredential *request)
 {
   g_autofree char *name = NULL;
   g_autofree char *port = NULL;
+  int number;
 
   g_return_val_if_fail (request != NULL, FALSE);
 
   if (request->protocol != NULL && g_ascii_strcasecmp (request->protocol, "https") == 0)
     return TRUE;
+  /* The port too: in "localhost:1@evil.example" the host is evil.example. */
   if (request->protocol == NULL || g_ascii_strcasecmp (request->protocol, "http") != 0 ||
-      request->host == NULL || !cr_host_split (request->host, &name, &port))
+      request->host == NULL || !cr_host_split (request->host, &name, &port) ||
+      !cr_host_parse_port (port, &number))
     return FALSE;
   return cr_host_is_loopback (name);
 }

@@ -366,7 +366,7 @@ tap_is "no refresh token issued: the old one is gone" "$(keyring_count fresh ref
 # brought.
 start_auth_server --device-interval 1
 write_signin_provider waiting none device_code
-write_account waited provider=waiting client_id=test-client ca_file="$CA_DIR/ca.pem"
+write_account waited provider=waiting client_id=test-client ca_file="$CA_DIR/ca.pem" timeout=5
 : >"$TEST_TMP/login.err"
 timeout 120 "${CREDRING_WRAP[@]}" "$CREDRING" login waited --device \
 	>"$TEST_TMP/login.out" 2>"$TEST_TMP/login.err" &
@@ -379,12 +379,16 @@ done
 timeout 120 "${CREDRING_WRAP[@]}" "$CREDRING" token waited \
 	>"$TEST_TMP/waiter.out" 2>"$TEST_TMP/waiter.err" &
 waiter_pid=$!
+# ... and one whose stderr cannot be written (a full disk, a hung-up
+# terminal): telling it fails, the wait goes on all the same.
+timeout 120 "$CREDRING" token waited >"$TEST_TMP/mute.out" 2>/dev/full &
+mute_pid=$!
 for i in $(seq 200); do
 	grep -q "waiting for another credring process" "$TEST_TMP/waiter.err" && break
 	sleep 0.1
 done
 tap_contains "waiting for another's sign-in: says so while it waits" "$(cat "$TEST_TMP/waiter.err")" \
-	"credring: account [waited]: waiting for another credring process, which may be signing in (at most 300 s)"
+	"credring: account [waited]: waiting for another credring process, which may be signing in (at most 320 s)"
 as_hook POST /_emulator/device/approve --data "user_code=$code" >/dev/null
 status=0
 wait "$login_pid" || status=$?
@@ -392,6 +396,12 @@ tap_is "waiting for another's sign-in: that sign-in succeeds" "$status" 0
 status=0
 wait "$waiter_pid" || status=$?
 tap_is "waiting for another's sign-in: then served, exit 0" "$status" 0
+status=0
+wait "$mute_pid" || status=$?
+tap_is "waiting for another's sign-in, stderr unwritable: still waits, then served (exit 0)" \
+	"$status" 0
+tap_is "waiting for another's sign-in, stderr unwritable: the same token" \
+	"$(cat "$TEST_TMP/mute.out")" "$(cat "$TEST_TMP/waiter.out")"
 tap_is "waiting for another's sign-in: the token that sign-in brought" \
 	"$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' \
 		-H "Authorization: Bearer $(cat "$TEST_TMP/waiter.out")")" 200
