@@ -235,7 +235,6 @@ cr_account_resolve_with (CrAccount *account, CrProvider *provider, GPtrArray *wa
       g_ptr_array_add (warnings, g_strdup (*w));
   if (!cr_account_complete_provider (account, provider, error))
     return FALSE;
-  account->issuer_in_redirect = cr_provider_issuer_in_redirect (provider);
   return cr_account_resolve (account, cr_provider_get_descriptor (provider), warnings, error);
 }
 

@@ -174,10 +174,10 @@ try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const
 }
 
 static CrToken *
-fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
-                 const char *fingerprint, GBytes *ca_certs, const CrTokenOptions *options,
-                 GError **error)
+fetch_and_store (const CrAccount *account, CrProvider *provider, const char *fingerprint,
+                 GBytes *ca_certs, const CrTokenOptions *options, GError **error)
 {
+  const CrPluginDescriptor *descriptor = cr_provider_get_descriptor (provider);
   Secrets secrets = { NULL };
   g_autoptr (CrToken) token = NULL;
   gboolean signin_ok = cr_grant_needs_person (account->grant) && cr_signin_allowed (account, options);
@@ -185,7 +185,7 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
 
   if (!load_client_secret (account, &secrets, error))
     goto out;
-  token = try_refresh (account, provider, &secrets, fingerprint, ca_certs, signin_ok,
+  token = try_refresh (account, descriptor, &secrets, fingerprint, ca_certs, signin_ok,
                        &local_error);
   if (token == NULL && local_error != NULL)
     g_propagate_error (error, local_error);
@@ -199,7 +199,7 @@ fetch_and_store (const CrAccount *account, const CrPluginDescriptor *provider,
                              load_secret (account, CR_SECRET_PASSWORD, &secrets.password, error)))
     {
       secrets.view.password = secrets.password;
-      token = cr_fetch_token (account, provider, &secrets.view, NULL, ca_certs, error);
+      token = cr_fetch_token (account, descriptor, &secrets.view, NULL, ca_certs, error);
     }
   if (token != NULL && !save_tokens (account, token, fingerprint, error))
     g_clear_pointer (&token, cr_token_free);
@@ -384,7 +384,7 @@ cr_cache_get_token_with (const CrAccount *account, CrProvider *provider,
     return g_steal_pointer (&token);
 
   g_debug ("account [%s]: fetching a new token", account->name);
-  token = fetch_and_store (account, descriptor, fingerprint, ca_certs, options, error);
+  token = fetch_and_store (account, provider, fingerprint, ca_certs, options, error);
   if (token != NULL && !keeps_promise (account, token, min_valid, error))
     return NULL;
   return g_steal_pointer (&token);
@@ -423,7 +423,7 @@ cr_cache_signin (const CrAccount *account, CrProvider *provider, const char *cli
     secrets.view.client_secret = client_secret;
   else if (!load_client_secret (account, &secrets, error))
     goto out;
-  token = cr_signin_run (account, descriptor, &secrets.view, ca_certs, options, error);
+  token = cr_signin_run (account, provider, &secrets.view, ca_certs, options, error);
   /* The client secret is kept only once it has worked. */
   if (token != NULL &&
       ((client_secret != NULL &&

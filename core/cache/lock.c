@@ -23,28 +23,40 @@ struct _CrLock {
   int fd;
 };
 
-CrLock *
-cr_lock_acquire (const char *account, int timeout_seconds, CrLockWaiting waiting,
-                 gpointer waiting_data, GError **error)
+/* The account's lock file, opened (created 0600 if need be); -1 otherwise,
+ * and *@path_out its name either way. */
+static int
+open_lock_file (const char *account, char **path_out, GError **error)
 {
   g_autofree char *dir = cr_runtime_dir (error);
-  g_autofree char *path = NULL;
-  gint64 deadline, told_at;
-  CrLock *lock;
   int fd;
 
+  *path_out = NULL;
   if (dir == NULL)
-    return NULL;
-  path = g_strconcat (dir, G_DIR_SEPARATOR_S, account, ".lock", NULL);
-  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    return -1;
+  *path_out = g_strconcat (dir, G_DIR_SEPARATOR_S, account, ".lock", NULL);
+  fd = open (*path_out, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     {
       int saved = errno;
 
-      g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "cannot open lock file %s: %s", path,
+      g_set_error (error, CR_ERROR, CR_ERROR_FAILED, "cannot open lock file %s: %s", *path_out,
                    g_strerror (saved));
-      return NULL;
     }
+  return fd;
+}
+
+CrLock *
+cr_lock_acquire (const char *account, int timeout_seconds, CrLockWaiting waiting,
+                 gpointer waiting_data, GError **error)
+{
+  g_autofree char *path = NULL;
+  gint64 deadline, told_at;
+  CrLock *lock;
+  int fd = open_lock_file (account, &path, error);
+
+  if (fd < 0)
+    return NULL;
 
   /* Polling keeps the wait bounded without signals or threads. */
   deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;

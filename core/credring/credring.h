@@ -143,9 +143,6 @@ typedef struct {
   char *issuer;              /* nullable: the authorization server's (RFC 8414), checked in redirects */
   int signin_timeout;        /* seconds a person has to sign in */
   int secret_command_timeout; /* seconds secret_command or password_command may take */
-  /* The issuer's metadata says its redirects carry "iss" (RFC 9207 §3):
-   * one without it is refused (set by cr_account_resolve_with()). */
-  gboolean issuer_in_redirect;
 } CrAccount;
 
 /* TRUE for the grants that need a person (the browser, a code). */

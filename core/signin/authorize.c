@@ -35,6 +35,7 @@ typedef struct {
   GString *paste;     /* secret: what was typed on stdin so far */
   gboolean pasting;   /* a redirect may come pasted on stdin */
   gboolean stdin_open;
+  gboolean issuer_in_redirect; /* RFC 9207 §3: a redirect must carry iss */
 } Attempt;
 
 static void
@@ -270,7 +271,7 @@ code_from_query (const Attempt *attempt, const char *query, GError **error)
     }
   issuer = g_hash_table_lookup (params, "iss");
   /* Without it a mix-up (RFC 9207 §1) cannot be told from the real thing. */
-  if (issuer == NULL && attempt->account->issuer_in_redirect)
+  if (issuer == NULL && attempt->issuer_in_redirect)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
                    "the redirect names no issuer (iss), which %s always sends (RFC 9207): "
@@ -366,10 +367,11 @@ sign_in (Attempt *attempt, const CrPluginDescriptor *provider, const CrClientSec
 
 CrToken *
 cr_signin_browser (const CrAccount *account, const CrPluginDescriptor *provider,
-                   const CrClientSecrets *credentials, GBytes *ca_certs,
-                   const CrTokenOptions *options, GError **error)
+                   gboolean issuer_in_redirect, const CrClientSecrets *credentials,
+                   GBytes *ca_certs, const CrTokenOptions *options, GError **error)
 {
-  Attempt attempt = { .account = account, .stdin_open = TRUE };
+  Attempt attempt = { .account = account, .stdin_open = TRUE,
+                      .issuer_in_redirect = issuer_in_redirect };
   CrToken *token = sign_in (&attempt, provider, credentials, ca_certs, options, error);
 
   attempt_clear (&attempt);

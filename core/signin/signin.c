@@ -9,6 +9,7 @@
 #include <credring/credring.h>
 
 #include "base/env.h"
+#include "provider/discovery.h"
 #include "signin/signin.h"
 #include "token/fetch-client.h"
 #include "token/response.h"
@@ -114,10 +115,11 @@ cr_signin_allowed (const CrAccount *account, const CrTokenOptions *options)
 }
 
 CrToken *
-cr_signin_run (const CrAccount *account, const CrPluginDescriptor *provider,
+cr_signin_run (const CrAccount *account, CrProvider *provider,
                const CrClientSecrets *credentials, GBytes *ca_certs,
                const CrTokenOptions *options, GError **error)
 {
+  const CrPluginDescriptor *descriptor = cr_provider_get_descriptor (provider);
   CrSigninMethod method = cr_signin_pick_method (account, options);
 
   if (method == CR_SIGNIN_METHOD_DEVICE && account->device_endpoint == NULL)
@@ -125,17 +127,18 @@ cr_signin_run (const CrAccount *account, const CrPluginDescriptor *provider,
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                    "account [%s]: provider %s has no device authorization endpoint "
                    "(device_authorization_url)",
-                   account->name, provider->name);
+                   account->name, descriptor->name);
       return NULL;
     }
   if (method == CR_SIGNIN_METHOD_BROWSER && account->authorization_endpoint == NULL)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                    "account [%s]: provider %s has no authorization endpoint (authorization_url)",
-                   account->name, provider->name);
+                   account->name, descriptor->name);
       return NULL;
     }
   if (method == CR_SIGNIN_METHOD_DEVICE)
-    return cr_signin_device (account, provider, credentials, ca_certs, options, error);
-  return cr_signin_browser (account, provider, credentials, ca_certs, options, error);
+    return cr_signin_device (account, descriptor, credentials, ca_certs, options, error);
+  return cr_signin_browser (account, descriptor, cr_provider_issuer_in_redirect (provider),
+                            credentials, ca_certs, options, error);
 }

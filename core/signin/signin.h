@@ -30,14 +30,16 @@ gboolean cr_signin_allowed (const CrAccount *account, const CrTokenOptions *opti
  * refresh token, if the provider gave one).  @credentials' client secret
  * is NULL for a public client.  Every message goes to stderr; errors name
  * the account. */
-CrToken *cr_signin_run (const CrAccount *account, const CrPluginDescriptor *provider,
+CrToken *cr_signin_run (const CrAccount *account, CrProvider *provider,
                         const CrClientSecrets *credentials, GBytes *ca_certs,
                         const CrTokenOptions *options, GError **error);
 
 /* The two flows (authorize.c, device.c). */
+/* @issuer_in_redirect: the issuer said its redirects carry "iss" (RFC 9207
+ * §3; cr_provider_issuer_in_redirect()), so one without it is refused. */
 CrToken *cr_signin_browser (const CrAccount *account, const CrPluginDescriptor *provider,
-                            const CrClientSecrets *credentials, GBytes *ca_certs,
-                            const CrTokenOptions *options, GError **error);
+                            gboolean issuer_in_redirect, const CrClientSecrets *credentials,
+                            GBytes *ca_certs, const CrTokenOptions *options, GError **error);
 CrToken *cr_signin_device (const CrAccount *account, const CrPluginDescriptor *provider,
                            const CrClientSecrets *credentials, GBytes *ca_certs,
                            const CrTokenOptions *options, GError **error);
