@@ -448,7 +448,14 @@ answer (Work *work, GDBusMethodInvocation *invocation)
       if (!work->all)
         revocation = g_strdup ("");
       else if (work->revocation == CR_REVOCATION_FAILED)
-        revocation = g_strdup_printf ("failed: %s", work->revocation_error->message);
+        {
+          /* Words of a provider file or a server: one printable line of
+           * valid UTF-8, as a D-Bus string must be. */
+          g_autofree char *why =
+            cr_escape_for_message (work->revocation_error->message, -1, 1000);
+
+          revocation = g_strdup_printf ("failed: %s", why);
+        }
       else
         revocation = g_strdup (revocation_names[work->revocation]);
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", revocation));
