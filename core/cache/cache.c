@@ -457,12 +457,18 @@ revoke_refresh_token (const CrAccount *account, CrProvider *provider, GError **e
       return CR_REVOCATION_FAILED;
     }
   /* Sent where today's settings say, it could reach another server: it
-   * stays alive where it was issued, and that is said. */
-  if (refresh_token == NULL && other_settings)
+   * stays alive where it was issued, and that is said, also when a systemd
+   * credential's token came back in its place (that one is for these
+   * settings, and is revoked by the next logout --all, the stored one
+   * gone by then). */
+  if (other_settings)
     {
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
                    "it was issued under other settings of the account (a scope, client_id or "
-                   "endpoint that has changed since), so it is not sent under these");
+                   "endpoint that has changed since), so it is not sent under these%s",
+                   refresh_token != NULL ? "; run logout --all again to revoke the systemd "
+                                           "credential's refresh token"
+                                         : "");
       return CR_REVOCATION_FAILED;
     }
   if (refresh_token == NULL)

@@ -307,6 +307,21 @@ tap_is "refresh token from a credential: and that one rotated, kept" \
 	"$(stored_refresh_token rot)" "$(as_current_refresh_token)"
 no_secret_leaks "refresh token from a credential" "$first" "$rotated"
 
+# The account's settings changed since: the rotated refresh token in the
+# keyring was issued under the old ones and is dropped unsent, which logout
+# --all says, also with the credential's own standing by (revoked by the
+# next logout --all, once the stored one is gone).
+sed -i 's/^\[rot\]$/[rot]\nscope = openid/' "$CREDRING_CONFIG"
+run_credring logout rot --all
+tap_status "logout --all, settings changed, a credential too: exit 2" 2
+tap_contains "logout --all, settings changed, a credential too: says it was not revoked, and why" \
+	"$RUN_ERR" "the refresh token was not revoked at the provider: it was issued under other settings"
+tap_contains "logout --all, settings changed, a credential too: says what to do for the credential's" \
+	"$RUN_ERR" "run logout --all again to revoke the systemd credential's refresh token"
+tap_is "logout --all, settings changed, a credential too: nothing of rot left" "$(keyring_count rot)" 0
+run_credring logout rot --all
+tap_status "logout --all again: the credential's refresh token revoked, exit 0" 0
+
 refresh_account still testas2 --no-rotate
 run_credring token still
 tap_status "refresh token from a credential, not rotated: token exit 0" 0
