@@ -125,6 +125,8 @@ check_applied (const CrMetadata *m)
     fuzz_fail ("a sign-in grant without its endpoint or PKCE");
   if ((m->client_auths & CR_CLIENT_AUTH_BIT (d.client_auth)) == 0)
     fuzz_fail ("client authentication %d is not offered (%x)", d.client_auth, m->client_auths);
+  if (d.client_auth == CR_CLIENT_AUTH_NONE && d.grant == CR_GRANT_CLIENT_CREDENTIALS)
+    fuzz_fail ("a public client with client credentials as its default grant");
   if (cr_metadata_needed (&d, 0))
     fuzz_fail ("still needs metadata after it was applied");
 }

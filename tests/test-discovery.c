@@ -485,6 +485,19 @@ test_apply_client_auth (void)
     g_assert_true (cr_metadata_apply (m, 0, &named, &error));
     g_assert_cmpint (named.client_auth, ==, CR_CLIENT_AUTH_NONE);
   }
+  /* Only client credentials, only a public client: no account could get a
+   * token (RFC 6749 §4.4), as a loaded provider may not say either. */
+  {
+    g_autoptr (CrMetadata) m =
+      metadata_with (ENDPOINTS ",\"grant_types_supported\":[\"client_credentials\"],"
+                               "\"token_endpoint_auth_methods_supported\":[\"none\"]");
+    g_autoptr (GError) error = NULL;
+    CrPluginDescriptor d = issuer_only ();
+
+    g_assert_false (cr_metadata_apply (m, ALL_LEFT, &d, &error));
+    g_assert_error (error, CR_ERROR, CR_ERROR_CONFIG);
+    cr_test_assert_contains (error->message, "the client credentials grant needs a client secret");
+  }
 }
 
 static void

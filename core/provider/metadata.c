@@ -446,6 +446,13 @@ cr_metadata_apply (const CrMetadata *metadata, unsigned int left, CrPluginDescri
     return FALSE;
   if ((left & CR_METADATA_CLIENT_AUTH) != 0 && !choose_client_auth (metadata, &out, error))
     return FALSE;
+  /* The rule cr_descriptor_validate() holds a loaded provider to (RFC 6749
+   * §4.4), for what the metadata chose. */
+  if (out.client_auth == CR_CLIENT_AUTH_NONE && out.grant == CR_GRANT_CLIENT_CREDENTIALS)
+    return unusable (error,
+                     "the client credentials grant needs a client secret, and its metadata "
+                     "leaves only a public client (client_auth none): name client_auth or the "
+                     "grants in the provider file");
   /* credring sends PKCE S256 always; RFC 8414 §2: no list, no PKCE. */
   if ((cr_provider_grant_set (&out) & CR_GRANT_BIT (CR_GRANT_AUTHORIZATION_CODE)) != 0 && !metadata->s256)
     return unusable (error,
