@@ -115,8 +115,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliWord, cli_word_clear)
 
 /* Reads argv[*i] into @word, and moves *i past the next word when the
  * option takes it as its value.  Short options may be grouped ("-vf
- * json"): the last of the group may take the next word; @word is the
- * first unknown one of the group, else the last. */
+ * json"): here the last of the group may take the next word (GOption
+ * lets any of them take the next words in turn, and then names the option
+ * that lacks one itself); @word is the first unknown one of the group,
+ * else the last. */
 static void
 read_word (const CliProgram *program, int argc, char **argv, int *i, CliWord *word)
 {

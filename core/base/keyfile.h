@@ -38,7 +38,8 @@ GBytes *cr_file_read_text_stat (const char *path, const char *what, gsize max_by
                                 struct stat *st, GError **error);
 /* The same, from the file open at @fd (not closed; read from where it
  * stands), which @path only names in messages: for a file whose
- * descriptor was checked (cr_trusted_file_open()). */
+ * descriptor was checked (cr_trusted_file_open(), or cr_trusted_path_open()
+ * and the caller's own checks of the file). */
 GBytes *cr_file_read_text_fd (int fd, const char *path, const char *what, gsize max_bytes,
                               GError **error);
 
@@ -50,7 +51,8 @@ GBytes *cr_file_read_text_fd (int fd, const char *path, const char *what, gsize 
  * (nullable), only the lines under that group's headers are parsed, line
  * numbers kept: the file is read and checked whole, but a syntax error
  * elsewhere in it goes unseen.  The descriptor is one whose file was
- * checked (cr_trusted_file_open()): what was checked is what is read. */
+ * checked (cr_trusted_file_open(), or cr_trusted_path_open() and the
+ * caller's own checks of the file): what was checked is what is read. */
 CrKeyFile *cr_keyfile_read_fd (int fd, const char *path, const char *what, gsize max_bytes,
                                const char *only_group, GError **error);
 /* A key file of no groups, found FALSE: what a missing file reads as. */

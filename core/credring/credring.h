@@ -497,14 +497,19 @@ typedef struct {
  * Before any grant that needs a person or a stored password, a stored
  * refresh token is used (a rotated one stored before the token is handed
  * out); one the provider refuses is dropped.  A sign-in runs under the
- * account's lock, so that processes asking at once cause one. */
+ * account's lock, so that processes asking at once cause one.  A
+ * GCancellable the calling thread made current (g_cancellable_push_current(),
+ * as cr_token_get_async() does) ends the long waits (the lock, a person's
+ * sign-in) once cancelled: G_IO_ERROR_CANCELLED, the one error outside
+ * CR_ERROR. */
 CR_EXPORT CrToken *cr_cache_get_token_with (const CrAccount *account, CrProvider *provider,
                                             const CrTokenOptions *options, GError **error);
 
 /* `credring login` for an account whose grant signs a person in: stores
  * @client_secret (nullable: a public client, or keep the stored one), runs
  * the sign-in (@options' method, no_browser), and stores the refresh token
- * and the token it brings, all under the account's lock. */
+ * and the token it brings, all under the account's lock.  Cancellation
+ * as for cr_cache_get_token_with(). */
 CR_EXPORT CrToken *cr_cache_signin (const CrAccount *account, CrProvider *provider,
                                     const char *client_secret, const CrTokenOptions *options,
                                     GError **error);

@@ -1,9 +1,9 @@
 /* Trusting a file by its path: every directory on the way to it, and the
  * file, walked through descriptors and checked as OpenSSH's safe_path()
  * and sudo's secure path do; then the file checked is the one read or
- * dlopen()ed, whatever the path names by then.  Plugins, provider files
- * and the fetch module all come through here: each decides where secrets
- * go, or runs as us. */
+ * dlopen()ed, whatever the path names by then.  Plugins, provider files,
+ * the fetch module, accounts.conf and an account's ca_file all come
+ * through here: each decides where secrets go, or runs as us. */
 #include "config.h"
 
 #include <dlfcn.h>
@@ -274,7 +274,8 @@ walk_to_file (Walk *walk, GError **error)
 }
 
 /* A descriptor of the regular file at @path, open for reading, when every
- * directory on the way and the file pass the checks above; -1 and
+ * directory on the way passes the checks above, and the file too when
+ * @check_file (else its owner and mode are the caller's to check); -1 and
  * CR_ERROR_CONFIG naming @path, the component refused and why otherwise. */
 static int
 open_trusted (const char *path, gboolean check_file, GError **error)

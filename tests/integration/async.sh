@@ -201,8 +201,8 @@ tap_is "token --sign-in: every line told in the main thread" "$(field tell_elsew
 tap_isnt "token --sign-in: lines told" "$(field tell_lines)" 0
 
 # Cancelled by the first line told (the code): the answer at once, and the
-# next line (the address with the code in it) never told. The worker polls
-# on until the code expires, and then stores nothing.
+# next line (the address with the code in it) never told. The worker stops
+# at its next pause between polls, and stores nothing.
 start_auth_server --device-interval 1 --device-expires-in 3
 write_signin_provider expiring none device_code
 write_account gone provider=expiring client_id=test-client ca_file="$CA_DIR/ca.pem"
