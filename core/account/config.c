@@ -69,8 +69,23 @@ read_accounts_file (const char *file, gboolean missing_ok, const char *only_acco
   struct stat st;
   int fd;
 
-  if (missing_ok && g_lstat (file, &st) != 0 && errno == ENOENT)
-    return cr_keyfile_empty ();
+  if (g_lstat (file, &st) != 0)
+    {
+      if (errno == ENOENT && missing_ok)
+        return cr_keyfile_empty ();
+    }
+  /* A link to nothing is a mistake to show, not "no accounts": and its
+   * own name exists, so "No such file" alone would read as nonsense. */
+  else if (S_ISLNK (st.st_mode) && g_stat (file, &st) != 0 && errno == ENOENT)
+    {
+      g_autofree char *target = g_file_read_link (file, NULL);
+      g_autofree char *shown = cr_escape_for_message (file, -1, 300);
+      g_autofree char *shown_target = cr_escape_for_message (target ? target : "?", -1, 300);
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "%s: a symbolic link to %s, which does not exist", shown, shown_target);
+      return NULL;
+    }
   fd = cr_trusted_path_open (file, error);
   if (fd < 0)
     return NULL;

@@ -179,6 +179,12 @@ chmod 700 "$TEST_TMP/shared"
 ln -s "$TEST_TMP/shared/credring/accounts.conf" "$TEST_TMP/linked.conf"
 CREDRING_CONFIG=$TEST_TMP/linked.conf run_credring token good
 tap_status "config through a symlink along trusted directories: exit 0" 0
+# ... and one to nothing is a mistake to show, not "no accounts"
+ln -s "$TEST_TMP/nowhere.conf" "$TEST_TMP/dangling.conf"
+CREDRING_CONFIG=$TEST_TMP/dangling.conf run_credring status
+tap_status "config a symlink to nothing: exit 2" 2
+tap_contains "config a symlink to nothing: says so" "$RUN_ERR" \
+	"$TEST_TMP/dangling.conf: a symbolic link to $TEST_TMP/nowhere.conf, which does not exist"
 
 # -- the C locale: GLib's messages quote with U+201C/U+201D, which g_printerr
 #    would turn into '?' there; they read as ASCII quotes instead
