@@ -764,6 +764,11 @@ test_invalid_token_url (void)
     { 3, "token_url = https://{host}}/token", "token_url", 3, "only {host}" },
     /* {host} stands in the host, once; and no user:password@ at all. */
     { 3, "token_url = https://auth.example.com/{host}/token", "token_url", 3, "in the host" },
+    /* ... even when the host holds the name {host} is tried with (a fuzz finding) */
+    { 3, "token_url = https://" CR_DESCRIPTOR_EXAMPLE_HOST ".x/{host}/token", "token_url", 3,
+      "in the host" },
+    { 3, "token_url = https://login." CR_DESCRIPTOR_EXAMPLE_HOST "/{host}", "token_url", 3,
+      "in the host" },
     { 3, "token_url = https://{host}{host}/token", "token_url", 3, "once" },
     { 3, "token_url = https://{host}@evil.example/token", "token_url", 3, "is not an https URL" },
     { 3, "token_url = https://alice:pw@auth.example.com/token", "token_url", 3,

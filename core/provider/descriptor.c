@@ -90,6 +90,33 @@ cr_descriptor_parse_url_template (const char *url)
   return uri;
 }
 
+/* The host of @url with @name in place of each {host}; NULL when none. */
+static char *
+host_with (const char *url, const char *name)
+{
+  g_auto (GStrv) parts = g_strsplit (url, "{host}", -1);
+  g_autofree char *filled = g_strjoinv (name, parts);
+  g_autoptr (GUri) uri = g_uri_parse (filled, G_URI_FLAGS_NONE, NULL);
+
+  return uri != NULL && g_uri_get_host (uri) != NULL ? g_strdup (g_uri_get_host (uri)) : NULL;
+}
+
+gboolean
+cr_descriptor_host_placeholder_in_host (const char *url)
+{
+  const char *placeholder = strstr (url, "{host}");
+  g_autofree char *one = NULL;
+  g_autofree char *other = NULL;
+
+  if (placeholder == NULL)
+    return TRUE;
+  if (strstr (placeholder + strlen ("{host}"), "{host}") != NULL)
+    return FALSE;
+  one = host_with (url, "one.invalid");
+  other = host_with (url, "other.invalid");
+  return one != NULL && other != NULL && !g_str_equal (one, other);
+}
+
 static gboolean
 invalid (GError **error, const char *reason)
 {
