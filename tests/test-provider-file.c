@@ -769,6 +769,8 @@ test_invalid_token_url (void)
       "in the host" },
     { 3, "token_url = https://login." CR_DESCRIPTOR_EXAMPLE_HOST "/{host}", "token_url", 3,
       "in the host" },
+    /* ... and where GLib would spell the host another way (non-ASCII after it) */
+    { 3, "token_url = https://{host}\xd1\xa3uth/oauth/token", "token_url", 3, "in the host" },
     { 3, "token_url = https://{host}{host}/token", "token_url", 3, "once" },
     { 3, "token_url = https://{host}@evil.example/token", "token_url", 3, "is not an https URL" },
     { 3, "token_url = https://alice:pw@auth.example.com/token", "token_url", 3,

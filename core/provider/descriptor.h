@@ -31,7 +31,7 @@ gboolean cr_descriptor_is_nameable_grant (CrGrantType grant);
 #define CR_DESCRIPTOR_EXAMPLE_HOST "host.example"
 GUri *cr_descriptor_parse_url_template (const char *url);
 /* TRUE when @url has no {host}, or one {host} that lies in its host:
- * filled with two different names, the URL's host changes with them.  (A
+ * filled with two different names, the URL's host holds each in turn.  (A
  * {host} in the path leaves the host as it is, whatever name the URL
  * already holds, CR_DESCRIPTOR_EXAMPLE_HOST included.) */
 gboolean cr_descriptor_host_placeholder_in_host (const char *url);
