@@ -273,15 +273,15 @@ tell_waiting (gpointer data)
 
 /* lock_account() for a caller that would otherwise wait in silence while
  * another process waits for a person: told after a second, on @options'
- * tell (stderr by default). */
+ * tell (stderr by default).  Other accounts' holders only fetch. */
 static CrLock *
 lock_account_telling (const CrAccount *account, const CrTokenOptions *options, GError **error)
 {
   Waiter waiter = { account, options, lock_wait_seconds (account) };
 
-  if (!cr_grant_needs_person (account->grant))
-    return lock_account (account, error);
-  return cr_lock_acquire (account->name, waiter.bound, tell_waiting, &waiter, error);
+  return cr_lock_acquire (account->name, waiter.bound,
+                          cr_grant_needs_person (account->grant) ? tell_waiting : NULL, &waiter,
+                          error);
 }
 
 /* The cached token when it is usable now; NULL, without an error, when
