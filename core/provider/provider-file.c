@@ -163,7 +163,7 @@ check_url (Reader *reader, const char *key, const char *url, GError **error)
   parts = g_strsplit (url, "{host}", -1);
   example = g_strjoinv (CR_DESCRIPTOR_EXAMPLE_HOST, parts);
   uri = cr_descriptor_parse_url_template (url);
-  if (uri == NULL || strpbrk (example, "{}") != NULL || g_strv_length (parts) > 2 ||
+  if (uri == NULL || strpbrk (example, "{}") != NULL ||
       !cr_descriptor_host_placeholder_in_host (url))
     return key_error (reader, key, error,
                       "'%s' is not a URL (only {host} may stand in it, once, in the host)",
