@@ -30,7 +30,7 @@ parse_error_code (const char *input, gsize len, CrErrorCode code)
   g_autoptr(GError) error = NULL;
 
   g_assert_false (cr_git_credential_parse (&c, input, len, &error));
-  g_assert_error (error, CR_ERROR, code);
+  g_assert_error (error, CR_ERROR, (gint) code);
   g_assert_null (strchr (error->message, '\n'));
   g_assert_null (strstr (error->message, SECRET));
   g_test_message ("error: %s", error->message);
@@ -583,7 +583,7 @@ assert_write_refused_code (const CrGitCredential *c, CrErrorCode code, const cha
   g_autoptr(GError) error = NULL;
 
   g_assert_false (cr_git_credential_write (c, out, &error));
-  g_assert_error (error, CR_ERROR, code);
+  g_assert_error (error, CR_ERROR, (gint) code);
   g_assert_cmpstr (error->message, ==, expected_message);
   g_assert_null (strstr (error->message, SECRET));
   g_assert_cmpstr (out->str, ==, "kept\n");

@@ -194,6 +194,24 @@ cr_test_build_request (const CrPluginDescriptor *d, CrAccount *account,
                              : cr_request_build_masked (d, account, error);
 }
 
+void
+cr_test_assert_within (gint64 elapsed_msec, gint64 bound_msec)
+{
+  if (RUNNING_ON_VALGRIND)
+    {
+      g_test_message ("time bound not checked under valgrind: %" G_GINT64_FORMAT
+                      " ms (bound %" G_GINT64_FORMAT " ms)", elapsed_msec, bound_msec);
+      return;
+    }
+  g_assert_cmpint (elapsed_msec, <, bound_msec);
+}
+
+guint
+cr_test_time_scale (void)
+{
+  return RUNNING_ON_VALGRIND ? 10 : 1;
+}
+
 gboolean
 cr_test_can_scan_heap (void)
 {

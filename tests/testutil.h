@@ -50,6 +50,19 @@ CrRequest *cr_test_build_request (const CrPluginDescriptor *d, CrAccount *accoun
 /* Fails the test unless @haystack contains @needle. */
 void cr_test_assert_contains (const char *haystack, const char *needle);
 
+/* Fails the test unless @elapsed_msec < @bound_msec: an upper time bound
+ * (how soon something gives up), checked where programs run at their own
+ * speed.  Under valgrind, tens of times slower and at the mercy of the
+ * machine's load, it is said, not checked (as the integration tests'
+ * tap_timing_ok says "SKIP time bound"): a lower bound still holds there,
+ * and the caller asserts it itself. */
+void cr_test_assert_within (gint64 elapsed_msec, gint64 bound_msec);
+
+/* How many times longer than at full speed a bound that only keeps a test
+ * from hanging should be: 10 under valgrind (the integration tests'
+ * TIME_SCALE), else 1. */
+guint cr_test_time_scale (void);
+
 /* Whether freed memory may be scanned for left-over secrets: not under
  * valgrind, which reports the reads, nor under AddressSanitizer, which
  * keeps freed blocks and its shadow in mappings that must not be read
