@@ -386,11 +386,32 @@ test_validate_token_url (void)
       d.token_url = bad_urls[i];
       assert_invalid (&d, "https");
     }
+  /* {host} only in the host, once: as provider files have it. */
+  static const char *const misplaced[] = {
+    "https://auth.example.com/{host}/token",
+    "https://auth.example.com/token?tenant={host}",
+    "https://{host}.{host}.example.com/token",
+    "https://auth.host.example/{host}",
+  };
+
   for (gsize i = 0; i < G_N_ELEMENTS (unparsed); i++)
     {
       d.token_url = unparsed[i];
       assert_invalid (&d, "not a URL");
     }
+  for (gsize i = 0; i < G_N_ELEMENTS (misplaced); i++)
+    {
+      d.token_url = misplaced[i];
+      assert_invalid (&d, "{host} outside its host or more than once");
+      d.token_url = good.token_url;
+      d.revocation_url = misplaced[i];
+      assert_invalid (&d, "default revocation URL has {host} outside");
+      d.revocation_url = NULL;
+    }
+  d.token_url = "https://{host}:8443/token";
+  assert_valid (&d, NULL);
+  d.token_url = "https://login.{host}/token";
+  assert_valid (&d, NULL);
 }
 
 static void

@@ -256,8 +256,10 @@ typedef struct {
 
   /* Default token endpoint, https only, without user or password, and a
    * URL GLib can parse with any host name in place of "{host}", which is
-   * replaced by the account's host key (which then is required).  NULL when every customer
-   * has its own URL: the account must then set token_url. */
+   * replaced by the account's host key (which then is required).  {host}
+   * stands at most once, and in the host only: an account's host never
+   * lands in a path or query, where it would choose nothing.  NULL when
+   * every customer has its own URL: the account must then set token_url. */
   const char *token_url;
 
   CrGrantType grant;

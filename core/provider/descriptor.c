@@ -184,6 +184,12 @@ validate_url (const char *url, const char *what, GError **error)
       g_set_error (error, CR_ERROR, CR_ERROR_CONFIG, "default %s URL is not a URL", what);
       return FALSE;
     }
+  if (!cr_descriptor_host_placeholder_in_host (url))
+    {
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "default %s URL has {host} outside its host or more than once", what);
+      return FALSE;
+    }
   return TRUE;
 }
 
