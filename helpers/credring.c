@@ -292,6 +292,21 @@ print_signin_facts (const CrPluginDescriptor *d)
       }
 }
 
+/* The secrets an account of @d's defaults gives credring login: a
+ * public client has no client secret; only the password grant takes a
+ * password.  @secrets ends with NULL. */
+static void
+provider_secrets (const CrPluginDescriptor *d, const char *secrets[3])
+{
+  guint n = 0;
+
+  if (d->client_auth != CR_CLIENT_AUTH_NONE)
+    secrets[n++] = "client_secret";
+  if (d->grant == CR_GRANT_PASSWORD)
+    secrets[n++] = "password";
+  secrets[n] = NULL;
+}
+
 static void
 print_provider (CrProvider *provider, gboolean full)
 {
@@ -309,7 +324,11 @@ print_provider (CrProvider *provider, gboolean full)
   g_autofree char *required_text = shown_list (required);
   g_autofree char *optional_text = shown_list (optional);
   g_autofree char *optional_params_text = NULL;
+  const char *secrets[3];
+  g_autofree char *secrets_text = NULL;
 
+  provider_secrets (d, secrets);
+  secrets_text = secrets[0] != NULL ? g_strjoinv (", ", (char **) secrets) : g_strdup ("none");
   for (const CrPluginParam *p = d->params; p != NULL && p->name != NULL; p++)
     if (p->presence != CR_PARAM_REQUIRED || p->default_value != NULL)
       g_string_append_printf (optional_params, "%s%s", optional_params->len ? ", " : "", p->name);
@@ -337,7 +356,7 @@ print_provider (CrProvider *provider, gboolean full)
     printf ("\toptional account keys: %s\n", optional_text);
   else if (optional_params->len > 0)
     printf ("\toptional parameters: %s\n", optional_params_text);
-  printf ("\tsecrets: client_secret%s%s\n", d->grant == CR_GRANT_PASSWORD ? ", password" : "",
+  printf ("\tsecrets: %s%s\n", secrets_text,
           full ? " (asked for by credring login; never in accounts.conf)" : "");
   if (full && (d->add_headers != NULL || d->parse_response != NULL))
     printf ("\thooks:%s%s\n", d->add_headers ? " add_headers" : "",
@@ -364,7 +383,7 @@ print_provider_json (CrProvider *provider)
   g_auto (GStrv) grants = offered_grants (d, GRANTS_NAMES);
   g_auto (GStrv) legacy_grants = offered_grants (d, GRANTS_LEGACY);
   g_autoptr (GString) out = g_string_new (NULL);
-  char *secrets[] = { "client_secret", d->grant == CR_GRANT_PASSWORD ? "password" : NULL, NULL };
+  const char *secrets[3];
   char *hooks[3] = { NULL, NULL, NULL };
   guint n_hooks = 0;
   yajl_gen gen = yajl_gen_alloc (NULL);
@@ -395,7 +414,8 @@ print_provider_json (CrProvider *provider)
   yajl_gen_bool (gen, cr_provider_needs_discovery (provider));
   gen_strv (gen, "required_keys", required);
   gen_strv (gen, "optional_keys", optional);
-  gen_strv (gen, "secrets", secrets);
+  provider_secrets (d, secrets);
+  gen_strv (gen, "secrets", (char **) secrets);
   gen_strv (gen, "hooks", hooks);
   yajl_gen_map_close (gen);
   yajl_gen_free (gen);
@@ -712,9 +732,23 @@ secrets_to_ask (const CrAccount *account, const CrPluginDescriptor *provider,
                 SecretInputWanted *wanted, GError **error)
 {
   gboolean takes_password = account->grant == CR_GRANT_PASSWORD;
+  /* RFC 6749 §4.3.2: a public client sends the password grant without
+   * authenticating (the account validation refuses client_credentials
+   * for one). */
+  gboolean public_client = account->client_auth == CR_CLIENT_AUTH_NONE;
 
   if (opt_only == NULL)
-    *wanted = SECRET_INPUT_CLIENT_SECRET | (takes_password ? SECRET_INPUT_PASSWORD : 0);
+    *wanted = (public_client ? 0 : SECRET_INPUT_CLIENT_SECRET) |
+              (takes_password ? SECRET_INPUT_PASSWORD : 0);
+  else if (g_str_equal (opt_only, "client_secret") && public_client)
+    {
+      g_autofree char *name_shown = shown (account->name);
+
+      g_set_error (error, CR_ERROR, CR_ERROR_CONFIG,
+                   "login: account [%s] is a public client (client_auth = none): it has no "
+                   "client secret", name_shown);
+      return FALSE;
+    }
   else if (g_str_equal (opt_only, "client_secret"))
     *wanted = SECRET_INPUT_CLIENT_SECRET;
   else if (takes_password)
@@ -790,7 +824,7 @@ prepare_login (const CrAccount *account, const CrPluginDescriptor *provider,
 {
   GError *local_error = NULL;
 
-  if (wanted == SECRET_INPUT_PASSWORD)
+  if (wanted == SECRET_INPUT_PASSWORD && account->client_auth != CR_CLIENT_AUTH_NONE)
     return load_kept_secret (account, CR_SECRET_CLIENT_SECRET, kept, error);
   if (wanted == SECRET_INPUT_CLIENT_SECRET && account->grant == CR_GRANT_PASSWORD)
     return load_kept_secret (account, CR_SECRET_PASSWORD, kept, error);
@@ -864,9 +898,9 @@ report_login (const CrAccount *account, SecretInputWanted wanted, gboolean one_o
               const CrToken *token)
 {
   g_autofree char *name_shown = shown (account->name);
-  const char *stored = opt_only == NULL && !one_of_them  ? "secrets"
-                       : wanted == SECRET_INPUT_PASSWORD ? "password"
-                                                         : "client secret";
+  const char *stored = wanted == SECRET_INPUT_PASSWORD      ? "password"
+                       : opt_only == NULL && !one_of_them ? "secrets"
+                                                          : "client secret";
 
   if (token != NULL)
     {

@@ -133,6 +133,18 @@ load_client_secret (const CrAccount *account, Secrets *secrets, GError **error)
   return TRUE;
 }
 
+/* Where a systemd credential gives the account its refresh token, the
+ * other way to a live one (a headless machine has nobody to sign in). */
+static char *
+or_new_credential (const CrAccount *account)
+{
+  if (cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) !=
+      CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL)
+    return g_strdup ("");
+  return g_strdup_printf (", or put a live refresh token in the systemd credential "
+                          "credring.%s.refresh_token", account->name);
+}
+
 /* The stored refresh token's answer; NULL without an error when there is
  * none, or when the provider called it dead and another way remains
  * (@signin_ok, or a grant that needs no person). */
@@ -142,6 +154,7 @@ try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const
 {
   cr_autosecret char *refresh_token = NULL;
   g_autoptr (GError) refused = NULL;
+  g_autofree char *hint = NULL;
   GError *local_error = NULL;
   gboolean dead;
   CrToken *token;
@@ -164,12 +177,13 @@ try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const
       return token;
     }
   /* Dead for good: never sent again. */
-  if (!cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
+  if (!cr_refresh_forget_dead (account, fingerprint, error))
     return NULL;
   if (!cr_grant_needs_person (account->grant) || signin_ok)
     return NULL;
-  g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "%s: sign in again with 'credring login %s'",
-               refused->message, account->name);
+  hint = or_new_credential (account);
+  g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "%s: sign in again with 'credring login %s'%s",
+               refused->message, account->name, hint);
   return NULL;
 }
 
@@ -190,9 +204,13 @@ fetch_and_store (const CrAccount *account, CrProvider *provider, const char *fin
   if (token == NULL && local_error != NULL)
     g_propagate_error (error, local_error);
   else if (token == NULL && cr_grant_needs_person (account->grant) && !signin_ok)
-    g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
-                 "account [%s] needs you to sign in: run 'credring login %s'", account->name,
-                 account->name);
+    {
+      g_autofree char *hint = or_new_credential (account);
+
+      g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
+                   "account [%s] needs you to sign in: run 'credring login %s'%s", account->name,
+                   account->name, hint);
+    }
   else if (token == NULL && cr_grant_needs_person (account->grant))
     token = cr_signin_run (account, provider, &secrets.view, ca_certs, options, error);
   else if (token == NULL && (account->grant != CR_GRANT_PASSWORD ||
@@ -498,7 +516,8 @@ cannot_revoke (const CrAccount *account, const GError *provider_error, GError **
       g_propagate_error (error, local_error);
       return CR_REVOCATION_FAILED;
     }
-  if (stored == NULL)
+  /* "BINDING\n": only the mark of a dead credential (cache/refresh.c). */
+  if (stored == NULL || g_str_has_suffix (stored, "\n"))
     return CR_REVOCATION_NOTHING_STORED;
   g_propagate_error (error, g_error_copy (provider_error));
   return CR_REVOCATION_FAILED;
@@ -537,7 +556,8 @@ store_login (const CrAccount *account, const CrPluginDescriptor *provider,
   g_autoptr (CrToken) copy = NULL;
   g_autofree char *fingerprint = NULL;
 
-  if (!save_secret (account, CR_SECRET_CLIENT_SECRET, credentials->client_secret, error) ||
+  if ((account->client_auth != CR_CLIENT_AUTH_NONE &&
+       !save_secret (account, CR_SECRET_CLIENT_SECRET, credentials->client_secret, error)) ||
       (account->grant == CR_GRANT_PASSWORD &&
        !save_secret (account, CR_SECRET_PASSWORD, credentials->password, error)))
     return FALSE;

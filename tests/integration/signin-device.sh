@@ -293,6 +293,38 @@ tap_is "password grant: the rotated refresh token is stored" \
 	"$(stored_refresh_token pw)" "$(as_current_refresh_token)"
 no_secret_leaks "password grant" pw-s3cret pw-client-s3cret "$first" "$(as_current_refresh_token)"
 
+# ---- the password grant of a public client (RFC 6749 §4.3.2: no client
+# authentication): login asks for the password alone -------------------
+
+start_auth_server --password 'bob:pub-pw-s3cret'
+write_signin_provider pwpub none password
+write_account pwpub provider=pwpub client_id=test-client username=bob ca_file="$CA_DIR/ca.pem"
+RUN_STDIN=$'password=pub-pw-s3cret\n'
+run_credring login pwpub --secret-stdin
+tap_status "public password grant: login with the password alone: exit 0" 0
+tap_contains "public password grant: says the password is stored" "$RUN_OUT" "pwpub: password stored"
+tap_is "public password grant: the password is stored" "$(keyring_count pwpub password)" 1
+tap_is "public password grant: no client secret stored" "$(keyring_count pwpub client_secret)" 0
+tap_is "public password grant: sent as a public client" \
+	"$(grep '"path": "/oauth/token"' "$AS_LOG" | grep -c '"client_auth": "none"')" 1
+RUN_STDIN=$'client_secret=x\n'
+run_credring login pwpub --secret-stdin --only client_secret
+tap_status "public password grant: --only client_secret: exit 2" 2
+tap_contains "public password grant: --only client_secret: says why" "$RUN_ERR" \
+	"is a public client (client_auth = none): it has no client secret"
+tap_is "public password grant: --only client_secret: one line" "$RUN_ERR_LINES" 1
+RUN_STDIN=$'password=pub-pw-s3cret\n'
+run_credring login pwpub --secret-stdin --only password
+tap_status "public password grant: --only password: exit 0" 0
+run_credring token pwpub --force-refresh
+tap_status "public password grant: token: exit 0" 0
+tap_is "public password grant: the token is live" \
+	"$(as_hook GET /_emulator/check -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $RUN_OUT")" 200
+run_credring providers --describe pwpub
+tap_contains "public password grant: --describe names the password alone" "$RUN_OUT" \
+	"secrets: password (asked for"
+no_secret_leaks "public password grant" pub-pw-s3cret
+
 # ---- a confidential client ----------------------------------------------
 
 start_auth_server --device-interval 1 --client-secret 's3cr3t+/=' --client-auth basic
