@@ -38,8 +38,10 @@ binding_of (const CrAccount *account, const char *fingerprint, char **credential
   return g_strconcat (fingerprint, "+", digest, NULL);
 }
 
-/* The keyring holds "BINDING\nTOKEN" (binding_of()).  A refresh token
- * never holds a newline (RFC 6749 A.17: VSCHAR). */
+/* The keyring holds "BINDING\nTOKEN" (binding_of()), or "BINDING\n" when
+ * the credential of that binding was refused as dead
+ * (cr_refresh_forget_dead()).  A refresh token is never empty and never
+ * holds a newline (RFC 6749 A.17: VSCHAR). */
 gboolean
 cr_refresh_store (const CrAccount *account, const char *refresh_token, const char *fingerprint,
                   GError **error)
@@ -81,8 +83,8 @@ cr_refresh_load (const CrAccount *account, const char *fingerprint, gboolean *ot
     return g_steal_pointer (&credential);
   newline = strchr (value, '\n');
   if (newline != NULL && (gsize) (newline - value) == strlen (binding) &&
-      strncmp (value, binding, strlen (binding)) == 0 && newline[1] != '\0')
-    return g_strdup (newline + 1);
+      strncmp (value, binding, strlen (binding)) == 0)
+    return newline[1] != '\0' ? g_strdup (newline + 1) : NULL;
   /* Issued under other settings (or not by credring), or in place of
    * another credential: never sent. */
   g_debug ("account [%s]: the stored refresh token is for other settings: dropped",
@@ -92,6 +94,24 @@ cr_refresh_load (const CrAccount *account, const char *fingerprint, gboolean *ot
   if (!cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
     return NULL;
   return g_steal_pointer (&credential);
+}
+
+gboolean
+cr_refresh_forget_dead (const CrAccount *account, const char *fingerprint, GError **error)
+{
+  cr_autosecret char *credential = NULL;
+  g_autofree char *binding = NULL;
+  g_autofree char *marker = NULL;
+
+  if (cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) !=
+      CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL)
+    return cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error);
+  /* Left alone, the credential would stand in again at the next call. */
+  binding = binding_of (account, fingerprint, &credential, error);
+  if (binding == NULL)
+    return FALSE;
+  marker = g_strconcat (binding, "\n", NULL);
+  return cr_store_save_secret (account->name, CR_SECRET_REFRESH_TOKEN, marker, error);
 }
 
 CrToken *

@@ -15,10 +15,16 @@ gboolean cr_refresh_store (const CrAccount *account, const char *refresh_token,
 /* The stored refresh token (secret) when it was issued under
  * @fingerprint; one issued under other settings is dropped, and
  * *@other_settings (nullable) says so.  Else the account's systemd
- * credential refresh_token, if it has one.  NULL without an error when
- * there is none (to use). */
+ * credential refresh_token, if it has one and it was not found dead.
+ * NULL without an error when there is none (to use). */
 char *cr_refresh_load (const CrAccount *account, const char *fingerprint,
                        gboolean *other_settings, GError **error);
+/* The refresh token cr_refresh_load() gave was refused as dead: it is
+ * never sent again.  The keyring's copy is dropped; a systemd credential,
+ * which credring cannot change, is marked dead in the keyring until the
+ * credential holds another token (or a sign-in stores one). */
+gboolean cr_refresh_forget_dead (const CrAccount *account, const char *fingerprint,
+                                 GError **error);
 
 /* A new token for @refresh_token, whose refresh_token is the one to keep
  * from now on (the rotated one, else @refresh_token).  On failure *@dead

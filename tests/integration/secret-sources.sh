@@ -322,6 +322,33 @@ tap_is "logout --all, settings changed, a credential too: nothing of rot left" "
 run_credring logout rot --all
 tap_status "logout --all again: the credential's refresh token revoked, exit 0" 0
 
+# The credential still holds the revoked token: refused once, then never
+# sent again (systemd keeps the credential read-only, so the keyring marks
+# it dead); the message names the credential as well as login.  A new
+# token in the credential, or a sign-in, is used at once.
+refreshes() { as_stat 's["token"]["refresh_token"]'; }
+n=$(refreshes)
+run_credring token rot
+tap_status "dead credential: exit 3" 3
+tap_contains "dead credential: names the credential to replace" "$RUN_ERR" \
+	"or put a live refresh token in the systemd credential credring.rot.refresh_token"
+tap_contains "dead credential: and login" "$RUN_ERR" "credring login rot"
+tap_is "dead credential: one line" "$RUN_ERR_LINES" 1
+tap_is "dead credential: sent once" "$(refreshes)" $((n + 1))
+run_credring token rot
+tap_status "dead credential, asked again: exit 3" 3
+tap_contains "dead credential, asked again: names the credential" "$RUN_ERR" \
+	"credring.rot.refresh_token"
+tap_is "dead credential, asked again: not sent again" "$(refreshes)" $((n + 1))
+write_account rot2 provider=testas client_id=test-client ca_file="$CA_DIR/ca.pem" scope=openid
+sign_in_with_code rot2 approve
+tap_status "dead credential: a sign-in elsewhere: exit 0" 0
+put_credential credring.rot.refresh_token "$(stored_refresh_token rot2)\n"
+secret-tool clear account rot2
+run_credring token rot
+tap_status "dead credential replaced: token exit 0" 0
+tap_is "dead credential replaced: the new one sent" "$(refreshes)" $((n + 2))
+
 refresh_account still testas2 --no-rotate
 run_credring token still
 tap_status "refresh token from a credential, not rotated: token exit 0" 0
