@@ -21,6 +21,10 @@
  *                                  cr_login_async(), with a code; the
  *                                  client secret read from stdin, or the
  *                                  call cancelled by the first line told
+ *   login ACCOUNT --cancel-in-browser
+ *                                  cr_login_async() in the browser,
+ *                                  cancelled by the second line told (the
+ *                                  address: the redirect is awaited next)
  *   cancel-before ACCOUNT          a call whose cancellable is cancelled already
  *   cancel-when FILE LINES ACCOUNT a call cancelled once FILE has more than
  *                                  LINES lines (an emulator's log: the
@@ -48,7 +52,8 @@ typedef struct {
   GThread *main_thread;
   gboolean login;
   gboolean sign_in;
-  gboolean cancel_on_tell;
+  gboolean browser;
+  gint cancel_on_line; /* cancelled by the Nth line told; 0: not */
   char *client_secret; /* secret */
   GCancellable *cancellable;
   guint pending; /* calls without their answer yet */
@@ -102,7 +107,7 @@ tell (const char *line, gpointer data)
   if (d->pending == 0 || g_cancellable_is_cancelled (d->cancellable))
     d->tell_after_end++;
   fprintf (stderr, "%s\n", line);
-  if (d->cancel_on_tell)
+  if (d->cancel_on_line == g_atomic_int_get (&d->tell_lines))
     g_cancellable_cancel (d->cancellable);
 }
 
@@ -153,7 +158,7 @@ start_call (Driver *d, const char *name)
   if (d->login || d->sign_in)
     {
       options.signin = CR_SIGNIN_ALWAYS;
-      options.method = CR_SIGNIN_METHOD_DEVICE;
+      options.method = d->browser ? CR_SIGNIN_METHOD_BROWSER : CR_SIGNIN_METHOD_DEVICE;
     }
   d->pending++;
   g_atomic_int_inc (&d->alive);
@@ -240,7 +245,11 @@ main (int argc, char **argv)
     return usage ();
   d.login = g_str_equal (command, "login");
   d.sign_in = argc == 4 && g_str_equal (argv[3], "--sign-in");
-  d.cancel_on_tell = d.login && argc == 4 && g_str_equal (argv[3], "--cancel-on-tell");
+  if (d.login && argc == 4 && g_str_equal (argv[3], "--cancel-on-tell"))
+    d.cancel_on_line = 1;
+  d.browser = d.login && argc == 4 && g_str_equal (argv[3], "--cancel-in-browser");
+  if (d.browser)
+    d.cancel_on_line = 2;
   if (d.login && argc == 4 && g_str_equal (argv[3], "--client-secret-stdin"))
     {
       char line[256];

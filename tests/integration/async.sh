@@ -212,6 +212,27 @@ tap_is "cancelled sign-in: one line told" "$(field tell_lines)" 1
 tap_is "cancelled sign-in: none after the cancellation" "$(field tell_after_end)" 0
 tap_is "cancelled sign-in: nothing stored" "$(keyring_count gone)" 0
 
+# The browser's sign-in, cancelled once the address to open is told: the
+# worker stops waiting for the redirect at its next look (every half
+# second), not at signin_timeout (an hour here: the driver, which exits only
+# once the worker is done, would be killed first), and stores nothing.
+start_auth_server
+write_signin_provider browse none authorization_code
+write_account browsed provider=browse client_id=test-client ca_file="$CA_DIR/ca.pem" \
+	signin_timeout=3600
+start=$(date +%s)
+DISPLAY=:99 BROWSER=true drive login browsed --cancel-in-browser
+tap_is "cancelled browser sign-in: the driver ended by itself" "$DRIVE_STATUS" 0
+tap_is "cancelled browser sign-in: G_IO_ERROR_CANCELLED" "$(field error | cut -d' ' -f1-2)" \
+	"$CANCELLED"
+tap_contains "cancelled browser sign-in: cancelled once the address was told" \
+	"$(cat "$TEST_TMP/drive.err")" "$AS_URL/oauth/authorize?"
+tap_is "cancelled browser sign-in: none told after the cancellation" "$(field tell_after_end)" 0
+tap_is "cancelled browser sign-in: no code asked for at the token endpoint" \
+	"$(as_stat 'sum(s["token"].values())')" 0
+tap_is "cancelled browser sign-in: nothing stored" "$(keyring_count browsed)" 0
+tap_timing_ok "cancelled browser sign-in: over within seconds" test $(($(date +%s) - start)) -lt 10
+
 # A confidential client: the client secret given to cr_login_async() is
 # stored once the sign-in worked, and shown nowhere.
 start_auth_server --device-interval 1 --client-secret 'c0nf+/=' --client-auth basic
