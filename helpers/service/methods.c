@@ -525,6 +525,21 @@ tell_person (const char *line, gpointer data)
                                  g_variant_new ("(ss)", login->account, line), NULL);
 }
 
+static gboolean
+release_in_main (gpointer data)
+{
+  service_release (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* In whichever thread drops the task's last reference: the worker's,
+ * once it is done. */
+static void
+login_worker_done (gpointer data, GObject *where_the_task_was)
+{
+  g_idle_add (release_in_main, data);
+}
+
 static void
 login_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -540,7 +555,10 @@ login_done (GObject *source, GAsyncResult *result, gpointer data)
   if (login->caller_watch != 0)
     g_bus_unwatch_name (login->caller_watch);
   g_object_unref (login->cancellable);
-  service_release (login->service);
+  /* A cancelled sign-in is answered at once, while its worker may still be
+   * in a request or storing what the provider issued: the service stays
+   * until that is done (idle, it would exit under the worker's feet). */
+  g_object_weak_ref (G_OBJECT (result), login_worker_done, login->service);
   g_free (login->account);
   g_free (login);
 }

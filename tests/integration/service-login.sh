@@ -159,6 +159,36 @@ tap_contains "Logout all, provider out of reach: failed, and why" "$SVC_OUT" \
 	"failed: $XDG_CONFIG_HOME/credring/providers/testas.conf: issuer $AS_URL: cannot reach $AS_URL/.well-known/oauth-authorization-server"
 tap_is "Logout all, provider out of reach: nothing of dev left" "$(keyring_count dev)" 0
 
+# -- Login given up while its worker waits for the provider's answer: the
+#    caller is answered at once, but the service stays until the worker is
+#    done (it may be storing what the provider issued), then exits once idle
+#    as usual, never under the worker's feet.
+service_stop
+start_auth_server --device-interval 1 --delay 6
+write_signin_provider slowas none device_code
+write_account slow provider=slowas client_id=test-client ca_file="$CA_DIR/ca.pem"
+service_env CREDRING_SERVICE_IDLE_TIMEOUT=1
+"$PYTHON" "$DBUS_CALL" "$SERVICE_IFACE.Login" "('slow', @a{sv} {'method': <'device'>})" \
+	>/dev/null 2>&1 &
+caller=$!
+polled=
+for i in $(seq 300); do
+	grep -q '"grant_type": "urn:ietf:params:oauth:grant-type:device_code"' "$AS_LOG" &&
+		polled=1 && break
+	sleep 0.1
+done
+pid=$(service_pid)
+kill -9 "$caller"
+wait "$caller" 2>/dev/null
+tap_ok "Login given up mid-request: a poll was in flight (answered 6 s after it came)" \
+	test -n "$polled" -a -n "$pid"
+sleep 3
+tap_ok "Login given up mid-request: the service stays while its worker waits (idle timeout 1 s)" \
+	eval '! pid_gone "$pid"'
+tap_ok "Login given up mid-request: then exits, idle" wait_pid_gone "$pid" 30
+tap_is "Login given up mid-request: it polled no more" \
+	"$(grep -c '"grant_type": "urn:ietf:params:oauth:grant-type:device_code"' "$AS_LOG")" 1
+
 # -- no signal carried a secret
 MON=$(cat "$MONITOR_LOG")
 tap_lacks "no signal carries the token" "$MON" "$T1"
