@@ -99,9 +99,18 @@ complete -c credring -n '__fish_seen_subcommand_from logout' -l all -d 'Drop the
 
 complete -c credring -n '__fish_seen_subcommand_from exec' -l env -x -d 'The variable the token goes in'
 
-# After exec's "--": a command and its arguments; after curl's: files.
+# After exec's "--": a command and its arguments, completed as fish
+# completes that command; after curl's: files.
 function __credring_after_dashdash
     set -l parsed (__credring_parse)
-    test $parsed[4] = dashdash
+    test $parsed[4] = dashdash; and contains -- $parsed[1] $argv
 end
-complete -c credring -n __credring_after_dashdash -F
+function __credring_complete_command
+    set -l tokens (commandline -opc)
+    set -l after (math (contains -i -- -- $tokens) + 1)
+    set -l words
+    test $after -le (count $tokens); and set words (string escape -- $tokens[$after..-1])
+    complete -C (string join ' ' -- $words (commandline -ct))
+end
+complete -c credring -n '__credring_after_dashdash exec' -x -a '(__credring_complete_command)'
+complete -c credring -n '__credring_after_dashdash curl' -F

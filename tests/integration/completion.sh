@@ -190,6 +190,21 @@ if command -v fish >/dev/null; then
 		"$(lines acaengine ants autograb dataloy)"
 	tap_is "fish: credring login acct --store <TAB>" "$(complete_fish 'credring login acct --store ')" \
 		"kernel"
+	# After exec's "--", the command is completed as fish completes it on its
+	# own (its completions autoloaded: no --no-config); after curl's, files.
+	complete_fish_loaded() {
+		PATH=$abs_top_builddir/helpers:$PATH fish -c \
+			"source $FISH_COMPLETION; complete -C '$1'" 2>&1 | cut -f1 | sort
+	}
+	tap_contains "fish: credring exec acct -- gi<TAB>: commands" \
+		"$(complete_fish_loaded 'credring exec acct -- gi')" git
+	tap_is "fish: credring exec acct -- git cherry-<TAB>: git's own completion" \
+		"$(complete_fish_loaded 'credring exec acct -- git cherry-')" cherry-pick
+	tap_is "fish: credring exec acct -- ls $TEST_TMP/compl<TAB>: that command's files" \
+		"$(mkdir -p "$TEST_TMP/completion-dir" && complete_fish_loaded "credring exec acct -- ls $TEST_TMP/compl")" \
+		"$TEST_TMP/completion-dir/"
+	tap_is "fish: credring curl acct -- $TEST_TMP/compl<TAB>: files" \
+		"$(complete_fish_loaded "credring curl acct -- $TEST_TMP/compl")" "$TEST_TMP/completion-dir/"
 	missing=
 	for command in $COMMANDS; do
 		[ "$(complete_fish "credring $command acct --" | grep -- '^--')" = \
