@@ -4,7 +4,8 @@
 # `credring help COMMAND` lists is completed for that command (bash and
 # fish); the listing commands it relies on (`credring accounts`, `providers
 # --names`) load no plugin, touch no keyring and print plain names only; the
-# files are installed where each shell looks; zsh and fish parse them.
+# files are installed where each shell looks; zsh and fish parse them, and
+# complete as they do for a person (zsh in a pseudo-terminal: zsh-complete.zsh).
 . "$(dirname "$0")/lib.sh"
 
 BASH_COMPLETION=$abs_top_srcdir/completion/bash/credring
@@ -174,6 +175,47 @@ if command -v zsh >/dev/null; then
 		done
 	done
 	tap_is "zsh: every command and option is in _credring" "$missing" ""
+	# What zsh's completion system offers, from an interactive zsh in a
+	# pseudo-terminal (zsh-complete.zsh): one match a line, sorted.
+	complete_zsh() {
+		PATH=$abs_top_builddir/helpers:$PATH timeout 30 zsh -f "$ZSH_COMPLETE" \
+			"$(dirname "$ZSH_COMPLETION")" "$TEST_TMP/zsh-hits" "$1" 2>&1
+	}
+	ZSH_COMPLETE=$abs_top_srcdir/tests/integration/zsh-complete.zsh
+	tap_is "zsh: credring <TAB>: the commands" "$(complete_zsh 'credring ')" "$(sort <<<"$COMMANDS")"
+	tap_is "zsh: credring token <TAB>: the account names" "$(complete_zsh 'credring token ')" \
+		"$(lines ants-prod autograb me@placeos.example)"
+	tap_is "zsh: credring --config OTHER status <TAB>: that file's accounts" \
+		"$(complete_zsh "credring --config $OTHER_CONFIG status ")" "$(lines other-1 other-2)"
+	tap_is "zsh: credring providers --describe <TAB>" \
+		"$(complete_zsh 'credring providers --describe ')" "$(lines acaengine ants autograb dataloy)"
+	tap_is "zsh: credring login acct --store <TAB>" "$(complete_zsh 'credring login acct --store ')" \
+		kernel
+	tap_is "zsh: credring token acct --format <TAB>" \
+		"$(complete_zsh 'credring token acct --format ')" "$(lines header json kubectl raw)"
+	tap_is "zsh: credring exec acct <TAB>: the -- before the command" \
+		"$(complete_zsh 'credring exec acct ')" -- 
+	tap_contains "zsh: credring exec acct -- gi<TAB>: commands" \
+		"$(complete_zsh 'credring exec acct -- gi')" git
+	tap_is "zsh: credring exec acct -- git cherry-<TAB>: git's own completion" \
+		"$(complete_zsh 'credring exec acct -- git cherry-')" cherry-pick
+	tap_is "zsh: credring exec acct --env X <TAB>: the -- after exec's option" \
+		"$(complete_zsh 'credring exec acct --env X ')" --
+	tap_contains "zsh: credring exec acct --env X -- gi<TAB>: commands" \
+		"$(complete_zsh 'credring exec acct --env X -- gi')" git
+	tap_is "zsh: credring curl acct -- $TEST_TMP/compl<TAB>: files" \
+		"$(mkdir -p "$TEST_TMP/completion-dir" && complete_zsh "credring curl acct -- $TEST_TMP/compl")" \
+		completion-dir
+	missing=
+	for command in $COMMANDS; do
+		# providers takes no account (zsh, unlike fish, says so by offering nothing).
+		line="credring $command acct --"
+		[ "$command" = providers ] && line="credring providers --"
+		got=$(complete_zsh "$line" | grep -- '^--[a-z]')
+		[ "$got" = "$(help_long_options "$command")" ] ||
+			{ missing+=" $command"; tap_diag "zsh, $command: offered" "$got"; }
+	done
+	tap_is "zsh: each command's options are exactly those its help lists" "$missing" ""
 else
 	tap_skip "zsh -n _credring" "zsh is not installed"
 fi
