@@ -127,6 +127,18 @@ tap_is "bash: credring --<TAB>: the global options" "$(complete_bash credring --
 	"$(lines --config --help --verbose --version)"
 tap_is "bash: a name made of a shell command is not listed" "$(complete_bash credring token '$')" ""
 tap_is "bash: nor run" "$(ls "$TEST_TMP" "$PWD" | grep -c PWNED)" "0"
+# After exec's "--": commands; with bash-completion's library loaded (as in
+# an interactive shell), then the command as bash completes it alone.
+tap_contains "bash: credring exec acct -- gi<TAB>: commands" \
+	"$(complete_bash credring exec acct -- gi)" git
+BASH_COMPLETION_LIBRARY=/usr/share/bash-completion/bash_completion
+if [ -f "$BASH_COMPLETION_LIBRARY" ]; then
+	tap_is "bash, bash-completion loaded: credring exec acct -- git cherry-<TAB>: git's own" \
+		"$( (. "$BASH_COMPLETION_LIBRARY" && . "$BASH_COMPLETION" &&
+			complete_bash credring exec acct -- git cherry-) 2>/dev/null | tr -d ' ')" cherry-pick
+else
+	tap_skip "bash, bash-completion loaded: git's own completion after exec" "no bash-completion"
+fi
 CREDRING_PLUGIN_DIR=$EMPTY_PLUGIN_DIR DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/no-bus \
 	tap_is "bash: credring token <TAB> without plugins or bus: the names all the same" \
 	"$(CREDRING_PLUGIN_DIR=$EMPTY_PLUGIN_DIR DBUS_SESSION_BUS_ADDRESS=unix:path=$TEST_TMP/no-bus complete_bash credring token '')" \
