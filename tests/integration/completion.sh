@@ -187,6 +187,8 @@ if command -v zsh >/dev/null; then
 		done
 	done
 	tap_is "zsh: every command and option is in _credring" "$missing" ""
+fi
+if command -v zsh >/dev/null && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
 	# What zsh's completion system offers, from an interactive zsh in a
 	# pseudo-terminal (zsh-complete.zsh): one match a line, sorted.
 	complete_zsh() {
@@ -201,6 +203,18 @@ if command -v zsh >/dev/null; then
 		"$(complete_zsh "credring --config $OTHER_CONFIG status ")" "$(lines other-1 other-2)"
 	tap_is "zsh: credring providers --describe <TAB>" \
 		"$(complete_zsh 'credring providers --describe ')" "$(lines acaengine ants autograb dataloy)"
+	# --config as zsh's own file completion writes a name with blanks and
+	# brackets, quoted or not; and a name made of shell code is not run.
+	odd_dir="$TEST_TMP/odd dir"
+	mkdir -m 700 "$odd_dir"
+	cp "$OTHER_CONFIG" "$odd_dir/acc [1].conf"
+	tap_is "zsh: --config with blanks and brackets, escaped: that file's accounts" \
+		"$(complete_zsh "credring --config $(printf %q "$odd_dir/acc [1].conf") status ")" \
+		"$(lines other-1 other-2)"
+	tap_is "zsh: --config=... quoted: that file's accounts" \
+		"$(complete_zsh "credring --config='$odd_dir/acc [1].conf' token ")" "$(lines other-1 other-2)"
+	complete_zsh "credring --config \"\$(touch $TEST_TMP/PWNED-zsh)\"x token " >/dev/null
+	tap_ok "zsh: a --config made of a command substitution is not run" test ! -e "$TEST_TMP/PWNED-zsh"
 	tap_is "zsh: credring login acct --store <TAB>" "$(complete_zsh 'credring login acct --store ')" \
 		kernel
 	tap_is "zsh: credring token acct --format <TAB>" \
@@ -228,6 +242,8 @@ if command -v zsh >/dev/null; then
 			{ missing+=" $command"; tap_diag "zsh, $command: offered" "$got"; }
 	done
 	tap_is "zsh: each command's options are exactly those its help lists" "$missing" ""
+elif command -v zsh >/dev/null; then
+	tap_skip "zsh: completion as a person meets it" "zsh has no zsh/zpty module here"
 else
 	tap_skip "zsh -n _credring" "zsh is not installed"
 fi
