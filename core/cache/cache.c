@@ -133,16 +133,14 @@ load_client_secret (const CrAccount *account, Secrets *secrets, GError **error)
   return TRUE;
 }
 
-/* Where a systemd credential gives the account its refresh token, the
- * other way to a live one (a headless machine has nobody to sign in). */
-static char *
-or_new_credential (const CrAccount *account)
+/* Whether a systemd credential gives @account its refresh token: then a
+ * new one goes there (a `credring login` outside the service's unit would
+ * store one bound to no credential, which the unit would not use). */
+static gboolean
+refreshed_by_credential (const CrAccount *account)
 {
-  if (cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) !=
-      CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL)
-    return g_strdup ("");
-  return g_strdup_printf (", or put a live refresh token in the systemd credential "
-                          "credring.%s.refresh_token", account->name);
+  return cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) ==
+         CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL;
 }
 
 /* The stored refresh token's answer; NULL without an error when there is
@@ -154,7 +152,6 @@ try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const
 {
   cr_autosecret char *refresh_token = NULL;
   g_autoptr (GError) refused = NULL;
-  g_autofree char *hint = NULL;
   GError *local_error = NULL;
   gboolean dead;
   CrToken *token;
@@ -181,9 +178,13 @@ try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const
     return NULL;
   if (!cr_grant_needs_person (account->grant) || signin_ok)
     return NULL;
-  hint = or_new_credential (account);
-  g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "%s: sign in again with 'credring login %s'%s",
-               refused->message, account->name, hint);
+  if (refreshed_by_credential (account))
+    g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
+                 "%s: put a live refresh token in the systemd credential credring.%s.refresh_token",
+                 refused->message, account->name);
+  else
+    g_set_error (error, CR_ERROR, CR_ERROR_REJECTED, "%s: sign in again with 'credring login %s'",
+                 refused->message, account->name);
   return NULL;
 }
 
@@ -204,13 +205,12 @@ fetch_and_store (const CrAccount *account, CrProvider *provider, const char *fin
   if (token == NULL && local_error != NULL)
     g_propagate_error (error, local_error);
   else if (token == NULL && cr_grant_needs_person (account->grant) && !signin_ok)
-    {
-      g_autofree char *hint = or_new_credential (account);
-
-      g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
-                   "account [%s] needs you to sign in: run 'credring login %s'%s", account->name,
-                   account->name, hint);
-    }
+    g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
+                 refreshed_by_credential (account)
+                   ? "account [%s] needs a live refresh token: the one in its systemd credential "
+                     "was refused; put a new one in credring.%s.refresh_token"
+                   : "account [%s] needs you to sign in: run 'credring login %s'",
+                 account->name, account->name);
   else if (token == NULL && cr_grant_needs_person (account->grant))
     token = cr_signin_run (account, provider, &secrets.view, ca_certs, options, error);
   else if (token == NULL && (account->grant != CR_GRANT_PASSWORD ||

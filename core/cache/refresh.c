@@ -85,6 +85,14 @@ cr_refresh_load (const CrAccount *account, const char *fingerprint, gboolean *ot
   if (newline != NULL && (gsize) (newline - value) == strlen (binding) &&
       strncmp (value, binding, strlen (binding)) == 0)
     return newline[1] != '\0' ? g_strdup (newline + 1) : NULL;
+  /* The mark of a credential that was replaced since, or of other
+   * settings: nothing to send or revoke, dropped without a word. */
+  if (newline != NULL && newline[1] == '\0')
+    {
+      if (!cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
+        return NULL;
+      return g_steal_pointer (&credential);
+    }
   /* Issued under other settings (or not by credring), or in place of
    * another credential: never sent. */
   g_debug ("account [%s]: the stored refresh token is for other settings: dropped",

@@ -324,27 +324,41 @@ tap_status "logout --all again: the credential's refresh token revoked, exit 0" 
 
 # The credential still holds the revoked token: refused once, then never
 # sent again (systemd keeps the credential read-only, so the keyring marks
-# it dead); the message names the credential as well as login.  A new
-# token in the credential, or a sign-in, is used at once.
+# it dead); the message says to put a live one in the credential (not to
+# run login, whose token a unit's other credential would not take).  A new
+# token in the credential is used at once.
 refreshes() { as_stat 's["token"]["refresh_token"]'; }
 n=$(refreshes)
 run_credring token rot
 tap_status "dead credential: exit 3" 3
 tap_contains "dead credential: names the credential to replace" "$RUN_ERR" \
-	"or put a live refresh token in the systemd credential credring.rot.refresh_token"
-tap_contains "dead credential: and login" "$RUN_ERR" "credring login rot"
+	": put a live refresh token in the systemd credential credring.rot.refresh_token"
+tap_lacks "dead credential: not login" "$RUN_ERR" "credring login"
 tap_is "dead credential: one line" "$RUN_ERR_LINES" 1
 tap_is "dead credential: sent once" "$(refreshes)" $((n + 1))
 run_credring token rot
 tap_status "dead credential, asked again: exit 3" 3
 tap_contains "dead credential, asked again: names the credential" "$RUN_ERR" \
-	"credring.rot.refresh_token"
+	"account [rot] needs a live refresh token: the one in its systemd credential was refused; put a new one in credring.rot.refresh_token"
 tap_is "dead credential, asked again: not sent again" "$(refreshes)" $((n + 1))
+# A sign-in elsewhere, its refresh token put in the credential: the mark
+# of the old one is dropped unsaid, and logout --all revokes the new one.
 write_account rot2 provider=testas client_id=test-client ca_file="$CA_DIR/ca.pem" scope=openid
-sign_in_with_code rot2 approve
-tap_status "dead credential: a sign-in elsewhere: exit 0" 0
-put_credential credring.rot.refresh_token "$(stored_refresh_token rot2)\n"
-secret-tool clear account rot2
+sign_in_elsewhere() {
+	sign_in_with_code rot2 approve
+	tap_status "dead credential: a sign-in elsewhere: exit 0" 0
+	put_credential credring.rot.refresh_token "$(stored_refresh_token rot2)\n"
+	secret-tool clear account rot2
+}
+sign_in_elsewhere
+revocations=$(as_stat 's["revoke"]')
+run_credring logout rot --all
+tap_status "dead credential replaced: logout --all: exit 0" 0
+tap_contains "dead credential replaced: logout --all revokes the new one" "$RUN_OUT" \
+	"refresh token revoked"
+tap_is "dead credential replaced: revoked at the provider" "$(as_stat 's["revoke"]')" \
+	$((revocations + 1))
+sign_in_elsewhere
 run_credring token rot
 tap_status "dead credential replaced: token exit 0" 0
 tap_is "dead credential replaced: the new one sent" "$(refreshes)" $((n + 2))
