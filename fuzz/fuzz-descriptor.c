@@ -140,15 +140,19 @@ matches (const char *text, const char *extra, gboolean upper)
 }
 
 /* "A default token URL is https, without user or password (the same for
- * the ABI 1.2 URLs)", and "a URL GLib can parse with any host name in
- * place of {host}". */
+ * the ABI 1.2 URLs)", "a URL GLib can parse with any host name in place
+ * of {host}", and "{host} stands at most once, and in the host only":
+ * before the path, query or fragment, and the name put there is in the
+ * host GLib reads, as it was put. */
 static gboolean
 is_endpoint_url (const char *url)
 {
   const char *authority = url + strlen ("https://");
+  const char *placeholder = strstr (url, "{host}");
   g_auto (GStrv) parts = NULL;
   g_autofree char *example = NULL;
   g_autoptr (GUri) uri = NULL;
+  const char *host;
 
   if (!g_str_has_prefix (url, "https://") || *authority == '\0' || *authority == '/' ||
       !fuzz_is_one_line (url) || memchr (authority, '@', strcspn (authority, "/?#")) != NULL)
@@ -156,7 +160,13 @@ is_endpoint_url (const char *url)
   parts = g_strsplit (url, "{host}", -1);
   example = g_strjoinv ("h.example", parts);
   uri = g_uri_parse (example, G_URI_FLAGS_NONE, NULL);
-  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (placeholder == NULL)
+    return TRUE;
+  return g_strv_length (parts) == 2 &&
+         placeholder < authority + strcspn (authority, "/?#") && strstr (host, "h.example") != NULL;
 }
 
 /* "The authorization server's issuer identifier (RFC 8414 §2), https":

@@ -478,6 +478,15 @@ write("descriptor", "default-grant-without-code", descriptor(
 write("descriptor", "issuer-query", descriptor(
     "signin", "Sign-in", None, 3, 4, 1, None, "access_token", "token_type", "expires_in", 1,
     signin={"issuer": "https://login.example.com/?tenant=t1#x"}))
+# tests/test-descriptor.c /descriptor/validate/token-url: {host} outside the
+# host (a path, a query) or twice is refused, as provider files refuse it.
+write("descriptor", "host-placeholder-in-path", descriptor(
+    "tenant", "Tenant in the path", "https://auth.example.com/{host}/token", 1, 2, 1, None,
+    "access_token", "token_type", "expires_in", 1,
+    signin={"revocation_url": "https://auth.example.com/revoke?tenant={host}"}))
+write("descriptor", "host-placeholder-twice", descriptor(
+    "tenant", "Tenant twice", "https://{host}.{host}.example.com/token", 1, 2, 1, None,
+    "access_token", "token_type", "expires_in", 1))
 # tests/test-signin.c /signin/authorization-url/fragment: the parameters went
 # after the endpoint's fragment.
 write("descriptor", "authorization-url-fragment", descriptor(
