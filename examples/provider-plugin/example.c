@@ -10,7 +10,8 @@
  *   - .name: the plugin's name, which must equal the file's base name
  *     (NAME.so) and is what an account names as "provider = NAME";
  *   - .description: one line, shown by `credring providers`;
- *   - .token_url: your token endpoint (https; "{host}" is filled from the
+ *   - .token_url: your token endpoint (https; "{host}", once and in the host
+ *     only, e.g. https://{host}/oauth/token, is filled from the
  *     account's host key; NULL makes every account set token_url);
  *   - .grant, .client_auth, .body_format: see <credring/plugin.h>;
  *   - params[]: the extra body parameters, each read from the account key

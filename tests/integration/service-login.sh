@@ -172,7 +172,7 @@ service_env CREDRING_SERVICE_IDLE_TIMEOUT=1
 	>/dev/null 2>&1 &
 caller=$!
 polled=
-for i in $(seq 300); do
+for i in $(seq $((300 * TIME_SCALE))); do
 	grep -q '"grant_type": "urn:ietf:params:oauth:grant-type:device_code"' "$AS_LOG" &&
 		polled=1 && break
 	sleep 0.1
