@@ -392,6 +392,8 @@ test_validate_token_url (void)
     "https://auth.example.com/token?tenant={host}",
     "https://{host}.{host}.example.com/token",
     "https://auth.host.example/{host}",
+    /* fuzz-descriptor: after a host with an empty port */
+    "https://lohttps://{host}/gin.example.com/token",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (unparsed); i++)
