@@ -133,16 +133,6 @@ load_client_secret (const CrAccount *account, Secrets *secrets, GError **error)
   return TRUE;
 }
 
-/* Whether a systemd credential gives @account its refresh token: then a
- * new one goes there (a `credring login` outside the service's unit would
- * store one bound to no credential, which the unit would not use). */
-static gboolean
-refreshed_by_credential (const CrAccount *account)
-{
-  return cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) ==
-         CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL;
-}
-
 /* The stored refresh token's answer; NULL without an error when there is
  * none, or when the provider called it dead and another way remains
  * (@signin_ok, or a grant that needs no person). */
@@ -178,7 +168,9 @@ try_refresh (const CrAccount *account, const CrPluginDescriptor *provider, const
     return NULL;
   if (!cr_grant_needs_person (account->grant) || signin_ok)
     return NULL;
-  if (refreshed_by_credential (account))
+  /* A `credring login` outside the service's unit would store a token
+   * bound to no credential, which the unit would not use. */
+  if (cr_refresh_from_credential (account))
     g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
                  "%s: put a live refresh token in the systemd credential credring.%s.refresh_token",
                  refused->message, account->name);
@@ -206,7 +198,7 @@ fetch_and_store (const CrAccount *account, CrProvider *provider, const char *fin
     g_propagate_error (error, local_error);
   else if (token == NULL && cr_grant_needs_person (account->grant) && !signin_ok)
     g_set_error (error, CR_ERROR, CR_ERROR_REJECTED,
-                 refreshed_by_credential (account)
+                 cr_refresh_from_credential (account)
                    ? "account [%s] needs a live refresh token: the one in its systemd credential "
                      "was refused; put a new one in credring.%s.refresh_token"
                    : "account [%s] needs you to sign in: run 'credring login %s'",
@@ -516,8 +508,7 @@ cannot_revoke (const CrAccount *account, const GError *provider_error, GError **
       g_propagate_error (error, local_error);
       return CR_REVOCATION_FAILED;
     }
-  /* "BINDING\n": only the mark of a dead credential (cache/refresh.c). */
-  if (stored == NULL || g_str_has_suffix (stored, "\n"))
+  if (stored == NULL || cr_refresh_is_dead_mark (stored))
     return CR_REVOCATION_NOTHING_STORED;
   g_propagate_error (error, g_error_copy (provider_error));
   return CR_REVOCATION_FAILED;

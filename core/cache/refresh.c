@@ -28,14 +28,26 @@ binding_of (const CrAccount *account, const char *fingerprint, char **credential
   g_autofree char *digest = NULL;
 
   *credential = NULL;
-  if (cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) !=
-      CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL)
+  if (!cr_refresh_from_credential (account))
     return g_strdup (fingerprint);
   *credential = cr_secret_load (account, CR_SECRET_REFRESH_TOKEN, error);
   if (*credential == NULL)
     return NULL;
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, *credential, -1);
   return g_strconcat (fingerprint, "+", digest, NULL);
+}
+
+gboolean
+cr_refresh_from_credential (const CrAccount *account)
+{
+  return cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) ==
+         CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL;
+}
+
+gboolean
+cr_refresh_is_dead_mark (const char *stored)
+{
+  return stored != NULL && g_str_has_suffix (stored, "\n");
 }
 
 /* The keyring holds "BINDING\nTOKEN" (binding_of()), or "BINDING\n" when
@@ -87,7 +99,7 @@ cr_refresh_load (const CrAccount *account, const char *fingerprint, gboolean *ot
     return newline[1] != '\0' ? g_strdup (newline + 1) : NULL;
   /* The mark of a credential that was replaced since, or of other
    * settings: nothing to send or revoke, dropped without a word. */
-  if (newline != NULL && newline[1] == '\0')
+  if (cr_refresh_is_dead_mark (value))
     {
       if (!cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error))
         return NULL;
@@ -111,8 +123,7 @@ cr_refresh_forget_dead (const CrAccount *account, const char *fingerprint, GErro
   g_autofree char *binding = NULL;
   g_autofree char *marker = NULL;
 
-  if (cr_secret_source_of (account, CR_SECRET_REFRESH_TOKEN) !=
-      CR_SECRET_SOURCE_SYSTEMD_CREDENTIAL)
+  if (!cr_refresh_from_credential (account))
     return cr_store_clear_secret (account->name, CR_SECRET_REFRESH_TOKEN, error);
   /* Left alone, the credential would stand in again at the next call. */
   binding = binding_of (account, fingerprint, &credential, error);

@@ -19,6 +19,13 @@ gboolean cr_refresh_store (const CrAccount *account, const char *refresh_token,
  * NULL without an error when there is none (to use). */
 char *cr_refresh_load (const CrAccount *account, const char *fingerprint,
                        gboolean *other_settings, GError **error);
+/* Whether a systemd credential gives @account its refresh token (which
+ * credring cannot change: a dead one is marked, a new one goes there). */
+gboolean cr_refresh_from_credential (const CrAccount *account);
+/* Whether @stored, the keyring's refresh_token secret, is only the mark
+ * of a dead credential (cr_refresh_forget_dead()): nothing to send or
+ * revoke. */
+gboolean cr_refresh_is_dead_mark (const char *stored);
 /* The refresh token cr_refresh_load() gave was refused as dead: it is
  * never sent again.  The keyring's copy is dropped; a systemd credential,
  * which credring cannot change, is marked dead in the keyring until the
