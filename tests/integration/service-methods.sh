@@ -73,6 +73,8 @@ svc_error_is "min-valid 7200 (> the provider's lifetime): Error.Config" Config
 run_credring token acct --min-valid 7200
 tap_status "credring token --min-valid 7200: exit 2" 2
 svc_message_is_cli "min-valid 7200: the CLI's message"
+tap_like "min-valid 7200: the lifetime said is the token's (ANTS: an absolute expiry, ~3600 s)" \
+	"$SVC_MESSAGE" "the provider's tokens last (3599|3600) s, less than the 7200 s asked for"
 tap_is "min-valid 7200: the provider was asked (service and CLI)" "$(emulator_request_count)" 4
 svc_get_token acct "{'force-refresh': <true>}"
 svc_ok "force-refresh: a reply"
